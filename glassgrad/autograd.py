@@ -1,0 +1,191 @@
+"""Reverse-mode differentiation: the graph walk and the grad-mode switch.
+
+A tensor produced by an op while grad mode is on holds a ``Node``: the op's
+class, the context its forward saved, and the input tensors. ``backward``
+walks those nodes from the output back to the leaves:
+
+1. order the nodes topologically with an explicit stack (no recursion, so a
+   chain of 100,000 ops works);
+2. visit them output-first, call each op's ``backward`` with the gradient of
+   the loss with respect to the op's output, and hand each input its share;
+3. reduce broadcast gradients back to the input's shape (the one place this
+   happens: ``unbroadcast``), check the shape, and accumulate: a tensor used
+   twice receives the sum of both contributions;
+4. free each node's saved arrays once it has been used, unless
+   ``retain_graph=True``, so memory is returned as soon as possible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glassgrad.tensor import Tensor
+
+_grad_enabled = True
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph for backward."""
+    return _grad_enabled
+
+
+@contextlib.contextmanager
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = enabled
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Context manager and decorator: ops inside record no graph.
+
+    >>> with no_grad():
+    ...     y = model(x)          # y.requires_grad is False
+    """
+
+    def __enter__(self) -> None:
+        self._mode = _grad_mode(False)
+        self._mode.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._mode.__exit__(*exc)
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Context manager and decorator: turn graph recording back on inside no_grad."""
+
+    def __enter__(self) -> None:
+        self._mode = _grad_mode(True)
+        self._mode.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._mode.__exit__(*exc)
+
+
+class Node:
+    """One recorded op application: which op, what it saved, which inputs."""
+
+    __slots__ = ("op", "ctx", "inputs", "released")
+
+    def __init__(self, op: type, ctx: Any, inputs: tuple[Tensor, ...]) -> None:
+        self.op = op
+        self.ctx = ctx
+        self.inputs = inputs
+        self.released = False
+
+    def release(self) -> None:
+        """Drop saved arrays and input references after backward."""
+        self.ctx = None
+        self.inputs = ()
+        self.released = True
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
+    """Sum ``grad`` down to ``shape``: the adjoint of broadcasting.
+
+    Broadcasting copies an input along new leading axes and along axes of
+    size 1; the gradient of a copy is the sum over the copies. Example:
+    ``(4, 3)`` -> ``(3,)`` sums axis 0; ``(4, 3)`` -> ``(4, 1)`` sums axis 1
+    keeping it.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        raise RuntimeError(
+            f"{op_name}.backward returned a gradient of shape {grad.shape} "
+            f"for an input of shape {shape}"
+        )
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    reduced = grad.sum(axis=axes, keepdims=True) if axes else grad
+    if extra:
+        reduced = reduced.reshape(reduced.shape[extra:])
+    if reduced.shape != shape:
+        raise RuntimeError(
+            f"{op_name}.backward returned a gradient of shape {grad.shape} "
+            f"that cannot be reduced to the input's shape {shape}"
+        )
+    return reduced
+
+
+def topological_order(root: Tensor) -> list[Tensor]:
+    """Tensors with a node, inputs before outputs, found without recursion."""
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        tensor, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(tensor)
+            continue
+        if id(tensor) in visited:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        for parent in tensor._node.inputs:
+            if parent._node is not None and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _accumulate_leaf(leaf: Tensor, grad: Any) -> None:
+    if leaf.grad is None:
+        leaf.grad = grad.copy()  # own the array: optimisers and clipping edit .grad in place
+    else:
+        leaf.grad = leaf.grad + grad
+
+
+def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
+    """Propagate ``grad`` (d loss / d root) to every leaf that requires grad."""
+    if root._node is None:
+        _accumulate_leaf(root, grad)
+        return
+    pending: dict[int, Any] = {id(root): grad}
+    for tensor in reversed(topological_order(root)):
+        out_grad = pending.pop(id(tensor), None)
+        if out_grad is None:
+            continue
+        if tensor._retains_grad:
+            _accumulate_leaf(tensor, out_grad)
+        node = tensor._node
+        if node.released:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time: the buffers of "
+                f"{node.op.__name__} were freed by the first backward. Call "
+                f"backward(retain_graph=True) the first time if you need to walk it twice."
+            )
+        _propagate(node, out_grad, pending)
+        if not retain_graph:
+            node.release()
+
+
+def _propagate(node: Node, out_grad: Any, pending: dict[int, Any]) -> None:
+    op_name = node.op.__name__
+    in_grads = node.op.backward(node.ctx, out_grad)
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    if len(in_grads) != len(node.inputs):
+        raise RuntimeError(
+            f"{op_name}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs"
+        )
+    for parent, g in zip(node.inputs, in_grads):
+        if g is None or not parent.requires_grad:
+            continue
+        g = unbroadcast(g, parent.shape, op_name)
+        if g.dtype != parent.dtype:
+            g = g.astype(parent.dtype)
+        if parent._node is None:
+            _accumulate_leaf(parent, g)
+        elif id(parent) in pending:
+            pending[id(parent)] = pending[id(parent)] + g
+        else:
+            pending[id(parent)] = g
+

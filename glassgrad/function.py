@@ -1,0 +1,70 @@
+"""The op base class: ``Function`` with ``forward`` and ``backward`` side by side.
+
+An op is written as::
+
+    class Exp(Function):
+        '''y = e^x;  dy/dx = e^x = y'''
+
+        @staticmethod
+        def forward(ctx, x):
+            y = xp.exp(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (y,) = ctx.saved
+            return grad * y
+
+``forward`` receives raw arrays (plus keyword parameters) and returns an
+array; ``backward`` receives d loss / d output and returns one gradient per
+input (``None`` for an input that needs none). ``Function.apply`` wraps the
+arrays in and out of tensors and records the node when a gradient is needed.
+An op never reduces a broadcast gradient itself: the engine does that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import autograd
+
+
+class Context:
+    """What one op application keeps for its backward."""
+
+    __slots__ = ("saved", "needs_input_grad", "__dict__")
+
+    def __init__(self) -> None:
+        self.saved: tuple[Any, ...] = ()
+        self.needs_input_grad: tuple[bool, ...] = ()
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays for backward; the engine frees them after use."""
+        self.saved = arrays
+
+
+class Function:
+    """Base class of every differentiable op."""
+
+    @staticmethod
+    def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Any:
+        """Run ``forward`` on the inputs' arrays; record the node if needed."""
+        from glassgrad.tensor import Tensor
+
+        ctx = Context()
+        record = autograd.is_grad_enabled() and any(t.requires_grad for t in inputs)
+        ctx.needs_input_grad = tuple(record and t.requires_grad for t in inputs)
+        out = cls.forward(ctx, *(t.data for t in inputs), **params)
+        result = Tensor._make(out, requires_grad=record)
+        if record:
+            result._node = autograd.Node(cls, ctx, inputs)
+        return result

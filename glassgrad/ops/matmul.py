@@ -1,0 +1,94 @@
+"""Matrix product with NumPy/torch semantics: 1-D, 2-D and batched (broadcast).
+
+For C = A B (the last two axes):  dA = dC B^T,  dB = A^T dC.
+A 1-D A is treated as a row (1, k) and a 1-D B as a column (k, 1); the added
+axis is removed from the result and from the gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor, as_tensor
+
+
+class MatMul(Function):
+    """C = A @ B;  dA = dC @ B^T,  dB = A^T @ dC (batch axes reduced by the engine)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        xp = backend.xp
+        a, b = ctx.saved
+        a2 = a[None, :] if a.ndim == 1 else a  # (..., n, k)
+        b2 = b[:, None] if b.ndim == 1 else b  # (..., k, m)
+        g = grad
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
+        if b.ndim == 1:
+            g = xp.expand_dims(g, -1)  # g: (..., n, m)
+        da = db = None
+        if ctx.needs_input_grad[0]:
+            da = g @ xp.swapaxes(b2, -1, -2)
+            if a.ndim == 1:
+                da = da[..., 0, :]
+        if ctx.needs_input_grad[1]:
+            db = xp.swapaxes(a2, -1, -2) @ g
+            if b.ndim == 1:
+                db = db[..., :, 0]
+        return da, db
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """a @ b."""
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} and {b.shape}")
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned ({k_a} != {k_b})")
+    return MatMul.apply(a, b)
+
+
+class Linear(Function):
+    """y = x W^T + b (x: (..., in), W: (out, in), b: (out,)), one op for speed;
+    dx = dy W,  dW = dy^T x (summed over the leading axes),  db = sum of dy."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, bias: Any = None) -> Any:
+        ctx.save_for_backward(x, weight)
+        y = x @ weight.T
+        if bias is not None:
+            y += bias
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        x, weight = ctx.saved
+        g2 = grad.reshape(-1, grad.shape[-1])  # (N, out)
+        dx = grad @ weight if ctx.needs_input_grad[0] else None
+        dw = g2.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        if len(ctx.needs_input_grad) == 2:
+            return dx, dw
+        db = g2.sum(axis=0) if ctx.needs_input_grad[2] else None
+        return dx, dw, db
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """x @ weight.T + bias, as torch.nn.functional.linear."""
+    x, weight = as_tensor(x), as_tensor(weight)
+    if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
+    if bias is None:
+        return Linear.apply(x, weight)
+    bias = as_tensor(bias)
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},)")
+    return Linear.apply(x, weight, bias)

@@ -1,0 +1,72 @@
+"""Softmax and log-softmax along any axis, numerically stable.
+
+Both subtract the maximum along the axis first: softmax(x) = softmax(x - c)
+for any constant c, and with c = max(x) every exponent is <= 0, so nothing
+overflows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def stable_log_softmax(x: Any, axis: int) -> Any:
+    """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - backend.xp.log(backend.xp.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+class Softmax(Function):
+    """y_i = e^{x_i} / sum_j e^{x_j};  dx = y * (dy - sum_j dy_j y_j)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, axis: int) -> Any:
+        e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
+        y = e / e.sum(axis=axis, keepdims=True)
+        ctx.save_for_backward(y)
+        ctx.axis = axis
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (y,) = ctx.saved
+        return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """Softmax along ``axis``."""
+    x = as_tensor(x)
+    _check_axis(x, axis, "softmax")
+    return Softmax.apply(x, axis=axis)
+
+
+class LogSoftmax(Function):
+    """y_i = x_i - log sum_j e^{x_j};  dx = dy - softmax(x) * sum_j dy_j."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, axis: int) -> Any:
+        y = stable_log_softmax(x, axis)
+        ctx.save_for_backward(y)
+        ctx.axis = axis
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (y,) = ctx.saved
+        return grad - backend.xp.exp(y) * grad.sum(axis=ctx.axis, keepdims=True)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """Log of softmax along ``axis``, computed without overflow or log(0)."""
+    x = as_tensor(x)
+    _check_axis(x, axis, "log_softmax")
+    return LogSoftmax.apply(x, axis=axis)
+
+
+def _check_axis(x: Tensor, axis: int, op_name: str) -> None:
+    if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{op_name}: axis {axis} is out of range for shape {x.shape}")
