@@ -5,7 +5,9 @@ optimisers and a training loop on top.
 """
 
 from glassgrad import backend as backend
+from glassgrad import nn as nn
 from glassgrad import ops as ops
+from glassgrad import optim as optim
 from glassgrad.autograd import enable_grad as enable_grad
 from glassgrad.autograd import is_grad_enabled as is_grad_enabled
 from glassgrad.autograd import no_grad as no_grad
@@ -24,10 +26,43 @@ from glassgrad.function import Context as Context
 from glassgrad.function import Function as Function
 from glassgrad.gradcheck import GradcheckError as GradcheckError
 from glassgrad.gradcheck import gradcheck as gradcheck
+from glassgrad.io import load as load
+from glassgrad.io import save as save
 from glassgrad.ops import (
-    abs, argmax, argmin, cast, clip, concatenate, exp, expand, log, log_softmax, matmul,
-    max, maximum, mean, min, minimum, one_hot, pad, permute, relu, reshape, sigmoid,
-    softmax, split, sqrt, squeeze, stack, std, sum, tanh, transpose, unsqueeze, var, where,
+    abs,
+    argmax,
+    argmin,
+    cast,
+    clip,
+    concatenate,
+    exp,
+    expand,
+    log,
+    log_softmax,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    one_hot,
+    pad,
+    permute,
+    relu,
+    reshape,
+    sigmoid,
+    softmax,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    std,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+    where,
 )
 from glassgrad.random import manual_seed as manual_seed
 from glassgrad.tensor import Tensor as Tensor
@@ -42,4 +77,6 @@ __all__ = [
     "ones_like", "ops", "pad", "permute", "rand", "randn", "relu", "reshape",
     "set_default_dtype", "sigmoid", "softmax", "split", "sqrt", "squeeze", "stack", "std",
     "sum", "tanh", "tensor", "transpose", "unsqueeze", "var", "where", "zeros", "zeros_like",
+    "load", "save",
+    "nn", "optim",
 ]

@@ -18,7 +18,6 @@ walks those nodes from the output back to the leaves:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,41 +30,43 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-@contextlib.contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = enabled
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+class _GradMode(contextlib.ContextDecorator):
+    """Set grad mode on entry and restore the previous mode on exit.
+
+    The previous modes are kept on a stack, so one instance can be entered
+    again while it is active: a decorated function that recurses, or the same
+    ``no_grad()`` object used in nested ``with`` blocks.
+    """
+
+    enabled = True
+
+    def __init__(self) -> None:
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        _grad_enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        global _grad_enabled
+        _grad_enabled = self._previous.pop()
 
 
-class no_grad(contextlib.ContextDecorator):
+class no_grad(_GradMode):
     """Context manager and decorator: ops inside record no graph.
 
     >>> with no_grad():
     ...     y = model(x)          # y.requires_grad is False
     """
 
-    def __enter__(self) -> None:
-        self._mode = _grad_mode(False)
-        self._mode.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        self._mode.__exit__(*exc)
+    enabled = False
 
 
-class enable_grad(contextlib.ContextDecorator):
+class enable_grad(_GradMode):
     """Context manager and decorator: turn graph recording back on inside no_grad."""
 
-    def __enter__(self) -> None:
-        self._mode = _grad_mode(True)
-        self._mode.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        self._mode.__exit__(*exc)
+    enabled = True
 
 
 class Node:

@@ -63,7 +63,11 @@ class Function:
         ctx = Context()
         record = autograd.is_grad_enabled() and any(t.requires_grad for t in inputs)
         ctx.needs_input_grad = tuple(record and t.requires_grad for t in inputs)
-        out = cls.forward(ctx, *(t.data for t in inputs), **params)
+        try:
+            out = cls.forward(ctx, *(t.data for t in inputs), **params)
+        except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
+            shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
+            raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
         result = Tensor._make(out, requires_grad=record)
         if record:
             result._node = autograd.Node(cls, ctx, inputs)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.autograd import no_grad
 from glassgrad.tensor import Tensor
 
 
@@ -31,7 +32,9 @@ def _outputs(result: Any) -> list[Tensor]:
 
 def _weighted_sum(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: list[np.ndarray]) -> float:
     total = 0.0
-    for out, w in zip(_outputs(fn(*inputs)), weights):
+    with no_grad():  # the numeric side needs values only, no graph
+        outputs = _outputs(fn(*inputs))
+    for out, w in zip(outputs, weights):
         total += float(np.sum(out.numpy().astype(np.float64) * w))
     return total
 
@@ -56,6 +59,10 @@ def gradcheck(
         if t.requires_grad and t.dtype != np.float64:
             raise TypeError(f"gradcheck: input {i} is {t.dtype}; finite differences need float64")
         t.grad = None
+        if t.requires_grad:
+            # nudge a private, writable, contiguous copy: reshape(-1) of a transposed or
+            # broadcast view would be a copy, and nudging that copy would change nothing
+            t.data = np.array(t.data, dtype=np.float64, order="C")
     rng = np.random.default_rng(seed)
     outputs = _outputs(fn(*tensors))
     weights = [rng.standard_normal(out.shape) for out in outputs]

@@ -8,7 +8,7 @@ fan_out = out * prod(kernel).
 | zeros_/constant_ | the constant                                   |
 | normal_          | N(mean, std^2)                                 |
 | uniform_         | U(a, b)                                        |
-| very_large_      | N(0, scale^2), scale = 10 by default: the classic failure (saturated units, exploding activations) |
+| very_large_      | N(0, scale^2), scale = 10 by default: the classic failure (saturated units) |
 | xavier_uniform_  | U(-s, s), s = gain * sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio 2010) |
 | xavier_normal_   | N(0, gain^2 * 2 / (fan_in + fan_out))          |
 | kaiming_uniform_ | U(-s, s), s = gain * sqrt(3 / fan)  (He et al. 2015) |

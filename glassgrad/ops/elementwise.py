@@ -108,7 +108,11 @@ def neg(a: Any) -> Tensor:
 
 
 class PowScalar(Function):
-    """z = a^p for a constant number p;  dz/da = p * a^(p-1)."""
+    """z = a^p for a constant number p;  dz/da = p * a^(p-1).
+
+    As torch (and ``Log``, ``Sqrt``): a negative base with a fractional p gives NaN
+    and 0 to a negative power gives inf, without a warning.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, *, exponent: float) -> Any:
@@ -116,7 +120,8 @@ class PowScalar(Function):
         ctx.exponent = exponent
         if exponent == 2:
             return a * a
-        return a**exponent
+        with backend.xp.errstate(divide="ignore", invalid="ignore"):
+            return a**exponent
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -124,7 +129,8 @@ class PowScalar(Function):
         p = ctx.exponent
         if p == 2:
             return grad * (2 * a)
-        return grad * (p * a ** (p - 1))
+        with backend.xp.errstate(divide="ignore", invalid="ignore"):
+            return grad * (p * a ** (p - 1))
 
 
 class Pow(Function):
@@ -136,7 +142,8 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
-        z = a**b
+        with backend.xp.errstate(divide="ignore", invalid="ignore"):
+            z = a**b
         ctx.save_for_backward(a, b, z)
         return z
 

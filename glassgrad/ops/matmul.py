@@ -28,11 +28,11 @@ class MatMul(Function):
         a, b = ctx.saved
         a2 = a[None, :] if a.ndim == 1 else a  # (..., n, k)
         b2 = b[:, None] if b.ndim == 1 else b  # (..., k, m)
-        g = grad
+        g = grad  # re-insert the axes a 1-D operand dropped; the column first, so 1-D @ 1-D
+        if b.ndim == 1:  # (a 0-d grad) becomes (1,) and then (1, 1)
+            g = xp.expand_dims(g, -1)
         if a.ndim == 1:
-            g = xp.expand_dims(g, -2)
-        if b.ndim == 1:
-            g = xp.expand_dims(g, -1)  # g: (..., n, m)
+            g = xp.expand_dims(g, -2)  # g: (..., n, m)
         da = db = None
         if ctx.needs_input_grad[0]:
             da = g @ xp.swapaxes(b2, -1, -2)

@@ -1,0 +1,92 @@
+"""What the trained ``mnist-cnn`` first layer learned: its 32 filters and the feature maps.
+
+Outputs:
+  ``filters.png``        the 32 first-layer 3x3 filters (blue negative, red positive, one shared scale);
+  ``feature_maps.png``   for one test digit: the input, the 32 conv1 maps after ReLU, and the 64
+                         conv2 maps after ReLU (each map scaled on its own).
+
+Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz). The smoke run uses an untrained network
+on a generated digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import glassgrad as gg
+from experiments.mnist_cnn import load_cnn, load_images, make_cnn
+
+NAME = "conv-filters"
+DESCRIPTION = "first-layer filters and conv feature maps of the trained mnist-cnn for one digit"
+
+HEADLINE = ("label", "predicted", "p_label", "conv1_maps_all_zero")
+
+
+@dataclass
+class Config:
+    weights: str = "runs/mnist-cnn/cnn.npz"
+    dataset: str = "mnist"          # mnist | fashion | synthetic
+    data_dir: str = "../shared/data/mnist"
+    image_index: int = 0            # which test image
+    max_maps: int = 64              # feature maps drawn per layer
+    seed: int = 0
+
+
+def smoke() -> Config:
+    return Config(weights="", dataset="synthetic", max_maps=4)
+
+
+def _panel_grid(maps: np.ndarray, path: Path, title: str, ncols: int, shared_scale: bool, cmap: str,
+                labels: list[str] | None = None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nrows = -(-len(maps) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.15 * nrows + 0.4), squeeze=False)
+    vmax = float(np.abs(maps).max()) or 1.0
+    for ax in axes.ravel():
+        ax.axis("off")
+    for k, (ax, m) in enumerate(zip(axes.ravel(), maps)):
+        if shared_scale:
+            ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax)
+        else:
+            ax.imshow(m, cmap=cmap)
+        ax.set_title(labels[k] if labels else str(k), fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(cfg: Config, out_dir: Path) -> dict:
+    _, _, x_test, y_test = load_images(cfg.dataset, cfg.data_dir, 64 if cfg.dataset == "synthetic" else 0, 0,
+                                       cfg.seed)
+    model = load_cnn(cfg.weights) if cfg.weights else make_cnn(np.random.default_rng(cfg.seed)).eval()
+    filters = model[0].weight.numpy()[:, 0]  # (32, 3, 3)
+    _panel_grid(filters, out_dir / "filters.png", "conv1 filters (3x3; red +, blue -)", 8, True, "RdBu_r")
+    image = x_test[cfg.image_index:cfg.image_index + 1]  # (1, 1, 28, 28)
+    with gg.no_grad():
+        x = gg.tensor(image)
+        conv1 = model[1](model[0](x))                   # (1, 32, 28, 28) after ReLU
+        conv2 = model[4](model[3](model[2](conv1)))     # (1, 64, 14, 14) after ReLU
+        probs = gg.softmax(model(x), axis=1).numpy()[0]
+    maps1, maps2 = conv1.numpy()[0], conv2.numpy()[0]
+    shown1, shown2 = maps1[:cfg.max_maps], maps2[:cfg.max_maps]
+    label = int(y_test[cfg.image_index])
+    _panel_grid(np.concatenate([image[0], shown1]), out_dir / "feature_maps.png",
+                f"test image {cfg.image_index} (label {label}) and its conv1 maps after ReLU", 11, False, "viridis",
+                ["input"] + [str(k) for k in range(len(shown1))])
+    _panel_grid(shown2, out_dir / "feature_maps_conv2.png", "its conv2 maps after ReLU (14x14)", 16, False,
+                "viridis")
+    dead1 = int((maps1.reshape(32, -1).max(axis=1) <= 0).sum())
+    result = {"label": label, "predicted": int(probs.argmax()), "p_label": round(float(probs[label]), 4),
+              "filter_norms": [round(float(v), 3) for v in np.linalg.norm(filters.reshape(32, -1), axis=1)],
+              "conv1_maps_all_zero": dead1, "conv2_maps_all_zero": int((maps2.reshape(64, -1).max(axis=1) <= 0).sum())}
+    print(f"image {cfg.image_index}: label {label}, predicted {result['predicted']} (p={result['p_label']}); "
+          f"{dead1} of 32 conv1 maps are all zero for it")
+    return result

@@ -1,0 +1,196 @@
+"""Normalisation layers: BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, InstanceNorm2d.
+
+The parameter and buffer names (weight, bias, running_mean, running_var,
+num_batches_tracked) are torch's, so torch state_dicts load as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassgrad import backend
+from glassgrad.nn.module import Module
+from glassgrad.nn.parameter import Parameter
+from glassgrad.ops.norm import batch_norm, group_norm, layer_norm
+from glassgrad.tensor import Tensor
+
+
+def _affine_params(module: Module, shape: tuple[int, ...], dtype: Any, weight: bool, bias: bool) -> None:
+    xp = backend.xp
+    if weight:
+        module.weight = Parameter(xp.ones(shape, dtype=dtype))
+    else:
+        module.register_parameter("weight", None)
+    if bias:
+        module.bias = Parameter(xp.zeros(shape, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
+class _BatchNorm(Module):
+    """Shared body of BatchNorm1d and BatchNorm2d.
+
+    Training: y = (x - mean_B) / sqrt(var_B + eps) * weight + bias with the batch's per-channel
+    mean and biased variance, and the running estimates move towards the batch's:
+        running = (1 - momentum) running + momentum batch   (unbiased variance),
+    or, with momentum=None, to the cumulative average over num_batches_tracked batches.
+    Evaluation: the running estimates are used instead (unless track_running_stats=False,
+    then the batch statistics are used in both modes).
+    """
+
+    _ranks: tuple[int, ...] = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        xp = backend.xp
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = dtype or backend.get_default_dtype()
+        _affine_params(self, (num_features,), dtype, affine, affine)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(xp.zeros(num_features, dtype=dtype)))
+            self.register_buffer("running_var", Tensor(xp.ones(num_features, dtype=dtype)))
+            self.register_buffer("num_batches_tracked", Tensor(xp.asarray(0, dtype=np.int64)))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data = backend.xp.asarray(0, dtype=np.int64)
+
+    def forward(self, x: Tensor) -> Tensor:
+        name = type(self).__name__
+        if x.ndim not in self._ranks:
+            raise ValueError(f"{name}: expected a {' or '.join(f'{r}-D' for r in self._ranks)} input, "
+                             f"got shape {x.shape}")
+        if x.shape[1] != self.num_features:
+            raise ValueError(f"{name}({self.num_features}): input has {x.shape[1]} channels (shape {x.shape})")
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
+            if self.momentum is None:  # cumulative moving average
+                factor = 1.0 / float(self.num_batches_tracked.data)
+        use_batch_stats = self.training or not self.track_running_stats
+        running = (self.running_mean, self.running_var) if (not self.training or self.track_running_stats) \
+            else (None, None)
+        return batch_norm(x, *running, self.weight, self.bias, use_batch_stats, factor, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L): statistics per channel over N (and L).
+
+    Args:
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the new batch in the running estimates (default 0.1); None for a
+            cumulative average.
+        affine: learn weight (init 1) and bias (init 0) per channel (default True).
+        track_running_stats: keep running_mean (init 0), running_var (init 1) and
+            num_batches_tracked (int64) buffers, used in eval mode (default True).
+
+    Shape:
+        (N, C) or (N, C, L) -> same.
+    """
+
+    _ranks = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W): statistics per channel over N, H, W.
+
+    Args: as BatchNorm1d.
+    Shape: (N, C, H, W) -> same.
+    """
+
+    _ranks = (4,)
+
+
+class GroupNorm(Module):
+    """Group normalisation (Wu & He 2018): each sample's channels are split into groups and
+    standardised over (channels of the group, H, W); then a per-channel weight and bias.
+    Independent of the batch size (works with batch 1).
+
+    Args:
+        num_groups: number of groups (divides num_channels).
+        num_channels: C.
+        eps: added to the variance (default 1e-5).
+        affine: learn weight (init 1) and bias (init 0) per channel (default True).
+
+    Shape:
+        (N, C, *) -> same.
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        if num_groups < 1 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels={num_channels}")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        _affine_params(self, (num_channels,), dtype or backend.get_default_dtype(), affine, affine)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(f"GroupNorm: expected (N, {self.num_channels}, *) input, got shape {x.shape}")
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class InstanceNorm2d(GroupNorm):
+    """Instance normalisation: each (sample, channel) plane standardised on its own
+    (GroupNorm with one channel per group). Batch statistics in both modes.
+
+    Args:
+        num_features: C.  eps: default 1e-5.  affine: per-channel weight and bias (default False, as torch).
+
+    Shape:
+        (N, C, H, W) -> same.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, affine: bool = False, dtype: Any = None) -> None:
+        super().__init__(num_features, num_features, eps, affine, dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim != 4:
+            raise ValueError(f"InstanceNorm2d: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+        return super().forward(x)
+
+
+class LayerNorm(Module):
+    """Layer normalisation (Ba et al. 2016): standardise over the trailing ``normalized_shape``
+    axes of each sample, then an elementwise weight and bias of that shape.
+
+    Args:
+        normalized_shape: int or tuple: the trailing axes to normalise over.
+        eps: added to the variance (default 1e-5).
+        elementwise_affine: learn weight (init 1) and bias (init 0) (default True).
+        bias: with elementwise_affine, also learn the bias (default True).
+
+    Shape:
+        (*, *normalized_shape) -> same.
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
+        _affine_params(self, shape, dtype or backend.get_default_dtype(), elementwise_affine,
+                       elementwise_affine and bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

@@ -1,0 +1,350 @@
+"""Convolution: conv2d, conv_transpose2d and conv1d by im2col + GEMM.
+
+The trick (im2col): every output pixel of a convolution is a dot product of
+the weight with one (C, kh, kw) window of the padded input. Copy all windows
+into a matrix ``cols`` of shape (C*kh*kw, N*Ho*Wo) and the whole convolution
+is ONE matrix product (per group):
+
+    y = W (O, C*kh*kw) @ cols (C*kh*kw, N*Ho*Wo)              -> (O, N*Ho*Wo)
+
+The windows are gathered without Python loops: ``as_strided`` gives a
+(C, kh, kw, N, Ho, Wo) *view* of the padded input (moving one output pixel
+moves ``stride`` input pixels; moving one kernel tap moves ``dilation``
+pixels), and one copy makes it contiguous.
+
+Layout: the product comes out channel-major, (O, N, Ho, Wo) in memory. The op
+returns it as a transposed *view* with torch's (N, O, Ho, Wo) shape, no copy:
+NumPy's elementwise ops preserve that memory order (order='K'), so ReLU and
+pooling keep it and the next convolution reads it back without a transpose.
+Any code that needs C-order gets it from ``reshape``/``ascontiguousarray``.
+
+Backward of y = W cols (GEMMs over the whole batch, or over cache-sized chunks of it):
+    dW = dy @ cols^T                    db = sum of dy over (N, Ho, Wo)
+    dcols = W^T @ dy                    dx = col2im(dcols)
+
+col2im is the adjoint of im2col: each window element goes back to the pixel
+it was copied from, *adding* where windows overlap, one kernel tap at a time
+(no scatter, no ``np.add.at``). Both live in ``im2col.py``, with the stride-1
+variant that takes whole padded rows as the window runs.
+
+conv_transpose2d is the adjoint of conv2d: its forward is conv2d's input
+gradient (W^T then col2im) and its backward uses im2col. Output size of
+conv2d:  out = (in + 2p - d(k-1) - 1) // s + 1;  of conv_transpose2d:
+out = (in - 1) s - 2p + d(k-1) + output_padding + 1.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.ops.im2col import channel_major, col2im, col2im_rows, crop2d, im2col, im2col_rows
+from glassgrad.ops.movement import reshape
+from glassgrad.tensor import Tensor, as_tensor
+
+Pair = tuple[int, int]
+
+
+def pair(value: int | tuple[int, ...] | list[int], name: str = "value") -> Pair:
+    """An int or a 2-sequence of ints as a (height, width) pair."""
+    if isinstance(value, numbers.Integral):
+        return (int(value), int(value))
+    value = tuple(int(v) for v in value)
+    if len(value) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value}")
+    return value  # type: ignore[return-value]
+
+
+def out_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int) -> int:
+    """Output length of a convolution along one axis: (in + pads - d(k-1) - 1) // s + 1."""
+    return (size + pad_total - dilation * (kernel - 1) - 1) // stride + 1
+
+
+CHUNK_BYTES = 1 << 20  # stride-1 path: im2col this many bytes of windows at a time (stays in cache)
+
+
+def _chunks(n: int, bytes_per_sample: int) -> list[slice]:
+    """Slices of the batch axis so that each chunk's windows take about CHUNK_BYTES."""
+    step = max(1, CHUNK_BYTES // max(1, bytes_per_sample))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+class Conv2d(Function):
+    """y[n, o] = sum_{c, i, j} W[o, c, i, j] xpad[n, g(o)*Cg + c, y*s + i*d, x*s + j*d] + b[o].
+
+    With cols = im2col(xpad) per group g:  y_g = W_g @ cols_g + b;
+    dW_g = dy_g @ cols_g^T;  db = sum dy;  dx = crop(col2im(W_g^T @ dy_g)).
+
+    Stride 1 (the common case) uses the whole-row windows (``im2col_rows``): the products have
+    Wp columns per output row, of which the first Wo are the output. It goes through the batch
+    in chunks small enough for the windows to stay in cache, and keeps only the padded input
+    for backward, where the windows are gathered again (cheaper than a trip through memory).
+    Other strides gather all windows at once and keep them for backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: Pair,
+                pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
+        xp = backend.xp
+        n, c, h, w = x.shape
+        o, cg, kh, kw = weight.shape
+        g, k = groups, cg * kh * kw
+        rows = stride == (1, 1)
+        top, bottom, left, right = pads
+        xcm = channel_major(x, (top, bottom + rows, left, right))  # (C, N, Hp (+1 spare row), Wp)
+        hp, wp = xcm.shape[2] - rows, xcm.shape[3]
+        ho = out_size(hp, kh, stride[0], 0, dilation[0])
+        wo = out_size(wp, kw, stride[1], 0, dilation[1])
+        w_g = weight.reshape(g, o // g, k)  # (G, Og, K)
+        if rows:
+            y = xp.empty((o, n, ho, wp), dtype=x.dtype)  # (O, N, Ho, Wp)
+            for part in _chunks(n, k * ho * wp * x.itemsize):
+                cols = im2col_rows(xcm[:, part], (kh, kw), dilation, ho).reshape(g, k, -1)  # (G, K, n*Ho*Wp)
+                xp.matmul(w_g, cols, out=y[:, part].reshape(g, o // g, -1))
+            ctx.save_for_backward(xcm, weight)
+        else:
+            cols = im2col(xcm, (kh, kw), stride, dilation, (ho, wo)).reshape(g, k, -1)  # (G, K, N*Ho*Wo)
+            y = (w_g @ cols).reshape(o, n, ho, wo)  # (O, N, Ho, Wo)
+            ctx.save_for_backward(cols, weight)
+        if bias is not None:
+            y += bias.reshape(o, 1, 1, 1)
+        ctx.geometry = ((h, w), stride, pads, dilation, rows, ho)
+        return y[..., :wo].transpose(1, 0, 2, 3)  # (N, O, Ho, Wo) view
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        saved, weight = ctx.saved
+        in_hw, _, pads, _, rows, _ = ctx.geometry
+        need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        backward = _backward_rows if rows else _backward_strided
+        dx, dw, dy = backward(saved, weight, grad, ctx.geometry, need_x, need_w)
+        if dx is not None:
+            top, _, left, _ = pads
+            dx = dx[:, :, top:top + in_hw[0], left:left + in_hw[1]].transpose(1, 0, 2, 3)  # (N, C, H, W)
+        if dw is not None:
+            dw = dw.transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
+        if len(ctx.needs_input_grad) == 2:
+            return dx, dw
+        db = dy.reshape(dy.shape[0], -1).sum(axis=1) if ctx.needs_input_grad[2] else None  # extra columns hold 0
+        return dx, dw, db
+
+
+def _backward_strided(cols: Any, weight: Any, grad: Any, geometry: tuple, need_x: bool, need_w: bool) -> tuple:
+    """(dx (C, N, Hp, Wp), dW (G, K, Og), dy (O, N, Ho, Wo)) from the saved windows (None if not needed)."""
+    (h, w), stride, (top, bottom, left, right), dilation, _, _ = geometry
+    g, k, _ = cols.shape
+    o, cg, kh, kw = weight.shape
+    n, _, ho, wo = grad.shape
+    dy = channel_major(grad)  # (O, N, Ho, Wo)
+    dy_g = dy.reshape(g, o // g, -1)  # (G, Og, M)
+    dx = dw = None
+    if need_x:
+        dcols = weight.reshape(g, o // g, k).transpose(0, 2, 1) @ dy_g  # (G, K, M)
+        dcols = dcols.reshape(g * cg, kh, kw, n, ho, wo)  # (C, kh, kw, N, Ho, Wo)
+        dx = col2im(dcols, (h + top + bottom, w + left + right), stride, dilation)  # (C, N, Hp, Wp)
+    if need_w:
+        dw = cols @ dy_g.transpose(0, 2, 1)  # (G, K, Og)
+    return dx, dw, dy
+
+
+def _backward_rows(xcm: Any, weight: Any, grad: Any, geometry: tuple, need_x: bool, need_w: bool) -> tuple:
+    """Stride 1: (dx (C, N, Hp + 1, Wp), dW (G, K, Og), dy (O, N, Ho, Wp)), chunk by chunk of the
+    batch, gathering each chunk's windows again from the saved padded input xcm."""
+    xp = backend.xp
+    _, _, _, dilation, _, ho = geometry
+    c, n, hp1, wp = xcm.shape
+    o, cg, kh, kw = weight.shape
+    g, k = c // cg, cg * kh * kw
+    wo = grad.shape[3]
+    w_g = weight.reshape(g, o // g, k)  # (G, Og, K)
+    # weight gradient only and fewer window rows than dy rows (a first layer): drop the windows'
+    # extra columns instead of widening dy
+    narrow = not need_x and k < o // g
+    if narrow:
+        dy = channel_major(grad)  # (O, N, Ho, Wo)
+    else:  # dy laid out like the forward product: Wp columns per row, zeros in the extra ones
+        dy = xp.zeros((o, n, ho, wp), dtype=grad.dtype)
+        dy[..., :wo] = grad.transpose(1, 0, 2, 3)
+    dx = xp.zeros((c, n, hp1 * wp), dtype=grad.dtype) if need_x else None  # (C, N, (Hp+1)*Wp)
+    dw = xp.zeros((g, k, o // g), dtype=grad.dtype) if need_w else None
+    for part in _chunks(n, k * ho * wp * grad.itemsize):
+        dy_g = dy[:, part].reshape(g, o // g, -1)  # (G, Og, n*Ho*Wp)
+        if need_w:
+            cols = im2col_rows(xcm[:, part], (kh, kw), dilation, ho)  # (C, kh, kw, n, Ho*Wp)
+            if narrow:
+                cols = cols.reshape(c, kh, kw, -1, ho, wp)[..., :wo]
+            dw += cols.reshape(g, k, -1) @ dy_g.transpose(0, 2, 1)  # (G, K, Og)
+        if need_x:
+            dcols = w_g.transpose(0, 2, 1) @ dy_g  # (G, K, n*Ho*Wp)
+            col2im_rows(dcols.reshape(c, kh, kw, -1, ho * wp), dx[:, part], wp, dilation)
+    return (None if dx is None else dx.reshape(c, n, hp1, wp)), dw, dy
+
+
+class ConvTranspose2d(Function):
+    """The adjoint of Conv2d in x: y = crop(col2im(W_g^T @ x_g)) + b.
+
+    Weight (C_in, C_out/G, kh, kw). With cols = im2col(pad(dy)):
+    dx_g = W_g @ cols_g;  dW_g = x_g @ cols_g^T;  db = sum dy.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: Pair, padding: Pair,
+                output_padding: Pair, dilation: Pair, groups: int) -> Any:
+        n, c_in, h, w = x.shape
+        _, og, kh, kw = weight.shape
+        g = groups
+        full_hw = tuple((size - 1) * s + d * (k - 1) + 1 + op for size, s, d, k, op in
+                        zip((h, w), stride, dilation, (kh, kw), output_padding))
+        w_g = weight.reshape(g, c_in // g, og * kh * kw)  # (G, Cg, K)
+        xcm = channel_major(x).reshape(g, c_in // g, n * h * w)  # (G, Cg, N*L)
+        cols = w_g.transpose(0, 2, 1) @ xcm  # (G, K, N*L)
+        cols = cols.reshape(g * og, kh, kw, n, h, w)  # (O, kh, kw, N, H, W)
+        pads = (padding[0], padding[0], padding[1], padding[1])
+        y = crop2d(col2im(cols, full_hw, stride, dilation), pads)  # (O, N, Hout, Wout)
+        if bias is not None:
+            y = y + bias.reshape(-1, 1, 1, 1)
+        ctx.save_for_backward(xcm, weight)
+        ctx.geometry = (stride, pads, dilation, (h, w))
+        return y.transpose(1, 0, 2, 3)  # (N, O, Hout, Wout) view
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        xcm, weight = ctx.saved
+        stride, pads, dilation, in_hw = ctx.geometry
+        g, cg, m = xcm.shape
+        og, kh, kw = weight.shape[1:]
+        cols = im2col(channel_major(grad, pads), (kh, kw), stride, dilation, in_hw)  # (O, kh, kw, N, H, W)
+        cols = cols.reshape(g, og * kh * kw, m)  # (G, K, N*L)
+        w_g = weight.reshape(g, cg, og * kh * kw)  # (G, Cg, K)
+        dx = dw = None
+        if ctx.needs_input_grad[0]:
+            dx = (w_g @ cols).reshape((g * cg, grad.shape[0]) + in_hw).transpose(1, 0, 2, 3)  # (N, C, H, W)
+        if ctx.needs_input_grad[1]:
+            dw = (xcm @ cols.transpose(0, 2, 1)).reshape(weight.shape)  # (G, Cg, K)
+        if len(ctx.needs_input_grad) == 2:
+            return dx, dw
+        db = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return dx, dw, db
+
+
+def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, groups: int,
+                       in_axis: int) -> None:
+    if weight.ndim != 4:
+        raise ValueError(f"{op}: weight must be 4-D, got shape {weight.shape}")
+    if x.ndim != 4:
+        raise ValueError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
+    if groups < 1 or x.shape[1] % groups:
+        raise ValueError(f"{op}: groups={groups} must be >= 1 and divide the input's {x.shape[1]} channels")
+    expected = weight.shape[1] * groups if in_axis == 1 else weight.shape[0]
+    if x.shape[1] != expected:
+        raise ValueError(
+            f"{op}: input has {x.shape[1]} channels (shape {x.shape}) but weight of shape {weight.shape} "
+            f"with groups={groups} expects {expected}"
+        )
+    if in_axis == 1 and weight.shape[0] % groups:
+        raise ValueError(f"{op}: out_channels {weight.shape[0]} must be divisible by groups={groups}")
+    n_out = weight.shape[0] if in_axis == 1 else weight.shape[1] * groups
+    if bias is not None and bias.shape != (n_out,):
+        raise ValueError(f"{op}: bias shape {bias.shape} must be ({n_out},)")
+
+
+def resolve_padding(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) from an int, a pair, 'valid' or 'same'.
+
+    'same' (stride 1 only, as torch) pads d(k-1) in total, the odd extra on the bottom/right.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        if padding != "same":
+            raise ValueError(f"padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+        if stride != (1, 1):
+            raise ValueError(f"padding='same' needs stride 1 (as in torch), got stride {stride}")
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+        return (totals[0] // 2, totals[0] - totals[0] // 2, totals[1] // 2, totals[1] - totals[1] // 2)
+    ph, pw = pair(padding, "padding")
+    if ph < 0 or pw < 0:
+        raise ValueError(f"padding must be non-negative, got {(ph, pw)}")
+    return (ph, ph, pw, pw)
+
+
+def _unbatched(x: Tensor) -> tuple[Tensor, bool]:
+    if x.ndim == 3:
+        return reshape(x, (1,) + x.shape), True
+    return x, False
+
+
+def conv2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation, as torch.nn.functional.conv2d).
+
+    Shapes: x (N, C, H, W) or (C, H, W); weight (O, C/groups, kh, kw); bias (O,);
+    output (N, O, Ho, Wo) with Ho = (H + 2p - d(kh-1) - 1) // s + 1.
+    """
+    x, weight = as_tensor(x), as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    x, squeeze = _unbatched(x)
+    _check_conv_inputs("conv2d", x, weight, bias, groups, in_axis=1)
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    if min(stride) < 1 or min(dilation) < 1:
+        raise ValueError(f"conv2d: stride {stride} and dilation {dilation} must be >= 1")
+    kernel = weight.shape[2:]
+    pads = resolve_padding(padding, kernel, stride, dilation)
+    padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
+    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"conv2d: kernel {kernel[0]}x{kernel[1]} (dilated {span[0]}x{span[1]}) is larger than the "
+            f"padded input {padded[0]}x{padded[1]} (input shape {x.shape}, padding {pads})"
+        )
+    params = dict(stride=stride, pads=pads, dilation=dilation, groups=groups)
+    y = Conv2d.apply(x, weight, **params) if bias is None else Conv2d.apply(x, weight, bias, **params)
+    return reshape(y, y.shape[1:]) if squeeze else y
+
+
+def conv_transpose2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """Transposed convolution (the adjoint of conv2d), as torch.nn.functional.conv_transpose2d.
+
+    Shapes: x (N, C_in, H, W) or (C_in, H, W); weight (C_in, C_out/groups, kh, kw); bias (C_out,);
+    output (N, C_out, Hout, Wout) with Hout = (H - 1) s - 2p + d(kh-1) + output_padding + 1.
+    """
+    x, weight = as_tensor(x), as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    x, squeeze = _unbatched(x)
+    _check_conv_inputs("conv_transpose2d", x, weight, bias, groups, in_axis=0)
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    padding, output_padding = pair(padding, "padding"), pair(output_padding, "output_padding")
+    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(output_padding) < 0:
+        raise ValueError(f"conv_transpose2d: bad stride {stride}, dilation {dilation}, padding {padding} "
+                         f"or output_padding {output_padding}")
+    for op_, s, d in zip(output_padding, stride, dilation):
+        if op_ >= s and op_ >= d:
+            raise ValueError(f"conv_transpose2d: output_padding {output_padding} must be smaller than "
+                             f"either stride {stride} or dilation {dilation}")
+    out_hw = [(size - 1) * s - 2 * p + d * (k - 1) + op_ + 1 for size, s, p, d, k, op_ in
+              zip(x.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding)]
+    if min(out_hw) < 1:
+        raise ValueError(f"conv_transpose2d: output size {tuple(out_hw)} is not positive "
+                         f"(input {x.shape}, padding {padding})")
+    params = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups)
+    args = (x, weight) if bias is None else (x, weight, bias)
+    y = ConvTranspose2d.apply(*args, **params)
+    return reshape(y, y.shape[1:]) if squeeze else y
+
+
+def conv1d(x: Any, weight: Any, bias: Any = None, stride: int = 1, padding: Any = 0,
+           dilation: int = 1, groups: int = 1) -> Tensor:
+    """1-D convolution as a conv2d of height 1: x (N, C, L), weight (O, C/groups, k)."""
+    x, weight = as_tensor(x), as_tensor(weight)
+    if x.ndim != 3 or weight.ndim != 3:
+        raise ValueError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), "
+                         f"got {x.shape} and {weight.shape}")
+    if not isinstance(padding, str):
+        padding = (0, int(padding if isinstance(padding, int) else padding[0]))
+    y = conv2d(reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2])),
+               reshape(weight, weight.shape[:2] + (1, weight.shape[2])), bias,
+               stride=(1, int(stride)), padding=padding, dilation=(1, int(dilation)), groups=groups)
+    return reshape(y, (y.shape[0], y.shape[1], y.shape[3]))

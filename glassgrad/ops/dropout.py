@@ -1,0 +1,55 @@
+"""Inverted dropout with an explicit random generator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.random import resolve_rng
+from glassgrad.tensor import Tensor, as_tensor
+
+
+class Dropout(Function):
+    """Inverted dropout: zero each element with probability p and scale the survivors by 1 / (1 - p),
+    so the expected output equals the input and evaluation needs no rescaling.
+
+        y = x * m,  m_i = [u_i >= p] / (1 - p),  u_i ~ U[0, 1);   dy/dx = m (the saved mask).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, p: float, rng: np.random.Generator) -> Any:
+        xp = backend.xp
+        if p >= 1.0:
+            mask = xp.zeros_like(x)
+        else:
+            keep = rng.random(x.shape, dtype=np.float32) >= p  # drawn on the host, so runs repeat exactly
+            mask = xp.asarray(keep, dtype=x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (mask,) = ctx.saved
+        return grad * mask
+
+
+def dropout(x: Any, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None) -> Tensor:
+    """Inverted dropout; the identity when ``training`` is False or p == 0.
+
+    Args:
+        x: input of any shape.
+        p: probability of zeroing an element, in [0, 1].
+        training: apply dropout (True) or pass x through (False).
+        rng: generator for the mask (default: the module generator, see ``glassgrad.manual_seed``).
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    x = as_tensor(x)
+    if not training or p == 0.0:
+        return x
+    if not backend.is_float(x.dtype):
+        raise TypeError(f"dropout: input must be floating, got {x.dtype}")
+    return Dropout.apply(x, p=float(p), rng=resolve_rng(rng))

@@ -1,0 +1,80 @@
+"""Embedding lookup: rows of a weight matrix picked by integer indices.
+
+    y[..., :] = W[idx[...], :]
+    dW[k, :] = sum of dy[..., :] over every position where idx == k    (a scatter-add)
+
+Rows never looked up get a zero gradient; so does ``padding_idx`` (torch's rule:
+the padding row is never trained). The scatter-add is the only costly part; two
+ways are used, chosen by measurement (NumPy 2, float32):
+
+* many indices per row (idx.size >= num_embeddings, e.g. a character vocabulary):
+  sort the indices, then sum each run of equal ones with ``add.reduceat``,
+  10x faster than ``add.at`` for 3,200 lookups into 65 rows;
+* few indices per row (a large word vocabulary): ``add.at``, which NumPy 2
+  runs fast for this case, while the sort would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
+    """out (num_rows, D) with out[k] = sum of rows[j] where indices[j] == k.  indices (M,), rows (M, D)."""
+    xp = backend.xp
+    out = xp.zeros((num_rows, rows.shape[1]), dtype=rows.dtype)
+    if indices.size == 0:
+        return out
+    if indices.size < num_rows:
+        xp.add.at(out, indices, rows)
+        return out
+    order = xp.argsort(indices, kind="stable")
+    sorted_idx = indices[order]
+    starts = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), sorted_idx[1:] != sorted_idx[:-1]]))
+    out[sorted_idx[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
+    return out
+
+
+class Embedding(Function):
+    """y = W[idx];  dW = scatter-add of dy into the looked-up rows (none into padding_idx)."""
+
+    @staticmethod
+    def forward(ctx: Context, weight: Any, *, indices: Any, padding_idx: int | None) -> Any:
+        ctx.indices, ctx.padding_idx, ctx.num_rows = indices, padding_idx, weight.shape[0]
+        return backend.xp.take(weight, indices, axis=0)  # (*idx.shape, D)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        flat_idx = ctx.indices.reshape(-1)  # (M,)
+        rows = grad.reshape(flat_idx.size, grad.shape[-1])  # (M, D)
+        dweight = scatter_add_rows(flat_idx, rows, ctx.num_rows)
+        if ctx.padding_idx is not None:
+            dweight[ctx.padding_idx] = 0
+        return dweight
+
+
+def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> Tensor:
+    """Look up rows of ``weight`` (N, D) at integer ``indices`` of any shape S -> (*S, D).
+
+    ``padding_idx`` (may be negative) names a row that receives no gradient.
+    """
+    xp = backend.xp
+    weight = as_tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be (num_embeddings, embedding_dim), got shape {weight.shape}")
+    idx = indices.data if isinstance(indices, Tensor) else xp.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    num = weight.shape[0]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num):
+        raise IndexError(f"embedding: indices must lie in [0, {num}), got values in "
+                         f"[{int(idx.min())}, {int(idx.max())}]")
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise ValueError(f"embedding: padding_idx {padding_idx} is out of range for {num} embeddings")
+        padding_idx %= num
+    return Embedding.apply(weight, indices=idx.astype(xp.int64, copy=False), padding_idx=padding_idx)

@@ -1,0 +1,148 @@
+"""Adam and AdamW (decoupled weight decay), with optional AMSGrad."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from glassgrad import autograd, backend
+from glassgrad.optim.optimizer import Optimizer, check_non_negative
+
+
+def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float,
+                beta1: float, beta2: float, eps: float, weight_decay: float = 0.0, decoupled: bool = False,
+                max_exp_avg_sq: Any | None = None, maximize: bool = False, scratch: Any | None = None) -> None:
+    """One Adam step on arrays, editing ``param`` and the moment arrays in place.
+
+    With g the gradient (negated when maximizing), t = ``step`` (1 on the first
+    call) and lambda the weight decay::
+
+        p <- p (1 - lr lambda)                    (AdamW: decoupled)
+        g <- g + lambda p                         (Adam: L2 in the gradient)
+        m <- beta1 m + (1 - beta1) g
+        v <- beta2 v + (1 - beta2) g^2
+        v_max <- max(v_max, v)                    (AMSGrad; then v_max replaces v below)
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    The last line is computed in the equal form of Kingma & Ba (section 2),
+    with c = sqrt(1 - beta2^t): p <- p - (lr c / (1 - beta1^t)) m / (sqrt(v) + eps c),
+    which saves one pass over the array. ``scratch`` (an array of the
+    param's shape and dtype) is overwritten; without it one is allocated.
+    Every other operation writes in place.
+    """
+    xp = backend.xp
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    if scratch is None:
+        scratch = xp.empty_like(param)
+    xp.subtract(grad, exp_avg, out=scratch)  # m += (1 - beta1) (g - m)  is  beta1 m + (1 - beta1) g
+    scratch *= 1 - beta1
+    exp_avg += scratch
+    exp_avg_sq *= beta2
+    xp.multiply(grad, grad, out=scratch)
+    scratch *= 1 - beta2
+    exp_avg_sq += scratch
+    if max_exp_avg_sq is not None:
+        xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        second_moment = max_exp_avg_sq
+    else:
+        second_moment = exp_avg_sq
+    c = math.sqrt(1 - beta2**step)
+    xp.sqrt(second_moment, out=scratch)  # scratch = the denominator sqrt(v) + eps c
+    scratch += eps * c
+    xp.divide(exp_avg, scratch, out=scratch)
+    scratch *= lr * c / (1 - beta1**step)
+    param -= scratch
+
+
+class Adam(Optimizer):
+    """Adam: per-coordinate steps scaled by running moments of the gradient.
+
+    Update rule (see ``adam_update``)::
+
+        m = beta1 m + (1 - beta1) g,   v = beta2 v + (1 - beta2) g^2
+        p -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)
+
+    where ``g = grad + weight_decay * p`` (L2 in the gradient; use AdamW for the decoupled form).
+
+    Args:
+        params: parameters, or dicts of parameters with their own hyper-parameters.
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2), the moments' decay rates (default (0.9, 0.999)).
+        eps: added to the denominator for stability (default 1e-8).
+        weight_decay: L2 penalty lambda (default 0).
+        amsgrad: use the running maximum of v (Reddi et al., 2018).
+        maximize: ascend the objective instead of descending.
+
+    State per parameter: ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v), ``max_exp_avg_sq`` (AMSGrad).
+    """
+
+    _decoupled = False
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False,
+                 maximize: bool = False) -> None:
+        check_non_negative("learning rate", lr)
+        check_non_negative("epsilon value", eps)
+        check_non_negative("weight_decay value", weight_decay)
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+        self._scratch: dict[Any, Any] = {}  # one flat work array per dtype (not state: never saved)
+
+    def _scratch_for(self, p: Any) -> Any:
+        """A work array of p's shape, a view on a flat buffer shared by all parameters of its dtype."""
+        buf = self._scratch.get(p.dtype)
+        if buf is None or buf.size < p.size:
+            buf = self._scratch[p.dtype] = backend.xp.empty(p.size, dtype=p.dtype)
+        return buf[: p.size].reshape(p.shape)
+
+    @autograd.no_grad()
+    def step(self) -> None:
+        """Apply one update to every parameter that has a gradient."""
+        xp = backend.xp
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {"step": 0, "exp_avg": xp.zeros_like(p.data),
+                                             "exp_avg_sq": xp.zeros_like(p.data)}
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = xp.zeros_like(p.data)
+                state["step"] += 1
+                adam_update(p.data, p.grad, state["exp_avg"], state["exp_avg_sq"], state["step"],
+                            lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                            weight_decay=group["weight_decay"], decoupled=self._decoupled,
+                            max_exp_avg_sq=state.get("max_exp_avg_sq"), maximize=group["maximize"],
+                            scratch=self._scratch_for(p.data))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    The decay shrinks the parameter directly instead of entering the moments::
+
+        p <- p (1 - lr lambda);  then the Adam step with the raw gradient g.
+
+    Same arguments as ``Adam``, except ``weight_decay`` defaults to 1e-2 (as torch).
+    """
+
+    _decoupled = True
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize)

@@ -1,0 +1,166 @@
+"""Optimizer: the base of every update rule (PyTorch's shape).
+
+An optimizer holds
+
+- ``param_groups``: a list of dicts, each with ``"params"`` (a list of
+  Parameters) and that group's hyper-parameters (``"lr"``, ``"momentum"``, ...);
+  a value missing from a group is taken from ``defaults``;
+- ``state``: per-parameter slots (``"step"``, ``"momentum_buffer"``,
+  ``"exp_avg"``, ...), keyed by the Parameter object itself and created
+  lazily on the first ``step()``.
+
+Subclasses implement ``step()`` by calling a pure update function over
+arrays (``sgd_update``, ``adam_update``, ...) that edits ``p.data`` in place.
+
+``state_dict()`` uses torch's format: ``{"state": {index: {slot: value}},
+"param_groups": [{..., "params": [index, ...]}]}`` where a parameter's index
+counts through all groups in order. Arrays are NumPy copies (so the dict can
+be written by ``glassgrad.save``); a torch optimizer's state_dict loads too.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from glassgrad import backend
+from glassgrad.tensor import Tensor
+
+
+class Optimizer:
+    """Base class: param groups, per-parameter state, zero_grad, state_dict.
+
+    Args:
+        params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}``
+            giving groups their own hyper-parameters.
+        defaults: the hyper-parameters a group gets when it does not set them.
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        if isinstance(params, Tensor):
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, "
+                            "got a single tensor (wrap it in a list)")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own hyper-parameters (missing ones from ``defaults``)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"add_param_group: expected a dict, got {type(param_group).__name__}")
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} can only optimize Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape})")
+        group = {**self.defaults, **param_group, "params": params}
+        existing = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in existing for p in params) or len({id(p) for p in params}) != len(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every gradient: set ``p.grad`` to None (default) or fill it with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad[...] = 0
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient (subclasses implement)."""
+        raise NotImplementedError(f"{type(self).__name__} must define step()")
+
+    # ----- saving and loading -------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of the state and hyper-parameters, keyed by parameter index (torch's format)."""
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+            saved = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            saved["params"] = [index[id(p)] for p in group["params"]]
+            groups.append(saved)
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p in self.state:
+                    state[index[id(p)]] = {k: _export(v) for k, v in self.state[p].items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore state and hyper-parameters saved by ``state_dict()`` (ours or torch's).
+
+        The optimizer must have been built over the same parameters, in the
+        same groups and order; array slots are copied onto the backend in each
+        parameter's dtype.
+        """
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"load_state_dict: the saved state has {len(saved_groups)} parameter groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        by_index: dict[int, Tensor] = {}
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(f"load_state_dict: group {i} has {len(saved['params'])} parameters in the saved "
+                                 f"state but {len(group['params'])} here")
+            for idx, p in zip(saved["params"], group["params"]):
+                by_index[int(idx)] = p
+        self.state = {}
+        for idx, slots in state_dict["state"].items():
+            p = by_index.get(int(idx))
+            if p is None:
+                raise ValueError(f"load_state_dict: state for parameter index {idx}, which no group holds")
+            self.state[p] = {k: _import(k, v, p) for k, v in slots.items()}
+        for group, saved in zip(self.param_groups, saved_groups):
+            for key, value in saved.items():
+                if key != "params":
+                    group[key] = copy.deepcopy(value)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params")
+        return "\n".join(lines + [")"])
+
+
+def _export(value: Any) -> Any:
+    """A state slot as saved: arrays become NumPy copies, numbers stay numbers."""
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return backend.to_numpy(value).copy()
+    return copy.deepcopy(value)
+
+
+def _import(key: str, value: Any, param: Tensor) -> Any:
+    """A saved slot as used: ``step`` becomes an int, arrays move to the backend in the param's dtype."""
+    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        dtype = param.dtype if value.dtype.kind == "f" else value.dtype
+        return backend.xp.asarray(value, dtype=dtype).copy()
+    if key == "step" and isinstance(value, float) and value.is_integer():
+        return int(value)  # torch keeps ``step`` as a float tensor
+    return value
+
+
+def check_non_negative(name: str, value: float) -> None:
+    """Raise ``ValueError("Invalid <name>: <value>")`` for a negative hyper-parameter (torch's wording)."""
+    if not value >= 0.0:
+        raise ValueError(f"Invalid {name}: {value}")

@@ -1,0 +1,214 @@
+"""fit / evaluate / predict: the training loop over any Module.
+
+One epoch of ``fit`` is, per batch::
+
+    out = model(x)                   # train mode
+    loss = loss_fn(out, y)           # a scalar Tensor
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+then, with validation data, ``evaluate`` in eval mode under ``no_grad``. Inputs
+may be arrays ``(x, y)`` (batched and shuffled here), a ``Dataset`` or a
+``DataLoader`` (used as it is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from glassgrad import backend
+from glassgrad.autograd import no_grad
+from glassgrad.data.dataset import Dataset, TensorDataset
+from glassgrad.data.loader import DataLoader
+from glassgrad.train.callbacks import Callback, LoopState
+from glassgrad.train.history import History
+from glassgrad.train.metrics import RunningMean, get_metric
+from glassgrad.train.progress import EpochProgress
+
+LossFn = Callable[[Any, Any], Any]
+
+
+def _as_loader(x: Any, y: Any, batch_size: int, shuffle: bool, rng: np.random.Generator | None) -> DataLoader:
+    if isinstance(x, DataLoader):
+        if y is not None:
+            raise ValueError("pass targets inside the DataLoader, not as y")
+        return x
+    if isinstance(x, Dataset):
+        if y is not None:
+            raise ValueError("pass targets inside the Dataset, not as y")
+        return DataLoader(x, batch_size=batch_size, shuffle=shuffle, rng=rng)
+    arrays = (x,) if y is None else (x, y)
+    return DataLoader(TensorDataset(*arrays), batch_size=batch_size, shuffle=shuffle, rng=rng)
+
+
+def _split_validation(x: Any, y: Any, fraction: float) -> tuple[Any, Any, tuple[Any, Any]]:
+    """Keras semantics: the last ``fraction`` of the arrays (before any shuffling) validates."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"validation_split must be in (0, 1), got {fraction}")
+    if y is None or isinstance(x, (Dataset, DataLoader)):
+        raise ValueError("validation_split needs arrays x and y; pass validation_data for data sets")
+    x, y = (getattr(a, "data", a) for a in (x, y))
+    n_val = int(len(x) * fraction)
+    if n_val == 0 or n_val == len(x):
+        raise ValueError(f"validation_split {fraction} of {len(x)} samples leaves an empty part")
+    return x[:-n_val], y[:-n_val], (x[-n_val:], y[-n_val:])
+
+
+def _metric_fns(metrics: Iterable[Any]) -> list[tuple[str, Callable[[Any, Any], float]]]:
+    return [get_metric(m) for m in metrics]
+
+
+def _current_lr(optimizer: Any) -> float | None:
+    groups = getattr(optimizer, "param_groups", None)
+    if groups and "lr" in groups[0]:
+        return float(groups[0]["lr"])
+    return None
+
+
+def _call(callbacks: Sequence[Callback], hook: str, *args: Any) -> None:
+    for cb in callbacks:
+        getattr(cb, hook)(*args)
+
+
+def _train_epoch(model: Any, loader: DataLoader, loss_fn: LossFn, optimizer: Any, metric_fns: list,
+                 callbacks: Sequence[Callback], state: LoopState, progress: EpochProgress) -> dict[str, float]:
+    loss_mean = RunningMean()
+    metric_means = [RunningMean() for _ in metric_fns]
+    logs: dict[str, float] = {}
+    model.train()
+    for batch_index, batch in enumerate(loader):
+        xb, yb = batch[0], batch[1]
+        n = len(xb)
+        if callbacks:
+            _call(callbacks, "on_batch_begin", batch_index, logs)
+        out = model(xb)
+        loss = loss_fn(out, yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss_value = float(loss.data)
+        loss_mean.update(loss_value, n)
+        for (_, fn), mean in zip(metric_fns, metric_means):
+            mean.update(fn(out.data, yb.data), n)
+        logs = {"loss": loss_mean.value, **{name: m.value for (name, _), m in zip(metric_fns, metric_means)}}
+        progress.update(1, logs)
+        if callbacks:
+            _call(callbacks, "on_batch_end", batch_index, {**logs, "loss": loss_value})
+            if state.stop_training:
+                break
+    return logs
+
+
+def fit(model: Any, x: Any, y: Any = None, *, loss_fn: LossFn, optimizer: Any, epochs: int = 1,
+        batch_size: int = 32, validation_data: Any = None, validation_split: float = 0.0,
+        callbacks: Iterable[Callback] = (), metrics: Iterable[Any] = ("accuracy",), shuffle: bool = True,
+        rng: np.random.Generator | None = None, verbose: bool | int = True, initial_epoch: int = 0,
+        progress_bar: bool | None = None) -> History:
+    """Train ``model`` and return its History.
+
+    Args:
+        model: any Module (called as ``model(x_batch)``).
+        x, y: arrays/Tensors of inputs and targets, or a Dataset / DataLoader as ``x`` (then y=None).
+        loss_fn: ``loss_fn(outputs, targets) -> scalar Tensor``, e.g. ``nn.CrossEntropyLoss()``.
+        optimizer: has ``zero_grad()`` and ``step()`` (e.g. ``optim.Adam(model.parameters())``).
+        epochs: number of epochs (counting from ``initial_epoch``).
+        batch_size: used when x is arrays or a Dataset.
+        validation_data: ``(x_val, y_val)``, a Dataset or a DataLoader; evaluated each epoch.
+        validation_split: or hold out this last fraction of the arrays for validation.
+        callbacks: Callback objects (see ``glassgrad.train.callbacks``).
+        metrics: names or ``fn(outputs, targets) -> float``; logged for train and validation.
+        shuffle: reshuffle the training arrays each epoch (with ``rng``).
+        rng: generator for shuffling (default: the module generator).
+        verbose: progress bar / per-epoch lines; False for silence.
+        progress_bar: force the tqdm bar on/off (default: on when stderr is a terminal).
+
+    Returns:
+        History with ``loss``, each metric, ``val_*`` when validating and ``lr``, per epoch.
+    """
+    if validation_split:
+        if validation_data is not None:
+            raise ValueError("pass validation_data or validation_split, not both")
+        x, y, validation_data = _split_validation(x, y, validation_split)
+    loader = _as_loader(x, y, batch_size, shuffle, rng)
+    val_loader = None
+    if validation_data is not None:
+        vx, vy = (validation_data, None) if isinstance(validation_data, (Dataset, DataLoader)) else validation_data
+        val_loader = _as_loader(vx, vy, max(batch_size, 256), False, None)
+    metric_fns = _metric_fns(metrics)
+    callbacks = list(callbacks)
+    history = History()
+    state = LoopState(model, optimizer, history, initial_epoch + epochs)
+    for cb in callbacks:
+        cb.set_state(state)
+    _call(callbacks, "on_train_begin", {})
+    for epoch in range(initial_epoch, initial_epoch + epochs):
+        state.epoch = epoch
+        _call(callbacks, "on_epoch_begin", epoch, {})
+        progress = EpochProgress(epoch, initial_epoch + epochs, len(loader), verbose, progress_bar)
+        logs = _train_epoch(model, loader, loss_fn, optimizer, metric_fns, callbacks, state, progress)
+        if val_loader is not None:
+            val = _evaluate(model, val_loader, loss_fn, metric_fns)
+            logs.update({f"val_{name}": value for name, value in val.items()})
+        lr = _current_lr(optimizer)
+        if lr is not None:
+            logs["lr"] = lr
+        progress.close(logs)
+        history.append(epoch, logs)
+        _call(callbacks, "on_epoch_end", epoch, logs)
+        if state.stop_training:
+            break
+    _call(callbacks, "on_train_end", {k: v[-1] for k, v in history.history.items()})
+    return history
+
+
+def evaluate(model: Any, x: Any, y: Any = None, *, loss_fn: LossFn | None = None,
+             metrics: Iterable[Any] = ("accuracy",), batch_size: int = 256) -> dict[str, float]:
+    """Mean loss (when ``loss_fn`` is given) and metrics over a data set, in eval mode without a graph.
+
+    Returns:
+        ``{"loss": ..., "accuracy": ...}`` (sample-weighted means over all batches).
+    """
+    return _evaluate(model, _as_loader(x, y, batch_size, False, None), loss_fn, _metric_fns(metrics))
+
+
+def _evaluate(model: Any, loader: DataLoader, loss_fn: LossFn | None, metric_fns: list) -> dict[str, float]:
+    loss_mean = RunningMean()
+    means = [RunningMean() for _ in metric_fns]
+    was_training = getattr(model, "training", False)
+    model.eval()
+    try:
+        with no_grad():
+            for batch in loader:
+                xb, yb = batch[0], batch[1]
+                out = model(xb)
+                if loss_fn is not None:
+                    loss_mean.update(float(loss_fn(out, yb).data), len(xb))
+                for (_, fn), mean in zip(metric_fns, means):
+                    mean.update(fn(out.data, yb.data), len(xb))
+    finally:
+        model.train(was_training)
+    result = {"loss": loss_mean.value} if loss_fn is not None else {}
+    result.update({name: m.value for (name, _), m in zip(metric_fns, means)})
+    return result
+
+
+def predict(model: Any, x: Any, *, batch_size: int = 256) -> np.ndarray:
+    """Model outputs for every sample, concatenated, as a NumPy array (eval mode, no graph).
+
+    ``x`` is an array/Tensor of inputs, a Dataset or a DataLoader (its first array is the input).
+    """
+    loader = _as_loader(x, None, batch_size, False, None)
+    outputs = []
+    was_training = getattr(model, "training", False)
+    model.eval()
+    try:
+        with no_grad():
+            for batch in loader:
+                outputs.append(backend.to_numpy(model(batch[0]).data))
+    finally:
+        model.train(was_training)
+    return np.concatenate(outputs, axis=0)
