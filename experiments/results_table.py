@@ -36,8 +36,14 @@ FIGURE_SUFFIXES = (".png", ".svg")
 MAX_FIGURE_BYTES = 1_000_000
 
 
+MAX_TEXT = 100
+
+
 def _number(value: Any) -> str | None:
-    if isinstance(value, bool | str):
+    if isinstance(value, str):  # one line, shortened: samples of generated text can be long
+        text = " / ".join(line for line in value.splitlines() if line.strip())
+        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
+    if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return str(value)
@@ -70,13 +76,13 @@ def _figures(run_dir: Path, experiment: str, out: Path, copy: bool) -> str:
     if not copy:
         return ""
     links = []
-    target = out.parent / "figures" / experiment
+    target = out.parent / "figures" / run_dir.name  # one folder per run: runs of one experiment differ
     for path in sorted(run_dir.iterdir()):
         if path.suffix.lower() not in FIGURE_SUFFIXES or path.stat().st_size > MAX_FIGURE_BYTES:
             continue
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target / path.name)
-        links.append(f"[{path.stem}](figures/{experiment}/{path.name})")
+        links.append(f"[{path.stem}](figures/{run_dir.name}/{path.name})")
     return ", ".join(links)
 
 

@@ -137,9 +137,12 @@ def topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def _accumulate_leaf(leaf: Tensor, grad: Any) -> None:
+def _accumulate_leaf(leaf: Tensor, grad: Any, fresh: bool = False) -> None:
+    """Add ``grad`` into ``leaf.grad``. The first gradient is stored as it is only when
+    ``fresh`` (an array no one else holds); otherwise it is copied, because optimisers
+    and clipping edit ``.grad`` in place."""
     if leaf.grad is None:
-        leaf.grad = grad.copy()  # own the array: optimisers and clipping edit .grad in place
+        leaf.grad = grad if fresh else grad.copy()
     else:
         leaf.grad = leaf.grad + grad
 
@@ -184,9 +187,16 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any]) -> None:
         if g.dtype != parent.dtype:
             g = g.astype(parent.dtype)
         if parent._node is None:
-            _accumulate_leaf(parent, g)
+            _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
         elif id(parent) in pending:
             pending[id(parent)] = pending[id(parent)] + g
         else:
             pending[id(parent)] = g
 
+
+def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:
+    """True when ``g`` is a new array owned by nobody else: not the incoming
+    gradient passed through, not a view, not returned for two inputs."""
+    if g is out_grad or not g.flags.owndata:
+        return False
+    return sum(other is g for other in in_grads) <= 1

@@ -302,3 +302,20 @@ def test_a_backward_with_the_wrong_number_of_gradients_is_named() -> None:
 
     with pytest.raises(RuntimeError, match="TooMany.backward returned 2 gradients for 1 inputs"):
         TooMany.apply(leaf([1.0])).sum().backward()
+
+
+def test_leaf_gradients_never_alias_each_other():
+    """Add hands the same array to both inputs; editing one .grad in place (as
+    clipping does) must not change the other."""
+    import glassgrad as gg
+
+    a = gg.tensor([1.0, 2.0], requires_grad=True)
+    b = gg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).backward(gg.ones(2).numpy())
+    a.grad *= 10
+    assert b.grad.tolist() == [1.0, 1.0]
+    c = gg.tensor([1.0, 2.0], requires_grad=True)
+    seed = gg.ones(2).numpy()
+    c.reshape(2).backward(seed)
+    c.grad *= 5
+    assert seed.tolist() == [1.0, 1.0]

@@ -64,17 +64,19 @@ class LSTMLayer(Function):
             gates += (b_ih + b_hh).reshape(4, 1, hidden)
         gates *= scale
         gates = gates.reshape(4, steps, batch, hidden)  # (4, T, B, H)
-        w_hh_blocks = xp.ascontiguousarray((w_hh.reshape(4, hidden, hidden) * scale).transpose(0, 2, 1))  # (4, H, H)
+        w_hh_scaled = (w_hh.reshape(4, hidden, hidden) * scale).reshape(4 * hidden, hidden)
+        w_hh_scaled_t = xp.ascontiguousarray(w_hh_scaled.T)  # (H, 4H)
         states = xp.empty((steps + 2, batch, hidden), dtype=x.dtype)  # h_0 .. h_T, then c_T
         cells = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # c_0 .. c_T
         tanh_c = xp.empty((steps, batch, hidden), dtype=x.dtype)
         states[0], cells[0] = h0, c0
-        hw = xp.empty((4, batch, hidden), dtype=x.dtype)
+        hw = xp.empty((batch, 4 * hidden), dtype=x.dtype)  # one GEMM per step (threads better than 4 small ones)
+        hw_blocks = hw.reshape(batch, 4, hidden).transpose(1, 0, 2)  # (4, B, H) view of it
         ig = xp.empty((batch, hidden), dtype=x.dtype)
         for t in range(steps):
             a = gates[:, t]  # (4, B, H), pre-scaled pre-activations
-            xp.matmul(states[t], w_hh_blocks, out=hw)
-            a += hw
+            xp.matmul(states[t], w_hh_scaled_t, out=hw)  # (B, H) @ (H, 4H)
+            a += hw_blocks
             xp.tanh(a, out=a)
             a *= scale
             a += shift

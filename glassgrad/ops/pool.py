@@ -50,7 +50,9 @@ class MaxPool2d(Function):
     dx = dy at the arg-max tap of each window, summed where windows overlap.
 
     The forward keeps only the running maximum (cheap, and all that inference needs); the
-    backward finds each window's arg-max again as the first tap equal to the maximum.
+    backward finds each window's arg-max again as the first tap equal to the maximum:
+    hit_t = (xpad_t == y) and free_t,  free_{t+1} = free_t and not hit_t  (free_0 = all windows),
+    dx_t = dy * hit_t, where xpad_t is tap t's strided slice (N, C, Ho, Wo).
     """
 
     @staticmethod
@@ -65,35 +67,45 @@ class MaxPool2d(Function):
         if any(pads[0]) or any(pads[1]):
             xpad = xp.pad(x, ((0, 0), (0, 0)) + pads, constant_values=-xp.inf)  # (N, C, Hp, Wp)
         taps = tap_slices(kernel, stride, dilation, out_hw)
-        out = xpad[(..., *taps[0])].copy(order="K")  # (N, C, Ho, Wo), in x's memory order
-        for rows, cols in taps[1:]:
+        if len(taps) == 1:
+            out = xpad[(..., *taps[0])].copy(order="K")  # (N, C, Ho, Wo), in x's memory order
+        else:
+            out = xp.maximum(xpad[(..., *taps[0])], xpad[(..., *taps[1])])  # (N, C, Ho, Wo), x's order
+        for rows, cols in taps[2:]:
             xp.maximum(out, xpad[:, :, rows, cols], out=out)
         ctx.save_for_backward(xpad, out)
-        ctx.geometry = (pads, taps, kernel == stride and dilation == (1, 1))
+        ctx.geometry = (pads, taps, kernel, kernel == stride and dilation == (1, 1))
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         xp = backend.xp
         xpad, out = ctx.saved
-        pads, taps, disjoint = ctx.geometry
-        dx = xp.zeros_like(xpad, dtype=grad.dtype)  # (N, C, Hp, Wp), in x's memory order
-        claimed = None  # windows whose maximum an earlier tap already took (torch: the first arg-max wins)
+        pads, taps, kernel, disjoint = ctx.geometry
+        # disjoint windows that tile the padded input write every slot of dx exactly once: no zeroing
+        tiled = disjoint and xpad.shape[2:] == tuple(o * k for o, k in zip(out.shape[2:], kernel))
+        dx = (xp.empty_like if tiled else xp.zeros_like)(xpad, dtype=grad.dtype)  # (N, C, Hp, Wp), x's order
+        if grad.strides != out.strides:  # e.g. C-order from a flatten: one copy in out's memory layout
+            grad = _like(grad, out)  # makes the passes below run on matching, contiguous memory
+        free = xp.ones_like(out, dtype=bool)  # windows whose maximum no earlier tap took (torch: first wins)
         for t, (rows, cols) in enumerate(taps):
             hit = xpad[:, :, rows, cols] == out  # (N, C, Ho, Wo)
-            if claimed is None:
-                claimed = hit.copy()
-            else:
-                is_max = hit
-                hit = xp.greater(is_max, claimed)  # for booleans: is_max and not claimed
-                if t + 1 < len(taps):
-                    claimed |= is_max
+            hit &= free
+            if t + 1 < len(taps):
+                free ^= hit
             if disjoint:  # kernel == stride: windows do not overlap, so each slot is written once
                 xp.multiply(grad, hit, out=dx[:, :, rows, cols])
             else:
                 dx[:, :, rows, cols] += grad * hit
         (top, bottom), (left, right) = pads
         return dx[:, :, top:xpad.shape[2] - bottom, left:xpad.shape[3] - right]
+
+
+def _like(a: Any, template: Any) -> Any:
+    """A copy of a laid out in memory like template (same shape)."""
+    out = backend.xp.empty_like(template, dtype=a.dtype)
+    out[...] = a
+    return out
 
 
 class AvgPool2d(Function):

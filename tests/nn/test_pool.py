@@ -37,6 +37,23 @@ def test_max_pool2d_ties_route_to_the_first_maximum(torch, rng, k, s):
                        [x], torch)
 
 
+@pytest.mark.parametrize("hw", [(6, 8), (7, 5)])
+def test_max_pool2d_channel_major_input_and_c_order_grad(torch, rng, hw):
+    """A conv output is a channel-major view and the gradient from a flatten is C-ordered: the
+    backward copies the gradient to the input's layout; 2x2 windows that tile the input (even
+    sizes) fill dx without zeroing it first, odd sizes leave the uncovered row/column at zero."""
+    x = np.maximum(rng.integers(-2, 3, size=(3, 2) + hw), 0).astype(np.float64).transpose(1, 0, 2, 3)
+    xs = gg.Tensor(x, requires_grad=True)
+    y = ops.max_pool2d(xs, 2)
+    dout = rng.standard_normal(y.shape)  # C-order, unlike y
+    y.backward(dout)
+    tx = torch.tensor(np.ascontiguousarray(x), requires_grad=True)
+    ty = torch.nn.functional.max_pool2d(tx, 2)
+    ty.backward(torch.tensor(dout))
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(xs.grad, tx.grad.numpy(), atol=1e-12)
+
+
 @pytest.mark.parametrize("k,s,p,include", [(2, None, 0, True), (3, 2, 1, True), (3, 2, 1, False),
                                            ((3, 2), (1, 2), (1, 1), False)])
 def test_avg_pool2d_matches_torch(torch, rng, k, s, p, include):
