@@ -29,7 +29,7 @@ import numpy as np
 
 import glassgrad as gg
 from experiments.envs import make_env
-from experiments.envs.rl_common import MLP, copy_parameters, episodes_to_reach, plot_returns, running_mean
+from experiments.envs.rl_common import MLP, copy_parameters, running_mean, summarize_returns
 from glassgrad.optim import Adam
 from glassgrad.rl import ReplayBuffer
 
@@ -129,18 +129,9 @@ def run(cfg: Config, out_dir: Path) -> dict:
             solved_at = len(returns)
     env.close()
     seconds = time.perf_counter() - start
-    avg = running_mean(returns, cfg.window)
-    full = avg[cfg.window - 1:] if len(avg) >= cfg.window else avg[-1:]
-    plot_returns(returns, out_dir / "returns.png", f"DQN on {cfg.env}", cfg.window, cfg.target)
-    result = {
-        "episodes_to_target": solved_at if solved_at is not None else episodes_to_reach(returns, cfg.target,
-                                                                                          cfg.window),
-        "best_window_mean": float(full.max()),
-        "best_episode_return": float(max(returns)),
-        "episodes_run": len(returns),
-        "env_steps": steps,
-        "train_seconds": round(seconds, 2),
-        "plot": str(out_dir / "returns.png"),
-    }
+    result = summarize_returns(returns, solved_at, cfg.window, cfg.target, out_dir / "returns.png",
+                               f"DQN on {cfg.env}")
+    result.update({"best_episode_return": float(max(returns)), "env_steps": steps,
+                   "train_seconds": round(seconds, 2)})
     print(result)
     return result

@@ -27,7 +27,7 @@ import numpy as np
 
 import glassgrad as gg
 from experiments.envs import make_env
-from experiments.envs.rl_common import MLP, episodes_to_reach, plot_returns, running_mean
+from experiments.envs.rl_common import MLP, running_mean, summarize_returns
 from glassgrad.optim import Adam
 from glassgrad.rl import discounted_returns
 
@@ -120,19 +120,10 @@ def run(cfg: Config, out_dir: Path) -> dict:
             break
     env.close()
     seconds = time.perf_counter() - start
-    avg = running_mean(returns, cfg.window)
-    full = avg[cfg.window - 1:] if len(avg) >= cfg.window else avg[-1:]
-    plot_returns(returns, out_dir / "returns.png", f"REINFORCE + baseline on {cfg.env}", cfg.window, cfg.target)
-    result = {
-        "episodes_to_target": solved_at if solved_at is not None else episodes_to_reach(returns, cfg.target,
-                                                                                          cfg.window),
-        "best_window_mean": float(full.max()),
-        "episodes_run": len(returns),
-        "first_window_mean": float(np.mean(returns[:cfg.window])),
-        "last_window_mean": float(np.mean(returns[-cfg.window:])),
-        "env_steps": env_steps,
-        "train_seconds": round(seconds, 2),
-        "plot": str(out_dir / "returns.png"),
-    }
+    result = summarize_returns(returns, solved_at, cfg.window, cfg.target, out_dir / "returns.png",
+                               f"REINFORCE + baseline on {cfg.env}")
+    result.update({"first_window_mean": float(np.mean(returns[:cfg.window])),
+                   "last_window_mean": float(np.mean(returns[-cfg.window:])), "env_steps": env_steps,
+                   "train_seconds": round(seconds, 2)})
     print(result)
     return result

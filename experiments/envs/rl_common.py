@@ -65,3 +65,18 @@ def plot_returns(returns: Sequence[float], path: Path, title: str, window: int =
     ax.legend(loc="best")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
+
+
+def summarize_returns(returns: Sequence[float], solved_at: int | None, window: int, target: float,
+                      plot_path: Path, title: str) -> dict[str, float | int | None | str]:
+    """Plot the returns and give the numbers every RL experiment reports: episodes to reach
+    the target window average, the best window average, and the episode count."""
+    avg = running_mean(returns, window)
+    full = avg[window - 1:] if len(avg) >= window else avg[-1:]
+    plot_returns(returns, plot_path, title, window, target)
+    return {
+        "episodes_to_target": solved_at if solved_at is not None else episodes_to_reach(returns, target, window),
+        "best_window_mean": float(full.max()),
+        "episodes_run": len(returns),
+        "plot": str(plot_path),
+    }
