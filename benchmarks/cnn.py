@@ -44,24 +44,10 @@ def load(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def glassgrad_setup(x: np.ndarray, y: np.ndarray, init_state: dict):
-    import glassgrad as gg
     from experiments.mnist_cnn import make_cnn
-    from glassgrad import nn, optim
-    from glassgrad.train import fit
 
-    gg.manual_seed(0)
     model = make_cnn()
-    model.load_state_dict(init_state)
-    opt = optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    rng = np.random.default_rng(0)
-
-    def epoch() -> float:
-        h = fit(model, x, y, loss_fn=loss_fn, optimizer=opt, epochs=1, batch_size=BATCH, metrics=(),
-                rng=rng, verbose=False)
-        return h["loss"][-1]
-
-    return model, epoch
+    return model, common.glassgrad_trainer(model, init_state, x, y, BATCH)
 
 
 def torch_setup(torch, x: np.ndarray, y: np.ndarray):

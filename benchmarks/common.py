@@ -115,3 +115,26 @@ def ratio_line(label: str, times: dict[str, list[float]], numerator: str, denomi
     spread = ", ".join(f"{n} [{min(v):.3f}-{max(v):.3f}]" for n, v in times.items())
     return (f"{label}: {numerator} {a:.3f} {unit}, {denominator} {b:.3f} {unit}, "
             f"ratio {numerator}/{denominator} = {a / b:.2f}  (range {spread})")
+
+
+def glassgrad_trainer(model: Any, init_state: dict, x: Any, y: Any, batch_size: int) -> Callable[[], float]:
+    """A closure that trains ``model`` (started from ``init_state``) for one epoch with
+    ``glassgrad.train.fit``, Adam(lr 1e-3) and cross-entropy, and returns the last loss."""
+    import numpy as np
+
+    import glassgrad as gg
+    from glassgrad import nn, optim
+    from glassgrad.train import fit
+
+    gg.manual_seed(0)
+    model.load_state_dict(init_state)
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(0)
+
+    def epoch() -> float:
+        history = fit(model, x, y, loss_fn=loss_fn, optimizer=opt, epochs=1, batch_size=batch_size,
+                      metrics=(), rng=rng, verbose=False)
+        return history["loss"][-1]
+
+    return epoch

@@ -42,23 +42,10 @@ def load(dataset: str, n_train: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def glassgrad_epoch(x: np.ndarray, y: np.ndarray, batch_size: int, init_state: dict) -> tuple:
-    import glassgrad as gg
-    from glassgrad import nn, optim
-    from glassgrad.train import fit
+    from glassgrad import nn
 
-    gg.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-    model.load_state_dict(init_state)
-    opt = optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    rng = np.random.default_rng(0)
-
-    def epoch() -> float:
-        h = fit(model, x, y, loss_fn=loss_fn, optimizer=opt, epochs=1, batch_size=batch_size, metrics=(),
-                rng=rng, verbose=False)
-        return h["loss"][-1]
-
-    return epoch, model
+    return common.glassgrad_trainer(model, init_state, x, y, batch_size), model
 
 
 def torch_epoch(torch, x: np.ndarray, y: np.ndarray, batch_size: int, init_state: dict) -> tuple:
