@@ -14,16 +14,14 @@ Target: >= 98.5 % test accuracy on MNIST-24k.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 import glassgrad as gg
-from experiments.mnist_cnn import RandomShift, load_images
-from glassgrad import nn, optim
-from glassgrad.train import LRSchedulerCallback, evaluate, fit
+from experiments.mnist_cnn import load_images, train_classifier
+from glassgrad import nn
 
 NAME = "lenet5"
 DESCRIPTION = "classic LeNet-5 (conv6-avgpool-conv16-avgpool-conv120-fc84-fc10, tanh) on MNIST-24k"
@@ -69,17 +67,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
     print(f"{cfg.dataset}: {len(x_train)} training and {len(x_test)} test images")
     model = make_lenet5(rng)
     n_params = sum(p.size for p in model.parameters())
-    opt = optim.Adam(model.parameters(), lr=cfg.lr)
-    callbacks = [LRSchedulerCallback(optim.lr_scheduler.ExponentialLR(opt, gamma=cfg.lr_decay))]
-    loss_fn = nn.CrossEntropyLoss()
-    start = time.perf_counter()
-    train_data = (x_train, y_train)
-    if cfg.shift:
-        train_data = (RandomShift(x_train, y_train, cfg.shift, float(x_train.min()), rng), None)
-    history = fit(model, *train_data, loss_fn=loss_fn, optimizer=opt, epochs=cfg.epochs,
-                  batch_size=cfg.batch_size, validation_data=(x_test, y_test), callbacks=callbacks, rng=rng)
-    train_seconds = time.perf_counter() - start
-    test = evaluate(model, x_test, y_test, loss_fn=loss_fn)
+    history, test, train_seconds = train_classifier(model, cfg, x_train, y_train, x_test, y_test, rng)
     history.plot(out_dir / "curves.png", title=f"{cfg.dataset}: LeNet-5, Adam")
     gg.save({"model": model.state_dict()}, out_dir / "lenet5.npz")
     target = TARGETS.get(cfg.dataset, 0.0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -114,12 +115,11 @@ def load_images(dataset: str, data_dir: str, n_train: int, n_test: int, seed: in
     return x_train.reshape(-1, 1, 28, 28), y_train, x_test.reshape(-1, 1, 28, 28), y_test
 
 
-def run(cfg: Config, out_dir: Path) -> dict:
-    gg.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
-    x_train, y_train, x_test, y_test = load_images(cfg.dataset, cfg.data_dir, cfg.n_train, cfg.n_test, cfg.seed)
-    print(f"{cfg.dataset}: {len(x_train)} training and {len(x_test)} test images")
-    model = make_cnn(rng, dropout=cfg.dropout)
+def train_classifier(model: nn.Module, cfg: Any, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+                     y_test: np.ndarray, rng: np.random.Generator) -> tuple[Any, dict, float]:
+    """Adam (cfg.lr) with an exponential lr decay (cfg.lr_decay per epoch), random shifts of up to
+    cfg.shift pixels, cfg.epochs epochs of cfg.batch_size, the test set as validation.
+    Shared by mnist-cnn and lenet5. Returns (History, test metrics, training seconds)."""
     opt = optim.Adam(model.parameters(), lr=cfg.lr)
     callbacks = []
     if cfg.lr_decay != 1.0:
@@ -132,7 +132,16 @@ def run(cfg: Config, out_dir: Path) -> dict:
     history = fit(model, *train_data, loss_fn=loss_fn, optimizer=opt, epochs=cfg.epochs,
                   batch_size=cfg.batch_size, validation_data=(x_test, y_test), callbacks=callbacks, rng=rng)
     train_seconds = time.perf_counter() - start
-    test = evaluate(model, x_test, y_test, loss_fn=loss_fn)
+    return history, evaluate(model, x_test, y_test, loss_fn=loss_fn), train_seconds
+
+
+def run(cfg: Config, out_dir: Path) -> dict:
+    gg.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    x_train, y_train, x_test, y_test = load_images(cfg.dataset, cfg.data_dir, cfg.n_train, cfg.n_test, cfg.seed)
+    print(f"{cfg.dataset}: {len(x_train)} training and {len(x_test)} test images")
+    model = make_cnn(rng, dropout=cfg.dropout)
+    history, test, train_seconds = train_classifier(model, cfg, x_train, y_train, x_test, y_test, rng)
     history.plot(out_dir / "curves.png", title=f"{cfg.dataset}: CNN conv32-conv64-fc128, Adam")
     gg.save({"model": model.state_dict(), "dataset": cfg.dataset, "dropout": cfg.dropout}, out_dir / "cnn.npz")
     target = TARGETS.get(cfg.dataset, 0.0)

@@ -27,7 +27,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.matmul import linear
-from glassgrad.ops.recurrent import check_layer_args, sigmoid_
+from glassgrad.ops.recurrent import check_layer_args, gate_input_grad, gate_weight_grad, sigmoid_
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -122,16 +122,11 @@ class GRULayer(Function):
         dv3 = dv.reshape(3, steps * batch, hidden)
         dx = dw_ih = dw_hh = None
         if need[0]:
-            w_blocks = w_ih.reshape(3, hidden, n_in)
-            dx = du3[0] @ w_blocks[0]  # sum over gates of dA_k W_ih,k: (T*B, H) @ (H, in)
-            for k in range(1, 3):
-                dx += du3[k] @ w_blocks[k]
-            dx = dx.reshape(x.shape)
+            dx = gate_input_grad(du3, w_ih).reshape(x.shape)
         if need[2]:
-            dw_ih = xp.matmul(du3.transpose(0, 2, 1), x.reshape(steps * batch, n_in)).reshape(3 * hidden, n_in)
+            dw_ih = gate_weight_grad(du3, x.reshape(steps * batch, n_in))
         if need[3]:
-            h_prev = states[:steps].reshape(steps * batch, hidden)
-            dw_hh = xp.matmul(dv3.transpose(0, 2, 1), h_prev).reshape(3 * hidden, hidden)
+            dw_hh = gate_weight_grad(dv3, states[:steps].reshape(steps * batch, hidden))
         grads = (dx, dh if need[1] else None, dw_ih, dw_hh)
         if len(need) == 4:
             return grads

@@ -26,7 +26,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.matmul import linear
-from glassgrad.ops.recurrent import check_layer_args
+from glassgrad.ops.recurrent import check_layer_args, gate_input_grad, gate_weight_grad
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -139,16 +139,11 @@ class LSTMLayer(Function):
         da3 = da.reshape(4, steps * batch, hidden)  # (4, T*B, H)
         dx = dw_ih = dw_hh = None
         if need[0]:
-            w_blocks = w_ih.reshape(4, hidden, n_in)
-            dx = da3[0] @ w_blocks[0]  # sum over gates of dA_k W_ih,k: (T*B, H) @ (H, in)
-            for k in range(1, 4):
-                dx += da3[k] @ w_blocks[k]
-            dx = dx.reshape(x.shape)
+            dx = gate_input_grad(da3, w_ih).reshape(x.shape)
         if need[3]:
-            dw_ih = xp.matmul(da3.transpose(0, 2, 1), x.reshape(steps * batch, n_in)).reshape(4 * hidden, n_in)
+            dw_ih = gate_weight_grad(da3, x.reshape(steps * batch, n_in))
         if need[4]:
-            h_prev = states[:steps].reshape(steps * batch, hidden)
-            dw_hh = xp.matmul(da3.transpose(0, 2, 1), h_prev).reshape(4 * hidden, hidden)
+            dw_hh = gate_weight_grad(da3, states[:steps].reshape(steps * batch, hidden))
         grads = (dx, dh if need[1] else None, dc if need[2] else None, dw_ih, dw_hh)
         if len(need) == 5:
             return grads

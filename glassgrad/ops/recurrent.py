@@ -47,6 +47,27 @@ def sigmoid_(a: Any) -> Any:
     return a
 
 
+def gate_input_grad(d_gates: Any, weight: Any) -> Any:
+    """d loss / d inputs of gate-major pre-activations A_k = inputs @ W_k^T:
+    the sum over gates k of dA_k W_k.
+
+    Shapes: d_gates (G, M, H); weight (G*H, in) in torch's layout -> (M, in).
+    """
+    gates, _, hidden = d_gates.shape
+    blocks = weight.reshape(gates, hidden, -1)  # (G, H, in)
+    d_inputs = d_gates[0] @ blocks[0]
+    for k in range(1, gates):
+        d_inputs += d_gates[k] @ blocks[k]
+    return d_inputs
+
+
+def gate_weight_grad(d_gates: Any, inputs: Any) -> Any:
+    """d loss / d W for gate-major pre-activations A_k = inputs @ W_k^T: dW_k = dA_k^T inputs,
+    stacked in torch's layout. Shapes: d_gates (G, M, H); inputs (M, in) -> (G*H, in)."""
+    gates, _, hidden = d_gates.shape
+    return backend.xp.matmul(d_gates.transpose(0, 2, 1), inputs).reshape(gates * hidden, inputs.shape[-1])
+
+
 def check_layer_args(op: str, gates: int, x: Any, states: list[Any], w_ih: Any, w_hh: Any,
                      b_ih: Any, b_hh: Any) -> tuple[list[Tensor], list[Tensor]]:
     """Validate one recurrent layer's arguments; return (state tensors, [x, weights...]).
