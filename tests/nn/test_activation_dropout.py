@@ -92,6 +92,12 @@ def test_gelu_errors():
 
 
 # ----- dropout ----------------------------------------------------------------------
+def test_dropout_gradcheck():
+    """With the same mask on every call (a fresh generator of one seed), the gradient is mask / (1 - p)."""
+    x = np.random.default_rng(1).standard_normal((4, 5))
+    gg.gradcheck(lambda t: F.dropout(t, p=0.4, rng=np.random.default_rng(0)), [x])
+
+
 def test_dropout_scales_survivors_and_keeps_expectation():
     x = gg.Tensor(np.ones((200, 100)), requires_grad=True)
     y = F.dropout(x, p=0.3, rng=np.random.default_rng(0))

@@ -86,6 +86,7 @@ def test_norm_gradchecks(rng):
     gg.gradcheck(lambda t, w_, b_: ops.group_norm(t, 1, w_, b_), [x, w, b])
     gg.gradcheck(lambda t, w_, b_: ops.layer_norm(t, (2,), w_, b_), [x, w, b])
     gg.gradcheck(lambda t: ops.weight_standardize(t), [rng.standard_normal((3, 2, 2, 2))])
+    gg.gradcheck(lambda t, w_, b_: ops.instance_norm(t, w_, b_), [x, w, b])
 
 
 def test_float32_stays_float32(rng):
