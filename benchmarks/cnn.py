@@ -44,9 +44,9 @@ def load(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def glassgrad_setup(x: np.ndarray, y: np.ndarray, init_state: dict):
-    from experiments.mnist_cnn import make_cnn
+    from glassgrad.models import mnist_cnn
 
-    model = make_cnn()
+    model = mnist_cnn()
     return model, common.glassgrad_trainer(model, init_state, x, y, BATCH)
 
 

@@ -51,7 +51,7 @@ def glassgrad_epoch(x: np.ndarray, y: np.ndarray, batch_size: int, init_state: d
 def torch_epoch(torch, x: np.ndarray, y: np.ndarray, batch_size: int, init_state: dict) -> tuple:
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
                                 torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in init_state.items()})
+    model.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in init_state.items()})
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)

@@ -9,7 +9,8 @@ between the sigmoid of the logits and the pixel intensities in [0, 1]:
 
 Reported: the test-set BCE and MSE of the reconstructions; a PNG grid of
 originals (top rows) and reconstructions (bottom rows); with a 2-D code, a
-scatter of the test codes coloured by digit.
+scatter of the test codes coloured by digit. Data: ``--dataset mnist | fashion | synthetic``
+and ``--data-dir`` (see ``experiments/common/data.py``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from experiments.common.data import ImageDataConfig, load_images
+from experiments.common.plots import image_rows
 from glassgrad import nn
-from glassgrad.data import load_mnist, synthetic
-from glassgrad.ops.losses import binary_cross_entropy_with_logits
+from glassgrad.nn.functional import binary_cross_entropy_with_logits as bce_with_logits
 from glassgrad.optim import Adam
 
 NAME = "autoencoder"
@@ -31,27 +33,18 @@ DESCRIPTION = "Convolutional auto-encoder on MNIST: test reconstruction loss, re
 
 
 @dataclass
-class Config:
-    data_dir: str = "../shared/data/mnist"
-    train_subset: str = "train24k"
-    train_limit: int = 24000
-    test_limit: int = 10000
+class Config(ImageDataConfig):
+    n_train: int = 24000
+    n_test: int = 10000
     latent: int = 16
     arch: str = "conv"
     epochs: int = 3
     batch_size: int = 64
     lr: float = 2e-3
-    seed: int = 0
-    synthetic: bool = False
 
 
 def smoke() -> Config:
-    return Config(train_limit=256, test_limit=64, epochs=2, batch_size=32, synthetic=True)
-
-
-def bce_with_logits(logits: gg.Tensor, target: gg.Tensor) -> gg.Tensor:
-    """Mean binary cross-entropy of sigmoid(logits) against targets in [0, 1] (the fused, stable op)."""
-    return binary_cross_entropy_with_logits(logits, target)
+    return Config(dataset="synthetic", n_train=256, n_test=64, epochs=2, batch_size=32)
 
 
 class ConvAutoencoder(nn.Module):
@@ -96,38 +89,6 @@ class MLPAutoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-def load_digits(cfg, train: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(images (N, 1, 28, 28) float32 in [0, 1], labels (N,)): MNIST, or generated digits when synthetic."""
-    limit = cfg.train_limit if train else cfg.test_limit
-    if cfg.synthetic:
-        images, labels = synthetic.digits(limit, rng=np.random.default_rng(cfg.seed + (0 if train else 1)))
-    else:
-        root = Path(__file__).resolve().parent.parent / cfg.data_dir
-        images, labels = load_mnist(root, train=train, subset=cfg.train_subset if train else None,
-                                            limit=limit)
-    return images[:, None].astype(np.float32), labels
-
-
-def image_grid(rows: list[np.ndarray], path: Path, titles: list[str] | None = None, scale: float = 1.0) -> None:
-    """Save rows of (n, 28, 28) images in [0, 1] as one PNG (one image row per array)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    n = max(len(r) for r in rows)
-    fig = Figure(figsize=(n * 0.6 * scale, len(rows) * 0.65 * scale))
-    for i, row in enumerate(rows):
-        for j, img in enumerate(row):
-            ax = fig.add_subplot(len(rows), n, i * n + j + 1)
-            ax.imshow(np.asarray(img).reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-            ax.set_axis_off()
-            if titles and j == 0:
-                ax.set_title(titles[i], fontsize=7, loc="left")
-    fig.tight_layout(pad=0.2)
-    fig.savefig(path, dpi=100)
-
-
 def plot_latent(codes: np.ndarray, labels: np.ndarray, path: Path) -> None:
     import matplotlib
 
@@ -161,14 +122,15 @@ def evaluate(model: nn.Module, x: np.ndarray, batch: int = 500) -> tuple[float, 
 def run(cfg: Config, out_dir: Path) -> dict:
     gg.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    x_train, _ = load_digits(cfg, train=True)
-    x_test, y_test = load_digits(cfg, train=False)
+    data = load_images(cfg.dataset, cfg.data_dir, cfg.download, cfg.n_train, cfg.n_test, cfg.seed, standardize=False)
+    x_train, x_test, y_test = data.x_train, data.x_test, data.y_test  # pixels in [0, 1]: the BCE targets
     arch = cfg.arch
     if arch == "conv" and not hasattr(nn, "ConvTranspose2d"):
         print("autoencoder: nn.Conv2d/ConvTranspose2d not available, falling back to --arch mlp")
         arch = "mlp"
     model = ConvAutoencoder(cfg.latent, rng) if arch == "conv" else MLPAutoencoder(cfg.latent, rng)
     opt = Adam(model.parameters(), lr=cfg.lr)
+    first_test_bce, _, _ = evaluate(model, x_test)
     start = time.perf_counter()
     first_loss = None
     losses = []
@@ -190,9 +152,10 @@ def run(cfg: Config, out_dir: Path) -> dict:
     shown = x_test[:12]
     with gg.no_grad():
         recon = gg.sigmoid(model(gg.tensor(shown))).numpy()
-    image_grid([shown[:, 0], recon[:, 0]], out_dir / "reconstructions.png", ["original", "reconstruction"])
+    image_rows([shown[:, 0], recon[:, 0]], out_dir / "reconstructions.png", ["original", "reconstruction"])
     result = {"arch": arch, "latent": cfg.latent, "first_batch_bce": first_loss, "train_bce_per_epoch": losses,
-              "test_bce": test_bce, "test_mse": test_mse, "train_seconds": round(seconds, 1),
+              "first_loss": first_test_bce, "final_loss": test_bce, "test_bce": test_bce, "test_mse": test_mse,
+              "train_seconds": round(seconds, 1),
               "reconstructions": str(out_dir / "reconstructions.png")}
     if cfg.latent == 2:
         plot_latent(codes, y_test, out_dir / "latent2d.png")

@@ -5,8 +5,8 @@ Outputs:
   ``feature_maps.png``   for one test digit: the input, the 32 conv1 maps after ReLU, and the 64
                          conv2 maps after ReLU (each map scaled on its own).
 
-Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz). The smoke run uses an untrained network
-on a generated digit.
+Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz); ``--weights ''`` trains a CNN here
+first, for ``--train-epochs`` (what the smoke run does, on generated digits).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.mnist_cnn import load_cnn, load_images, make_cnn
+from experiments.common.data import load_images
+from experiments.common.plots import panel_grid
+from experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
 
 NAME = "conv-filters"
 DESCRIPTION = "first-layer filters and conv feature maps of the trained mnist-cnn for one digit"
@@ -26,49 +28,23 @@ HEADLINE = ("label", "predicted", "p_label", "conv1_maps_all_zero")
 
 
 @dataclass
-class Config:
-    weights: str = "runs/mnist-cnn/cnn.npz"
-    dataset: str = "mnist"          # mnist | fashion | synthetic
-    data_dir: str = "../shared/data/mnist"
+class Config(CNNAnalysisConfig):
     image_index: int = 0            # which test image
     max_maps: int = 64              # feature maps drawn per layer
-    seed: int = 0
 
 
 def smoke() -> Config:
     return Config(weights="", dataset="synthetic", max_maps=4)
 
 
-def _panel_grid(maps: np.ndarray, path: Path, title: str, ncols: int, shared_scale: bool, cmap: str,
-                labels: list[str] | None = None) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    nrows = -(-len(maps) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.15 * nrows + 0.4), squeeze=False)
-    vmax = float(np.abs(maps).max()) or 1.0
-    for ax in axes.ravel():
-        ax.axis("off")
-    for k, (ax, m) in enumerate(zip(axes.ravel(), maps)):
-        if shared_scale:
-            ax.imshow(m, cmap=cmap, vmin=-vmax, vmax=vmax)
-        else:
-            ax.imshow(m, cmap=cmap)
-        ax.set_title(labels[k] if labels else str(k), fontsize=7)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 def run(cfg: Config, out_dir: Path) -> dict:
-    _, _, x_test, y_test = load_images(cfg.dataset, cfg.data_dir, 64 if cfg.dataset == "synthetic" else 0, 0,
-                                       cfg.seed)
-    model = load_cnn(cfg.weights) if cfg.weights else make_cnn(np.random.default_rng(cfg.seed)).eval()
+    sizes = (256, 64) if cfg.dataset == "synthetic" else (0, 0)
+    data = load_images(cfg.dataset, cfg.data_dir, cfg.download, *sizes, cfg.seed)
+    model, trained = cnn_for_analysis(cfg.weights, data, np.random.default_rng(cfg.seed), cfg.train_epochs)
+    x_test, y_test = data.x_test, data.y_test
     filters = model[0].weight.numpy()[:, 0]  # (32, 3, 3)
-    _panel_grid(filters, out_dir / "filters.png", "conv1 filters (3x3; red +, blue -)", 8, True, "RdBu_r")
+    panel_grid(filters, out_dir / "filters.png", "conv1 filters (3x3; red +, blue -)", ncols=8, cmap="RdBu_r",
+               shared_scale=True, panel_size=(1.1, 1.15))
     image = x_test[cfg.image_index:cfg.image_index + 1]  # (1, 1, 28, 28)
     with gg.no_grad():
         x = gg.tensor(image)
@@ -78,13 +54,13 @@ def run(cfg: Config, out_dir: Path) -> dict:
     maps1, maps2 = conv1.numpy()[0], conv2.numpy()[0]
     shown1, shown2 = maps1[:cfg.max_maps], maps2[:cfg.max_maps]
     label = int(y_test[cfg.image_index])
-    _panel_grid(np.concatenate([image[0], shown1]), out_dir / "feature_maps.png",
-                f"test image {cfg.image_index} (label {label}) and its conv1 maps after ReLU", 11, False, "viridis",
-                ["input"] + [str(k) for k in range(len(shown1))])
-    _panel_grid(shown2, out_dir / "feature_maps_conv2.png", "its conv2 maps after ReLU (14x14)", 16, False,
-                "viridis")
+    panel_grid(np.concatenate([image[0], shown1]), out_dir / "feature_maps.png",
+               f"test image {cfg.image_index} (label {label}) and its conv1 maps after ReLU", ncols=11,
+               cmap="viridis", labels=["input"] + [str(k) for k in range(len(shown1))], panel_size=(1.1, 1.15))
+    panel_grid(shown2, out_dir / "feature_maps_conv2.png", "its conv2 maps after ReLU (14x14)", ncols=16,
+               cmap="viridis", panel_size=(1.1, 1.15))
     dead1 = int((maps1.reshape(32, -1).max(axis=1) <= 0).sum())
-    result = {"label": label, "predicted": int(probs.argmax()), "p_label": round(float(probs[label]), 4),
+    result = {**trained, "label": label, "predicted": int(probs.argmax()), "p_label": round(float(probs[label]), 4),
               "filter_norms": [round(float(v), 3) for v in np.linalg.norm(filters.reshape(32, -1), axis=1)],
               "conv1_maps_all_zero": dead1, "conv2_maps_all_zero": int((maps2.reshape(64, -1).max(axis=1) <= 0).sum())}
     print(f"image {cfg.image_index}: label {label}, predicted {result['predicted']} (p={result['p_label']}); "

@@ -7,6 +7,9 @@ run is bounded by steps (about 20 passes) rather than by time: longer, and the
 model starts memorising the training names. Sampling starts from a newline and stops at the next one, so
 each sample is one name. We report how many samples are new, i.e. not in the
 training list (a model that only memorised would score 0 %).
+
+Data: ``dinos.txt`` in ``<data root>/text/`` (``--data-dir``, else ``$GLASSGRAD_DATA``, else the
+cache; it is not downloaded: put it there); ``--dataset synthetic`` uses made-up names.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.char_lstm import REPO, CharModel, train_char_model
+from experiments.common.data import load_text, synthetic_names
+from experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 from glassgrad import optim
 from glassgrad.data.text import CharVocab
 from glassgrad.sampling import generate
@@ -25,52 +29,33 @@ from glassgrad.sampling import generate
 NAME = "dinos"
 DESCRIPTION = "char-GRU on dinosaur names: sample names, count the ones not in the training list"
 
-DINOS = str(REPO / ".." / "shared" / "data" / "text" / "dinos.txt")
-
-
 @dataclass
-class Config:
-    data_path: str = field(default=DINOS, metadata={"help": "one name per line"})
+class Config(CharTrainingConfig):
+    dataset: str = field(default="dinos", metadata={"help": "dinos | synthetic"})
     cell: str = "gru"
     hidden: int = 64
     layers: int = 1
     embed_dim: int = 16
     seq_len: int = 32
-    batch_size: int = 32
     lr: float = 3e-3
-    clip: float = 5.0
-    minutes: float = 5.0
     max_steps: int = 400
     report_minutes: list[float] = field(default_factory=list)
     sample_every_s: float = 5.0
     sample_len: int = 120
     temperature: float = 1.0
-    val_fraction: float = 0.1
     num_samples: int = 50
-    seed: int = 0
-    smoke_names: int = 0
 
 
 def smoke() -> Config:
     return Config(hidden=32, embed_dim=8, seq_len=16, batch_size=8, minutes=0.05, max_steps=30,
-                  report_minutes=[0.01], sample_every_s=1e9, num_samples=5, smoke_names=300)
-
-
-def synthetic_names(n: int, seed: int = 0) -> list[str]:
-    """Made-up dinosaur-like names for smoke runs: syllables + a classic ending."""
-    rng = np.random.default_rng(seed)
-    syllables = ["ab", "ta", "ro", "ven", "cer", "ky", "mi", "tho", "pa", "gal", "dro", "ne"]
-    endings = ["saurus", "don", "raptor", "ops", "mimus"]
-    names = {"".join(rng.choice(syllables, rng.integers(1, 4))).capitalize() + rng.choice(endings) for _ in range(n)}
-    return sorted(names)
+                  report_minutes=[0.01], sample_every_s=1e9, num_samples=5, dataset="synthetic")
 
 
 def run(cfg: Config, out_dir: Path) -> dict:
     gg.manual_seed(cfg.seed)
-    if cfg.smoke_names:
-        names = synthetic_names(cfg.smoke_names, cfg.seed)
-    else:
-        names = [line.strip() for line in Path(cfg.data_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    listing = synthetic_names(seed=cfg.seed) if cfg.dataset == "synthetic" else \
+        load_text(cfg.dataset, cfg.data_dir, cfg.download)
+    names = [line.strip() for line in listing.splitlines() if line.strip()]
     shuffled = [names[i] for i in np.random.default_rng(cfg.seed).permutation(len(names))]
     text = "\n".join(shuffled) + "\n"
     model = CharModel(len(set(text)), cfg.hidden, cfg.layers, cfg.cell, cfg.embed_dim,

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from experiments.common.rl import MLP, RLConfig, copy_parameters, running_mean, summarize_returns
 from experiments.envs import make_env
-from experiments.envs.rl_common import MLP, copy_parameters, running_mean, summarize_returns
 from glassgrad.optim import Adam
 from glassgrad.rl import ReplayBuffer
 
@@ -38,13 +38,10 @@ DESCRIPTION = "DQN (replay buffer + target network) on CartPole-v1 (gymnasium): 
 
 
 @dataclass
-class Config:
-    env: str = "CartPole-v1"
+class Config(RLConfig):
     max_steps: int = 80000
-    max_episodes: int = 1000
     hidden: int = 128
     lr: float = 1e-4
-    gamma: float = 0.99
     batch_size: int = 128
     buffer_size: int = 50000
     warmup_steps: int = 1000
@@ -53,9 +50,6 @@ class Config:
     eps_start: float = 1.0
     eps_end: float = 0.05
     eps_decay_steps: int = 5000
-    target: float = 475.0
-    window: int = 100
-    seed: int = 0
 
 
 def smoke() -> Config:
@@ -72,9 +66,9 @@ def huber(d: gg.Tensor) -> gg.Tensor:
 
 def soft_update(source: MLP, target: MLP, tau: float) -> None:
     """theta_target <- tau theta + (1 - tau) theta_target, in place."""
-    for p, q in zip(source.parameters(), target.parameters()):
-        q.data *= 1.0 - tau
-        q.data += tau * p.data
+    with gg.no_grad():
+        for p, q in zip(source.parameters(), target.parameters()):
+            q.mul_(1.0 - tau).add_(p, alpha=tau)
 
 
 def td_step(q_net: MLP, target_net: MLP, opt: Adam, batch: tuple, gamma: float) -> float:

@@ -19,7 +19,12 @@ present, else a small classifier trained here) labels 1,000 generated
 samples; reported are the share it labels with confidence > 0.9 and how many
 of the 10 classes appear among the samples (and their counts).
 
+How far the samples are from the data: ``first_sample_distance`` / ``final_sample_distance``,
+the mean distance from 200 generated images to their nearest training image (pixels in [0, 1])
+before and after training.
+
 ``toy_gan`` trains the MLP GAN on a ring of 8 Gaussians in 2-D (the test uses it).
+Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` (see ``experiments/common/data.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +36,12 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.autoencoder import bce_with_logits, image_grid, load_digits
+from experiments.common.data import ImageDataConfig, load_images
+from experiments.common.plots import image_rows
+from experiments.common.training import load_cnn
 from glassgrad import nn
 from glassgrad.io import save as save_checkpoint
+from glassgrad.nn.functional import binary_cross_entropy_with_logits as bce_with_logits
 from glassgrad.optim import Adam
 
 NAME = "gan"
@@ -41,12 +49,10 @@ DESCRIPTION = "MNIST GAN (DCGAN or --arch mlp): sample grids, loss curves, class
 
 
 @dataclass
-class Config:
+class Config(ImageDataConfig):
     arch: str = "dcgan"
-    data_dir: str = "../shared/data/mnist"
-    train_subset: str = "train24k"
-    train_limit: int = 24000
-    test_limit: int = 10000
+    n_train: int = 24000
+    n_test: int = 10000
     epochs: int = 5
     batch_size: int = 64
     noise: int = 64
@@ -55,13 +61,17 @@ class Config:
     beta1: float = 0.5
     judge_samples: int = 1000
     judge_dir: str = "runs/mnist-cnn"
-    seed: int = 0
-    synthetic: bool = False
 
 
 def smoke() -> Config:
-    return Config(arch="mlp", train_limit=256, test_limit=256, epochs=2, batch_size=32, judge_samples=100,
-                  synthetic=True, judge_dir="")
+    return Config(arch="mlp", dataset="synthetic", n_train=256, n_test=256, epochs=2, batch_size=32,
+                  judge_samples=100, judge_dir="")
+
+
+def load_digits(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_train, y_train, x_test, y_test), images (N, 1, 28, 28) with pixels in [0, 1]."""
+    data = load_images(cfg.dataset, cfg.data_dir, cfg.download, cfg.n_train, cfg.n_test, cfg.seed, standardize=False)
+    return data.x_train, data.y_train, data.x_test, data.y_test
 
 
 class MLPGenerator(nn.Module):
@@ -211,8 +221,7 @@ class JudgeMLP(nn.Module):
 
 def train_judge(cfg: Config, rng: np.random.Generator, epochs: int = 3) -> tuple[nn.Module, float]:
     """A small classifier on the training digits; returns it and its test accuracy."""
-    x, y = load_digits(cfg, train=True)
-    x_test, y_test = load_digits(cfg, train=False)
+    x, y, x_test, y_test = load_digits(cfg)
     model = JudgeMLP(rng)
     opt = Adam(model.parameters(), lr=1e-3)
     for _ in range(epochs):
@@ -242,16 +251,14 @@ class Standardized(nn.Module):
 
 def load_judge(cfg: Config, rng: np.random.Generator) -> tuple[nn.Module, str]:
     """The mnist-cnn classifier from ``cfg.judge_dir``/cnn.npz when present, else a freshly trained MLP."""
-    path = Path(__file__).resolve().parent.parent / cfg.judge_dir / "cnn.npz"
-    if cfg.judge_dir and not cfg.synthetic and path.is_file():
-        from experiments import mnist_cnn
-        from glassgrad.data import transforms
-
-        if gg.load(path).get("dataset") == "mnist":
-            model = Standardized(mnist_cnn.load_cnn(path), transforms.MNIST_MEAN, transforms.MNIST_STD)
-            return model, f"mnist-cnn weights from {cfg.judge_dir}/cnn.npz"
+    path = Path(cfg.judge_dir) / "cnn.npz"
+    if cfg.judge_dir and cfg.dataset == "mnist" and path.is_file():
+        cnn, saved = load_cnn(path)
+        if saved.get("dataset") == "mnist":
+            model = Standardized(cnn, float(saved["mean"]), float(saved["std"]))
+            return model, f"mnist-cnn weights from {path}"
         print(f"gan: {path} was not trained on MNIST; training a small MLP judge instead")
-    elif cfg.judge_dir and not cfg.synthetic:
+    elif cfg.judge_dir and cfg.dataset == "mnist":
         print(f"gan: no mnist-cnn weights at {path}; training a small MLP judge instead")
     model, accuracy = train_judge(cfg, rng)
     return model, f"MLP judge trained here (test accuracy {accuracy:.4f})"
@@ -262,12 +269,8 @@ def judge_checkpoint(cfg: Config, out_dir: Path) -> dict:
     rng = np.random.default_rng(cfg.seed + 1)
     gen, _, _ = build(cfg, rng)
     gen.load_state_dict(gg.load(out_dir / "generator.npz"))
-    gen.eval()
     judge, source = load_judge(cfg, rng)
-    with gg.no_grad():
-        z = gg.tensor(rng.standard_normal((cfg.judge_samples, cfg.noise)).astype(np.float32))
-        images = (gen(z).numpy() + 1) / 2
-    return {"judge": source, **judge_samples(judge, images)}
+    return {"judge": source, **judge_samples(judge, sample_images(gen, cfg.judge_samples, cfg.noise, rng))}
 
 
 def judge_samples(judge: nn.Module, images: np.ndarray, threshold: float = 0.9) -> dict:
@@ -282,6 +285,21 @@ def judge_samples(judge: nn.Module, images: np.ndarray, threshold: float = 0.9) 
     return {"confident_share": float(confident.mean()), "classes_present": int((counts > 0).sum()),
             "confident_classes_present": int((np.bincount(labels[confident], minlength=10) > 0).sum()),
             "class_counts": counts.tolist()}
+
+
+def nearest_distance(samples: np.ndarray, data: np.ndarray) -> float:
+    """Mean Euclidean distance from each sample (S, ...) to its nearest row of ``data`` (N, ...)."""
+    a, b = samples.reshape(len(samples), -1), data.reshape(len(data), -1)
+    squared = (a * a).sum(1)[:, None] - 2 * a @ b.T + (b * b).sum(1)[None, :]  # (S, N)
+    return float(np.sqrt(np.maximum(squared.min(axis=1), 0.0)).mean())
+
+
+def sample_images(gen: nn.Module, n: int, noise: int, rng: np.random.Generator) -> np.ndarray:
+    """n generated images (n, 1, 28, 28) with pixels in [0, 1], the generator in eval mode."""
+    gen.eval()
+    with gg.no_grad():
+        z = gg.tensor(rng.standard_normal((n, noise)).astype(np.float32))
+        return (gen(z).numpy() + 1) / 2
 
 
 def build(cfg: Config, rng: np.random.Generator) -> tuple[nn.Module, nn.Module, str]:
@@ -299,9 +317,11 @@ def build(cfg: Config, rng: np.random.Generator) -> tuple[nn.Module, nn.Module, 
 def run(cfg: Config, out_dir: Path) -> dict:
     gg.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    x_train, _ = load_digits(cfg, train=True)
-    x_train = x_train * 2.0 - 1.0  # [-1, 1] to match tanh
+    pixels, _, _, _ = load_digits(cfg)
+    x_train = pixels * 2.0 - 1.0  # [-1, 1] to match tanh
     gen, disc, arch = build(cfg, rng)
+    reference = pixels[:1000]
+    first_distance = nearest_distance(sample_images(gen, 200, cfg.noise, rng), reference)
     opt_g = Adam(gen.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     opt_d = Adam(disc.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     fixed = gg.tensor(rng.standard_normal((16, cfg.noise)).astype(np.float32))
@@ -319,20 +339,18 @@ def run(cfg: Config, out_dir: Path) -> dict:
         with gg.no_grad():
             samples = (gen(fixed).numpy()[:, 0] + 1) / 2
         grids.append(samples)
-        image_grid([samples], out_dir / f"samples_epoch{epoch:02d}.png", [f"epoch {epoch}"])
+        image_rows([samples], out_dir / f"samples_epoch{epoch:02d}.png", [f"epoch {epoch}"])
         print(f"epoch {epoch}/{cfg.epochs}  D {np.mean(d_losses[-50:]):.3f}  G {np.mean(g_losses[-50:]):.3f}  "
               f"({time.perf_counter() - start:.0f} s)")
     seconds = time.perf_counter() - start
-    image_grid(grids, out_dir / "samples_by_epoch.png", [f"epoch {e + 1}" for e in range(len(grids))])
+    image_rows(grids, out_dir / "samples_by_epoch.png", [f"epoch {e + 1}" for e in range(len(grids))])
     plot_losses(d_losses, g_losses, out_dir / "losses.png")
     save_checkpoint(gen.state_dict(), out_dir / "generator.npz")
     judge, judge_source = load_judge(cfg, rng)
-    gen.eval()
-    with gg.no_grad():
-        z = gg.tensor(rng.standard_normal((cfg.judge_samples, cfg.noise)).astype(np.float32))
-        images = (gen(z).numpy() + 1) / 2  # (S, 1, 28, 28) in [0, 1]
-    verdict = judge_samples(judge, images)
+    verdict = judge_samples(judge, sample_images(gen, cfg.judge_samples, cfg.noise, rng))
+    final_distance = nearest_distance(sample_images(gen, 200, cfg.noise, rng), reference)
     result = {"arch": arch, "steps": len(d_losses), "train_seconds": round(seconds, 1),
+              "first_sample_distance": first_distance, "final_sample_distance": final_distance,
               "final_d_loss": float(np.mean(d_losses[-50:])), "final_g_loss": float(np.mean(g_losses[-50:])),
               "judge": judge_source, **verdict,
               "pictures": [str(out_dir / "samples_by_epoch.png"), str(out_dir / "losses.png")]}

@@ -5,32 +5,40 @@ Every initialiser (zeros; normal N(0, 0.01^2); very-large N(0, 10^2); Xavier
 SGD+momentum, RMSprop, Adam, Adagrad, and Adam at lr 0.1 and 0.001) on the
 784-256-128-10 ReLU MLP of ``mnist-mlp``. Biases start at zero in all runs.
 
-Outputs: ``summary.md`` / ``summary.csv`` (final test accuracy and loss of
-each run), ``history.csv`` (every epoch of every run), ``curves_grid.png``
-(train/test loss per run), ``accuracy_by_optimizer.png``, and first-layer
-weight pictures per run in ``weights/``. ``--jobs N`` runs N worker processes
-(each pinned to one BLAS thread). A quick version::
+The grid is a sweep (``experiments/sweep``): each (initialiser, optimiser) pair is one run of
+this experiment with a single ``--inits`` and a single ``--optimizers`` (a *cell*: it trains
+that pair and saves its curves in results.json and its first-layer weights), in its own folder
+``inits=NAME__optimizers=NAME/``. Either command runs the whole grid::
+
+    glassgrad run init-optim-grid --jobs 2        # the grid from one run (--jobs N worker processes)
+    glassgrad sweep init-optim-grid --jobs 2      # the same through the sweep command (or --ray [ADDRESS])
+
+and both write, besides the sweep's results.csv / results.md / results.png: ``summary.md`` /
+``summary.csv`` (final test accuracy and loss of each pair), ``history.csv`` (every epoch of
+every pair), ``curves_grid.png`` (train/test loss per pair) and first-layer weight pictures per
+pair in ``weights/``. Finished cells are reused when the grid runs again with the same settings.
+A quick version::
 
     glassgrad run init-optim-grid --epochs 3 --n-train 6000 --n-test 2000 --jobs 2
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import math
-import os
+import sys
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import glassgrad as gg
+from experiments.common.data import load_images
+from experiments.sweep import RunOutcome, SweepSpec, run_sweep
 from glassgrad import nn, optim
+from glassgrad.models import mnist_mlp
 from glassgrad.nn import init
 from glassgrad.train import TerminateOnNaN, evaluate, fit
 
@@ -53,19 +61,20 @@ OPTIMIZERS = {
     "adam-lr0.1": lambda p: optim.Adam(p, lr=0.1),
     "adam-lr0.001": lambda p: optim.Adam(p, lr=1e-3),
 }
+WEIGHTS_FILE = "first_layer_weights.npy"  # a cell's first 36 first-layer units, for the weight pictures
 
 
 @dataclass
 class Config:
     dataset: str = "mnist"
-    data_dir: str = "../shared/data/mnist"
+    data_dir: str = ""               # the data root (default: $GLASSGRAD_DATA, else ~/.cache/glassgrad)
     epochs: int = 10
     batch_size: int = 128
     n_train: int = 0                 # 0 = all training images
     n_test: int = 0
     inits: str = ",".join(INITS)     # comma-separated subset
     optimizers: str = ",".join(OPTIMIZERS)
-    jobs: int = 1
+    jobs: int = 1                    # worker processes for the grid (one BLAS thread each)
     seed: int = 0
 
 
@@ -73,26 +82,43 @@ def smoke() -> Config:
     return Config(dataset="synthetic", epochs=1, n_train=256, n_test=128, inits="zeros,he", optimizers="sgd,adam")
 
 
-_DATA: dict[str, Any] = {}
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _load(cfg_dict: dict[str, Any]) -> None:
-    from experiments.mnist_mlp import load_data
+def validate(cfg: Config) -> None:
+    unknown = [s for s in _names(cfg.inits) if s not in INITS] + [s for s in _names(cfg.optimizers)
+                                                                   if s not in OPTIMIZERS]
+    if unknown:
+        raise ValueError(f"unknown initialisers/optimisers {unknown}; known: {list(INITS)} and {list(OPTIMIZERS)}")
+    if not _names(cfg.inits) or not _names(cfg.optimizers):
+        raise ValueError("--inits and --optimizers each need at least one name")
+    if cfg.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {cfg.jobs}")
 
-    if _DATA.get("key") != cfg_dict:
-        data = load_data(cfg_dict["dataset"], cfg_dict["data_dir"], cfg_dict["n_train"], cfg_dict["n_test"],
-                         cfg_dict["seed"])
-        _DATA.update(key=cfg_dict, data=data)
+
+def grid_of(cfg: Config) -> dict[str, list[str]]:
+    """The sweep: one cell per (initialiser, optimiser) pair."""
+    return {"inits": _names(cfg.inits), "optimizers": _names(cfg.optimizers)}
 
 
-def run_one(cfg_dict: dict[str, Any], init_name: str, opt_name: str) -> dict[str, Any]:
+_DATA: dict[str, Any] = {}  # a worker that trains several cells loads the data once
+
+
+def _data(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    key = (cfg.dataset, cfg.data_dir, cfg.n_train, cfg.n_test, cfg.seed)
+    if _DATA.get("key") != key:
+        data = load_images(cfg.dataset, cfg.data_dir, True, cfg.n_train, cfg.n_test, cfg.seed).flat()
+        _DATA.update(key=key, data=data)
+    return _DATA["data"]
+
+
+def train_cell(cfg: Config, init_name: str, opt_name: str, out_dir: Path) -> dict[str, Any]:
     """Train one (initialiser, optimiser) pair; returns its curves and final numbers."""
-    from experiments.mnist_mlp import make_mlp
-
-    _load(cfg_dict)
-    x_train, y_train, x_test, y_test = _DATA["data"]
-    rng = np.random.default_rng(cfg_dict["seed"])
-    model = make_mlp(rng)
+    gg.manual_seed(cfg.seed)
+    x_train, y_train, x_test, y_test = _data(cfg)
+    rng = np.random.default_rng(cfg.seed)
+    model = mnist_mlp(rng)
     for layer in model:
         if isinstance(layer, nn.Linear):
             INITS[init_name](layer.weight, rng)
@@ -101,38 +127,65 @@ def run_one(cfg_dict: dict[str, Any], init_name: str, opt_name: str) -> dict[str
     start = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # diverging runs are part of the story
         history = fit(model, x_train, y_train, loss_fn=loss_fn, optimizer=OPTIMIZERS[opt_name](model.parameters()),
-                      epochs=cfg_dict["epochs"], batch_size=cfg_dict["batch_size"], validation_data=(x_test, y_test),
+                      epochs=cfg.epochs, batch_size=cfg.batch_size, validation_data=(x_test, y_test),
                       callbacks=[TerminateOnNaN()], rng=rng, verbose=False)
         test = evaluate(model, x_test, y_test, loss_fn=loss_fn)
-    return {"init": init_name, "optimizer": opt_name, "history": history.to_dict(),
-            "test_accuracy": test["accuracy"], "test_loss": test["loss"],
-            "diverged": not math.isfinite(test["loss"]) or not all(map(math.isfinite, history["loss"])),
-            "seconds": time.perf_counter() - start, "weights": model[0].weight.data[:36].copy()}
+    seconds = time.perf_counter() - start
+    np.save(out_dir / WEIGHTS_FILE, model[0].weight.array[:36])  # (36, 784)
+    curves = {key: [float(v) for v in values] for key, values in history.to_dict().items()}
+    accuracy, loss = float(test["accuracy"]), float(test["loss"])
+    print(f"{init_name:>10s} / {opt_name:<12s} test accuracy {accuracy:.4f} ({seconds:.1f} s)", flush=True)
+    return {"init": init_name, "optimizer": opt_name, "test_accuracy": accuracy, "test_loss": loss,
+            "final_train_loss": curves["loss"][-1],
+            "diverged": not math.isfinite(loss) or not all(map(math.isfinite, curves["loss"])),
+            "seconds": seconds, "history": curves}
 
 
-@contextlib.contextmanager
-def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes with one BLAS thread each (set in the environment the workers inherit:
-    they start lazily, at the first submit, so the variables stay set while the pool lives)."""
-    import multiprocessing
-
-    saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    os.environ.update({k: "1" for k in saved})
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            yield pool
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def _cell_arguments(cfg: Config) -> list[str]:
+    """``--field value`` for every setting a cell shares with the grid (all but the grid's own fields)."""
+    argv: list[str] = []
+    for field in fields(cfg):
+        if field.name not in ("inits", "optimizers", "jobs"):
+            argv += [f"--{field.name.replace('_', '-')}", str(getattr(cfg, field.name))]
+    return argv
 
 
-def _write_outputs(results: list[dict[str, Any]], inits: list[str], opts: list[str], out_dir: Path) -> str:
+def run(cfg: Config, out_dir: Path) -> dict:
+    inits, opts = _names(cfg.inits), _names(cfg.optimizers)
+    if len(inits) == 1 and len(opts) == 1:
+        return train_cell(cfg, inits[0], opts[0], out_dir)
+    start = time.perf_counter()
+    outcomes = run_sweep(sys.modules[__name__], grid_of(cfg), None, _cell_arguments(cfg), out=out_dir,
+                         jobs=cfg.jobs, summarize=False)
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(outcomes)} cells failed, first {failed[0].run.name}: "
+                           f"{failed[0].error}")
+    print(write_summary(outcomes, out_dir))
+    results = [outcome.record["results"] for outcome in outcomes]
+    best = max(results, key=lambda r: -1 if r["diverged"] else r["test_accuracy"])
+    summary: dict[str, Any] = {"runs": len(results), "wall_seconds": round(time.perf_counter() - start, 1),
+                               "best": f"{best['init']}/{best['optimizer']}",
+                               "best_test_accuracy": best["test_accuracy"],
+                               "accuracy": best["test_accuracy"], "chance": 0.1}  # the smoke test's direction check
+    for r in results:
+        summary[f"{r['init']}/{r['optimizer']}"] = None if r["diverged"] else round(r["test_accuracy"], 4)
+    return summary
+
+
+# ----- the grid's own outputs, drawn from all its cells ----------------------------------------
+def write_summary(outcomes: list[RunOutcome], out_dir: Path) -> str:
+    """summary.md / summary.csv / history.csv / curves_grid.png / weights/ from the cells; returns the table."""
     from glassgrad.viz import save_weight_images
 
+    results = [outcome.record["results"] for outcome in outcomes]
+    inits = list(dict.fromkeys(r["init"] for r in results))
+    opts = list(dict.fromkeys(r["optimizer"] for r in results))
     by_key = {(r["init"], r["optimizer"]): r for r in results}
+    if len(by_key) != len(results):
+        print("summary.md skipped: the grid has several runs per (initialiser, optimiser) pair; "
+              "see results.md for their means", file=sys.stderr)
+        return ""
     with (out_dir / "summary.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["init", "optimizer", "test_accuracy", "test_loss", "final_train_loss", "diverged",
@@ -147,7 +200,8 @@ def _write_outputs(results: list[dict[str, Any]], inits: list[str], opts: list[s
         for r in results:
             h = r["history"]
             for i, epoch in enumerate(h["epoch"]):
-                writer.writerow([r["init"], r["optimizer"], epoch, *(h.get(n, [math.nan] * (i + 1))[i] for n in names)])
+                writer.writerow([r["init"], r["optimizer"], int(epoch),
+                                 *(h.get(n, [math.nan] * (i + 1))[i] for n in names)])
     lines = ["Final test accuracy (%) — rows: initialiser, columns: optimiser ('div' = diverged to NaN/inf)", "",
              "| init | " + " | ".join(opts) + " |", "|---|" + "---|" * len(opts)]
     for i in inits:
@@ -159,8 +213,10 @@ def _write_outputs(results: list[dict[str, Any]], inits: list[str], opts: list[s
     table = "\n".join(lines) + "\n"
     (out_dir / "summary.md").write_text(table)
     _plot_grid(by_key, inits, opts, out_dir / "curves_grid.png")
-    for r in results:
-        save_weight_images(r["weights"], out_dir / "weights" / f"{r['init']}_{r['optimizer']}.png", max_units=36,
+    for outcome in outcomes:
+        r = outcome.record["results"]
+        picture = out_dir / "weights" / f"{r['init']}_{r['optimizer']}.png"
+        save_weight_images(np.load(outcome.folder / WEIGHTS_FILE), picture, max_units=36,
                            title=f"{r['init']} / {r['optimizer']}")
     return table
 
@@ -195,38 +251,4 @@ def _plot_grid(by_key: dict, inits: list[str], opts: list[str], path: Path) -> N
     fig.savefig(path, dpi=90)
 
 
-def run(cfg: Config, out_dir: Path) -> dict:
-    inits = [s for s in cfg.inits.split(",") if s]
-    opts = [s for s in cfg.optimizers.split(",") if s]
-    unknown = [s for s in inits if s not in INITS] + [s for s in opts if s not in OPTIMIZERS]
-    if unknown:
-        raise ValueError(f"unknown initialisers/optimisers {unknown}; known: {list(INITS)} and {list(OPTIMIZERS)}")
-    gg.manual_seed(cfg.seed)
-    cfg_dict = {k: getattr(cfg, k) for k in ("dataset", "data_dir", "epochs", "batch_size", "n_train", "n_test",
-                                               "seed")}
-    pairs = [(i, o) for i in inits for o in opts]
-    start = time.perf_counter()
-    if cfg.jobs > 1:
-        with _pool(cfg.jobs) as pool:
-            futures = [pool.submit(run_one, cfg_dict, i, o) for i, o in pairs]
-            results = []
-            for f in futures:
-                results.append(f.result())
-                r = results[-1]
-                print(f"{r['init']:>10s} / {r['optimizer']:<12s} test accuracy {r['test_accuracy']:.4f} "
-                      f"({r['seconds']:.1f} s)", flush=True)
-    else:
-        results = []
-        for i, o in pairs:
-            results.append(run_one(cfg_dict, i, o))
-            r = results[-1]
-            print(f"{i:>10s} / {o:<12s} test accuracy {r['test_accuracy']:.4f} ({r['seconds']:.1f} s)", flush=True)
-    table = _write_outputs(results, inits, opts, out_dir)
-    print(table)
-    best = max(results, key=lambda r: -1 if r["diverged"] else r["test_accuracy"])
-    summary: dict[str, Any] = {"runs": len(results), "wall_seconds": round(time.perf_counter() - start, 1),
-                               "best": f"{best['init']}/{best['optimizer']}",
-                               "best_test_accuracy": best["test_accuracy"]}
-    for r in results:
-        summary[f"{r['init']}/{r['optimizer']}"] = None if r["diverged"] else round(r["test_accuracy"], 4)
-    return summary
+SWEEP = SweepSpec(grid=grid_of, summarize=write_summary)

@@ -10,8 +10,9 @@ strokes the classifier relies on. Outputs, for each window size k:
   ``heatmap_k{k}.png``   one mean saliency map per digit class (over n_per_class test images);
   ``overlay_k{k}.png``   per-image overlays (digit in grey, saliency in colour) for a few images.
 
-Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz, written by ``glassgrad run mnist-cnn``).
-The smoke run uses generated digits and an untrained network (it checks the pipeline only).
+Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz, written by ``glassgrad run mnist-cnn``);
+``--weights ''`` trains a CNN here first, for ``--train-epochs`` (what the smoke run does, on
+generated digits). Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` as mnist-cnn.
 """
 
 from __future__ import annotations
@@ -22,29 +23,29 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.mnist_cnn import load_cnn, load_images, make_cnn
+from experiments.common.data import load_images
+from experiments.common.plots import panel_grid
+from experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
 from glassgrad import nn
-from glassgrad.data import transforms
 
 NAME = "occlusion"
 DESCRIPTION = "occlusion saliency maps (2x2 / 3x3 windows) per digit class for the trained mnist-cnn"
 
 
 @dataclass
-class Config:
-    weights: str = "runs/mnist-cnn/cnn.npz"
-    dataset: str = "mnist"          # mnist | fashion | synthetic
-    data_dir: str = "../shared/data/mnist"
+class Config(CNNAnalysisConfig):
     windows: list[int] = field(default_factory=lambda: [2, 3])
     stride: int = 1
     n_per_class: int = 10           # test images averaged per class
     n_overlays: int = 2             # overlay images per class
     batch_size: int = 256
-    seed: int = 0
 
 
 def smoke() -> Config:
     return Config(weights="", dataset="synthetic", windows=[3], stride=3, n_per_class=1, n_overlays=1)
+
+
+SMOKE_TRAIN, SMOKE_TEST = 256, 64  # generated digits when training here
 
 
 def occlusion_map(model: nn.Module, image: np.ndarray, label: int, k: int, stride: int, fill: float,
@@ -66,45 +67,15 @@ def occlusion_map(model: nn.Module, image: np.ndarray, label: int, k: int, strid
     return total / np.maximum(count, 1), p_clean
 
 
-def _plot_grid(panels: list[tuple[np.ndarray, np.ndarray | None, str]], path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ncols = min(5, len(panels))
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.2 * ncols, 2.4 * nrows), squeeze=False)
-    for ax, (image, heat, label) in zip(axes.ravel(), panels):
-        ax.imshow(image, cmap="gray")
-        if heat is not None:  # each panel on its own scale (its largest drop is in the title)
-            vmax = float(np.abs(heat).max()) or 1.0
-            ax.imshow(heat, cmap="RdBu_r", vmin=-vmax, vmax=vmax, alpha=0.6)
-            label = f"{label}, max {vmax:.2f}"
-        ax.set_title(label, fontsize=8)
-    for ax in axes.ravel():
-        ax.axis("off")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
 def run(cfg: Config, out_dir: Path) -> dict:
     rng = np.random.default_rng(cfg.seed)
-    _, _, x_test, y_test = load_images(cfg.dataset, cfg.data_dir, 64 if cfg.dataset == "synthetic" else 0,
-                                       0, cfg.seed)
-    if cfg.weights:
-        model = load_cnn(cfg.weights)
-    else:
-        print("no --weights: using an untrained network (pipeline check only)")
-        model = make_cnn(rng).eval()
-    mean, std = ((transforms.MNIST_MEAN, transforms.MNIST_STD) if cfg.dataset == "mnist" else
-                 (transforms.FASHION_MNIST_MEAN, transforms.FASHION_MNIST_STD) if cfg.dataset == "fashion" else
-                 (float(x_test.mean()), 1.0))
-    fill = float((0.0 - mean) / std) if cfg.dataset != "synthetic" else float(x_test.min())  # blank background
+    sizes = (SMOKE_TRAIN, SMOKE_TEST) if cfg.dataset == "synthetic" else (0, 0)
+    data = load_images(cfg.dataset, cfg.data_dir, cfg.download, *sizes, cfg.seed)
+    model, trained = cnn_for_analysis(cfg.weights, data, rng, cfg.train_epochs)
+    x_test, y_test, fill = data.x_test, data.y_test, data.background  # fill: a blank (background) pixel
     picks = {c: np.flatnonzero(y_test == c)[:cfg.n_per_class] for c in range(10)}
-    results: dict = {"windows": list(cfg.windows), "stride": cfg.stride, "n_per_class": cfg.n_per_class}
+    results: dict = {"windows": list(cfg.windows), "stride": cfg.stride, "n_per_class": cfg.n_per_class,
+                     **trained}
     for k in (int(v) for v in cfg.windows):
         class_maps, overlays, peak = [], [], {}
         for c, idx in picks.items():
@@ -119,10 +90,12 @@ def run(cfg: Config, out_dir: Path) -> dict:
             mean_map = np.mean(maps, axis=0)
             class_maps.append((x_test[idx].mean(axis=0)[0], mean_map, f"class {c}"))
             peak[str(c)] = round(float(mean_map.max()), 4)
-        _plot_grid(class_maps, out_dir / f"heatmap_k{k}.png",
-                   f"mean occlusion saliency per class ({k}x{k} window, stride {cfg.stride}): "
-                   "p(true) drop, red = needed")
-        _plot_grid(overlays, out_dir / f"overlay_k{k}.png", f"per-image occlusion saliency ({k}x{k} window)")
+        for panels, name, title in (
+                (class_maps, "heatmap", f"mean occlusion saliency per class ({k}x{k} window, stride {cfg.stride}): "
+                                        "p(true) drop, red = needed"),
+                (overlays, "overlay", f"per-image occlusion saliency ({k}x{k} window)")):
+            images, heats, labels = zip(*panels)
+            panel_grid(images, out_dir / f"{name}_k{k}.png", title, labels=labels, overlays=heats)
         results[f"max_mean_drop_k{k}"] = peak
         print(f"k={k}: largest mean drop per class {peak}")
     return results

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from experiments.common.rl import MLP, RLConfig, running_mean, summarize_returns
 from experiments.envs import make_env
-from experiments.envs.rl_common import MLP, running_mean, summarize_returns
 from glassgrad.optim import Adam
 from glassgrad.rl import discounted_returns
 
@@ -36,17 +36,11 @@ DESCRIPTION = "REINFORCE with a value baseline on CartPole-v1 (gymnasium): episo
 
 
 @dataclass
-class Config:
-    env: str = "CartPole-v1"
+class Config(RLConfig):
     max_episodes: int = 2000
     episodes_per_update: int = 4
-    hidden: int = 64
     lr: float = 5e-3
     value_lr: float = 1e-2
-    gamma: float = 0.99
-    target: float = 475.0
-    window: int = 100
-    seed: int = 0
 
 
 def smoke() -> Config:
@@ -122,8 +116,6 @@ def run(cfg: Config, out_dir: Path) -> dict:
     seconds = time.perf_counter() - start
     result = summarize_returns(returns, solved_at, cfg.window, cfg.target, out_dir / "returns.png",
                                f"REINFORCE + baseline on {cfg.env}")
-    result.update({"first_window_mean": float(np.mean(returns[:cfg.window])),
-                   "last_window_mean": float(np.mean(returns[-cfg.window:])), "env_steps": env_steps,
-                   "train_seconds": round(seconds, 2)})
+    result.update({"env_steps": env_steps, "train_seconds": round(seconds, 2)})
     print(result)
     return result

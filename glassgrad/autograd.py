@@ -72,19 +72,57 @@ class enable_grad(_GradMode):
 class Node:
     """One recorded op application: which op, what it saved, which inputs."""
 
-    __slots__ = ("op", "ctx", "inputs", "released")
+    __slots__ = ("op", "ctx", "inputs", "released", "saved_versions")
 
     def __init__(self, op: type, ctx: Any, inputs: tuple[Tensor, ...]) -> None:
         self.op = op
         self.ctx = ctx
         self.inputs = inputs
         self.released = False
+        self.saved_versions: tuple[tuple[list[int], int, str], ...] = ()
+
+    def name(self) -> str:
+        """torch's name of the node: ``"MulBackward"`` for the op ``Mul``."""
+        return f"{self.op.__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
 
     def release(self) -> None:
         """Drop saved arrays and input references after backward."""
         self.ctx = None
         self.inputs = ()
         self.released = True
+
+
+def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: Tensor) -> tuple:
+    """The version counters (and their values now) of the tensors whose arrays an op saved.
+
+    An op saves arrays; those that are an input's or the output's own array are
+    matched to that tensor, so an in-place edit of it later is caught at backward.
+    """
+    found = []
+    for array in saved:
+        for position, t in enumerate(inputs):
+            if t.array is array:
+                found.append((t._version, t._version[0], f"input {position}"))
+                break
+        else:
+            if output.array is array:
+                found.append((output._version, output._version[0], "output 0"))
+    return tuple(found)
+
+
+def check_versions(node: Node) -> None:
+    """Refuse a backward through values that were edited in place after being saved."""
+    for counter, expected, which in node.saved_versions:
+        if counter[0] != expected:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: {which} of {node.name()} is at version {counter[0]}; expected version "
+                f"{expected} instead. Hint: an in-place edit (x.add_(...), x[i] = ..., optimizer.step()) "
+                "changed a tensor after it was used; clone() it or edit a copy."
+            )
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
@@ -138,13 +176,15 @@ def topological_order(root: Tensor) -> list[Tensor]:
 
 
 def _accumulate_leaf(leaf: Tensor, grad: Any, fresh: bool = False) -> None:
-    """Add ``grad`` into ``leaf.grad``. The first gradient is stored as it is only when
-    ``fresh`` (an array no one else holds); otherwise it is copied, because optimisers
-    and clipping edit ``.grad`` in place."""
-    if leaf.grad is None:
-        leaf.grad = grad if fresh else grad.copy()
+    """Add ``grad`` into ``leaf.grad`` (a Tensor). The first gradient is stored as it is
+    only when ``fresh`` (an array no one else holds); otherwise it is copied, because
+    optimisers and clipping edit ``.grad`` in place."""
+    if leaf._grad is None:
+        from glassgrad.tensor import Tensor  # a Parameter's gradient is a plain Tensor, as in torch
+
+        leaf._grad = Tensor._make(grad if fresh else grad.copy(), False)
     else:
-        leaf.grad = leaf.grad + grad
+        leaf._grad.array = leaf._grad.array + grad
 
 
 def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
@@ -166,6 +206,8 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
                 f"{node.op.__name__} were freed by the first backward. Call "
                 f"backward(retain_graph=True) the first time if you need to walk it twice."
             )
+        if node.saved_versions:
+            check_versions(node)
         _propagate(node, out_grad, pending)
         if not retain_graph:
             node.release()

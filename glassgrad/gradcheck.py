@@ -62,7 +62,7 @@ def gradcheck(
         if t.requires_grad:
             # nudge a private, writable, contiguous copy: reshape(-1) of a transposed or
             # broadcast view would be a copy, and nudging that copy would change nothing
-            t.data = np.array(t.data, dtype=np.float64, order="C")
+            t.array = np.array(t.array, dtype=np.float64, order="C")
     rng = np.random.default_rng(seed)
     outputs = _outputs(fn(*tensors))
     weights = [rng.standard_normal(out.shape) for out in outputs]
@@ -83,8 +83,8 @@ def gradcheck(
 def _check_input(fn: Callable[..., Any], tensors: list[Tensor], weights: list[np.ndarray],
                  i: int, eps: float, atol: float, rtol: float) -> None:
     t = tensors[i]
-    analytic = np.zeros(t.shape) if t.grad is None else backend.to_numpy(t.grad)
-    flat = t.data.reshape(-1)  # a view: nudging it nudges t
+    analytic = np.zeros(t.shape) if t.grad is None else backend.to_numpy(t.grad.array)
+    flat = t.array.reshape(-1)  # a view: nudging it nudges t
     for j in range(flat.size):
         original = flat[j].item()
         flat[j] = original + eps

@@ -1,29 +1,141 @@
-"""The module-wide random generator.
+"""Random number generators: torch's ``Generator`` and the module-wide default.
 
-Every random draw in glassgrad (initialisers, dropout, shuffling, ``randn``)
-takes an ``rng: numpy.random.Generator | None`` argument; ``None`` means this
-module's generator, which ``manual_seed(n)`` re-seeds for reproducible runs.
+Every random draw in glassgrad (``rand``, ``randn``, initialisers, dropout,
+shuffling) takes a generator argument, spelled ``generator=`` (torch's name)
+or ``rng=`` (glassgrad's older name), that accepts:
+
+* ``None``: the default generator, which ``glassgrad.manual_seed(n)`` re-seeds;
+* a ``glassgrad.Generator`` (``Generator().manual_seed(n)``), torch's way;
+* a ``numpy.random.Generator``.
+
+Underneath, each ``Generator`` holds a NumPy ``Generator`` (PCG64). Draws are
+made on the host and then moved to the tensor's device, so a seed gives the
+same numbers on 'cpu' and 'cuda'. The numbers differ from torch's for the
+same seed: the seed makes glassgrad runs repeat, not torch runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 
-_generator = np.random.default_rng(0)
+from glassgrad.device import device as make_device
+
+DEFAULT_SEED = 0  # the default generator's seed at import, so runs repeat without manual_seed
 
 
-def manual_seed(seed: int) -> np.random.Generator:
-    """Re-seed the module generator; returns it."""
-    global _generator
-    _generator = np.random.default_rng(seed)
-    return _generator
+class Generator:
+    """A seedable source of random numbers: ``Generator().manual_seed(42)``.
+
+    Args:
+        device: accepted for torch's signature ('cpu' or 'cuda'); draws are made on
+            the host either way.
+
+    Attributes:
+        numpy: the ``numpy.random.Generator`` the draws come from.
+    """
+
+    def __init__(self, device: Any = "cpu") -> None:
+        self.device = make_device(device)
+        self._seed = DEFAULT_SEED
+        self.numpy = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Re-seed; returns self (so ``Generator().manual_seed(0)`` works)."""
+        seed = int(seed)
+        if seed < 0:
+            seed &= 0xFFFF_FFFF_FFFF_FFFF  # torch maps negative seeds the same way
+        self._seed = seed
+        self.numpy = np.random.default_rng(seed)
+        return self
+
+    def seed(self) -> int:
+        """Re-seed from fresh entropy (not repeatable); returns the seed used."""
+        seed = int(np.random.SeedSequence().entropy) & 0x7FFF_FFFF_FFFF_FFFF
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self) -> int:
+        """The seed last given to ``manual_seed`` (or ``seed``)."""
+        return self._seed
+
+    def get_state(self) -> dict[str, Any]:
+        """A snapshot of the generator's state (a dict, where torch gives a byte tensor)."""
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state: dict[str, Any]) -> Generator:
+        """Restore a state taken by ``get_state``; returns self."""
+        self.numpy.bit_generator.state = state
+        return self
+
+    def __repr__(self) -> str:
+        return f"<glassgrad.Generator(device='{self.device}', initial_seed={self._seed})>"
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Re-seed the default generator; returns it (torch's ``torch.manual_seed``)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    """Re-seed the default generator from fresh entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The default generator's seed."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The default generator's state, for ``set_rng_state``."""
+    return default_generator.get_state()
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore the default generator's state."""
+    default_generator.set_state(state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, **_: Any) -> Iterator[None]:
+    """Draws inside the ``with`` block do not advance the default generator outside it."""
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
 
 
 def default_rng() -> np.random.Generator:
-    """The module generator (seeded by ``manual_seed``)."""
-    return _generator
+    """The default generator's NumPy generator (seeded by ``manual_seed``)."""
+    return default_generator.numpy
 
 
-def resolve_rng(rng: np.random.Generator | None) -> np.random.Generator:
-    """``rng`` itself, or the module generator when ``rng`` is None."""
-    return _generator if rng is None else rng
+def resolve_rng(rng: Generator | np.random.Generator | None) -> np.random.Generator:
+    """The NumPy generator to draw from: ``rng``'s own, or the default one for None."""
+    if rng is None:
+        return default_generator.numpy
+    if isinstance(rng, Generator):
+        return rng.numpy
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(
+        f"expected a glassgrad.Generator, a numpy.random.Generator or None as the generator, got {type(rng).__name__}"
+    )
+
+
+def pick_generator(generator: Any, rng: Any, op: str = "op") -> np.random.Generator:
+    """``generator=`` (torch's name) or its alias ``rng=``, resolved; giving both is an error."""
+    if generator is not None and rng is not None and generator is not rng:
+        raise TypeError(f"{op}: got generator= and its alias rng=; give one")
+    return resolve_rng(generator if generator is not None else rng)

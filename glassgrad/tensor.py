@@ -1,56 +1,99 @@
 """The Tensor: an array, the gradient that flows into it, and the node that made it.
 
-``Tensor`` methods and operators are one-line delegations to the ops in
-``glassgrad.ops``, written out here so that grep and IDEs find them.
+**The naming rule.** PyTorch's names and signatures are glassgrad's public
+API everywhere: Tensor methods, module functions and ``nn.functional`` take
+``dim`` and ``keepdim``, ``x.size()`` is the shape, ``x.max(1)`` returns
+``(values, indices)``, ``cat`` joins tensors, ``flatten(start_dim, end_dim)``,
+``transpose(dim0, dim1)``, ``softmax(dim)``. The NumPy spellings glassgrad had
+before (``axis``, ``keepdims``, ``concatenate``) stay accepted as aliases;
+where the two would disagree, torch wins.
 
-Dtypes: Python numbers and lists become float32 (the default) or int64;
-NumPy arrays keep their dtype, so float64 is kept when asked for. Only
-floating tensors may require a gradient.
+Where things live: this file holds the tensor itself (its array, gradient,
+dtype, device, version counter) and the operators; the methods are written
+out by family in ``glassgrad/methods/`` (pointwise math, reductions, shape
+and indexing, in-place edits), each a one-line delegation to ``glassgrad.ops``
+so that grep and IDEs find them.
+
+Arrays and gradients:
+    ``t.array`` is the NumPy (or CuPy) array the tensor holds; ops read it.
+    ``t.data`` is, as in torch, a Tensor sharing that array but cut from the
+    graph; ``t.grad`` is a Tensor (or None).
+
+Dtypes: Python floats become the default float dtype (float32), Python ints
+int64, bools bool, as torch infers them; NumPy arrays keep their dtype.
+Only floating tensors may require a gradient.
+
+Versions: every in-place edit bumps the tensor's version. An op records the
+versions of the tensors it saved for backward, and backward refuses to use a
+tensor that was edited since (torch's "modified by an inplace operation").
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy
 
-from glassgrad import autograd, backend
+from glassgrad import autograd, backend, dtypes
+from glassgrad.device import device, device_of
+from glassgrad.methods.inplace import InPlaceMethods
+from glassgrad.methods.pointwise import PointwiseMethods
+from glassgrad.methods.reduction import ReductionMethods
+from glassgrad.methods.shape import ShapeMethods
 
 
 def _to_array(data: Any, dtype: Any) -> Any:
     xp = backend.xp
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     from_python = not hasattr(data, "dtype")
     if dtype is not None:
-        array = xp.asarray(data, dtype=numpy.dtype(dtype))
+        array = xp.asarray(data, dtype=dtypes.to_dtype(dtype))
     else:
         array = xp.asarray(data)
         if from_python and array.dtype == numpy.float64:
             array = array.astype(backend.get_default_dtype())
+        elif from_python and array.dtype.kind == "i" and array.dtype != numpy.int64:
+            array = array.astype(numpy.int64)
     if array.dtype.kind not in "fiub":
+        given = f" (made from {type(data).__name__} {data!r:.60})" if from_python else ""
         raise TypeError(
-            f"tensor: unsupported dtype {array.dtype}; glassgrad holds float, int and bool arrays"
+            f"tensor: unsupported dtype {array.dtype}{given}; glassgrad holds float, int and bool arrays"
         )
     return array
 
 
-class Tensor:
+class Size(tuple):
+    """A tensor's shape: a tuple of ints, with torch's ``numel()``."""
+
+    def numel(self) -> int:
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    # printed as a plain tuple, so error messages read "(2, 3)" (torch prints "torch.Size([2, 3])")
+
+
+class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     """An n-dimensional array that records the ops applied to it for backward.
 
     Attributes:
-        data: the array (NumPy, or CuPy under that backend).
-        grad: d loss / d this tensor after ``backward`` (same shape), or None.
+        array: the array (NumPy, or CuPy on 'cuda').
+        grad: d loss / d this tensor after ``backward`` (a Tensor of the same shape), or None.
         requires_grad: whether gradients flow to this tensor.
     """
 
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
+    __array_priority__ = 1000
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        self.data = _to_array(data, dtype)
-        self.grad: Any = None
+    def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
+        self.array = _to_array(data, dtype)
+        self._grad: Tensor | None = None
         self._node: autograd.Node | None = None
         self._retains_grad = False
+        self._version = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -59,25 +102,97 @@ class Tensor:
     def _make(cls, array: Any, requires_grad: bool) -> Tensor:
         """Wrap an op's output array without copying or checking."""
         t = cls.__new__(cls)
-        t.data, t.grad, t._node, t._retains_grad, t.requires_grad = array, None, None, False, requires_grad
+        t.array, t._grad, t._node, t._retains_grad, t.requires_grad = array, None, None, False, requires_grad
+        t._version = [0]
         return t
 
-    # ----- properties -------------------------------------------------------
+    # ----- data and grad, as torch has them ---------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor cut from the graph (sharing the array).
+
+        Edits through ``.data`` change this tensor; unlike torch, they also count
+        as edits for the version check, so a saved tensor edited this way is caught.
+        """
+        t = Tensor._make(self.array, False)
+        t._version = self._version
+        return t
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = value.array if isinstance(value, Tensor) else _to_array(value, None)
+        if hasattr(self, "array") and array.shape != self.array.shape and self._node is not None:
+            raise RuntimeError(f"data: cannot give a non-leaf tensor of shape {self.shape} data of shape {array.shape}")
+        self.array = array
+
+    @property
+    def grad(self) -> Tensor | None:
+        """d loss / d this tensor after ``backward``: a Tensor, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        if not isinstance(value, Tensor):
+            value = Tensor._make(_to_array(value, self.dtype), False)
+        if value.shape != self.shape:
+            raise RuntimeError(f"assigned grad has shape {value.shape} but the tensor has shape {self.shape}")
+        self._grad = value
+
+    # ----- shape, dtype, device ---------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self.array.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (a ``Size``), or its length along ``dim``."""
+        if dim is None:
+            return Size(self.array.shape)
+        return self.array.shape[self._dim(dim)]
+
+    def _dim(self, dim: int) -> int:
+        """``dim`` as a non-negative axis; 0-d tensors accept 0 and -1, as torch."""
+        n = builtins.max(self.array.ndim, 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        return dim % n if self.array.ndim else 0
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
+
+    def dim(self) -> int:
+        return self.array.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return int(self.array.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.array.itemsize
 
     @property
     def dtype(self) -> Any:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def device(self) -> device:
+        return device_of(self.array)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return builtins.bool(self.array.flags.c_contiguous)
 
     @property
     def is_leaf(self) -> bool:
@@ -85,103 +200,205 @@ class Tensor:
         return self._node is None
 
     @property
-    def grad_fn(self) -> str | None:
-        """Name of the op that produced this tensor (None for a leaf)."""
-        return None if self._node is None else self._node.op.__name__
+    def grad_fn(self) -> Any:
+        """The node of the op that produced this tensor (None for a leaf); ``.name()`` names it."""
+        return self._node
 
     @property
     def T(self) -> Tensor:
         """All axes reversed (the transpose of a matrix)."""
         return ops.permute(self, tuple(reversed(range(self.ndim))))
 
+    @property
+    def mT(self) -> Tensor:
+        """The last two axes swapped (a batch of transposed matrices)."""
+        return ops.transpose(self, -2, -1)
+
     # ----- autograd ---------------------------------------------------------
-    def requires_grad_(self, flag: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set requires_grad in place (floating tensors only); returns self."""
-        if flag and not backend.is_float(self.dtype):
-            raise TypeError(
-                f"only floating-point tensors can require gradients; this one is {self.dtype} "
-                f"with shape {self.shape}"
+        if requires_grad and not backend.is_float(self.dtype):
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients; this one is {self.dtype} "
+                f"with shape {tuple(self.shape)}"
             )
-        if not flag and self._node is not None:
+        if not requires_grad and self._node is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor; use .detach()")
-        self.requires_grad = flag
+        self.requires_grad = requires_grad
         return self
 
-    def backward(self, grad: Any = None, retain_graph: bool = False) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None, *, grad: Any = None) -> None:
         """Accumulate d self / d leaf into every leaf's ``.grad``.
 
-        ``grad`` is d loss / d self; it may be omitted only for a one-element
+        ``gradient`` is d loss / d self; it may be omitted only for a one-element
         tensor (then it is 1). The graph's saved arrays are freed afterwards
-        unless ``retain_graph=True``.
+        unless ``retain_graph=True``. ``create_graph`` (higher-order gradients)
+        is not supported.
         """
+        if create_graph:
+            raise NotImplementedError("backward(create_graph=True): glassgrad computes first derivatives only")
+        gradient = grad if gradient is None else gradient
         if not self.requires_grad:
             raise RuntimeError(
-                f"backward: this tensor (shape {self.shape}) does not require grad and has no "
-                "graph; was it computed under no_grad(), detached, or from tensors that do not "
-                "have requires_grad=True?"
+                f"element 0 of tensors does not require grad and does not have a grad_fn: this tensor "
+                f"(shape {tuple(self.shape)}) has no graph; was it computed under no_grad(), detached, "
+                "or from tensors that do not have requires_grad=True?"
             )
-        if grad is None:
-            if self.size != 1:
+        if gradient is None:
+            if self.array.size != 1:
                 raise RuntimeError(
-                    f"backward: grad can be implicitly created only for a one-element output; "
-                    f"this output has shape {self.shape}, so pass grad= of that shape"
+                    f"grad can be implicitly created only for scalar outputs; this output has shape "
+                    f"{tuple(self.shape)}, so pass a gradient of that shape"
                 )
-            grad_array = backend.xp.ones(self.shape, dtype=self.dtype)
+            grad_array = backend.xp.ones(self.array.shape, dtype=self.dtype)
         else:
-            grad_array = _to_array(grad, self.dtype)
-            if grad_array.shape != self.shape:
-                raise ValueError(f"backward: grad has shape {grad_array.shape}, output has shape {self.shape}")
-        autograd.backward(self, grad_array, retain_graph=retain_graph)
+            grad_array = _to_array(gradient, self.dtype)
+            if grad_array.shape != self.array.shape:
+                raise RuntimeError(
+                    f"backward: gradient has shape {grad_array.shape}, output has shape {tuple(self.shape)}"
+                )
+        autograd.backward(self, grad_array, retain_graph=builtins.bool(retain_graph))
 
     def retain_grad(self) -> Tensor:
-        """Keep ``.grad`` on this non-leaf tensor after backward; returns self."""
+        """Keep ``.grad`` on this non-leaf tensor after backward; returns self (torch returns None)."""
         self._retains_grad = self._node is not None
         return self
 
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (same as ``t.grad = None``)."""
-        self.grad = None
+        self._grad = None
 
     def detach(self) -> Tensor:
-        """Same array, cut from the graph: no gradient flows through the result."""
-        return Tensor._make(self.data, requires_grad=False)
+        """Same array, cut from the graph: no gradient flows through the result.
+
+        As in torch, the result shares the version counter: editing it in place
+        counts as editing this tensor.
+        """
+        t = Tensor._make(self.array, requires_grad=False)
+        t._version = self._version
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from its graph in place; returns self."""
+        self._node, self.requires_grad = None, False
+        return self
+
+    @property
+    def _version_value(self) -> int:
+        return self._version[0]
 
     # ----- conversion -------------------------------------------------------
-    def numpy(self) -> numpy.ndarray:
-        """The values as a NumPy array (a view on the CPU backend; not tracked)."""
-        return backend.to_numpy(self.data)
+    def numpy(self, force: bool = False) -> numpy.ndarray:  # noqa: ARG002
+        """The values as a NumPy array (a view on the CPU; not tracked).
+
+        torch insists on ``detach()`` first for a tensor that requires grad;
+        glassgrad does not (the array is never part of the graph).
+        """
+        return backend.to_numpy(self.array)
 
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
-        if self.size != 1:
-            raise ValueError(f"item: only one-element tensors convert to a number, this one has shape {self.shape}")
-        return self.data.item()
+        if self.array.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar (shape {tuple(self.shape)})"
+            )
+        return self.array.item()
 
     def tolist(self) -> Any:
-        return self.numpy().tolist()
+        return backend.to_numpy(self.array).tolist()
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; gradients flow through."""
+        target_device, target_dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None), kwargs.pop("copy", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                target_device, target_dtype = arg.device, arg.dtype
+            elif isinstance(arg, str | device):
+                target_device = arg
+            elif arg is not None:
+                target_dtype = arg
+        out = self
+        if target_dtype is not None and dtypes.to_dtype(target_dtype) != self.dtype:
+            out = ops.cast(out, dtypes.to_dtype(target_dtype))
+        if target_device is not None and device(target_device) != self.device:
+            out = ops.to_device(out, device(target_device))
+        return out
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Tensor:  # noqa: ARG002
+        return self.to("cuda")
+
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument, torch's type string (``"torch.FloatTensor"``); else a cast."""
+        if dtype is None:
+            return dtypes.type_name(self.dtype)
+        if isinstance(dtype, str) and dtype.endswith("Tensor"):
+            names = {v: k for k, v in dtypes._TYPE_NAMES.items()}
+            dtype = names[dtype.split(".")[-1]]
+        return self.to(dtypes.to_dtype(dtype))
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy in another dtype; the gradient flows back (cast to this dtype)."""
-        return ops.cast(self, dtype)
+        return ops.cast(self, dtypes.to_dtype(dtype))
 
     def float(self) -> Tensor:
-        return self.astype(numpy.float32)
+        return self.to(dtypes.float32)
 
     def double(self) -> Tensor:
-        return self.astype(numpy.float64)
+        return self.to(dtypes.float64)
+
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def short(self) -> Tensor:
+        return self.to(dtypes.int16)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool)
+
+    def byte(self) -> Tensor:
+        return self.to(dtypes.uint8)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
-        array = self.numpy()
+        array = backend.to_numpy(self.array)
         return array if dtype is None else array.astype(dtype)
 
     def __repr__(self) -> str:
-        body = numpy.array2string(self.numpy(), separator=", ", prefix="tensor(")
-        extra = f", dtype={self.dtype}" if self.dtype != backend.get_default_dtype() else ""
+        body = numpy.array2string(backend.to_numpy(self.array), separator=", ", prefix="tensor(")
+        extra = ""
+        if self.dtype != backend.get_default_dtype() and not (self.dtype == numpy.int64 and self.array.size):
+            extra = f", dtype=glassgrad.{self.dtype}"
+        if self.device.type != "cpu":
+            extra += f", device='{self.device}'"
         if self._node is not None:
-            extra += f", grad_fn={self.grad_fn}"
+            extra += f", grad_fn=<{self._node.name()}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
+
+    def __format__(self, spec: str) -> str:
+        if self.array.ndim == 0 or self.array.size == 1 and spec:
+            return format(self.array.item(), spec)
+        return repr(self)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -189,28 +406,46 @@ class Tensor:
         return self.shape[0]
 
     def __iter__(self) -> Any:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self)))
 
-    def __bool__(self) -> bool:
-        if self.size != 1:
-            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
-        return bool(self.data.item())
+    def __bool__(self) -> builtins.bool:
+        if self.array.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous (shape {tuple(self.shape)})"
+            )
+        return builtins.bool(self.array.item())
 
-    def __float__(self) -> float:
-        return float(self.item())
+    def __float__(self) -> builtins.float:
+        return builtins.float(self.item())
 
-    def __int__(self) -> int:
-        return int(self.item())
+    def __int__(self) -> builtins.int:
+        return builtins.int(self.item())
 
-    def __hash__(self) -> int:
+    def __index__(self) -> builtins.int:
+        if self.dtype.kind not in "iub" or self.array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    def __hash__(self) -> builtins.int:
         return id(self)
 
-    def __setitem__(self, index: Any, value: Any) -> None:
-        raise TypeError(
-            "Tensor does not support item assignment (it would corrupt recorded gradients); "
-            "build a new tensor with glassgrad.where / concatenate, or, outside autograd, write "
-            "to tensor.data"
-        )
+    def __getstate__(self) -> dict[str, Any]:
+        return {"array": backend.to_numpy(self.array), "requires_grad": self.requires_grad}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["array"], requires_grad=state["requires_grad"])  # type: ignore[misc]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        if self._node is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support deepcopy")
+        new = type(self).__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("array", "_grad", "_version")})
+        new.array, new._version = self.array.copy(), [0]
+        new._grad = None if self._grad is None else Tensor._make(self._grad.array.copy(), False)
+        return new
 
     # ----- operators --------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -237,8 +472,26 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.div(other, self)
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.remainder(other, self)
+
     def __neg__(self) -> Tensor:
         return ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
 
     def __pow__(self, exponent: Any) -> Tensor:
         return ops.pow(self, exponent)
@@ -255,114 +508,116 @@ class Tensor:
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index)
 
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self.index_put_(index, value)
+
     def __lt__(self, other: Any) -> Tensor:
+        if _foreign(other):
+            return NotImplemented
         return ops.lt(self, other)
 
     def __le__(self, other: Any) -> Tensor:
+        if _foreign(other):
+            return NotImplemented
         return ops.le(self, other)
 
     def __gt__(self, other: Any) -> Tensor:
+        if _foreign(other):
+            return NotImplemented
         return ops.gt(self, other)
 
     def __ge__(self, other: Any) -> Tensor:
+        if _foreign(other):
+            return NotImplemented
         return ops.ge(self, other)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if _foreign(other):
+            return NotImplemented
         return ops.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if _foreign(other):
+            return NotImplemented
         return ops.ne(self, other)
 
-    # ----- methods ----------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.sum(self, axis, keepdims)
+    # bitwise operators (int and bool tensors): see methods/pointwise.py
+    def __and__(self, other: Any) -> Tensor:
+        return ops.bitwise_and(self, other)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.mean(self, axis, keepdims)
+    def __rand__(self, other: Any) -> Tensor:
+        return ops.bitwise_and(other, self)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.max(self, axis, keepdims)
+    def __or__(self, other: Any) -> Tensor:
+        return ops.bitwise_or(self, other)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.min(self, axis, keepdims)
+    def __ror__(self, other: Any) -> Tensor:
+        return ops.bitwise_or(other, self)
 
-    def var(self, axis: Any = None, keepdims: bool = False, correction: int = 1) -> Tensor:
-        return ops.var(self, axis, keepdims, correction)
+    def __xor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(self, other)
 
-    def std(self, axis: Any = None, keepdims: bool = False, correction: int = 1) -> Tensor:
-        return ops.std(self, axis, keepdims, correction)
+    def __rxor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(other, self)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return ops.argmax(self, axis, keepdims)
+    def __invert__(self) -> Tensor:
+        return ops.bitwise_not(self)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        return ops.argmin(self, axis, keepdims)
+    def __lshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_left_shift(self, other)
 
-    def reshape(self, *shape: Any) -> Tensor:
-        return ops.reshape(self, *shape)
+    def __rlshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_left_shift(other, self)
 
-    def view(self, *shape: Any) -> Tensor:
-        return ops.reshape(self, *shape)
+    def __rshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_right_shift(self, other)
 
-    def flatten(self, start_axis: int = 0) -> Tensor:
-        return ops.reshape(self, self.shape[:start_axis] + (-1,))
+    def __rrshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_right_shift(other, self)
 
-    def permute(self, *axes: Any) -> Tensor:
-        return ops.permute(self, *axes)
+    # in-place operators edit this tensor (see methods/inplace.py)
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
 
-    def transpose(self, axis0: int = -2, axis1: int = -1) -> Tensor:
-        return ops.transpose(self, axis0, axis1)
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
 
-    def squeeze(self, axis: Any = None) -> Tensor:
-        return ops.squeeze(self, axis)
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
 
-    def unsqueeze(self, axis: int) -> Tensor:
-        return ops.unsqueeze(self, axis)
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
 
-    def expand(self, *shape: Any) -> Tensor:
-        return ops.expand(self, *shape)
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
 
-    def broadcast_to(self, *shape: Any) -> Tensor:
-        return ops.expand(self, *shape)
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self._inplace(ops.floor_divide, other)
 
-    def exp(self) -> Tensor:
-        return ops.exp(self)
+    def __imod__(self, other: Any) -> Tensor:
+        return self._inplace(ops.remainder, other)
 
-    def log(self) -> Tensor:
-        return ops.log(self)
+    def __ilshift__(self, other: Any) -> Tensor:
+        return self._inplace(ops.bitwise_left_shift, other)
 
-    def sqrt(self) -> Tensor:
-        return ops.sqrt(self)
+    def __irshift__(self, other: Any) -> Tensor:
+        return self._inplace(ops.bitwise_right_shift, other)
 
-    def abs(self) -> Tensor:
-        return ops.abs(self)
+    def __iand__(self, other: Any) -> Tensor:
+        return self._inplace(ops.bitwise_and, other)
 
-    def relu(self) -> Tensor:
-        return ops.relu(self)
+    def __ior__(self, other: Any) -> Tensor:
+        return self._inplace(ops.bitwise_or, other)
 
-    def sigmoid(self) -> Tensor:
-        return ops.sigmoid(self)
+    def __ixor__(self, other: Any) -> Tensor:
+        return self._inplace(ops.bitwise_xor, other)
 
-    def tanh(self) -> Tensor:
-        return ops.tanh(self)
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        return ops.softmax(self, axis)
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        return ops.log_softmax(self, axis)
-
-    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
-        return ops.clip(self, low, high)
-
-    def clamp(self, low: float | None = None, high: float | None = None) -> Tensor:
-        return ops.clip(self, low, high)
-
-    def pow(self, exponent: Any) -> Tensor:
-        return ops.pow(self, exponent)
-
-    def matmul(self, other: Any) -> Tensor:
-        return ops.matmul(self, other)
+def _foreign(value: Any) -> bool:
+    """True for an operand glassgrad does not compute with (then Python asks the other side,
+    as torch does: ``t == pytest.approx(1.0)`` works)."""
+    return not isinstance(value, Tensor | builtins.int | builtins.float | builtins.bool | numpy.ndarray
+                          | numpy.generic | list | tuple) and not hasattr(value, "__array__")
 
 
 def as_tensor(value: Any) -> Tensor:
@@ -371,11 +626,15 @@ def as_tensor(value: Any) -> Tensor:
 
 
 def _constant_like(value: Any, other: Tensor) -> Tensor:
-    """A Python number takes the dtype of the tensor it meets (no silent upcast)."""
-    if isinstance(value, bool | int | float) and not hasattr(value, "dtype"):
-        if backend.is_float(other.dtype) or isinstance(value, bool | int):
+    """A Python number takes the dtype of the tensor it meets, as in torch:
+    a float meeting an int tensor gives the default float dtype."""
+    if isinstance(value, builtins.bool | builtins.int | builtins.float) and not hasattr(value, "dtype"):
+        kind = other.dtype.kind
+        if kind == "f" or (kind in "iu" and not isinstance(value, builtins.float)) or isinstance(value, builtins.bool):
             return Tensor._make(backend.xp.asarray(value, dtype=other.dtype), False)
-        return Tensor(value)
+        if kind == "b" and isinstance(value, builtins.int):
+            return Tensor._make(backend.xp.asarray(value, dtype=numpy.int64), False)
+        return Tensor._make(backend.xp.asarray(value, dtype=backend.get_default_dtype()), False)
     return as_tensor(value)
 
 
@@ -383,7 +642,9 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as tensors of a common kind.
 
     Numbers take the other operand's dtype; an int tensor meeting a float one
-    is cast to the float dtype (torch's promotion), never the reverse.
+    is cast to the float dtype (torch's promotion), never the reverse; within
+    one category a dimensioned tensor's dtype wins over a 0-d tensor's
+    (float32 vector + float64 scalar tensor stays float32, as in torch).
     """
     if not isinstance(a, Tensor) and isinstance(b, Tensor):
         a = _constant_like(a, b)
@@ -393,10 +654,30 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         a, b = as_tensor(a), as_tensor(b)
     a_float, b_float = backend.is_float(a.dtype), backend.is_float(b.dtype)
     if a_float and not b_float:
-        b = Tensor._make(b.data.astype(a.dtype), False)
+        b = Tensor._make(b.array.astype(a.dtype), False)
     elif b_float and not a_float:
-        a = Tensor._make(a.data.astype(b.dtype), False)
+        a = Tensor._make(a.array.astype(b.dtype), False)
+    elif a.dtype != b.dtype and a.dtype.kind == b.dtype.kind and (a.ndim == 0) != (b.ndim == 0):
+        # same category: a dimensioned tensor's dtype wins over a 0-d tensor's (torch's rule)
+        if a.ndim == 0:
+            a = a.to(b.dtype)
+        else:
+            b = b.to(a.dtype)
     return a, b
 
 
 from glassgrad import ops  # noqa: E402  (ops import Tensor from this module)
+
+
+def is_tensor(obj: Any) -> bool:
+    """True when ``obj`` is a glassgrad Tensor (torch.is_tensor)."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:  # noqa: A002  (torch's argument name)
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002
+    return input.is_floating_point()

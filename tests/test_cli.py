@@ -50,3 +50,55 @@ def test_field_parsing_types_and_errors(tmp_path):
 def test_missing_command_is_an_error(capsys):
     with pytest.raises(SystemExit):
         cli.main([])
+
+
+# ----- user errors: one line, exit code 2, traceback only with --debug ---------------------------------
+@pytest.mark.parametrize("word, expected", [("true", True), ("On", True), ("1", True), ("yes", True),
+                                            ("false", False), ("OFF", False), ("0", False), ("no", False)])
+def test_booleans_parse_strictly(word, expected):
+    from experiments.common import parse_bool
+
+    assert parse_bool(word) is expected
+
+
+def test_a_misspelt_boolean_and_typed_lists(capsys):
+    import dataclasses
+    import types
+
+    @dataclasses.dataclass
+    class Config:
+        plot: bool = True
+        sizes: list[int] = dataclasses.field(default_factory=lambda: [1])
+
+    module = types.SimpleNamespace(NAME="fake", DESCRIPTION="fake", Config=Config, smoke=Config)
+    cfg, _, _ = parse_config(module, ["--plot", "off", "--sizes", "3,4"])
+    assert cfg.plot is False and cfg.sizes == [3, 4]
+    with pytest.raises(SystemExit):
+        parse_config(module, ["--plot", "Ture"])
+    assert "expected true/false" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "0"], "--epochs must be at least 1, got 0"),
+    (["--hidden", "-3"], "--hidden must be at least 1, got -3"),
+    (["--lr", "0"], "--lr must be positive"),
+    (["--lr", "nan"], "--lr must be a finite number"),
+])
+def test_impossible_fields_are_one_line_and_exit_2(tmp_path, capsys, args, message):
+    code = cli.main(["run", "demo", "--smoke", "--out", str(tmp_path / "o"), *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_out_under_a_file_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    code = cli.main(["run", "demo", "--smoke", "--out", str(blocker / "sub")])
+    err = capsys.readouterr().err
+    assert code == 2 and "lies under" in err and str(blocker) in err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(ValueError, match="--epochs must be at least 1"):
+        cli.main(["run", "demo", "--smoke", "--debug", "--out", str(tmp_path / "o"), "--epochs", "0"])

@@ -8,21 +8,29 @@
 3. the checksum (SHA-256 where known, else MD5 where known) is verified, and
    an optional ``validate(path)`` hook checks the content (e.g. IDX structure);
 4. only then is the temporary file renamed onto ``dest`` (``os.replace`` is
-   atomic), so an interrupted or bad download never leaves a partial file.
+   atomic), so an interrupted or bad download never leaves a partial file
+   (a killed one's leftover ``.part`` file is removed by the next fetch of it).
 
 Where no checksum is published for a file, the content check is the guard and
 the SHA-256 computed on first download is recorded beside it
 (``<file>.sha256``) and checked on later cache hits.
 
 ``opener(url, timeout)`` returns a readable binary stream; it defaults to
-``urllib.request.urlopen`` and tests pass a fake one, so tests never touch
-the network.
+``default_opener`` (``urllib.request.urlopen``), looked up at call time, and
+tests pass (or monkeypatch in) a fake one, so tests never touch the network.
+``progress=True`` draws a one-line progress bar on stderr while a file streams in.
+
+Where data lives: :func:`data_root` is the one folder a user puts data sets in
+(an explicit ``root``, else ``$GLASSGRAD_DATA``, else the user cache
+:func:`cache_dir`); downloads land in the cache.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
+import sys
 import tempfile
 import time
 import urllib.request
@@ -91,8 +99,64 @@ def file_digest(path: str | os.PathLike, algorithm: str = "sha256") -> str:
     return digest.hexdigest()
 
 
-def _default_opener(url: str, timeout: float) -> Any:
+def data_root(root: str | os.PathLike | None = None) -> Path:
+    """The folder that holds the data sets: ``root`` when given, else ``$GLASSGRAD_DATA``, else :func:`cache_dir`."""
+    if root is not None and str(root) != "":
+        return Path(root).expanduser()
+    if os.environ.get("GLASSGRAD_DATA"):
+        return Path(os.environ["GLASSGRAD_DATA"]).expanduser()
+    return cache_dir()
+
+
+def default_opener(url: str, timeout: float) -> Any:
+    """``urllib.request.urlopen(url, timeout=timeout)``: what :func:`fetch` uses when given no opener."""
     return urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 (mirrors are https/http constants)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr: ``name [#####.....]  45%  4.5/9.9 MB``.
+
+    ``total`` is the expected byte count (None when the server does not say: then only the
+    megabytes so far are shown). Redrawn at most ten times a second; ``close`` ends the line.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, name: str, total: int | None, stream: Any = None) -> None:
+        self.name, self.total, self.done = name, total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self._last_draw = 0.0
+
+    def update(self, n_bytes: int) -> None:
+        self.done += n_bytes
+        now = time.monotonic()
+        if now - self._last_draw >= 0.1:
+            self._last_draw = now
+            self._draw()
+
+    def _draw(self) -> None:
+        megabytes = f"{self.done / 1e6:.1f}"
+        if self.total:
+            fraction = min(self.done / self.total, 1.0)
+            filled = int(fraction * self.WIDTH)
+            line = (f"{self.name} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} "
+                    f"{megabytes}/{self.total / 1e6:.1f} MB")
+        else:
+            line = f"{self.name} {megabytes} MB"
+        self.stream.write("\r" + line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _content_length(response: Any) -> int | None:
+    """The byte count the server announced (Content-Length), or None."""
+    headers = getattr(response, "headers", None)
+    value = headers.get("Content-Length") if headers is not None else None
+    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def _checksum_problem(path: Path, sha256: str | None, md5: str | None) -> str | None:
@@ -121,18 +185,37 @@ def is_cached(dest: Path, sha256: str | None = None, md5: str | None = None) -> 
     return _checksum_problem(dest, sha256, md5) is None
 
 
+def _remove_stale_parts(dest: Path) -> None:
+    """Delete ``.<name>.*.part`` files that a killed download of ``dest`` left beside it.
+
+    ``_download_once`` removes its own temporary file on any error, but a process that is
+    killed outright (SIGKILL, power loss) runs no cleanup; once ``dest`` is good, such leftovers
+    are only litter.
+    """
+    for leftover in dest.parent.glob(f".{glob.escape(dest.name)}.*.part"):
+        try:
+            leftover.unlink()
+        except OSError:  # already gone (another process cleaned it) or not ours to delete
+            pass
+
+
 def _download_once(url: str, dest: Path, opener: Opener, timeout: float, sha256: str | None, md5: str | None,
-                   validate: Callable[[Path], None] | None) -> None:
+                   validate: Callable[[Path], None] | None, progress: bool = False) -> None:
     """One attempt: stream into a temp file, verify, rename. Raises on any problem."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
             response = opener(url, timeout)
+            bar = ProgressBar(dest.name, _content_length(response)) if progress else None
             try:
                 for chunk in iter(lambda: response.read(1 << 16), b""):
                     out.write(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
             finally:
+                if bar is not None:
+                    bar.close()
                 close = getattr(response, "close", None)
                 if close is not None:
                     close()
@@ -150,7 +233,7 @@ def _download_once(url: str, dest: Path, opener: Opener, timeout: float, sha256:
 def fetch(urls: str | Sequence[str], dest: str | os.PathLike, *, sha256: str | None = None,
           md5: str | None = None, validate: Callable[[Path], None] | None = None, retries: int = 3,
           opener: Opener | None = None, timeout: float = 30.0, backoff: float = 1.0,
-          sleep: Callable[[float], None] = time.sleep) -> Path:
+          sleep: Callable[[float], None] | None = None, progress: bool = False) -> Path:
     """Download ``dest`` from the first mirror that works; return its path.
 
     Args:
@@ -160,8 +243,9 @@ def fetch(urls: str | Sequence[str], dest: str | os.PathLike, *, sha256: str | N
             SHA-256 of the first good download is recorded in ``dest.sha256``.
         validate: extra content check ``validate(path)`` that raises on bad content.
         retries: rounds over all mirrors before giving up.
-        opener: ``opener(url, timeout) -> binary stream``; default urllib.
+        opener: ``opener(url, timeout) -> binary stream``; default :func:`default_opener` (urllib).
         backoff: seconds slept after a failed round, doubled each round.
+        progress: draw a progress bar on stderr while the file streams in.
     """
     dest = Path(dest)
     urls = [urls] if isinstance(urls, str) else list(urls)
@@ -170,32 +254,34 @@ def fetch(urls: str | Sequence[str], dest: str | os.PathLike, *, sha256: str | N
     if retries < 1:
         raise ValueError(f"fetch {dest.name}: retries must be >= 1, got {retries}")
     if is_cached(dest, sha256, md5):
+        _remove_stale_parts(dest)
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    opener = opener or _default_opener
+    opener = opener or default_opener
     errors: list[str] = []
     for attempt in range(retries):
         for url in urls:
             try:
-                _download_once(url, dest, opener, timeout, sha256, md5, validate)
+                _download_once(url, dest, opener, timeout, sha256, md5, validate, progress)
             except Exception as exc:  # noqa: BLE001 (any failure means: try the next mirror)
                 errors.append(f"round {attempt + 1} {url}: {type(exc).__name__}: {exc}")
                 continue
             if sha256 is None and md5 is None:
                 _recorded_sha(dest).write_text(f"{file_digest(dest)}  {dest.name}\n")
+            _remove_stale_parts(dest)
             return dest
         if attempt + 1 < retries:
-            sleep(backoff * 2**attempt)
+            (sleep or time.sleep)(backoff * 2**attempt)  # time.sleep looked up now: tests may replace it
     raise DownloadError(f"could not download {dest.name}:\n  " + "\n  ".join(errors))
 
 
 def download_dataset(name: str, root: str | os.PathLike | None = None, *, names: Sequence[str] | None = None,
                      opener: Opener | None = None, retries: int = 3, mirrors: Sequence[str] | None = None,
-                     sleep: Callable[[float], None] = time.sleep) -> Path:
+                     sleep: Callable[[float], None] | None = None, progress: bool = False) -> Path:
     """Fetch a known data set's files (``"mnist"`` or ``"fashion-mnist"``) into ``root/name``.
 
     ``root`` defaults to :func:`cache_dir`; ``names`` picks a subset of the files.
-    Each file is also checked as IDX. Returns the folder.
+    Each file is also checked as IDX; ``progress`` draws a bar per file. Returns the folder.
     """
     from glassgrad.data.idx import read_idx
 
@@ -208,5 +294,5 @@ def download_dataset(name: str, root: str | os.PathLike | None = None, *, names:
             continue
         fetch([m + remote.name for m in (mirrors or default_mirrors)], folder / remote.name,
               sha256=remote.sha256, md5=remote.md5, validate=lambda p: read_idx(p), opener=opener,
-              retries=retries, sleep=sleep)
+              retries=retries, sleep=sleep, progress=progress)
     return folder

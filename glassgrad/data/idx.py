@@ -15,8 +15,10 @@ file: a silently short array would train on garbage.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,11 @@ def parse_idx(buffer: bytes, name: str = "<bytes>", expected_ndim: int | None = 
         raise ValueError(f"IDX file {name}: truncated header ({len(buffer)} bytes, need {header})")
     dims = struct.unpack(f">{ndim}I", buffer[4:header])
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    count = math.prod(dims)  # Python ints: np.prod would wrap around silently past 2**63
+    expected = count * dtype.itemsize
+    if expected > sys.maxsize:
+        raise ValueError(f"IDX file {name}: header dims {dims} overflow: {count} values of {dtype.itemsize} "
+                         f"bytes cannot be held in memory (the file has {len(buffer) - header} data bytes)")
     actual = len(buffer) - header
     if actual != expected:
         kind = "truncated" if actual < expected else "has trailing bytes"

@@ -71,6 +71,16 @@ def find_files(name: str = "mnist", train: bool = True, root: str | os.PathLike 
     return None
 
 
+def read_split(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The raw images (N, H, W) uint8 and labels (N,) of one split's two IDX files, checked to match."""
+    images = read_idx(images_path, expected_ndim=3)
+    labels = read_idx(labels_path, expected_ndim=1)
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(f"{images_path} holds {images.shape[0]} images but {labels_path} holds "
+                         f"{labels.shape[0]} labels")
+    return images, labels
+
+
 def load_mnist(root: str | os.PathLike | None = None, train: bool = True, *, name: str = "mnist",
                download: bool = False, dtype: Any = np.float32, flatten: bool = False,
                subset: str | None = None, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -97,12 +107,7 @@ def load_mnist(root: str | os.PathLike | None = None, train: bool = True, *, nam
         places = ", ".join(str(d) for d in search_dirs(name, root))
         raise FileNotFoundError(f"{name} {'train' if train else 'test'} files not found in: {places}. "
                                 "Pass root=..., set GLASSGRAD_DATA, or use download=True.")
-    images_path, labels_path = found
-    images = read_idx(images_path, expected_ndim=3)
-    labels = read_idx(labels_path, expected_ndim=1)
-    if images.shape[0] != labels.shape[0]:
-        raise ValueError(f"{images_path} holds {images.shape[0]} images but {labels_path} holds "
-                         f"{labels.shape[0]} labels")
+    images, labels = read_split(*found)
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
     if np.dtype(dtype) != np.uint8:

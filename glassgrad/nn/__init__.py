@@ -52,13 +52,45 @@ from glassgrad.nn.rnn_cells import LSTMCell as LSTMCell
 from glassgrad.nn.rnn_cells import RNNCell as RNNCell
 from glassgrad.nn.routing import Switch as Switch
 
-__all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "GELU", "LeakyReLU", "LogSoftmax",  # act/loss
-    "MSELoss", "NLLLoss", "ReLU", "Sigmoid", "Softmax", "Tanh", "functional",
-    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "Conv2dWS",  # conv stack
-    "ConvTranspose2d", "GroupNorm", "InstanceNorm2d", "LayerNorm", "MaxPool2d", "Upsample", "WSConv2d",
-    "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell",  # recurrent
-    "Switch",  # per-sample routing
-    "Dense", "Flatten", "Identity", "Linear", "Module", "ModuleDict", "ModuleList",
-    "Parameter", "Sequential", "init",
-]
+# Each family below is added to by its own work; keep the blocks apart.
+# --- activations (pointwise work) ---
+from glassgrad.nn.activation import CELU as CELU
+from glassgrad.nn.activation import ELU as ELU
+from glassgrad.nn.activation import Hardsigmoid as Hardsigmoid
+from glassgrad.nn.activation import Hardswish as Hardswish
+from glassgrad.nn.activation import Hardtanh as Hardtanh
+from glassgrad.nn.activation import LogSigmoid as LogSigmoid
+from glassgrad.nn.activation import Mish as Mish
+from glassgrad.nn.activation import ReLU6 as ReLU6
+from glassgrad.nn.activation import SELU as SELU
+from glassgrad.nn.activation import SiLU as SiLU
+from glassgrad.nn.activation import Softplus as Softplus
+from glassgrad.nn.activation import Softsign as Softsign
+from glassgrad.nn.activation import Tanhshrink as Tanhshrink
+# --- layers, containers, losses, utils (nn work) ---
+# isort: split
+from glassgrad.nn import modules as modules
+from glassgrad.nn import parallel as parallel
+from glassgrad.nn import utils as utils
+from glassgrad.nn.containers import ParameterDict as ParameterDict
+from glassgrad.nn.containers import ParameterList as ParameterList
+from glassgrad.nn.flatten import Unflatten as Unflatten
+from glassgrad.nn.linear import Bilinear as Bilinear
+from glassgrad.nn.loss import CosineEmbeddingLoss as CosineEmbeddingLoss
+from glassgrad.nn.loss import HuberLoss as HuberLoss
+from glassgrad.nn.loss import KLDivLoss as KLDivLoss
+from glassgrad.nn.loss import L1Loss as L1Loss
+from glassgrad.nn.loss import MarginRankingLoss as MarginRankingLoss
+from glassgrad.nn.loss import SmoothL1Loss as SmoothL1Loss
+from glassgrad.nn.parallel import DataParallel as DataParallel
+
+# isort: split
+# --- attention / transformer / residual ---
+from glassgrad.nn.attention import MultiheadAttention as MultiheadAttention
+from glassgrad.nn.residual import BasicBlock as BasicBlock
+from glassgrad.nn.residual import ResNet as ResNet
+from glassgrad.nn.transformer import Transformer as Transformer
+from glassgrad.nn.transformer import TransformerDecoder as TransformerDecoder
+from glassgrad.nn.transformer import TransformerDecoderLayer as TransformerDecoderLayer
+from glassgrad.nn.transformer import TransformerEncoder as TransformerEncoder
+from glassgrad.nn.transformer import TransformerEncoderLayer as TransformerEncoderLayer

@@ -1,27 +1,97 @@
-"""Activation layers: thin Modules over the ops in ``glassgrad.ops`` (torch's names and arguments).
+"""Activation layers: thin Modules over the ops in ``glassgrad.ops`` (torch's names,
+constructor arguments and reprs).
 
 Each has no parameters and maps input (*) -> output (*) of the same shape,
-except Softmax/LogSoftmax, which normalise along ``dim``.
+except Softmax/LogSoftmax, which normalise along ``dim``. The math and the
+derivatives are documented with the ops (``ops/activation.py``,
+``ops/activation_hard.py``). ``inplace=True`` overwrites the input tensor
+(through the safe in-place machinery, ``Tensor._inplace``) and returns it.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from typing import Any
 
 from glassgrad import ops
 from glassgrad.nn.module import Module
-from glassgrad.tensor import Tensor
+from glassgrad.ops.activation import gelu as gelu  # kept for ``nn.functional``'s import
+from glassgrad.tensor import Tensor, as_tensor
 
 
-class ReLU(Module):
-    """y = max(x, 0). ``inplace`` is accepted for torch compatibility and ignored."""
+def apply_activation(op: Callable[..., Tensor], x: Any, inplace: bool, *args: Any, **kwargs: Any) -> Tensor:
+    """``op(x, ...)``, or, with ``inplace``, the same result written into ``x`` (which is returned)."""
+    if inplace:
+        return as_tensor(x)._inplace(op, *args, **kwargs)
+    return op(x, *args, **kwargs)
+
+
+def _inplace_repr(inplace: bool) -> str:
+    return "inplace=True" if inplace else ""
+
+
+class _InplaceActivation(Module):
+    """Base of the parameter-free activations that take only ``inplace``."""
+
+    op: Callable[..., Tensor]
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.relu(x)
+        return apply_activation(type(self).op, x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class ReLU(_InplaceActivation):
+    """y = max(x, 0)."""
+
+    op = staticmethod(ops.relu)
+
+
+class SiLU(_InplaceActivation):
+    """y = x * sigmoid(x) (also called swish)."""
+
+    op = staticmethod(ops.silu)
+
+
+class SELU(_InplaceActivation):
+    """y = scale * elu(x, alpha) with the self-normalising constants alpha ~ 1.6733, scale ~ 1.0507."""
+
+    op = staticmethod(ops.selu)
+
+
+class Mish(_InplaceActivation):
+    """y = x * tanh(softplus(x))."""
+
+    op = staticmethod(ops.mish)
+
+
+class ReLU6(_InplaceActivation):
+    """y = min(max(x, 0), 6)."""
+
+    op = staticmethod(ops.relu6)
+
+
+class Hardswish(_InplaceActivation):
+    """y = x * relu6(x + 3) / 6 (torch prints no arguments for it)."""
+
+    op = staticmethod(ops.hardswish)
+
+    def extra_repr(self) -> str:
+        return ""
+
+
+class Hardsigmoid(_InplaceActivation):
+    """y = relu6(x + 3) / 6 (torch prints no arguments for it)."""
+
+    op = staticmethod(ops.hardsigmoid)
+
+    def extra_repr(self) -> str:
+        return ""
 
 
 class LeakyReLU(Module):
@@ -32,10 +102,62 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.leaky_relu(x, self.negative_slope)
+        return apply_activation(ops.leaky_relu, x, self.inplace, self.negative_slope)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return ", ".join(filter(None, [f"negative_slope={self.negative_slope}", _inplace_repr(self.inplace)]))
+
+
+class ELU(Module):
+    """y = x for x > 0, alpha * (e^x - 1) otherwise."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return apply_activation(ops.elu, x, self.inplace, self.alpha)
+
+    def extra_repr(self) -> str:
+        return ", ".join(filter(None, [f"alpha={self.alpha}", _inplace_repr(self.inplace)]))
+
+
+class CELU(ELU):
+    """y = max(0, x) + min(0, alpha * (e^(x / alpha) - 1))."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return apply_activation(ops.celu, x, self.inplace, self.alpha)
+
+
+class Hardtanh(Module):
+    """y = min(max(x, min_val), max_val)."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return apply_activation(ops.hardtanh, x, self.inplace, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        bounds = f"min_val={self.min_val}, max_val={self.max_val}"
+        return ", ".join(filter(None, [bounds, _inplace_repr(self.inplace)]))
+
+
+class Softplus(Module):
+    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Sigmoid(Module):
@@ -45,6 +167,13 @@ class Sigmoid(Module):
         return ops.sigmoid(x)
 
 
+class LogSigmoid(Module):
+    """y = ln(1 / (1 + e^-x))."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.logsigmoid(x)
+
+
 class Tanh(Module):
     """y = tanh(x)."""
 
@@ -52,8 +181,22 @@ class Tanh(Module):
         return ops.tanh(x)
 
 
+class Softsign(Module):
+    """y = x / (1 + |x|)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.softsign(x)
+
+
+class Tanhshrink(Module):
+    """y = x - tanh(x)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return ops.tanhshrink(x)
+
+
 class GELU(Module):
-    """y = x Phi(x) (``approximate="none"``, exact erf form) or
+    """y = x Phi(x) (``approximate="none"``, the exact erf form, torch's default) or
     y = x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2 (``approximate="tanh"``)."""
 
     def __init__(self, approximate: str = "none") -> None:
@@ -63,20 +206,10 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, x: Tensor) -> Tensor:
-        return gelu(x, self.approximate)
+        return ops.gelu(x, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
-
-
-def gelu(x: Tensor, approximate: str = "none") -> Tensor:
-    """GELU, exact or with the tanh approximation (a composite of ops; autograd derives it)."""
-    if approximate == "none":
-        return ops.gelu(x)
-    if approximate != "tanh":
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    inner = (x + x * x * x * 0.044715) * math.sqrt(2 / math.pi)
-    return x * (ops.tanh(inner) + 1) * 0.5
 
 
 class Softmax(Module):

@@ -12,7 +12,7 @@ from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.conv import conv1d, conv2d, conv_transpose2d, pair
 from glassgrad.ops.norm import weight_standardize
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 class _ConvNd(Module):
@@ -111,6 +111,7 @@ class Conv2d(_ConvNd):
         return self.weight
 
     def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x)  # None or a str: one clear TypeError
         self._check_channels(x, 4)
         return conv2d(x, self._weight(), self.bias, self.stride, self.padding, self.dilation, self.groups)
 
@@ -152,6 +153,7 @@ class Conv1d(_ConvNd):
                          False, dtype, rng)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x)
         if x.ndim != 3:
             raise ValueError(f"Conv1d: expected a 3-D input (N, C, L), got shape {x.shape}")
         self._check_channels(x, 3)
@@ -186,6 +188,7 @@ class ConvTranspose2d(_ConvNd):
         self.output_padding = self_output_padding
 
     def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x)
         self._check_channels(x, 4)
         return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                 self.groups, self.dilation)

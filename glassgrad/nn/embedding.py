@@ -49,7 +49,7 @@ class Embedding(Module):
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         init.normal_(self.weight, 0.0, 1.0, rng)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight.array[self.padding_idx] = 0
 
     def forward(self, indices: Any) -> Tensor:
         return embedding(indices, self.weight, self.padding_idx)

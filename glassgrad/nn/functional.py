@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import ops
+from glassgrad.nn.activation import apply_activation as _apply_activation
 from glassgrad.nn.activation import gelu as _gelu
 from glassgrad.ops.indexing import one_hot as one_hot
 from glassgrad.ops.losses import binary_cross_entropy as binary_cross_entropy
@@ -27,13 +28,13 @@ from glassgrad.tensor import Tensor
 
 # ----- activations ----------------------------------------------------------------
 def relu(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
-    """max(x, 0); ``inplace`` is accepted and ignored."""
-    return ops.relu(input)
+    """max(x, 0) (``inplace=True`` writes it into ``input``)."""
+    return _apply_activation(ops.relu, input, inplace)
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """x for x > 0, negative_slope * x otherwise."""
-    return ops.leaky_relu(input, negative_slope)
+    return _apply_activation(ops.leaky_relu, input, inplace, negative_slope)
 
 
 def sigmoid(input: Any) -> Tensor:  # noqa: A002
@@ -67,45 +68,107 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
 
 
 # ----- shape ----------------------------------------------------------------------
-def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
-    """Constant padding with torch's argument order: pairs from the LAST axis backwards,
-    ``(left_last, right_last, left_second_last, right_second_last, ...)``.
-
-    ``F.pad(x, (1, 2))`` pads the last axis by 1 before and 2 after; ``F.pad(x, (1, 1, 2, 2))``
-    also pads the second-last axis by 2 on each side. Converted to ``ops.pad``'s per-axis order.
-    """
-    x = input if isinstance(input, Tensor) else Tensor(input)
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is implemented, got {mode!r}")
-    if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: need an even number of values, at most 2 * ndim = {2 * x.ndim}; got {tuple(pad)}")
-    pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]  # last axis first
-    widths = [(0, 0)] * (x.ndim - len(pairs)) + pairs[::-1]
-    return ops.pad(x, widths, value)
+def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:  # noqa: A002
+    """torch's ``F.pad``: (before, after) pairs from the LAST dim backwards; modes 'constant',
+    'reflect', 'replicate', 'circular' (see ``glassgrad.ops.movement_pad``)."""
+    return ops.pad(input, pad, mode, value)
 
 
 # ----- layers from other families (conv, pooling, normalization, embedding) ----------
 # Other engineers: add your functional names below this line, one import per name,
-# e.g. ``from glassgrad.ops.conv import conv2d as conv2d``, and list them in __all__.
-from glassgrad.ops.conv import conv1d as conv1d  # noqa: E402  (conv stack: conv, pooling, normalization)
+# e.g. ``from glassgrad.ops.conv import conv2d as conv2d``, and list them in
+
+# Each family below is added to by its own work; keep the blocks apart.
+# --- activations (pointwise work) ---
+def silu(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * sigmoid(x)."""
+    return _apply_activation(ops.silu, input, inplace)
+
+
+def mish(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * tanh(softplus(x))."""
+    return _apply_activation(ops.mish, input, inplace)
+
+
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """ln(1 + e^(beta x)) / beta, linear where beta x > threshold."""
+    return ops.softplus(input, beta, threshold)
+
+
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x for x > 0, alpha (e^x - 1) otherwise."""
+    return _apply_activation(ops.elu, input, inplace, alpha)
+
+
+def selu(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """scale * elu(x, alpha) with the self-normalising constants."""
+    return _apply_activation(ops.selu, input, inplace)
+
+
+def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(0, x) + min(0, alpha (e^(x / alpha) - 1))."""
+    return _apply_activation(ops.celu, input, inplace, alpha)
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Clamp to [min_val, max_val]."""
+    return _apply_activation(ops.hardtanh, input, inplace, min_val, max_val)
+
+
+def relu6(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(x, 0), 6)."""
+    return _apply_activation(ops.relu6, input, inplace)
+
+
+def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """relu6(x + 3) / 6."""
+    return _apply_activation(ops.hardsigmoid, input, inplace)
+
+
+def hardswish(input: Any, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x * relu6(x + 3) / 6."""
+    return _apply_activation(ops.hardswish, input, inplace)
+
+
+def logsigmoid(input: Any) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)), stable."""
+    return ops.logsigmoid(input)
+
+
+def softsign(input: Any) -> Tensor:  # noqa: A002
+    """x / (1 + |x|)."""
+    return ops.softsign(input)
+
+
+def tanhshrink(input: Any) -> Tensor:  # noqa: A002
+    """x - tanh(x)."""
+    return ops.tanhshrink(input)
+
+
+# --- losses, padding, nn work ---
+from glassgrad.nn.functional_layers import avg_pool2d as avg_pool2d  # noqa: E402  (torch's argument order)
+from glassgrad.nn.functional_layers import embedding as embedding  # noqa: E402
+from glassgrad.nn.functional_layers import instance_norm as instance_norm  # noqa: E402
+from glassgrad.nn.functional_layers import interpolate as interpolate  # noqa: E402
+from glassgrad.nn.functional_layers import max_pool2d as max_pool2d  # noqa: E402
+from glassgrad.nn.functional_layers import one_hot as one_hot  # noqa: E402, F811  (int64, as torch)
+from glassgrad.ops.conv import conv1d as conv1d  # noqa: E402
 from glassgrad.ops.conv import conv2d as conv2d  # noqa: E402
 from glassgrad.ops.conv import conv_transpose2d as conv_transpose2d  # noqa: E402
-from glassgrad.ops.embedding import embedding as embedding  # noqa: E402  (torch's F.embedding(input, weight, padding_idx))
+from glassgrad.ops.losses import cosine_embedding_loss as cosine_embedding_loss  # noqa: E402
+from glassgrad.ops.losses import huber_loss as huber_loss  # noqa: E402
+from glassgrad.ops.losses import kl_div as kl_div  # noqa: E402
+from glassgrad.ops.losses import l1_loss as l1_loss  # noqa: E402
+from glassgrad.ops.losses import margin_ranking_loss as margin_ranking_loss  # noqa: E402
+from glassgrad.ops.losses import smooth_l1_loss as smooth_l1_loss  # noqa: E402
 from glassgrad.ops.norm import batch_norm as batch_norm  # noqa: E402
 from glassgrad.ops.norm import group_norm as group_norm  # noqa: E402
-from glassgrad.ops.norm import instance_norm as instance_norm  # noqa: E402
 from glassgrad.ops.norm import layer_norm as layer_norm  # noqa: E402
-from glassgrad.ops.pool import avg_pool2d as avg_pool2d  # noqa: E402
-from glassgrad.ops.pool import max_pool2d as max_pool2d  # noqa: E402
+from glassgrad.ops.normalize import normalize as normalize  # noqa: E402
 from glassgrad.ops.resample import adaptive_avg_pool2d as adaptive_avg_pool2d  # noqa: E402
-from glassgrad.ops.resample import interpolate as interpolate  # noqa: E402
 from glassgrad.ops.resample import upsample as upsample  # noqa: E402
 
-__all__ = [
-    "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "conv1d", "conv2d", "conv_transpose2d",  # conv stack
-    "group_norm", "instance_norm", "interpolate", "layer_norm", "max_pool2d", "upsample",
-    "embedding",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "gelu",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu", "sigmoid",
-    "softmax", "tanh",
-]
+# isort: split
+# --- attention / transformer ---
+from glassgrad.nn.attention_functional import multi_head_attention_forward as multi_head_attention_forward  # noqa: E402, E501
+from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_product_attention  # noqa: E402

@@ -1,13 +1,15 @@
-"""Linear (Keras: Dense), Identity and Flatten."""
+"""Linear (Keras: Dense), Bilinear and Identity (Flatten lives in ``flatten.py``; re-exported here)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from glassgrad import backend, ops
 from glassgrad.nn import init
+from glassgrad.nn.flatten import Flatten as Flatten
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.tensor import Tensor
@@ -34,6 +36,9 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  dtype: Any = None, rng: np.random.Generator | None = None) -> None:
         super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                raise ValueError(f"Linear: {name} must be a non-negative integer, got {value!r}")
         self.in_features, self.out_features = in_features, out_features
         dtype = dtype or backend.get_default_dtype()
         self.weight = Parameter(backend.xp.zeros((out_features, in_features), dtype=dtype))
@@ -47,6 +52,9 @@ class Linear(Module):
         init.default_layer_init_(self.weight, self.bias, rng)
 
     def forward(self, x: Tensor) -> Tensor:
+        if not hasattr(x, "shape"):
+            raise TypeError(f"Linear({self.in_features}, {self.out_features}): input must be a Tensor, "
+                            f"got {type(x).__name__}")
         if x.shape[-1:] != (self.in_features,):
             raise ValueError(f"Linear({self.in_features}, {self.out_features}): input of shape "
                              f"{x.shape} does not end in {self.in_features}")
@@ -60,23 +68,59 @@ Dense = Linear
 
 
 class Identity(Module):
-    """y = x."""
+    """y = x; any constructor arguments are accepted and ignored (torch's placeholder layer)."""
 
-    def forward(self, x: Tensor) -> Tensor:
-        return x
-
-
-class Flatten(Module):
-    """Flatten axes start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W) by default."""
-
-    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ARG002
         super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x: Tensor) -> Tensor:
-        start = self.start_dim % x.ndim
-        end = self.end_dim % x.ndim
-        return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        return input
+
+
+class Bilinear(Module):
+    """y_k = x1^T A_k x2 + b_k for each output k.
+
+    Args:
+        in1_features, in2_features: sizes of the two inputs' last axes.
+        out_features: size of the output's last axis.
+        bias: learn an additive bias (default True).
+
+    Shape:
+        x1 (..., in1), x2 (..., in2) -> (..., out).
+
+    Attributes:
+        weight: (out, in1, in2), U(-1/sqrt(in1), 1/sqrt(in1)) as torch; bias (out,), the same.
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        dtype = dtype or backend.get_default_dtype()
+        self.weight = Parameter(backend.xp.zeros((out_features, in1_features, in2_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(backend.xp.zeros(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
+        bound = 1 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound, rng=rng)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound, rng=rng)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        if input1.shape[-1:] != (self.in1_features,) or input2.shape[-1:] != (self.in2_features,):
+            raise ValueError(f"Bilinear({self.in1_features}, {self.in2_features}, {self.out_features}): inputs of "
+                             f"shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not end in the feature sizes")
+        out, in1, in2 = self.weight.shape
+        # x1 A: (..., in1) @ (in1, out * in2) -> (..., out, in2); then the dot with x2 over in2
+        weight = self.weight.permute(1, 0, 2).reshape(in1, out * in2)
+        x1_a = ops.matmul(input1, weight).reshape(tuple(input1.shape[:-1]) + (out, in2))
+        y = (x1_a * input2.unsqueeze(-2)).sum(-1)  # (..., out)
+        return y if self.bias is None else y + self.bias
 
     def extra_repr(self) -> str:
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -14,7 +14,7 @@ from glassgrad import backend
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.norm import batch_norm, group_norm, layer_norm
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 def _affine_params(module: Module, shape: tuple[int, ...], dtype: Any, weight: bool, bias: bool) -> None:
@@ -60,12 +60,13 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data = backend.xp.asarray(0, dtype=np.int64)
+            self.running_mean.array[...] = 0
+            self.running_var.array[...] = 1
+            self.num_batches_tracked.array = backend.xp.asarray(0, dtype=np.int64)
 
     def forward(self, x: Tensor) -> Tensor:
         name = type(self).__name__
+        x = as_tensor(x)  # None or a str: one clear TypeError
         if x.ndim not in self._ranks:
             raise ValueError(f"{name}: expected a {' or '.join(f'{r}-D' for r in self._ranks)} input, "
                              f"got shape {x.shape}")
@@ -73,9 +74,9 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}({self.num_features}): input has {x.shape[1]} channels (shape {x.shape})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
+            self.num_batches_tracked.array = self.num_batches_tracked.array + 1
             if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / float(self.num_batches_tracked.array)
         use_batch_stats = self.training or not self.track_running_stats
         running = (self.running_mean, self.running_var) if (not self.training or self.track_running_stats) \
             else (None, None)
@@ -139,6 +140,7 @@ class GroupNorm(Module):
         _affine_params(self, (num_channels,), dtype or backend.get_default_dtype(), affine, affine)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x)
         if x.ndim < 2 or x.shape[1] != self.num_channels:
             raise ValueError(f"GroupNorm: expected (N, {self.num_channels}, *) input, got shape {x.shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
@@ -162,6 +164,7 @@ class InstanceNorm2d(GroupNorm):
         super().__init__(num_features, num_features, eps, affine, dtype)
 
     def forward(self, x: Tensor) -> Tensor:
+        x = as_tensor(x)
         if x.ndim != 4:
             raise ValueError(f"InstanceNorm2d: expected a 4-D input (N, C, H, W), got shape {x.shape}")
         return super().forward(x)

@@ -80,6 +80,9 @@ class RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -bound, bound, rng)
 
+    def flatten_parameters(self) -> None:
+        """A no-op: torch packs the weights into one cuDNN buffer here; glassgrad's weights are always ready."""
+
     def layer_weights(self, k: int) -> list[Tensor]:
         """[weight_ih, weight_hh] (+ [bias_ih, bias_hh]) of layer k."""
         names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else [])

@@ -1,7 +1,13 @@
-"""Activation functions: relu, leaky_relu, sigmoid, tanh, gelu.
+"""Smooth activations and the relu family: relu, leaky_relu, sigmoid, tanh, gelu,
+silu, softplus, mish, logsigmoid, softsign, tanhshrink, elu, selu, celu.
+(The piecewise-linear "hard" ones live in ``activation_hard.py``.)
 
-At a kink (relu and leaky_relu at 0) the derivative follows PyTorch: relu'(0)
-= 0 and leaky_relu'(0) = slope.
+This file is the one home of the sigmoid and GELU formulas: losses, the fused
+recurrent kernels and ``nn`` call the functions here.
+
+At a kink the derivative follows PyTorch: relu'(0) = 0, leaky_relu'(0) =
+slope, elu'(0) = alpha (the x <= 0 branch). An integer input gives the
+default float dtype, as torch.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.erf_arrays import erf_array
+from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -30,7 +38,7 @@ class ReLU(Function):
 
 
 def relu(x: Any) -> Tensor:
-    """Rectified linear unit."""
+    """Rectified linear unit (an integer tensor stays an integer tensor, as torch)."""
     return ReLU.apply(as_tensor(x))
 
 
@@ -52,14 +60,27 @@ class LeakyReLU(Function):
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
     """Leaky ReLU with the given slope for x <= 0."""
-    return LeakyReLU.apply(as_tensor(x), slope=float(negative_slope))
+    return LeakyReLU.apply(float_input(x), slope=float(negative_slope))
 
 
+# ----- sigmoid: the one home of the formula ---------------------------------------------------
 def stable_sigmoid(x: Any) -> Any:
-    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1."""
+    """sigma(x) = 1 / (1 + e^-x) on an array, without overflow: e^-|x| never exceeds 1,
+    and for x < 0 the form e^x / (1 + e^x) keeps full relative precision."""
     xp = backend.xp
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_inplace(a: Any) -> Any:
+    """sigma(a) = (1 + tanh(a / 2)) / 2 written into ``a`` itself: no overflow and no new array
+    (the fused recurrent kernels use it; absolute, not relative, precision for very negative a)."""
+    xp = backend.xp
+    a *= 0.5
+    xp.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+    return a
 
 
 class Sigmoid(Function):
@@ -79,7 +100,7 @@ class Sigmoid(Function):
 
 def sigmoid(x: Any) -> Tensor:
     """Logistic sigmoid, stable for large |x|."""
-    return Sigmoid.apply(as_tensor(x))
+    return Sigmoid.apply(float_input(x))
 
 
 class Tanh(Function):
@@ -99,39 +120,218 @@ class Tanh(Function):
 
 def tanh(x: Any) -> Tensor:
     """Hyperbolic tangent."""
-    return Tanh.apply(as_tensor(x))
+    return Tanh.apply(float_input(x))
+
+
+# ----- GELU: the one home of the formula -------------------------------------------------------
+GELU_TANH_SCALE = math.sqrt(2 / math.pi)
+GELU_TANH_CUBIC = 0.044715
 
 
 class GELU(Function):
-    """y = x Phi(x), Phi the standard normal CDF (the exact, erf form, as torch's default);
-    dy/dx = Phi(x) + x phi(x),  phi(x) = e^(-x^2/2) / sqrt(2 pi)."""
+    """Gaussian error linear unit, as torch.nn.functional.gelu.
+
+    ``approximate="none"`` (torch's default, exact):
+        y = x Phi(x),  Phi(x) = (1 + erf(x / sqrt 2)) / 2 the standard normal CDF;
+        dy/dx = Phi(x) + x phi(x),  phi(x) = e^(-x^2/2) / sqrt(2 pi).
+    ``approximate="tanh"``:
+        y = x (1 + tanh u) / 2,  u = sqrt(2/pi) (x + 0.044715 x^3);
+        dy/dx = (1 + tanh u) / 2 + x/2 (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
+    """
 
     @staticmethod
-    def forward(ctx: Context, x: Any) -> Any:
-        cdf = (0.5 * (1 + _erf(x / math.sqrt(2)))).astype(x.dtype, copy=False)
+    def forward(ctx: Context, x: Any, *, approximate: str) -> Any:
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            tanh_u = backend.xp.tanh(GELU_TANH_SCALE * (x + GELU_TANH_CUBIC * x * x * x))
+            ctx.save_for_backward(x, tanh_u)
+            return 0.5 * x * (1 + tanh_u)
+        cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
         ctx.save_for_backward(x, cdf)
         return x * cdf
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         xp = backend.xp
+        if ctx.approximate == "tanh":
+            x, tanh_u = ctx.saved
+            du_dx = GELU_TANH_SCALE * (1 + 3 * GELU_TANH_CUBIC * x * x)
+            return grad * (0.5 * (1 + tanh_u) + 0.5 * x * (1 - tanh_u * tanh_u) * du_dx)
         x, cdf = ctx.saved
         pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return grad * (cdf + x * pdf)
 
 
-def _erf(x: Any) -> Any:
-    """erf element-wise: SciPy's ufunc when installed, else math.erf per element
-    (NumPy has no erf)."""
-    try:
-        from scipy.special import erf  # type: ignore[import-untyped]
+def gelu(x: Any, approximate: str = "none") -> Tensor:
+    """GELU: exact (erf) form by default, or ``approximate="tanh"``."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return GELU.apply(float_input(x), approximate=approximate)
 
-        return erf(x)
-    except ImportError:
+
+# ----- sigmoid-weighted and softplus-based --------------------------------------------------------
+class SiLU(Function):
+    """y = x sigma(x) (swish);  dy/dx = sigma(x) (1 + x (1 - sigma(x)))."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        s = stable_sigmoid(x)
+        ctx.save_for_backward(x, s)
+        return x * s
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        x, s = ctx.saved
+        return grad * s * (1 + x * (1 - s))
+
+
+def silu(x: Any) -> Tensor:
+    """Sigmoid-weighted linear unit x * sigmoid(x)."""
+    return SiLU.apply(float_input(x))
+
+
+class Softplus(Function):
+    """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold (torch's cut-off);
+    dy/dx = sigma(beta x) (1 where beta x > threshold)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, beta: float, threshold: float) -> Any:
         xp = backend.xp
-        return xp.vectorize(math.erf, otypes=[x.dtype])(x)
+        scaled = x * beta
+        linear = scaled > threshold
+        ctx.save_for_backward(scaled, linear)
+        return xp.where(linear, x, xp.logaddexp(0, scaled) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        scaled, linear = ctx.saved
+        return backend.xp.where(linear, grad, grad * stable_sigmoid(scaled))
 
 
-def gelu(x: Any) -> Tensor:
-    """Gaussian error linear unit (exact erf form)."""
-    return GELU.apply(as_tensor(x))
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """A smooth relu: ln(1 + e^(beta x)) / beta (linear above threshold / beta)."""
+    return Softplus.apply(float_input(x), beta=float(beta), threshold=float(threshold))
+
+
+class Mish(Function):
+    """y = x tanh(softplus(x));  with t = tanh(softplus(x)):  dy/dx = t + x sigma(x) (1 - t^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        t = backend.xp.tanh(backend.xp.logaddexp(0, x))
+        ctx.save_for_backward(x, t)
+        return x * t
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        x, t = ctx.saved
+        return grad * (t + x * stable_sigmoid(x) * (1 - t * t))
+
+
+def mish(x: Any) -> Tensor:
+    """x * tanh(softplus(x))."""
+    return Mish.apply(float_input(x))
+
+
+class LogSigmoid(Function):
+    """y = ln sigma(x) = -ln(1 + e^-x);  dy/dx = 1 - sigma(x) = sigma(-x)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return -backend.xp.logaddexp(0, -x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved
+        return grad * stable_sigmoid(-x)
+
+
+def logsigmoid(x: Any) -> Tensor:
+    """log(sigmoid(x)), stable for large |x|."""
+    return LogSigmoid.apply(float_input(x))
+
+
+class Softsign(Function):
+    """y = x / (1 + |x|);  dy/dx = 1 / (1 + |x|)^2."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return x / (1 + backend.xp.abs(x))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved
+        return grad / (1 + backend.xp.abs(x)) ** 2
+
+
+def softsign(x: Any) -> Tensor:
+    """x / (1 + |x|)."""
+    return Softsign.apply(float_input(x))
+
+
+class Tanhshrink(Function):
+    """y = x - tanh x;  dy/dx = tanh^2 x."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        t = backend.xp.tanh(x)
+        ctx.save_for_backward(t)
+        return x - t
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (t,) = ctx.saved
+        return grad * t * t
+
+
+def tanhshrink(x: Any) -> Tensor:
+    """x - tanh(x)."""
+    return Tanhshrink.apply(float_input(x))
+
+
+# ----- the ELU family: elu, selu, celu are one op with three constants -------------------------------
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class ELU(Function):
+    """y = scale x where x > 0, else scale alpha (e^(c x) - 1)  (c = input_scale);
+    dy/dx = scale where x > 0, else scale alpha c e^(c x).
+
+    elu: scale = c = 1;  selu: alpha, scale the SELU constants, c = 1;  celu: scale = 1, c = 1 / alpha.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, alpha: float, scale: float, input_scale: float) -> Any:
+        xp = backend.xp
+        positive = x > 0
+        exp_part = xp.exp(xp.minimum(x, 0) * input_scale)  # e^(c x) on the negative side, never overflows
+        ctx.save_for_backward(positive, exp_part)
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
+        negative_side = alpha * xp.expm1(xp.minimum(x, 0) * input_scale)
+        return (scale * xp.where(positive, x, negative_side)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        positive, exp_part = ctx.saved
+        slope = backend.xp.where(positive, ctx.scale, ctx.scale * ctx.alpha * ctx.input_scale * exp_part)
+        return grad * slope.astype(grad.dtype, copy=False)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """Exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise."""
+    return ELU.apply(float_input(x), alpha=float(alpha), scale=1.0, input_scale=1.0)
+
+
+def selu(x: Any) -> Tensor:
+    """Scaled ELU with the self-normalising constants (alpha ~ 1.6733, scale ~ 1.0507)."""
+    return ELU.apply(float_input(x), alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0)
+
+
+def celu(x: Any, alpha: float = 1.0) -> Tensor:
+    """Continuously differentiable ELU: max(0, x) + min(0, alpha (e^(x/alpha) - 1))."""
+    if alpha == 0:
+        raise ZeroDivisionError("celu: alpha must not be 0 (ZeroDivisionError, as torch)")
+    return ELU.apply(float_input(x), alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)

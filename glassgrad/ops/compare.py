@@ -1,4 +1,4 @@
-"""Comparisons (boolean results, no gradient) and dtype casts.
+"""Comparisons (boolean results, no gradient), the NaN/inf tests, isclose, and dtype casts.
 
 A comparison's output is piecewise constant in its inputs, so it carries no
 gradient; its result never requires grad.
@@ -17,7 +17,7 @@ from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 def _compare(a: Any, b: Any, ufunc_name: str) -> Tensor:
     ta, tb = as_tensor_pair(a, b)
-    return Tensor(getattr(backend.xp, ufunc_name)(ta.data, tb.data))
+    return Tensor(getattr(backend.xp, ufunc_name)(ta.array, tb.array))
 
 
 def eq(a: Any, b: Any) -> Tensor:
@@ -50,6 +50,67 @@ def ge(a: Any, b: Any) -> Tensor:
     return _compare(a, b, "greater_equal")
 
 
+# torch's longer names for the same comparisons
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _test(x: Any, test: Any) -> Tensor:
+    x = as_tensor(x)
+    if x.dtype.kind != "f":  # an integer or bool is never NaN nor infinite
+        return Tensor._make(test(x.array.astype(backend.get_default_dtype())), False)
+    return Tensor._make(test(x.array), False)
+
+
+def isnan(input: Any) -> Tensor:  # noqa: A002
+    """True where the element is NaN (bool)."""
+    return _test(input, backend.xp.isnan)
+
+
+def isinf(input: Any) -> Tensor:  # noqa: A002
+    """True where the element is +inf or -inf (bool)."""
+    return _test(input, backend.xp.isinf)
+
+
+def isfinite(input: Any) -> Tensor:  # noqa: A002
+    """True where the element is neither NaN nor infinite (bool)."""
+    return _test(input, backend.xp.isfinite)
+
+
+def isposinf(input: Any) -> Tensor:  # noqa: A002
+    """True where the element is +inf (bool)."""
+    return _test(input, lambda a: a == backend.xp.inf)
+
+
+def isneginf(input: Any) -> Tensor:  # noqa: A002
+    """True where the element is -inf (bool)."""
+    return _test(input, lambda a: a == -backend.xp.inf)
+
+
+def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
+            equal_nan: bool = False) -> Tensor:
+    """True where |input - other| <= atol + rtol * |other| (bool); equal infinities are close,
+    NaNs only with ``equal_nan``. Both tensors must have the same dtype, as torch requires."""
+    a, b = as_tensor_pair(input, other)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype != other.dtype:
+        raise RuntimeError(f"isclose: {other.dtype} did not match {input.dtype}; both tensors need one dtype")
+    if rtol < 0 or atol < 0:
+        raise RuntimeError(f"isclose: rtol ({rtol}) and atol ({atol}) must be non-negative")
+    close = backend.xp.isclose(a.array, b.array, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return Tensor._make(backend.xp.asarray(close), False)
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  # noqa: A002
+             equal_nan: bool = False) -> bool:
+    """True (a Python bool) when every element pair is ``isclose``."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).array.all())
+
+
+def equal(input: Any, other: Any) -> bool:  # noqa: A002
+    """True (a Python bool) when both have the same shape and the same elements (NaN never equals)."""
+    a, b = as_tensor(input), as_tensor(other)
+    return a.shape == b.shape and bool((a.array == b.array).all())
+
+
 class Cast(Function):
     """y = x converted to another dtype;  dx = dy converted back."""
 
@@ -68,5 +129,5 @@ def cast(x: Any, dtype: Any) -> Tensor:
     x = as_tensor(x)
     dtype = numpy.dtype(dtype)
     if x.requires_grad and not backend.is_float(dtype):
-        return Tensor(x.data.astype(dtype))
+        return Tensor(x.array.astype(dtype))
     return Cast.apply(x, dtype=dtype)

@@ -1,8 +1,13 @@
-"""Element-wise arithmetic: add, sub, mul, div, neg, pow, exp, log, sqrt, abs,
-maximum, minimum, clip, where.
+"""Element-wise arithmetic: add, sub, mul, div, neg, exp, log, sqrt, abs,
+maximum, minimum, clip (clamp), where (pow has its own file, ``power.py``).
 
 Every binary op broadcasts like NumPy; its backward returns gradients of the
 broadcast shape and the engine sums them back to each input's shape.
+
+dtypes follow torch: an integer (or bool) input to a float function (exp, log,
+sqrt, true division) gives the default float dtype (float32); ``int ** int``
+stays an integer; results outside a function's domain (1/0, log(-1), 0^-1) are
+inf or NaN without a warning.
 """
 
 from __future__ import annotations
@@ -11,7 +16,17 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.pointwise_rounding import divide_rounded
+from glassgrad.ops.power import pow as pow  # noqa: A004  (kept importable as ops.elementwise.pow)
+from glassgrad.ops.promotion import float_input, float_pair, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
+
+
+def _scaled(b: Any, alpha: Any) -> Any:
+    """alpha * b for the ``alpha=`` argument of add and sub."""
+    if alpha == 1:
+        return b
+    return mul(b, alpha) if isinstance(b, Tensor) else b * alpha
 
 
 class Add(Function):
@@ -26,9 +41,9 @@ class Add(Function):
         return grad, grad
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """a + b with broadcasting."""
-    return Add.apply(*as_tensor_pair(a, b))
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a + alpha * b with broadcasting (torch.add)."""
+    return Add.apply(*as_tensor_pair(a, _scaled(b, alpha)))
 
 
 class Sub(Function):
@@ -43,9 +58,16 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """a - b with broadcasting."""
-    return Sub.apply(*as_tensor_pair(a, b))
+def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a - alpha * b with broadcasting (torch.sub)."""
+    ta, tb = as_tensor_pair(a, _scaled(b, alpha))
+    if ta.dtype.kind == "b" and tb.dtype.kind == "b":
+        raise RuntimeError("sub: Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    return Sub.apply(ta, tb)
+
+
+subtract = sub
 
 
 class Mul(Function):
@@ -69,25 +91,48 @@ def mul(a: Any, b: Any) -> Tensor:
     return Mul.apply(*as_tensor_pair(a, b))
 
 
+multiply = mul
+
+
 class Div(Function):
-    """z = a / b;  dz/da = 1 / b,  dz/db = -a / b^2."""
+    """z = a / b;  dz/da = 1 / b,  dz/db = -a / b^2.  (x / 0 is +-inf and 0 / 0 NaN, as torch.)"""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
-        return a / b
+        with backend.xp.errstate(divide="ignore", invalid="ignore"):
+            return a / b
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved
-        da = grad / b if ctx.needs_input_grad[0] else None
-        db = -grad * a / (b * b) if ctx.needs_input_grad[1] else None
+        with backend.xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            da = grad / b if ctx.needs_input_grad[0] else None
+            db = -grad * a / (b * b) if ctx.needs_input_grad[1] else None
         return da, db
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """a / b with broadcasting (true division)."""
-    return Div.apply(*as_tensor_pair(a, b))
+def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """a / b with broadcasting (torch.div).
+
+    ``rounding_mode=None``: true division (int / int gives the default float dtype);
+    ``"trunc"``: rounded toward zero; ``"floor"``: rounded down (both keep integer
+    dtypes, and their gradient is 0).
+    """
+    if rounding_mode is None:
+        return Div.apply(*float_pair(a, b))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found {rounding_mode!r}")
+    return divide_rounded(a, b, rounding_mode)
+
+
+def true_divide(a: Any, b: Any) -> Tensor:
+    """a / b, true division (torch.true_divide)."""
+    return div(a, b)
+
+
+divide = div
 
 
 class Neg(Function):
@@ -104,69 +149,14 @@ class Neg(Function):
 
 def neg(a: Any) -> Tensor:
     """-a."""
-    return Neg.apply(as_tensor(a))
+    t = as_tensor(a)
+    if t.dtype.kind == "b":
+        raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return Neg.apply(t)
 
 
-class PowScalar(Function):
-    """z = a^p for a constant number p;  dz/da = p * a^(p-1).
-
-    As torch (and ``Log``, ``Sqrt``): a negative base with a fractional p gives NaN
-    and 0 to a negative power gives inf, without a warning.
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, *, exponent: float) -> Any:
-        ctx.save_for_backward(a)
-        ctx.exponent = exponent
-        if exponent == 2:
-            return a * a
-        with backend.xp.errstate(divide="ignore", invalid="ignore"):
-            return a**exponent
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        p = ctx.exponent
-        if p == 2:
-            return grad * (2 * a)
-        with backend.xp.errstate(divide="ignore", invalid="ignore"):
-            return grad * (p * a ** (p - 1))
-
-
-class Pow(Function):
-    """z = a^b for tensors;  dz/da = b * a^(b-1),  dz/db = a^b * ln(a).
-
-    As in PyTorch, dz/db is NaN where a < 0 (ln undefined) and taken as 0
-    where a == 0 (the limit of a^b ln a for b > 0).
-    """
-
-    @staticmethod
-    def forward(ctx: Context, a: Any, b: Any) -> Any:
-        with backend.xp.errstate(divide="ignore", invalid="ignore"):
-            z = a**b
-        ctx.save_for_backward(a, b, z)
-        return z
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        xp = backend.xp
-        a, b, z = ctx.saved
-        da = db = None
-        if ctx.needs_input_grad[0]:
-            with xp.errstate(divide="ignore", invalid="ignore"):
-                da = grad * b * a ** (b - 1)
-        if ctx.needs_input_grad[1]:
-            with xp.errstate(divide="ignore", invalid="ignore"):
-                log_a = xp.where(a == 0, 0, xp.log(xp.where(a == 0, 1, a)))
-            db = grad * z * log_a
-        return da, db
-
-
-def pow(a: Any, exponent: Any) -> Tensor:  # noqa: A001  (mirrors torch.pow)
-    """a ** exponent; a number exponent is a constant, a tensor one gets a gradient."""
-    if isinstance(exponent, int | float) and not isinstance(exponent, bool):
-        return PowScalar.apply(as_tensor(a), exponent=float(exponent))
-    return Pow.apply(*as_tensor_pair(a, exponent))
+negative = neg
 
 
 class Exp(Function):
@@ -174,7 +164,8 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        z = backend.xp.exp(a)
+        with backend.xp.errstate(over="ignore"):  # e^1000 = inf, silently, as torch
+            z = backend.xp.exp(a)
         ctx.save_for_backward(z)
         return z
 
@@ -186,7 +177,7 @@ class Exp(Function):
 
 def exp(a: Any) -> Tensor:
     """e^a element-wise."""
-    return Exp.apply(as_tensor(a))
+    return Exp.apply(float_input(a))
 
 
 class Log(Function):
@@ -207,7 +198,7 @@ class Log(Function):
 
 def log(a: Any) -> Tensor:
     """Natural logarithm element-wise."""
-    return Log.apply(as_tensor(a))
+    return Log.apply(float_input(a))
 
 
 class Sqrt(Function):
@@ -229,7 +220,7 @@ class Sqrt(Function):
 
 def sqrt(a: Any) -> Tensor:
     """Square root element-wise."""
-    return Sqrt.apply(as_tensor(a))
+    return Sqrt.apply(float_input(a))
 
 
 class Abs(Function):
@@ -251,9 +242,18 @@ def abs(a: Any) -> Tensor:  # noqa: A001  (mirrors torch.abs)
     return Abs.apply(as_tensor(a))
 
 
+absolute = abs
+
+
+def _share(grad: Any, loses: Any, ties: Any) -> Any:
+    """``grad`` where an input wins, half of it on ties, 0 where it loses."""
+    xp = backend.xp
+    return xp.where(loses, 0, xp.where(ties, grad * 0.5, grad))
+
+
 class Maximum(Function):
     """z = max(a, b) element-wise;  the gradient goes to the larger input,
-    split in half on ties (torch's convention)."""
+    split in half on ties, and to both where one is NaN (torch's convention)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -263,8 +263,8 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved
-        share_a = (a > b) + 0.5 * (a == b)
-        return grad * share_a, grad * (1 - share_a)
+        ties = a == b
+        return _share(grad, a < b, ties), _share(grad, b < a, ties)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
@@ -274,7 +274,7 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 class Minimum(Function):
     """z = min(a, b) element-wise;  the gradient goes to the smaller input,
-    split in half on ties (torch's convention)."""
+    split in half on ties, and to both where one is NaN (torch's convention)."""
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -284,8 +284,8 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved
-        share_a = (a < b) + 0.5 * (a == b)
-        return grad * share_a, grad * (1 - share_a)
+        ties = a == b
+        return _share(grad, a > b, ties), _share(grad, b > a, ties)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
@@ -314,13 +314,24 @@ class Clip(Function):
         return grad * keep
 
 
-def clip(a: Any, low: float | None = None, high: float | None = None) -> Tensor:
-    """Clamp a into [low, high]; either bound may be None."""
+def clip(input: Any, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    """Clamp ``input`` into [min, max] (torch.clamp / torch.clip); either bound may be None.
+
+    An integer tensor with a float bound gives the default float dtype, as torch.
+    Unlike torch (where max wins), min > max is an error.
+    """
+    low, high = min, max
     if low is None and high is None:
-        raise ValueError("clip: give at least one of low and high")
+        raise ValueError("clip: give at least one of min (the low bound) and max (the high bound)")
     if low is not None and high is not None and low > high:
-        raise ValueError(f"clip: low ({low}) is greater than high ({high})")
-    return Clip.apply(as_tensor(a), low=low, high=high)
+        raise ValueError(f"clip: low bound min={low} is greater than the high bound max={high}")
+    a = as_tensor(input)
+    if is_integral(a) and any(isinstance(bound, float) for bound in (low, high)):
+        a = float_input(a)
+    return Clip.apply(a, low=low, high=high)
+
+
+clamp = clip
 
 
 class Where(Function):
@@ -340,9 +351,14 @@ class Where(Function):
         return da, db
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Pick a where cond is true, else b (all three broadcast)."""
-    cond_array = cond.data if isinstance(cond, Tensor) else backend.xp.asarray(cond)
+def where(cond: Any, a: Any = None, b: Any = None) -> Tensor:
+    """Pick a where cond is true, else b (all three broadcast; a and b may be numbers).
+    ``where(cond)`` alone is ``nonzero(cond, as_tuple=True)``, as torch."""
+    if a is None and b is None:
+        from glassgrad.ops.indexing_select import nonzero
+
+        return nonzero(cond, as_tuple=True)
+    cond_array = cond.array if isinstance(cond, Tensor) else backend.xp.asarray(cond)
     if cond_array.dtype != bool:
         raise TypeError(f"where: cond must be boolean, got dtype {cond_array.dtype}")
     return Where.apply(*as_tensor_pair(a, b), cond=cond_array)

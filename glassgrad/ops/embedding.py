@@ -66,7 +66,7 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> Tens
     weight = as_tensor(weight)
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be (num_embeddings, embedding_dim), got shape {weight.shape}")
-    idx = indices.data if isinstance(indices, Tensor) else xp.asarray(indices)
+    idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     num = weight.shape[0]

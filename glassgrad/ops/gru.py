@@ -160,7 +160,7 @@ def gru_reference(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
                   b_hh: Any = None) -> tuple[Tensor, Tensor]:
     """The same layer built from elementary ops, step by step: slow, readable, the oracle for ``GRULayer``."""
     from glassgrad.ops.activation import sigmoid, tanh
-    from glassgrad.ops.movement import stack
+    from glassgrad.ops.movement_join import stack
 
     x = as_tensor(x)
     hidden = as_tensor(w_hh).shape[1]

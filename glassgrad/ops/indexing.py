@@ -1,14 +1,29 @@
-"""Indexing: getitem (basic slicing, integer arrays, boolean masks) and one_hot.
+"""Indexing with torch's rules: ``x[key]`` (getitem), ``x[key] = v`` (index_put), one_hot.
 
-The backward of indexing is a scatter: each element of the output gradient is
-added back at the position it was read from. Basic slicing reads every position
-at most once, so a plain assignment into zeros is enough; an integer-array
-index may read a position several times, so those contributions must be
-added (``xp.add.at``).
+torch reads ``x[key]`` in two steps, and so does glassgrad:
+
+1. the basic part: integers select (and remove) a dim, slices cut one, ``None``
+   inserts a size-1 dim, ``...`` stands for the dims not named. This gives a view.
+2. the advanced part: integer tensors (and lists) and boolean masks, applied to
+   the dims left. The index tensors broadcast together; their result dims go
+   where the index tensors are when they sit next to each other, else first.
+
+This differs from NumPy in one case: NumPy counts an integer as an index array,
+so ``x[:, 0, :, idx]`` of a (2, 3, 4, 5) tensor is (3, 2, 4) in NumPy (the
+integer and ``idx`` are apart, so their dim goes first) but (2, 4, 3) in torch.
+A boolean mask of k dims stands for k index tensors (its ``nonzero()``).
+Negative slice steps are refused, as torch does.
+
+The backward of reading is writing: the output gradient goes back to the
+positions it was read from (added up where an index tensor reads a position
+twice); when the basic part keeps every element (only full slices and
+``None``) it is a plain reshape.
 """
 
 from __future__ import annotations
 
+import numbers
+from dataclasses import dataclass
 from typing import Any
 
 from glassgrad import backend
@@ -16,53 +31,210 @@ from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor
 
 
-def _is_basic(index: tuple[Any, ...]) -> bool:
-    return all(isinstance(i, int | slice) or i is None or i is Ellipsis for i in index)
+@dataclass(frozen=True)
+class TorchIndex:
+    """An index split into torch's two steps (see the module docstring).
+
+    basic: ints, slices and None over the input's dims (applied first, a view);
+    advanced: slices and integer arrays over the dims left, or None when there are no index tensors;
+    keeps_all: the basic part keeps every element (only full slices and None);
+    repeats: an integer array may name a position twice, so writes back must add (masks never repeat).
+    """
+
+    basic: tuple[Any, ...]
+    advanced: tuple[Any, ...] | None
+    keeps_all: bool
+    repeats: bool
+
+    def view(self, array: Any) -> Any:
+        """The basic part of the index applied to ``array``: always a view (even when every dim is an int)."""
+        return array[self.basic + (Ellipsis,)]
+
+    def read(self, array: Any) -> Any:
+        view = self.view(array)
+        return view if self.advanced is None else view[self.advanced]
+
+    def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
+        """``array[index] = values`` (or ``+=`` with ``accumulate``; repeated positions add up), in place."""
+        view = self.view(array)
+        if self.advanced is None:
+            if accumulate:
+                view += values
+            else:
+                view[...] = values
+        elif accumulate and self.repeats:
+            backend.xp.add.at(view, self.advanced, values)
+        elif accumulate:
+            view[self.advanced] += values
+        else:
+            view[self.advanced] = values
 
 
-def normalize_index(index: Any) -> tuple[Any, ...]:
-    """Tensors inside an index become arrays; a lone index becomes a 1-tuple."""
-    items = index if isinstance(index, tuple) else (index,)
-    out = []
+def _convert(item: Any) -> Any:
+    """One entry of an index as an int, a bool, a slice, None, Ellipsis or an array."""
+    xp = backend.xp
+    if isinstance(item, Tensor):
+        item = item.array
+    elif isinstance(item, list | range):
+        item = xp.asarray(list(item))
+        if item.size == 0:
+            item = item.astype(xp.int64)
+    if isinstance(item, bool | numbers.Integral) and not hasattr(item, "shape") or isinstance(item, xp.bool_):
+        return bool(item) if isinstance(item, bool | xp.bool_) else int(item)
+    if item is None or item is Ellipsis:
+        return item
+    if isinstance(item, slice):
+        parts = [None if v is None else int(v) for v in (item.start, item.stop, item.step)]
+        if parts[2] is not None and parts[2] <= 0:
+            raise ValueError(f"getitem: slice step must be greater than zero, got {parts[2]} (torch has no negative "
+                             "steps; use flip)")
+        return slice(*parts)
+    if hasattr(item, "dtype") and hasattr(item, "ndim"):
+        item = xp.asarray(item)
+        if item.dtype.kind not in "iub":
+            raise IndexError(f"getitem: tensors used as indices must be integer or boolean (long, int, byte or "
+                             f"bool), got dtype {item.dtype}")
+        if item.ndim == 0:
+            return bool(item) if item.dtype == bool else int(item)
+        return item.astype(bool) if item.dtype == xp.uint8 else item
+    raise IndexError(f"getitem: only integers, slices, None, Ellipsis, bools and integer or boolean tensors are "
+                     f"valid indices, got {type(item).__name__}")
+
+
+def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
+    """Split ``index`` for a tensor of ``shape`` into torch's basic and advanced steps."""
+    xp = backend.xp
+    items = [_convert(i) for i in (index if isinstance(index, tuple) else (index,))]
+    named = sum(0 if i is None or i is Ellipsis or isinstance(i, bool) else
+                i.ndim if hasattr(i, "dtype") and i.dtype == bool else 1 for i in items)
+    ellipses = sum(i is Ellipsis for i in items)
+    if ellipses > 1:
+        raise IndexError("getitem: an index can only have a single ellipsis ('...')")
+    if named > len(shape):
+        raise IndexError(f"getitem: too many indices for tensor of dimension {len(shape)} (shape {tuple(shape)})")
+    fill = [slice(None)] * (len(shape) - named)
+    items = [*items, *fill] if not ellipses else [piece for i in items for piece in (fill if i is Ellipsis else [i])]
+
+    basic: list[Any] = []
+    advanced: list[Any] = []
+    dim, has_arrays, repeats, keeps_all = 0, False, False, True
     for item in items:
-        if isinstance(item, Tensor):
-            item = item.data
-        elif isinstance(item, list):
-            item = backend.xp.asarray(item)
-        if hasattr(item, "dtype") and item.dtype.kind == "f":
-            raise IndexError(f"getitem: index arrays must be integer or boolean, got {item.dtype}")
-        out.append(item)
-    return tuple(out)
+        if isinstance(item, bool):  # a new size-1 dim, kept (True) or emptied (False)
+            basic.append(None)
+            advanced.append(xp.arange(1 if item else 0))
+            has_arrays = True
+        elif isinstance(item, int):
+            n = shape[dim]
+            if not -n <= item < n:
+                raise IndexError(f"getitem: index {item} is out of bounds for dimension {dim} with size {n} "
+                                 f"(tensor of shape {tuple(shape)})")
+            basic.append(item)
+            dim, keeps_all = dim + 1, False
+        elif item is None:
+            basic.append(None)
+            advanced.append(slice(None))
+        elif isinstance(item, slice):
+            basic.append(item)
+            advanced.append(slice(None))
+            keeps_all = keeps_all and item.indices(shape[dim]) == (0, shape[dim], 1)
+            dim += 1
+        elif item.dtype == bool:
+            covered = tuple(shape[dim:dim + item.ndim])
+            if tuple(item.shape) != covered:
+                raise IndexError(f"getitem: the shape of the mask {tuple(item.shape)} at index {dim} does not match "
+                                 f"the shape of the indexed tensor {tuple(shape)}")
+            basic.extend([slice(None)] * item.ndim)
+            advanced.extend(xp.nonzero(item))
+            dim, has_arrays = dim + item.ndim, True
+        else:
+            n = shape[dim]
+            if item.size and (item.min() < -n or item.max() >= n):
+                bad = int(item.min()) if item.min() < -n else int(item.max())
+                raise IndexError(f"getitem: index {bad} is out of bounds for dimension {dim} with size {n} "
+                                 f"(tensor of shape {tuple(shape)})")
+            basic.append(slice(None))
+            advanced.append(item)
+            dim, has_arrays, repeats = dim + 1, True, True
+    if has_arrays:
+        arrays = [a for a in advanced if not isinstance(a, slice)]
+        try:
+            xp.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            raise IndexError(f"getitem: shape mismatch: indexing tensors could not be broadcast together with shapes "
+                             f"{[tuple(a.shape) for a in arrays]}") from None
+    return TorchIndex(tuple(basic), tuple(advanced) if has_arrays else None, keeps_all, repeats)
 
 
 class GetItem(Function):
-    """y = x[index];  dx = zeros with dy added back at the indexed positions."""
+    """y = x[index];  dx = zeros with dy written (added, where a position was read twice) back at
+    the indexed positions, or dy reshaped when the index keeps every element."""
 
     @staticmethod
-    def forward(ctx: Context, x: Any, *, index: tuple[Any, ...]) -> Any:
-        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        return x[index]
+    def forward(ctx: Context, x: Any, *, index: TorchIndex) -> Any:
+        ctx.shape, ctx.index = x.shape, index
+        return index.read(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        xp = backend.xp
-        dx = xp.zeros(ctx.shape, dtype=grad.dtype)
-        if _is_basic(ctx.index):
-            dx[ctx.index] = grad
-        else:
-            xp.add.at(dx, ctx.index, grad)
+        index = ctx.index
+        if index.advanced is None and index.keeps_all:
+            return grad.reshape(ctx.shape)  # only None and full slices: nothing to scatter
+        dx = backend.xp.zeros(ctx.shape, dtype=grad.dtype)
+        index.write(dx, grad, accumulate=index.repeats)
         return dx
 
 
 def getitem(x: Any, index: Any) -> Tensor:
-    """x[index] with NumPy's indexing rules; gradients scatter-add back."""
+    """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
     x = as_tensor(x)
-    idx = normalize_index(index)
+    return GetItem.apply(x, index=parse_index(index, tuple(x.shape)))
+
+
+class IndexPut(Function):
+    """y = x with y[index] = v (or y[index] += v with ``accumulate``);
+    dx = dy with the written positions zeroed (all of dy when accumulating);  dv = dy[index]."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, v: Any, *, index: TorchIndex, accumulate: bool) -> Any:
+        ctx.index, ctx.accumulate = index, accumulate
+        y = x.copy()
+        index.write(y, v, accumulate)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        dv = ctx.index.read(grad) if ctx.needs_input_grad[1] else None
+        if ctx.accumulate:
+            return grad, dv
+        dx = grad.copy()
+        ctx.index.write(dx, 0)
+        return dx, dv
+
+
+def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """A copy of ``x`` with ``values`` (broadcast to the indexed shape) written, or with
+    ``accumulate`` added, at ``indices`` (torch's rules; repeated positions add up when accumulating)."""
+    x = as_tensor(x)
+    index = parse_index(indices, tuple(x.shape))
+    v = values if isinstance(values, Tensor) else Tensor._make(backend.xp.asarray(values, dtype=x.dtype), False)
+    if v.dtype != x.dtype:
+        v = v.to(x.dtype)
+    target_shape = index.read(backend.xp.empty(x.shape, dtype=bool)).shape
+    extra = v.ndim - len(target_shape)
+    if extra > 0 and all(n == 1 for n in v.shape[:extra]):  # leading size-1 dims are dropped, as torch
+        v = v.reshape(tuple(v.shape[extra:]))
     try:
-        x.data[idx]
-    except IndexError as err:
-        raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape {x.shape}: {err}") from None
-    return GetItem.apply(x, index=idx)
+        fits = backend.xp.broadcast_shapes(tuple(v.shape), target_shape) == target_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        given = tuple(getattr(values, "shape", ()))
+        raise ValueError(f"setitem: shape mismatch: value tensor of shape {given} "
+                         f"cannot be broadcast to indexing result of shape {target_shape} (tensor of shape "
+                         f"{tuple(x.shape)})")
+    if tuple(v.shape) != target_shape:
+        v = v.expand(target_shape)
+    return IndexPut.apply(x, v, index=index, accumulate=accumulate)
 
 
 def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
@@ -71,7 +243,7 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
     ``num_classes=-1`` uses max(label) + 1, as torch.
     """
     xp = backend.xp
-    data = labels.data if isinstance(labels, Tensor) else xp.asarray(labels)
+    data = labels.array if isinstance(labels, Tensor) else xp.asarray(labels)
     if data.dtype.kind not in "iu":
         raise TypeError(f"one_hot: labels must be integers, got dtype {data.dtype}")
     if data.size and data.min() < 0:
@@ -79,6 +251,24 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
     n = int(data.max()) + 1 if num_classes < 0 else num_classes
     if data.size and int(data.max()) >= n:
         raise ValueError(f"one_hot: label {int(data.max())} is out of range for {n} classes")
-    out = xp.zeros(data.shape + (n,), dtype=dtype or backend.get_default_dtype())
-    xp.put_along_axis(out, data[..., None].astype(xp.int64), 1, axis=-1)
-    return Tensor(out)
+    labels = labels if isinstance(labels, Tensor) else Tensor._make(data, False)
+    return OneHot.apply(labels, num_classes=n, dtype=dtype or backend.get_default_dtype())
+
+
+class OneHot(Function):
+    """y[..., k] = 1 where labels[...] == k, else 0. No gradient (the labels are integers).
+
+    A Function only so that a traced graph (glassgrad.onnx) records it; it records nothing in
+    ordinary use, because integer labels never require grad.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, labels: Any, *, num_classes: int, dtype: Any) -> Any:
+        xp = backend.xp
+        out = xp.zeros(labels.shape + (num_classes,), dtype=dtype)  # (*S, num_classes)
+        xp.put_along_axis(out, labels[..., None].astype(xp.int64), 1, axis=-1)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return None

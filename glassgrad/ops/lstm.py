@@ -179,7 +179,7 @@ def lstm_reference(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = N
                    b_hh: Any = None) -> tuple[Tensor, Tensor, Tensor]:
     """The same layer built from elementary ops, step by step: slow, readable, the oracle for ``LSTMLayer``."""
     from glassgrad.ops.activation import sigmoid, tanh
-    from glassgrad.ops.movement import stack
+    from glassgrad.ops.movement_join import stack
 
     x = as_tensor(x)
     hidden = as_tensor(w_hh).shape[1]

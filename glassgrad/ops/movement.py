@@ -1,18 +1,41 @@
-"""Shape and layout ops: reshape, permute/transpose, expand, squeeze,
-unsqueeze, pad, concatenate, stack, split.
+"""Shape and layout ops: reshape/view, permute, transpose, movedim, expand,
+squeeze, unsqueeze, flatten, unflatten, broadcast_tensors, atleast_nd.
 
 None of these changes a value, so each backward only moves the gradient back
-into the input's layout.
+into the input's layout. Joining and cutting (cat, stack, split, chunk) live in
+``movement_join.py``; flip, roll, repeat and tile in ``movement_order.py``;
+padding in ``movement_pad.py``; triangles and diagonals in ``movement_diag.py``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
-from glassgrad.tensor import Tensor, as_tensor
+from glassgrad.ops.arguments import pick_dim
+from glassgrad.tensor import Size, Tensor, as_tensor
+
+
+def wrap_dim(dim: Any, ndim: int, op: str) -> int:
+    """``dim`` as an axis in ``range(ndim)`` (negative counts from the end), as torch.
+
+    A 0-d tensor accepts 0 and -1. Out of range is torch's IndexError.
+    """
+    n = max(ndim, 1)
+    dim = int(dim)
+    if not -n <= dim < n:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n if ndim else 0
+
+
+def sizes_argument(sizes: tuple[Any, ...]) -> tuple[int, ...]:
+    """``f(2, 3)`` and ``f((2, 3))`` both mean the sizes (2, 3) (torch's varargs rule)."""
+    if len(sizes) == 1 and isinstance(sizes[0], Sequence):
+        sizes = tuple(sizes[0])
+    return tuple(int(n) for n in sizes)
 
 
 class Reshape(Function):
@@ -28,53 +51,89 @@ class Reshape(Function):
         return grad.reshape(ctx.shape)
 
 
+def infer_shape(shape: tuple[int, ...], numel: int, op: str, have: Any) -> tuple[int, ...]:
+    """Replace the one -1 in ``shape`` so that the product is ``numel``; check it fits."""
+    known = math.prod(n for n in shape if n != -1)
+    if shape.count(-1) > 1 or any(n < -1 for n in shape):
+        raise ValueError(f"{op}: invalid shape {shape} for a tensor of shape {have} (at most one -1, no other "
+                         "negative sizes)")
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise ValueError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
+        return tuple(numel // known if n == -1 else n for n in shape)
+    if known != numel:
+        raise ValueError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
+    return shape
+
+
 def reshape(x: Any, *shape: Any) -> Tensor:
-    """New shape, same elements in row-major order (one dim may be -1)."""
+    """New shape, same elements in row-major order (one dim may be -1): ``reshape(x, 2, -1)``."""
     x = as_tensor(x)
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    target = tuple(int(n) for n in shape)
-    known = 1
-    for n in target:
-        known *= n if n != -1 else 1
-    if target.count(-1) > 1 or (-1 not in target and known != x.size) or (
-        -1 in target and (known == 0 or x.size % known)
-    ):
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) to {target}")
+    target = infer_shape(sizes_argument(shape), x.numel(), "reshape", tuple(x.shape))
     return Reshape.apply(x, shape=target)
 
 
+view = reshape
+
+
 class Permute(Function):
-    """y = x with axes reordered by ``axes``;  dx = dy with the inverse order."""
+    """y = x with axes reordered by ``dims``;  dx = dy with the inverse order."""
 
     @staticmethod
-    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...]) -> Any:
-        ctx.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
-        return x.transpose(axes)
+    def forward(ctx: Context, x: Any, *, dims: tuple[int, ...]) -> Any:
+        ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))
+        return x.transpose(dims)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         return grad.transpose(ctx.inverse)
 
 
-def permute(x: Any, *axes: Any) -> Tensor:
-    """Reorder the axes: ``permute(x, 0, 2, 1)``."""
+def permute(x: Any, *dims: Any) -> Tensor:
+    """Reorder the axes: ``permute(x, 0, 2, 1)`` or ``permute(x, (0, 2, 1))``."""
     x = as_tensor(x)
-    if len(axes) == 1 and isinstance(axes[0], tuple | list):
-        axes = tuple(axes[0])
-    if sorted(a % x.ndim for a in axes) != list(range(x.ndim)) or len(axes) != x.ndim:
-        raise ValueError(f"permute: {axes} is not a permutation of the {x.ndim} axes of shape {x.shape}")
-    return Permute.apply(x, axes=tuple(a % x.ndim for a in axes))
+    dims = sizes_argument(dims)
+    wrapped = [d % x.ndim if x.ndim and -x.ndim <= d < x.ndim else d for d in dims]
+    if len(dims) != x.ndim or sorted(wrapped) != list(range(x.ndim)):
+        raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
+    return Permute.apply(x, dims=tuple(wrapped))
 
 
-def transpose(x: Any, axis0: int = -2, axis1: int = -1) -> Tensor:
-    """Swap two axes (default: the last two)."""
+def transpose(x: Any, dim0: int, dim1: int) -> Tensor:
+    """Swap dims ``dim0`` and ``dim1``.
+
+    A 0-d or 1-d tensor accepts dims 0 and -1 and is returned as it is.
+    """
     x = as_tensor(x)
+    dim0, dim1 = wrap_dim(dim0, x.ndim, "transpose"), wrap_dim(dim1, x.ndim, "transpose")
     if x.ndim < 2:
         return x
-    axes = list(range(x.ndim))
-    axes[axis0], axes[axis1] = axes[axis1], axes[axis0]
-    return permute(x, tuple(axes))
+    dims = list(range(x.ndim))
+    dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+    return Permute.apply(x, dims=tuple(dims))
+
+
+swapaxes = transpose
+swapdims = transpose
+
+
+def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move dims ``source`` to positions ``destination``; the others keep their order."""
+    x = as_tensor(x)
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"movedim: source {src} and destination {dst} must have the same length")
+    src = [wrap_dim(d, x.ndim, "movedim") for d in src]
+    dst = [wrap_dim(d, x.ndim, "movedim") for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(f"movedim: repeated dim in source {src} or destination {dst}")
+    rest = iter(d for d in range(x.ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    return permute(x, tuple(placed[i] if i in placed else next(rest) for i in range(x.ndim)))
+
+
+moveaxis = movedim
 
 
 class Expand(Function):
@@ -90,122 +149,122 @@ class Expand(Function):
         return grad
 
 
-def expand(x: Any, *shape: Any) -> Tensor:
-    """Broadcast to a larger shape without copying (-1 keeps a dim)."""
+def expand(x: Any, *sizes: Any) -> Tensor:
+    """Broadcast to a larger shape without copying; -1 keeps a dim: ``expand(x, 4, -1)``."""
     x = as_tensor(x)
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    lead = len(shape) - x.ndim
+    sizes = sizes_argument(sizes)
+    lead = len(sizes) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: target {shape} has fewer dims than the tensor's shape {x.shape}")
-    target = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+        raise ValueError(f"expand: target {sizes} has fewer dims than the tensor's shape {tuple(x.shape)}")
+    if any(n == -1 for n in sizes[:lead]):
+        raise ValueError(f"expand: -1 is not allowed for a new leading dim, got {sizes} for shape {tuple(x.shape)}")
+    target = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     for have, want in zip(x.shape, target[lead:]):
         if have != want and have != 1:
-            raise ValueError(f"expand: cannot broadcast shape {x.shape} to {target}")
+            raise ValueError(f"expand: cannot broadcast shape {tuple(x.shape)} to {target}")
     return Expand.apply(x, shape=target)
 
 
-def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Tensor:
-    """Drop size-1 axes (all of them, or those named; a named axis of size > 1 is kept, as torch)."""
-    x = as_tensor(x)
-    if axis is None:
-        axes = {i for i, n in enumerate(x.shape) if n == 1}
-    else:
-        named = (axis,) if isinstance(axis, int) else axis
-        axes = {a % x.ndim for a in named if x.shape[a] == 1} if x.ndim else set()
-    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+def expand_as(x: Any, other: Any) -> Tensor:
+    """``x`` expanded to ``other``'s shape."""
+    return expand(x, tuple(as_tensor(other).shape))
 
 
-def unsqueeze(x: Any, axis: int) -> Tensor:
-    """Insert a size-1 axis at ``axis`` (negative counts from the new end)."""
-    x = as_tensor(x)
-    if not -x.ndim - 1 <= axis <= x.ndim:
-        raise ValueError(f"unsqueeze: axis {axis} out of range for shape {x.shape}")
-    axis = axis % (x.ndim + 1)
-    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+broadcast_to = expand
 
 
-class Pad(Function):
-    """y = x surrounded by a constant;  dx = the centre of dy."""
-
-    @staticmethod
-    def forward(ctx: Context, x: Any, *, widths: tuple[tuple[int, int], ...], value: float) -> Any:
-        ctx.centre = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
-        return backend.xp.pad(x, widths, mode="constant", constant_values=value)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        return grad[ctx.centre]
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape that all ``shapes`` broadcast to (NumPy's rule, as torch)."""
+    try:
+        return Size(backend.xp.broadcast_shapes(*(tuple(s) if isinstance(s, Sequence) else (int(s),) for s in shapes)))
+    except ValueError as err:
+        raise ValueError(f"broadcast_shapes: shapes {list(shapes)} do not broadcast: {err}") from None
 
 
-def pad(x: Any, widths: Sequence[tuple[int, int]], value: float = 0.0) -> Tensor:
-    """Pad each axis with (before, after) elements of ``value`` (NumPy's order:
-    one pair per axis, first axis first). Negative widths are refused."""
-    x = as_tensor(x)
-    widths = tuple((int(lo), int(hi)) for lo, hi in widths)
-    if len(widths) != x.ndim or any(lo < 0 or hi < 0 for lo, hi in widths):
-        raise ValueError(f"pad: need {x.ndim} non-negative (before, after) pairs for shape {x.shape}, got {widths}")
-    return Pad.apply(x, widths=widths, value=value)
-
-
-class Concatenate(Function):
-    """y = the inputs joined along ``axis``;  dx_i = the slice of dy that x_i filled."""
-
-    @staticmethod
-    def forward(ctx: Context, *xs: Any, axis: int) -> Any:
-        ctx.axis = axis
-        ctx.bounds = backend.xp.cumsum([x.shape[axis] for x in xs])[:-1].tolist()
-        return backend.xp.concatenate(xs, axis=axis)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
-        return tuple(backend.xp.split(grad, ctx.bounds, axis=ctx.axis))
-
-
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (``torch.cat``)."""
+def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
+    """Every tensor expanded to their common broadcast shape."""
     ts = [as_tensor(t) for t in tensors]
-    if not ts:
-        raise ValueError("concatenate: need at least one tensor")
-    ndim = ts[0].ndim
-    if ndim == 0:
-        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated")
-    axis = axis % ndim
-    for t in ts:
-        if t.ndim != ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, ts[0].shape)) if i != axis):
-            shapes = [t.shape for t in ts]
-            raise ValueError(f"concatenate: shapes {shapes} differ outside axis {axis}")
-    return Concatenate.apply(*ts, axis=axis)
+    shape = broadcast_shapes(*(t.shape for t in ts))
+    return tuple(t if t.shape == shape else expand(t, shape) for t in ts)
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis."""
-    ts = [as_tensor(t) for t in tensors]
-    if not ts:
-        raise ValueError("stack: need at least one tensor")
-    if any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(f"stack: all shapes must match, got {[t.shape for t in ts]}")
-    return concatenate([unsqueeze(t, axis) for t in ts], axis=axis % (ts[0].ndim + 1))
-
-
-def split(x: Any, split_size_or_sections: int | Sequence[int], axis: int = 0) -> tuple[Tensor, ...]:
-    """Cut into chunks along ``axis``: an int is the chunk size (the last may be smaller),
-    a list gives each chunk's size (they must add up), as torch.split."""
+def squeeze(x: Any, dim: int | Sequence[int] | None = None, *, axis: Any = None) -> Tensor:
+    """Drop size-1 dims (all of them, or those named); a named dim of size > 1 is kept, as torch."""
     x = as_tensor(x)
-    n = x.shape[axis]
-    if isinstance(split_size_or_sections, int):
-        size = split_size_or_sections
-        if size <= 0:
-            raise ValueError(f"split: chunk size must be positive, got {size}")
-        sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    dim = pick_dim(dim, axis, "squeeze")
+    if dim is None:
+        drop = {i for i, n in enumerate(x.shape) if n == 1}
     else:
-        sizes = [int(s) for s in split_size_or_sections]
-        if sum(sizes) != n:
-            raise ValueError(f"split: sizes {sizes} do not add up to {n} (axis {axis} of {x.shape})")
-    chunks, start = [], 0
-    index = [slice(None)] * x.ndim
-    for size in sizes:
-        index[axis] = slice(start, start + size)
-        chunks.append(x[tuple(index)])
-        start += size
-    return tuple(chunks)
+        named = (dim,) if isinstance(dim, int) else tuple(dim)
+        drop = {wrap_dim(d, x.ndim, "squeeze") for d in named}
+        drop = {d for d in drop if x.ndim and x.shape[d] == 1}
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in drop))
+
+
+def unsqueeze(x: Any, dim: int | None = None, *, axis: Any = None) -> Tensor:
+    """Insert a size-1 dim at ``dim`` (negative counts from the new end)."""
+    x = as_tensor(x)
+    dim = pick_dim(dim, axis, "unsqueeze")
+    if dim is None:
+        raise TypeError("unsqueeze: missing the dim argument")
+    dim = wrap_dim(dim, x.ndim + 1, "unsqueeze")
+    return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
+
+
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dims ``start_dim``..``end_dim`` (inclusive) merged into one, as torch.flatten."""
+    x = as_tensor(x)
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = wrap_dim(start_dim, x.ndim, "flatten"), wrap_dim(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {tuple(x.shape)}")
+    merged = math.prod(x.shape[start:end + 1])
+    return reshape(x, tuple(x.shape[:start]) + (merged,) + tuple(x.shape[end + 1:]))
+
+
+def ravel(x: Any) -> Tensor:
+    """All elements in one dim, row-major: ``reshape(x, -1)``."""
+    return reshape(x, -1)
+
+
+def unflatten(x: Any, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Dim ``dim`` split into several of ``sizes`` (one may be -1): the inverse of flatten."""
+    x = as_tensor(x)
+    dim = wrap_dim(dim, x.ndim, "unflatten")
+    sizes = tuple(int(n) for n in sizes)
+    if not sizes:
+        raise ValueError("unflatten: sizes must be non-empty")
+    sizes = infer_shape(sizes, x.shape[dim], "unflatten", tuple(x.shape))
+    return reshape(x, tuple(x.shape[:dim]) + sizes + tuple(x.shape[dim + 1:]))
+
+
+def _atleast(ndim: int, tensors: tuple[Any, ...]) -> Any:
+    out = []
+    for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], list | tuple) else tensors):
+        t = as_tensor(t)
+        if t.ndim < ndim:
+            if ndim == 3 and t.ndim == 2:
+                shape = tuple(t.shape) + (1,)  # (M, N) -> (M, N, 1)
+            elif ndim == 3 and t.ndim == 1:
+                shape = (1,) + tuple(t.shape) + (1,)  # (N,) -> (1, N, 1)
+            else:
+                shape = (1,) * (ndim - t.ndim) + tuple(t.shape)
+            t = reshape(t, shape)
+        out.append(t)
+    return out[0] if len(out) == 1 and not (len(tensors) == 1 and isinstance(tensors[0], list | tuple)) else tuple(out)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dim (a 0-d one becomes shape (1,))."""
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dims (new dims in front)."""
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dims: (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as torch."""
+    return _atleast(3, tensors)

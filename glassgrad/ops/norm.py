@@ -171,19 +171,20 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
             raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input {x.shape}")
     if training:
         axes = (0,) + tuple(range(2, x.ndim))
-        count = x.size // c
+        count = x.numel() // c
         if count < 2:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input {x.shape}")
-        mean = x.data.mean(axis=axes)
-        var = x.data.var(axis=axes)
+        mean = x.array.mean(axis=axes)
+        var = x.array.var(axis=axes)
         if running_mean is not None and running_var is not None:
             m = momentum
-            running_mean.data = ((1 - m) * running_mean.data + m * mean).astype(running_mean.dtype)
-            running_var.data = ((1 - m) * running_var.data + m * var * (count / (count - 1))).astype(running_var.dtype)
+            running_mean.array = ((1 - m) * running_mean.array + m * mean).astype(running_mean.dtype)
+            running_var.array = ((1 - m) * running_var.array + m * var * (count / (count - 1))).astype(running_var.dtype)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation mode needs running_mean and running_var")
-        mean, var = running_mean.data.astype(x.dtype), running_var.data.astype(x.dtype)
+        # copy=False: the running buffers themselves when the dtypes match (glassgrad.onnx names them by that)
+        mean, var = running_mean.array.astype(x.dtype, copy=False), running_var.array.astype(x.dtype, copy=False)
     return BatchNorm.apply(x, *_affine_args(weight, bias), mean=mean, var=var, eps=eps, training=training)
 
 

@@ -34,17 +34,13 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.ops.activation import sigmoid_inplace
 from glassgrad.tensor import Tensor, as_tensor
 
 
 def sigmoid_(a: Any) -> Any:
-    """sigma(a) = (1 + tanh(a / 2)) / 2, in place: no overflow, and NumPy's tanh is fast."""
-    xp = backend.xp
-    a *= 0.5
-    xp.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
+    """sigma(a) written into ``a`` (the formula's one home is ``ops.activation.sigmoid_inplace``)."""
+    return sigmoid_inplace(a)
 
 
 def gate_input_grad(d_gates: Any, weight: Any) -> Any:

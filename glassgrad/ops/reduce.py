@@ -1,177 +1,216 @@
-"""Reductions: sum, mean, max, min, var, std, and argmax/argmin (no gradient).
+"""Reductions that add or multiply: sum, mean, nansum, nanmean, prod; and the
+logical ones (all, any, count_nonzero), which carry no gradient.
 
-Each backward first re-inserts the reduced axes (``_expand_reduced``) so the
+Each takes torch's ``dim`` (an int, a tuple, or None for every dim) and
+``keepdim``; NumPy's ``axis`` / ``keepdims`` are accepted as aliases. Each
+backward first re-inserts the reduced axes (``expand_reduced``) so that the
 incoming gradient broadcasts against the input.
+
+The extremes (max, min, amax, argmax, ...) live in ``reduce_extrema.py`` and
+the statistics (var, std, logsumexp, norm) in ``reduce_stats.py``.
 """
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import backend, dtypes
 from glassgrad.function import Context, Function
+from glassgrad.ops.arguments import pick_dim, pick_keepdim
+from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
+from glassgrad.ops.reduce_extrema import argmax as argmax  # re-exported: ops/__init__ imports these from here
+from glassgrad.ops.reduce_extrema import argmin as argmin
+from glassgrad.ops.reduce_extrema import max as max  # noqa: A004
+from glassgrad.ops.reduce_extrema import min as min  # noqa: A004
+from glassgrad.ops.reduce_stats import std as std
+from glassgrad.ops.reduce_stats import var as var
 from glassgrad.tensor import Tensor, as_tensor
 
-Axis = int | tuple[int, ...] | None
+
+def _integer_sum_dtype(x: Tensor) -> Any:
+    """torch sums and multiplies bool and integer tensors in int64."""
+    return dtypes.int64 if x.dtype.kind in "biu" else x.dtype
 
 
-def normalize_axes(axis: Axis, ndim: int, op_name: str) -> tuple[int, ...]:
-    """Axis argument -> sorted tuple of non-negative axes (None = all)."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    result = []
-    for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
-            raise ValueError(f"{op_name}: axis {a} is out of range for a tensor of {ndim} dims")
-        result.append(a % ndim if ndim else 0)
-    if len(set(result)) != len(result):
-        raise ValueError(f"{op_name}: repeated axis in {axis}")
-    return tuple(sorted(result))
-
-
-def _expand_reduced(grad: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
-    """Put back the reduced axes as size-1 axes, so grad broadcasts to the input."""
-    if keepdims or not axes:
-        return grad
-    return backend.xp.expand_dims(grad, axes)
-
-
-def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
+def _cast_first(x: Any, dtype: Any) -> Tensor:
+    """``x`` as a tensor, converted to ``dtype`` first when one is asked for (as torch's ``dtype=``)."""
+    x = as_tensor(x)
+    return x if dtype is None else x.to(dtypes.to_dtype(dtype))
 
 
 class Sum(Function):
     """y = sum of x over axes;  dy/dx = 1 for every summed element."""
 
     @staticmethod
-    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdims: bool) -> Any:
-        ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
-        return x.sum(axis=axes, keepdims=keepdims)
+    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dtype: Any) -> Any:
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        g = _expand_reduced(grad, ctx.axes, ctx.keepdims)
+        g = expand_reduced(grad, ctx.axes, ctx.keepdim)
         return backend.xp.broadcast_to(g, ctx.shape)
 
 
-def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Sum over axis (all axes when None)."""
-    x = as_tensor(x)
-    return Sum.apply(x, axes=normalize_axes(axis, x.ndim, "sum"), keepdims=keepdims)
+def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001, A002
+        axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+    """Sum over ``dim`` (every dim when None); bool and integer tensors sum in int64."""
+    x = _cast_first(input, dtype)
+    axes = reduction_dims(pick_dim(dim, axis, "sum"), x.ndim, "sum")
+    return Sum.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims), dtype=_integer_sum_dtype(x))
 
 
 class Mean(Function):
-    """y = (1/N) sum of x over axes;  dy/dx = 1/N, N the count of reduced elements."""
+    """y = (1/N) sum of x over axes;  dy/dx = 1/N, N the count of reduced elements.
+
+    Over an empty axis N = 0 and y is NaN (0/0), as torch gives.
+    """
 
     @staticmethod
-    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdims: bool) -> Any:
-        ctx.shape, ctx.axes, ctx.keepdims = x.shape, axes, keepdims
-        return x.mean(axis=axes, keepdims=keepdims)
+    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx.n = count(x.shape, axes)
+        with backend.xp.errstate(invalid="ignore", divide="ignore"):
+            return x.sum(axis=axes, keepdims=keepdim) / x.dtype.type(ctx.n)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        g = _expand_reduced(grad, ctx.axes, ctx.keepdims) / _count(ctx.shape, ctx.axes)
+        with backend.xp.errstate(invalid="ignore", divide="ignore"):
+            g = expand_reduced(grad, ctx.axes, ctx.keepdim) / grad.dtype.type(ctx.n)
         return backend.xp.broadcast_to(g, ctx.shape)
 
 
-def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Mean over axis (all axes when None)."""
-    x = as_tensor(x)
-    axes = normalize_axes(axis, x.ndim, "mean")
-    if x.size and _count(x.shape, axes) == 0:
-        raise ValueError(f"mean: reducing an empty axis of a tensor of shape {x.shape}")
-    return Mean.apply(x, axes=axes, keepdims=keepdims)
-
-
-class Max(Function):
-    """y = max of x over axes;  dy/dx = 1/k at the k elements equal to the max, else 0
-    (ties share the gradient evenly, as torch.amax)."""
-
-    @staticmethod
-    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdims: bool, smallest: bool) -> Any:
-        y = x.min(axis=axes, keepdims=True) if smallest else x.max(axis=axes, keepdims=True)
-        ctx.save_for_backward(x, y)
-        ctx.axes, ctx.keepdims = axes, keepdims
-        return y if keepdims else y.reshape([n for i, n in enumerate(y.shape) if i not in axes])
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        x, y = ctx.saved
-        hit = (x == y).astype(grad.dtype)
-        share = hit / hit.sum(axis=ctx.axes, keepdims=True)
-        return _expand_reduced(grad, ctx.axes, ctx.keepdims) * share
-
-
-def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Largest value over axis (all axes when None)."""
-    x = as_tensor(x)
-    _refuse_empty(x, "max")
-    axes = normalize_axes(axis, x.ndim, "max")
-    return Max.apply(x, axes=axes, keepdims=keepdims, smallest=False)
-
-
-def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Smallest value over axis (all axes when None); backward as ``Max``."""
-    x = as_tensor(x)
-    _refuse_empty(x, "min")
-    axes = normalize_axes(axis, x.ndim, "min")
-    return Max.apply(x, axes=axes, keepdims=keepdims, smallest=True)
-
-
-def _refuse_empty(x: Tensor, op_name: str) -> None:
-    if x.size == 0:
-        raise ValueError(f"{op_name}: cannot reduce an empty tensor of shape {x.shape}")
-
-
-class Var(Function):
-    """y = sum((x - m)^2) / (N - c), m the mean, c the correction (1 = unbiased);
-    dy/dx = 2 (x - m) / (N - c)."""
-
-    @staticmethod
-    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdims: bool, correction: int) -> Any:
-        centred = x - x.mean(axis=axes, keepdims=True)
-        dof = _count(x.shape, axes) - correction
-        ctx.save_for_backward(centred)
-        ctx.axes, ctx.keepdims, ctx.dof = axes, keepdims, dof
-        return (centred * centred).sum(axis=axes, keepdims=keepdims) / dof
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (centred,) = ctx.saved
-        return _expand_reduced(grad, ctx.axes, ctx.keepdims) * (2 / ctx.dof) * centred
-
-
-def var(x: Any, axis: Axis = None, keepdims: bool = False, correction: int = 1) -> Tensor:
-    """Variance over axis; correction=1 (default, as torch) divides by N - 1."""
-    x = as_tensor(x)
-    axes = normalize_axes(axis, x.ndim, "var")
-    if _count(x.shape, axes) - correction <= 0:
-        raise ValueError(
-            f"var: {_count(x.shape, axes)} element(s) with correction={correction} "
-            f"leave no degrees of freedom (shape {x.shape}, axis {axis})"
+def _require_float(x: Tensor, op_name: str) -> None:
+    if x.dtype.kind != "f":
+        raise RuntimeError(
+            f"{op_name}(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {x.dtype} (pass dtype=glassgrad.float32, or convert the tensor first)"
         )
-    return Var.apply(x, axes=axes, keepdims=keepdims, correction=correction)
 
 
-def std(x: Any, axis: Axis = None, keepdims: bool = False, correction: int = 1) -> Tensor:
-    """Standard deviation: sqrt(var); the gradient flows through both ops."""
-    return var(x, axis, keepdims, correction).sqrt()
+def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A002
+         axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+    """Mean over ``dim`` (every dim when None); the input must be floating (or ``dtype`` given)."""
+    x = _cast_first(input, dtype)
+    _require_float(x, "mean")
+    axes = reduction_dims(pick_dim(dim, axis, "mean"), x.ndim, "mean")
+    return Mean.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 
 
-def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    """Index of the largest value (int64, no gradient); flat index when axis is None."""
+class NanSum(Function):
+    """y = sum of the non-NaN x over axes;  dy/dx = 1 where x is not NaN, 0 at a NaN."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
+        ctx.counted = ~backend.xp.isnan(x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return backend.xp.where(ctx.counted, x, 0).sum(axis=axes, keepdims=keepdim).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return expand_reduced(grad, ctx.axes, ctx.keepdim) * ctx.counted
+
+
+def nansum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A002
+           axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+    """Sum over ``dim`` treating NaN as 0."""
+    x = _cast_first(input, dtype)
+    axes = reduction_dims(pick_dim(dim, axis, "nansum"), x.ndim, "nansum")
+    if x.dtype.kind != "f":
+        return sum(x, axes, pick_keepdim(keepdim, keepdims))
+    return NanSum.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
+
+
+class NanMean(Function):
+    """y = (sum of the non-NaN x) / n, n the count of non-NaN x;
+    dy/dx = 1/n where x is not NaN, 0 at a NaN (y is NaN when n = 0)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
+        counted = ~backend.xp.isnan(x)
+        ctx.counted, ctx.axes, ctx.keepdim = counted, axes, keepdim
+        ctx.n = counted.sum(axis=axes, keepdims=True).astype(x.dtype)
+        total = backend.xp.where(counted, x, 0).sum(axis=axes, keepdims=True)
+        with backend.xp.errstate(invalid="ignore", divide="ignore"):
+            y = total / ctx.n
+        return y if keepdim else y.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        with backend.xp.errstate(invalid="ignore", divide="ignore"):
+            return expand_reduced(grad, ctx.axes, ctx.keepdim) / ctx.n * ctx.counted
+
+
+def nanmean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A002
+            axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+    """Mean over ``dim`` of the values that are not NaN."""
+    x = _cast_first(input, dtype)
+    _require_float(x, "nanmean")
+    axes = reduction_dims(pick_dim(dim, axis, "nanmean"), x.ndim, "nanmean")
+    return NanMean.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
+
+
+class Prod(Function):
+    """y = product of x over axes;  dy/dx_i = product of the other elements.
+
+    Written without dividing by x_i, so zeros are exact (torch's rule):
+    no zero in the slice: dy/dx_i = y / x_i;  one zero: the zero gets the
+    product of the rest and every other element 0;  two or more zeros: all 0.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dtype: Any) -> Any:
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return x.prod(axis=axes, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved
+        xp = backend.xp
+        is_zero = x == 0
+        zeros = is_zero.sum(axis=ctx.axes, keepdims=True)
+        product_of_nonzero = xp.where(is_zero, 1, x).prod(axis=ctx.axes, keepdims=True)
+        others = xp.where(
+            zeros == 0,
+            product_of_nonzero / xp.where(is_zero, 1, x),  # no zero: y / x_i
+            xp.where(is_zero & (zeros == 1), product_of_nonzero, 0),  # one zero: only it gets a gradient
+        )
+        return expand_reduced(grad, ctx.axes, ctx.keepdim) * others
+
+
+def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A002
+         axis: int | None = None, keepdims: bool | None = None) -> Tensor:
+    """Product over ``dim`` (one dim, or every dim when None); bool and integer tensors in int64."""
+    x = _cast_first(input, dtype)
+    axes = reduction_dims(pick_dim(dim, axis, "prod"), x.ndim, "prod")
+    return Prod.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims), dtype=_integer_sum_dtype(x))
+
+
+# ----- logical reductions (no gradient) --------------------------------------------------------
+def _logical(x: Any, dim: Any, keepdim: bool, reducer: str, op_name: str) -> Tensor:
     x = as_tensor(x)
-    _refuse_empty(x, "argmax")
-    return Tensor(backend.xp.argmax(x.data, axis=axis, keepdims=keepdims))
+    axes = reduction_dims(dim, x.ndim, op_name)
+    result = getattr(backend.xp, reducer)(x.array.astype(bool), axis=axes, keepdims=keepdim)
+    dtype = dtypes.uint8 if x.dtype == dtypes.uint8 else dtypes.bool  # torch keeps uint8 as uint8
+    return Tensor._make(backend.xp.asarray(result, dtype=dtype), False)
 
 
-def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    """Index of the smallest value (int64, no gradient)."""
-    x = as_tensor(x)
-    _refuse_empty(x, "argmin")
-    return Tensor(backend.xp.argmin(x.data, axis=axis, keepdims=keepdims))
+def all(input: Any, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,  # noqa: A001, A002
+        keepdims: bool | None = None) -> Tensor:
+    """True where every element over ``dim`` is non-zero (bool; no gradient)."""
+    return _logical(input, pick_dim(dim, axis, "all"), pick_keepdim(keepdim, keepdims), "all", "all")
+
+
+def any(input: Any, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,  # noqa: A001, A002
+        keepdims: bool | None = None) -> Tensor:
+    """True where some element over ``dim`` is non-zero (bool; no gradient)."""
+    return _logical(input, pick_dim(dim, axis, "any"), pick_keepdim(keepdim, keepdims), "any", "any")
+
+
+def count_nonzero(input: Any, dim: Dims = None, *, axis: Dims = None) -> Tensor:  # noqa: A002
+    """How many elements over ``dim`` are non-zero (int64; no gradient)."""
+    x = as_tensor(input)
+    axes = reduction_dims(pick_dim(dim, axis, "count_nonzero"), x.ndim, "count_nonzero")
+    counts = (x.array != 0).sum(axis=axes)
+    return Tensor._make(backend.xp.asarray(counts, dtype=dtypes.int64), False)

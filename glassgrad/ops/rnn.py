@@ -118,7 +118,7 @@ def rnn_reference(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh:
                   nonlinearity: str = "tanh") -> tuple[Tensor, Tensor]:
     """The same layer built from elementary ops, step by step: slow, readable, the oracle for ``RNNLayer``."""
     from glassgrad.ops.activation import relu, tanh
-    from glassgrad.ops.movement import stack
+    from glassgrad.ops.movement_join import stack
 
     x = as_tensor(x)
     act = tanh if nonlinearity == "tanh" else relu

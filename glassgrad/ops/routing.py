@@ -67,7 +67,7 @@ def make_routing(decisions: Any, num_branches: int) -> Routing:
     xp = backend.xp
     if isinstance(num_branches, bool) or not isinstance(num_branches, int) or num_branches < 1:
         raise ValueError(f"make_routing: num_branches must be a positive int, got {num_branches!r}")
-    data = decisions.data if isinstance(decisions, Tensor) else xp.asarray(decisions)
+    data = decisions.array if isinstance(decisions, Tensor) else xp.asarray(decisions)
     if data.ndim != 1:
         raise ValueError(f"make_routing: decisions must be 1-D (one per sample), got shape {data.shape}")
     if data.size and data.dtype.kind not in "iu":

@@ -11,6 +11,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -37,9 +38,15 @@ class Softmax(Function):
         return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
-    """Softmax along ``axis``."""
-    x = as_tensor(x)
+def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+    """Softmax along ``axis``.
+
+    torch's signature (``dim``, optional ``dtype`` cast first); ``axis`` is the NumPy alias;
+    with neither, the last dim.
+    """
+    axis = pick_dim(dim, axis, "softmax")
+    axis = -1 if axis is None else axis
+    x = as_tensor(x) if dtype is None else as_tensor(x).to(dtype)
     _check_axis(x, axis, "softmax")
     return Softmax.apply(x, axis=axis)
 
@@ -60,9 +67,15 @@ class LogSoftmax(Function):
         return grad - backend.xp.exp(y) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """Log of softmax along ``axis``, computed without overflow or log(0)."""
-    x = as_tensor(x)
+def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:
+    """Log of softmax along ``axis``, computed without overflow or log(0).
+
+    torch's signature (``dim``, optional ``dtype`` cast first); ``axis`` is the NumPy alias;
+    with neither, the last dim.
+    """
+    axis = pick_dim(dim, axis, "log_softmax")
+    axis = -1 if axis is None else axis
+    x = as_tensor(x) if dtype is None else as_tensor(x).to(dtype)
     _check_axis(x, axis, "log_softmax")
     return LogSoftmax.apply(x, axis=axis)
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_non_negative
+from glassgrad.optim.optimizer import (
+    Optimizer,
+    check_betas,
+    check_lr,
+    check_non_negative,
+    evaluate_closure,
+    to_scalar,
+)
+from glassgrad.tensor import Tensor
 
 
 def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float,
@@ -69,33 +77,35 @@ class Adam(Optimizer):
         m = beta1 m + (1 - beta1) g,   v = beta2 v + (1 - beta2) g^2
         p -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)
 
-    where ``g = grad + weight_decay * p`` (L2 in the gradient; use AdamW for the decoupled form).
+    where ``g = grad + weight_decay * p`` (L2 in the gradient), or, with
+    ``decoupled_weight_decay=True`` (which is AdamW), ``p *= 1 - lr weight_decay`` first.
 
     Args:
         params: parameters, or dicts of parameters with their own hyper-parameters.
-        lr: learning rate (default 1e-3).
+        lr: learning rate, a float or a one-element tensor (default 1e-3).
         betas: (beta1, beta2), the moments' decay rates (default (0.9, 0.999)).
         eps: added to the denominator for stability (default 1e-8).
-        weight_decay: L2 penalty lambda (default 0).
+        weight_decay: weight decay lambda (default 0).
         amsgrad: use the running maximum of v (Reddi et al., 2018).
         maximize: ascend the objective instead of descending.
+        decoupled_weight_decay: shrink the parameter directly instead of adding lambda p to g.
+        foreach, capturable, differentiable, fused: accepted for torch compatibility and ignored.
 
     State per parameter: ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v), ``max_exp_avg_sq`` (AMSGrad).
     """
 
-    _decoupled = False
-
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False,
-                 maximize: bool = False) -> None:
-        check_non_negative("learning rate", lr)
+    def __init__(self, params: Iterable[Any], lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
+                 amsgrad: bool = False, *, foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        check_lr(lr)
         check_non_negative("epsilon value", eps)
+        check_betas(betas)
         check_non_negative("weight_decay value", weight_decay)
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                        fused=fused, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         self._scratch: dict[Any, Any] = {}  # one flat work array per dtype (not state: never saved)
 
@@ -107,26 +117,27 @@ class Adam(Optimizer):
         return buf[: p.size].reshape(p.shape)
 
     @autograd.no_grad()
-    def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient; return the closure's loss."""
+        loss = evaluate_closure(closure)
         xp = backend.xp
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
+            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {"step": 0, "exp_avg": xp.zeros_like(p.data),
-                                             "exp_avg_sq": xp.zeros_like(p.data)}
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, exp_avg=xp.zeros_like(p.array), exp_avg_sq=xp.zeros_like(p.array))
                     if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = xp.zeros_like(p.data)
+                        state["max_exp_avg_sq"] = xp.zeros_like(p.array)
                 state["step"] += 1
-                adam_update(p.data, p.grad, state["exp_avg"], state["exp_avg_sq"], state["step"],
-                            lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                            weight_decay=group["weight_decay"], decoupled=self._decoupled,
+                adam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
+                            lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
+                            weight_decay=group["weight_decay"], decoupled=group["decoupled_weight_decay"],
                             max_exp_avg_sq=state.get("max_exp_avg_sq"), maximize=group["maximize"],
-                            scratch=self._scratch_for(p.data))
+                            scratch=self._scratch_for(p.array))
+        return loss
 
 
 class AdamW(Adam):
@@ -136,13 +147,14 @@ class AdamW(Adam):
 
         p <- p (1 - lr lambda);  then the Adam step with the raw gradient g.
 
-    Same arguments as ``Adam``, except ``weight_decay`` defaults to 1e-2 (as torch).
+    Same arguments as ``Adam`` (which it is, with ``decoupled_weight_decay=True``),
+    except ``weight_decay`` defaults to 1e-2 (as torch).
     """
 
-    _decoupled = True
-
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False,
-                 maximize: bool = False) -> None:
+    def __init__(self, params: Iterable[Any], lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-2,
+                 amsgrad: bool = False, *, maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                         maximize=maximize)
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)

@@ -9,8 +9,17 @@ An optimizer holds
   ``"exp_avg"``, ...), keyed by the Parameter object itself and created
   lazily on the first ``step()``.
 
-Subclasses implement ``step()`` by calling a pure update function over
-arrays (``sgd_update``, ``adam_update``, ...) that edits ``p.data`` in place.
+Subclasses implement ``step(closure=None)`` by calling a pure update function
+over arrays (``sgd_update``, ``adam_update``, ...) that edits ``p.array`` in
+place. As in torch, ``step`` first calls the optional ``closure`` (which
+re-evaluates the loss, usually calling ``backward``) with gradients enabled,
+and returns its loss.
+
+Hyper-parameters keep torch's names and defaults. torch's implementation
+switches ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are
+accepted and stored in the groups (so state_dicts have torch's keys) but
+change nothing: every update here is the plain single-tensor loop. A learning
+rate may be a float or a one-element tensor (read with ``to_scalar``).
 
 ``state_dict()`` uses torch's format: ``{"state": {index: {slot: value}},
 "param_groups": [{..., "params": [index, ...]}]}`` where a parameter's index
@@ -21,12 +30,13 @@ be written by ``glassgrad.save``); a torch optimizer's state_dict loads too.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from glassgrad import backend
+from glassgrad import autograd, backend
 from glassgrad.tensor import Tensor
 
 
@@ -34,21 +44,32 @@ class Optimizer:
     """Base class: param groups, per-parameter state, zero_grad, state_dict.
 
     Args:
-        params: an iterable of Parameters, or of dicts ``{"params": [...], "lr": ...}``
+        params: an iterable of Parameters, of ``(name, Parameter)`` pairs (as
+            ``model.named_parameters()`` gives; the names go to the group's
+            ``"param_names"``), or of dicts ``{"params": [...], "lr": ...}``
             giving groups their own hyper-parameters.
         defaults: the hyper-parameters a group gets when it does not set them.
+
+    Every subclass's ``step`` is wrapped (``__init_subclass__``) so that, after
+    it runs, each updated parameter's version goes up: a graph that saved the
+    old values refuses a later backward instead of silently using new ones.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _counting_versions(cls.__dict__["step"])
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = []
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, "
                             "got a single tensor (wrap it in a list)")
         groups = list(params)
         if not groups:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+            raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -60,12 +81,17 @@ class Optimizer:
             raise TypeError(f"add_param_group: expected a dict, got {type(param_group).__name__}")
         params = param_group["params"]
         params = [params] if isinstance(params, Tensor) else list(params)
+        names = None
+        if params and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in params):
+            names, params = [name for name, _ in params], [p for _, p in params]
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, got {type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape})")
         group = {**self.defaults, **param_group, "params": params}
+        if names is not None:
+            group["param_names"] = names
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params) or len({id(p) for p in params}) != len(params):
             raise ValueError("some parameters appear in more than one parameter group")
@@ -78,10 +104,14 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 elif p.grad is not None:
-                    p.grad[...] = 0
+                    p.grad.array[...] = 0
 
-    def step(self) -> None:
-        """Update every parameter that has a gradient (subclasses implement)."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient (subclasses implement).
+
+        ``closure``, when given, is called first (with gradients enabled) and
+        its loss returned.
+        """
         raise NotImplementedError(f"{type(self).__name__} must define step()")
 
     # ----- saving and loading -------------------------------------------------
@@ -120,7 +150,7 @@ class Optimizer:
                                  f"state but {len(group['params'])} here")
             for idx, p in zip(saved["params"], group["params"]):
                 by_index[int(idx)] = p
-        self.state = {}
+        self.state = defaultdict(dict)
         for idx, slots in state_dict["state"].items():
             p = by_index.get(int(idx))
             if p is None:
@@ -140,7 +170,9 @@ class Optimizer:
 
 
 def _export(value: Any) -> Any:
-    """A state slot as saved: arrays become NumPy copies, numbers stay numbers."""
+    """A state slot as saved: arrays become NumPy copies (also inside lists), numbers stay numbers."""
+    if isinstance(value, list | tuple):
+        return type(value)(_export(v) for v in value)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return backend.to_numpy(value).copy()
     return copy.deepcopy(value)
@@ -148,6 +180,10 @@ def _export(value: Any) -> Any:
 
 def _import(key: str, value: Any, param: Tensor) -> Any:
     """A saved slot as used: ``step`` becomes an int, arrays move to the backend in the param's dtype."""
+    if isinstance(value, list | tuple):
+        return type(value)(_import(key, v, param) for v in value)
+    if isinstance(value, Tensor):
+        value = backend.to_numpy(value.array)
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu().numpy()
     if isinstance(value, np.ndarray) and value.ndim == 0:
@@ -162,5 +198,52 @@ def _import(key: str, value: Any, param: Tensor) -> Any:
 
 def check_non_negative(name: str, value: float) -> None:
     """Raise ``ValueError("Invalid <name>: <value>")`` for a negative hyper-parameter (torch's wording)."""
-    if not value >= 0.0:
+    if not to_scalar(value) >= 0.0:
         raise ValueError(f"Invalid {name}: {value}")
+
+
+def check_lr(lr: float | Tensor) -> None:
+    """A learning rate must be a non-negative float or a one-element tensor (torch's messages)."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    check_non_negative("learning rate", lr)
+
+
+def check_betas(betas: tuple[float, float]) -> None:
+    """Each beta must lie in [0, 1) (torch's message names the index)."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= to_scalar(beta) < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
+def to_scalar(value: Any) -> Any:
+    """A one-element tensor or array as a Python number; anything else unchanged."""
+    if isinstance(value, Tensor):
+        return value.item()
+    if isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "item")):
+        return value.item()
+    return value
+
+
+def evaluate_closure(closure: Callable[[], Any] | None) -> Any:
+    """Call ``closure()`` with gradients enabled (``step`` runs under no_grad) and return its loss."""
+    if closure is None:
+        return None
+    with autograd.enable_grad():
+        return closure()
+
+
+def _counting_versions(step: Any) -> Any:
+    """``step`` followed by a version bump of every parameter that has a gradient."""
+    import functools
+
+    @functools.wraps(step)
+    def step_and_count(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        result = step(self, *args, **kwargs)
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p._version[0] += 1
+        return result
+
+    return step_and_count

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_non_negative
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.tensor import Tensor
 
 
 def rmsprop_update(param: Any, grad: Any, square_avg: Any, *, lr: float, alpha: float, eps: float,
@@ -53,46 +54,49 @@ class RMSprop(Optimizer):
 
     Args:
         params: parameters, or dicts of parameters with their own hyper-parameters.
-        lr: learning rate (default 1e-2).
+        lr: learning rate, a float or a one-element tensor (default 1e-2).
         alpha: decay rate of the running mean of g^2 (default 0.99).
         eps: added to the denominator (default 1e-8).
         weight_decay: L2 penalty added to the gradient (default 0).
         momentum: momentum factor (default 0).
         centered: divide by an estimate of the gradient's variance, sqrt(E[g^2] - E[g]^2).
         maximize: ascend the objective instead of descending.
+        capturable, foreach, differentiable: accepted for torch compatibility and ignored.
 
     State per parameter: ``step``, ``square_avg``, ``momentum_buffer`` (momentum > 0), ``grad_avg`` (centered).
     """
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
-                 maximize: bool = False) -> None:
-        check_non_negative("learning rate", lr)
+    def __init__(self, params: Iterable[Any], lr: float | Tensor = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
+        check_lr(lr)
         check_non_negative("epsilon value", eps)
         check_non_negative("momentum value", momentum)
         check_non_negative("weight_decay value", weight_decay)
         check_non_negative("alpha value", alpha)
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                        centered=centered, maximize=maximize)
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
+                        capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
     @autograd.no_grad()
-    def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient; return the closure's loss."""
+        loss = evaluate_closure(closure)
         xp = backend.xp
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {"step": 0, "square_avg": xp.zeros_like(p.data)}
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, square_avg=xp.zeros_like(p.array))
                     if group["momentum"] > 0:
-                        state["momentum_buffer"] = xp.zeros_like(p.data)
+                        state["momentum_buffer"] = xp.zeros_like(p.array)
                     if group["centered"]:
-                        state["grad_avg"] = xp.zeros_like(p.data)
+                        state["grad_avg"] = xp.zeros_like(p.array)
                 state["step"] += 1
-                rmsprop_update(p.data, p.grad, state["square_avg"], lr=group["lr"], alpha=group["alpha"],
-                               eps=group["eps"], weight_decay=group["weight_decay"], momentum=group["momentum"],
-                               momentum_buffer=state.get("momentum_buffer"), grad_avg=state.get("grad_avg"),
-                               maximize=group["maximize"])
+                rmsprop_update(p.array, p.grad.array, state["square_avg"], lr=to_scalar(group["lr"]),
+                               alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
+                               momentum=group["momentum"], momentum_buffer=state.get("momentum_buffer"),
+                               grad_avg=state.get("grad_avg"), maximize=group["maximize"])
+        return loss

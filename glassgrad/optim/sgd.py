@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd
-from glassgrad.optim.optimizer import Optimizer, check_non_negative
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.tensor import Tensor
 
 
 def sgd_update(param: Any, grad: Any, momentum_buffer: Any | None, *, lr: float, momentum: float = 0.0,
@@ -48,38 +49,43 @@ class SGD(Optimizer):
 
     Args:
         params: parameters, or dicts of parameters with their own hyper-parameters.
-        lr: learning rate (default 1e-3, as torch).
+        lr: learning rate, a float or a one-element tensor (default 1e-3, as torch).
         momentum: momentum factor mu (default 0).
         dampening: dampening tau of the momentum (default 0).
         weight_decay: L2 penalty lambda added to the gradient (default 0).
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: ascend the objective instead of descending.
+        foreach, differentiable, fused: accepted for torch compatibility and ignored.
 
     State per parameter: ``momentum_buffer`` (when momentum != 0).
     """
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, maximize: bool = False) -> None:
-        check_non_negative("learning rate", lr)
+    def __init__(self, params: Iterable[Any], lr: float | Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        check_lr(lr)
         check_non_negative("momentum value", momentum)
         check_non_negative("weight_decay value", weight_decay)
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
     @autograd.no_grad()
-    def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient; return the closure's loss."""
+        loss = evaluate_closure(closure)
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                state = self.state.setdefault(p, {})
-                buffer = sgd_update(p.data, p.grad, state.get("momentum_buffer"), lr=group["lr"],
+                previous = self.state.get(p, {}).get("momentum_buffer")  # None before the first step
+                buffer = sgd_update(p.array, p.grad.array, previous, lr=to_scalar(group["lr"]),
                                     momentum=group["momentum"], dampening=group["dampening"],
-                                    nesterov=group["nesterov"], weight_decay=group["weight_decay"],
+                                    nesterov=group["nesterov"], weight_decay=to_scalar(group["weight_decay"]),
                                     maximize=group["maximize"])
                 if buffer is not None:
-                    state["momentum_buffer"] = buffer
+                    self.state[p]["momentum_buffer"] = buffer
+        return loss

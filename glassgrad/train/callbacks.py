@@ -18,6 +18,8 @@ import copy
 import csv
 import math
 import os
+import string
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,14 @@ class LoopState:
         self.model, self.optimizer, self.history, self.epochs = model, optimizer, history, epochs
         self.stop_training = False
         self.epoch = 0
+        self.initial_epoch = 0
+        self.log_keys: set[str] | None = None  # the keys each epoch's logs will hold (None: unknown)
+
+    def check_log_key(self, key: str, who: str) -> None:
+        """Refuse, before training starts, a callback that will look for a quantity never logged."""
+        if self.log_keys is not None and key not in self.log_keys and key != "epoch":
+            hint = "; pass validation data for val_* quantities" if key.startswith("val_") else ""
+            raise ValueError(f"{who}: {key!r} will not be in the logs, which hold {sorted(self.log_keys)}{hint}")
 
 
 class Callback:
@@ -107,6 +117,7 @@ class EarlyStopping(Callback):
         self._best_state: dict[str, np.ndarray] | None = None
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
+        self.state.check_log_key(self.tracker.monitor, "EarlyStopping(monitor=...)")
         self.tracker.best = math.inf if self.tracker.mode == "min" else -math.inf
         self.wait, self.best_epoch, self.stopped_epoch, self._best_state = 0, None, None, None
 
@@ -136,7 +147,10 @@ class ModelCheckpoint(Callback):
         mode: 'min', 'max' or 'auto'.
         include_optimizer: also store ``optimizer.state_dict()``.
 
-    The file holds ``{"model": ..., "optimizer": ..., "epoch": e, monitor: value}``.
+    The file holds ``{"model": ..., "optimizer": ..., "epoch": e, monitor: value}``. Weights
+    holding a NaN or an infinity are never written (a warning says so), so a good checkpoint
+    is never replaced by a broken one. The file name's fields and ``monitor`` are checked
+    against what will be logged before training starts.
     """
 
     def __init__(self, path: str | os.PathLike, monitor: str = "val_loss", save_best_only: bool = True,
@@ -146,9 +160,20 @@ class ModelCheckpoint(Callback):
         self.save_best_only, self.include_optimizer = save_best_only, include_optimizer
         self.saved: list[Path] = []
 
+    def on_train_begin(self, logs: dict[str, float]) -> None:
+        fields = [name for _, name, _, _ in string.Formatter().parse(self.path) if name]
+        for name in fields:
+            self.state.check_log_key(name.split(".")[0].split("[")[0], f"ModelCheckpoint path {self.path!r}")
+        if self.save_best_only:
+            self.state.check_log_key(self.tracker.monitor, "ModelCheckpoint(monitor=...)")
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         from glassgrad.io import save
 
+        if not _weights_finite(self.model):
+            warnings.warn(f"ModelCheckpoint: epoch {epoch}'s weights hold NaN or inf; not saved",
+                          RuntimeWarning, stacklevel=2)
+            return
         if self.save_best_only:
             value = self.tracker.value(logs)
             if not self.tracker.improved(value):
@@ -159,6 +184,11 @@ class ModelCheckpoint(Callback):
             content["optimizer"] = self.optimizer.state_dict()
         path = Path(self.path.format(epoch=epoch, **logs))
         self.saved.append(save(content, path))
+
+
+def _weights_finite(model: Any) -> bool:
+    params = getattr(model, "parameters", None)
+    return params is None or all(bool(np.isfinite(np.asarray(p.array)).all()) for p in params())
 
 
 class LRSchedulerCallback(Callback):
@@ -189,16 +219,30 @@ class LRSchedulerCallback(Callback):
 
 
 class CSVLogger(Callback):
-    """Append each epoch's logs as a CSV row (header written on the first epoch)."""
+    """Write each epoch's logs as a CSV row (a header first).
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    Args:
+        path: the CSV file.
+        append: keep the rows already in the file and add to them. The default (None)
+            appends when training resumes (``fit(initial_epoch > 0)``) and starts a new
+            file otherwise, so resuming never loses the earlier epochs.
+    """
+
+    def __init__(self, path: str | os.PathLike, append: bool | None = None) -> None:
         self.path = Path(path)
+        self.append = append
         self._columns: list[str] | None = None
 
     def on_train_begin(self, logs: dict[str, float]) -> None:
         self._columns = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("")
+        append = self.append if self.append is not None else getattr(self.state, "initial_epoch", 0) > 0
+        if append and self.path.exists() and self.path.stat().st_size:
+            with self.path.open(newline="") as handle:
+                header = next(csv.reader(handle), None)
+            self._columns = header[1:] if header else None
+        elif not append or not self.path.exists():
+            self.path.write_text("")
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         with self.path.open("a", newline="") as handle:
@@ -210,7 +254,11 @@ class CSVLogger(Callback):
 
 
 class TerminateOnNaN(Callback):
-    """Stop as soon as a batch loss is NaN or infinite."""
+    """Stop as soon as a batch loss (or gradient) is NaN or infinite.
+
+    ``fit`` checks every batch before the optimizer step; with this callback it ends
+    training quietly at the first bad batch, and that batch's step is never applied.
+    """
 
     def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
         loss = logs.get("loss")

@@ -136,9 +136,9 @@ def _describe_tensor(t: Any, name: str | None) -> tuple[str, str]:
 
     shape = "(" + ", ".join(str(n) for n in t.shape) + (",)" if t.ndim == 1 else ")")
     parts = [name] if name else []
-    parts += [shape, str(t.dtype), f"x={_norm(t.data)}"]
+    parts += [shape, str(t.dtype), f"x={_norm(t.array)}"]
     if t.grad is not None:
-        parts.append(f"grad={_norm(t.grad)}")
+        parts.append(f"grad={_norm(t.grad.array)}")
     kind = "param" if (t.requires_grad or isinstance(t, Parameter)) else "leaf"
     return " ".join(parts), kind
 

@@ -53,8 +53,8 @@ def test_drop_last():
 
 def test_shuffle_is_reproducible_and_a_permutation():
     x, y = _data(50)
-    a = [b[1].data.copy() for b in DataLoader((x, y), batch_size=8, shuffle=True, seed=3)]
-    b = [b[1].data.copy() for b in DataLoader((x, y), batch_size=8, shuffle=True, seed=3)]
+    a = [b[1].numpy().copy() for b in DataLoader((x, y), batch_size=8, shuffle=True, seed=3)]
+    b = [b[1].numpy().copy() for b in DataLoader((x, y), batch_size=8, shuffle=True, seed=3)]
     assert all(np.array_equal(p, q) for p, q in zip(a, b))
     order = np.concatenate(a)
     assert sorted(order.tolist()) == list(range(50)) and not np.array_equal(order, y)

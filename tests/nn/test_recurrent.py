@@ -102,8 +102,8 @@ def test_default_init_is_uniform_in_one_over_sqrt_h():
     bound = 1 / np.sqrt(16)
     for name, p in lstm.named_parameters():
         assert p.dtype == np.float32, name
-        assert np.abs(p.data).max() <= bound
-        assert np.abs(p.data).max() > 0.9 * bound
+        assert np.abs(p.numpy()).max() <= bound
+        assert np.abs(p.numpy()).max() > 0.9 * bound
 
 
 def test_float32_forward_and_backward_stay_float32(rng):

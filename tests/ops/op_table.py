@@ -177,7 +177,16 @@ def basic_index_case(draw: st.DrawFn) -> Case:
         index = draw(st.slices(shape[0]) | st.integers(-shape[0], shape[0] - 1))
     else:
         index = draw(hnp.basic_indices(shape, allow_newaxis=True))
-    return Case((draw(array(shape)),), {"index": index})
+    return Case((draw(array(shape)),), {"index": _positive_steps(index)})
+
+
+def _positive_steps(index: Any) -> Any:
+    """torch refuses negative slice steps: use the same slice with a positive step."""
+    if isinstance(index, tuple):
+        return tuple(_positive_steps(i) for i in index)
+    if isinstance(index, slice) and index.step is not None and index.step < 0:
+        return slice(index.start, index.stop, -index.step)
+    return index
 
 
 @st.composite
@@ -232,14 +241,14 @@ def split_case(draw: st.DrawFn) -> Case:
 @st.composite
 def pad_case(draw: st.DrawFn) -> Case:
     shape = draw(shapes(min_dims=1))
-    widths = tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in shape)
+    pairs = draw(st.integers(1, len(shape)))  # torch's flat order: (before, after) of the last dim first
+    widths = tuple(draw(st.integers(0, 2)) for _ in range(2 * pairs))
     return Case((draw(array(shape)),), {"widths": widths, "value": draw(st.sampled_from([0.0, -1.5]))})
 
 
 # ----- the table -------------------------------------------------------------------------------
-def _torch_pad(torch: Any, x: Any, widths: tuple[tuple[int, int], ...], value: float) -> Any:
-    flat = [w for pair in reversed(widths) for w in pair]  # torch pads the last axis first
-    return torch.nn.functional.pad(x, flat, value=value)
+def _torch_pad(torch: Any, x: Any, widths: tuple[int, ...], value: float) -> Any:
+    return torch.nn.functional.pad(x, widths, value=value)
 
 
 def _torch_basic_index(torch: Any, x: Any, index: Any) -> Any:
@@ -294,15 +303,15 @@ OPS: list[OpSpec] = [
            lambda t, a, axis, keepdims: t.sum(a, _dims(axis, a.ndim), keepdims), reduce_case()),
     OpSpec("mean", lambda a, axis, keepdims: a.mean(axis, keepdims),
            lambda t, a, axis, keepdims: t.mean(a, _dims(axis, a.ndim), keepdims), reduce_case()),
-    OpSpec("max", lambda a, axis, keepdims: a.max(axis, keepdims),
+    OpSpec("max", lambda a, axis, keepdims: a.amax(axis, keepdims),
            lambda t, a, axis, keepdims: t.amax(a, _dims(axis, a.ndim), keepdims), reduce_case(distinct=True)),
-    OpSpec("min", lambda a, axis, keepdims: a.min(axis, keepdims),
+    OpSpec("min", lambda a, axis, keepdims: a.amin(axis, keepdims),
            lambda t, a, axis, keepdims: t.amin(a, _dims(axis, a.ndim), keepdims), reduce_case(distinct=True)),
-    OpSpec("var", lambda a, axis, keepdims, correction: a.var(axis, keepdims, correction),
+    OpSpec("var", lambda a, axis, keepdims, correction: a.var(axis, keepdim=keepdims, correction=correction),
            lambda t, a, axis, keepdims, correction: t.var(a, _dims(axis, a.ndim), correction=correction,
                                                           keepdim=keepdims),
            reduce_case(distinct=True, correction=True)),
-    OpSpec("std", lambda a, axis, keepdims, correction: a.std(axis, keepdims, correction),
+    OpSpec("std", lambda a, axis, keepdims, correction: a.std(axis, keepdim=keepdims, correction=correction),
            lambda t, a, axis, keepdims, correction: t.std(a, _dims(axis, a.ndim), correction=correction,
                                                           keepdim=keepdims),
            reduce_case(distinct=True, correction=True)),
@@ -316,7 +325,7 @@ OPS: list[OpSpec] = [
            lambda t, a, axis: a.squeeze() if axis is None else a.squeeze(axis), squeeze_case()),
     OpSpec("unsqueeze", lambda a, axis: a.unsqueeze(axis), lambda t, a, axis: a.unsqueeze(axis), unsqueeze_case()),
     OpSpec("expand", lambda a, shape: a.expand(shape), lambda t, a, shape: a.expand(shape), expand_case()),
-    OpSpec("pad", lambda a, widths, value: ops.pad(a, widths, value), _torch_pad, pad_case()),
+    OpSpec("pad", lambda a, widths, value: ops.pad(a, widths, value=value), _torch_pad, pad_case()),
     OpSpec("concatenate", lambda *xs, axis: ops.concatenate(xs, axis), lambda t, *xs, axis: t.cat(xs, axis),
            concatenate_case()),
     OpSpec("stack", lambda *xs, axis: ops.stack(xs, axis), lambda t, *xs, axis: t.stack(xs, axis), stack_case()),
@@ -329,6 +338,17 @@ OPS: list[OpSpec] = [
            int_index_case()),
     OpSpec("getitem_bool", lambda a, index: a[index], lambda t, a, index: a[t.from_numpy(index)], bool_index_case()),
 ]
+
+# Op families kept in their own table files (each a list ROWS of OpSpec), joined here.
+from tests.ops import (  # noqa: E402  (they import OpSpec and the case strategies from this module)
+    table_attention,
+    table_linalg,
+    table_pointwise,
+    table_reduction,
+    table_shape,
+)
+
+OPS += table_pointwise.ROWS + table_reduction.ROWS + table_shape.ROWS + table_linalg.ROWS + table_attention.ROWS
 
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"

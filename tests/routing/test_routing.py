@@ -93,7 +93,7 @@ def _train(model, x, y, steps, per_sample):
                 _loss(*model(gg.tensor(x[i:i + 1])), y[i:i + 1]).backward()
         else:
             _loss(*model(gg.tensor(x)), y).backward()
-        grads = {k: p.grad.copy() for k, p in model.named_parameters() if p.grad is not None}
+        grads = {k: p.grad.numpy().copy() for k, p in model.named_parameters() if p.grad is not None}
         for p in model.parameters():
             if p.grad is not None:
                 p.data -= 0.01 * p.grad

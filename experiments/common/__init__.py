@@ -1,0 +1,24 @@
+"""What the experiments share, so that no experiment imports another.
+
+- :mod:`experiments.common.config`: the command line (``--field value`` onto the Config
+  dataclass, strict booleans, typed lists, checks), the output folder and ``results.json``;
+- :mod:`experiments.common.data`: the data root (``--data-dir``, else ``$GLASSGRAD_DATA``, else
+  the user cache), checked downloads, and the image and text data sets (``--dataset synthetic``
+  everywhere means generated data);
+- :mod:`experiments.common.training`: the image-classifier training routine and its augmentation;
+- :mod:`experiments.common.text`: the character models and their truncated-BPTT training loop;
+- :mod:`experiments.common.rl`: the RL experiments' MLP, running averages and returns summary;
+- :mod:`experiments.common.plots`: figure grids the experiments draw;
+- :mod:`experiments.common.results_table`: docs/results.md from the runs' results.json files.
+
+The models themselves live in the library (:mod:`glassgrad.models`) where they are general.
+"""
+
+from experiments.common.config import RUNS_DIR as RUNS_DIR
+from experiments.common.config import check_output_folder as check_output_folder
+from experiments.common.config import parse_bool as parse_bool
+from experiments.common.config import parse_config as parse_config
+from experiments.common.config import run_experiment as run_experiment
+from experiments.common.config import validate_config as validate_config
+
+__all__ = ["RUNS_DIR", "check_output_folder", "parse_bool", "parse_config", "run_experiment", "validate_config"]

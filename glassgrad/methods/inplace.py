@@ -1,0 +1,372 @@
+"""In-place edits, made safe: ``add_``, ``mul_``, ``zero_``, ``t[key] = value``, ...
+
+How an in-place edit works (``_inplace``):
+
+* With no graph to record (grad mode off, or nothing involved requires grad),
+  the op is computed and written into this tensor's own array, so every
+  tensor sharing the array (``.data``, ``.detach()``, a slice) sees it.
+* With a graph to record, the op is applied to a snapshot of this tensor (its
+  old value and its old node), and this tensor takes the result's value,
+  node and version counter: the graph stays correct and the old values saved
+  by earlier ops are untouched. The old counter still goes up, so an op that
+  saved the old value refuses it at backward, as in torch (``y = x.exp();
+  y.add_(1)`` then backward through exp fails), while ``x.mul_(y).add_(1)``
+  works because the multiply saved the snapshot, not the edited tensor. As
+  in torch, a leaf that requires grad cannot be edited in place while grad
+  mode is on (edit it under ``no_grad()``).
+
+Either way the tensor's version goes up by one; backward refuses a tensor
+saved at an older version (see ``glassgrad.autograd.check_versions``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy
+
+import glassgrad
+from glassgrad import autograd, backend
+from glassgrad.random import resolve_rng
+
+if TYPE_CHECKING:
+    from glassgrad.tensor import Tensor
+
+
+def _requires_grad(value: Any) -> bool:
+    return getattr(value, "requires_grad", False)
+
+
+class InPlaceMethods:
+    """Methods that edit the tensor they are called on, ending in ``_``."""
+
+    def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self."""
+        from glassgrad.tensor import Tensor
+
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        recording = autograd.is_grad_enabled() and (self.requires_grad or any(t.requires_grad for t in tensors))
+        if recording and self.requires_grad and self._node is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation; "
+                "edit it under glassgrad.no_grad() (as optimisers and nn.init do)"
+            )
+        if not recording:
+            out = op(self, *args, **kwargs)
+            self._write(out.array, op)
+            return self
+        self._version[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
+        old = Tensor._make(self.array, self.requires_grad)
+        old._node, old._version = self._node, self._version
+        out = op(old, *args, **kwargs)
+        _check_castable(out.dtype, self.dtype, op)
+        self.array = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
+        self._node, self.requires_grad, self._version = out._node, out.requires_grad, out._version
+        return self
+
+    def _write(self, values: Any, op: Any = None) -> None:
+        """Write ``values`` into this tensor's own array (no graph) and bump the version."""
+        _check_castable(values.dtype, self.dtype, op)
+        if not getattr(self.array, "flags", None) or not self.array.flags.writeable:
+            raise RuntimeError(
+                f"in-place edit of a read-only tensor of shape {tuple(self.shape)} (an expanded or "
+                "broadcast view); clone() it first"
+            )
+        self.array[...] = values
+        self._version[0] += 1
+
+    # ----- arithmetic -------------------------------------------------------
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._inplace(glassgrad.ops.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._inplace(glassgrad.ops.sub, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.mul, other)
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None:
+            return self._inplace(glassgrad.ops.div, other)
+        return self._inplace(glassgrad.ops.div, other, rounding_mode=rounding_mode)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.pow, exponent)
+
+    def neg_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.neg)
+
+    def abs_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.abs)
+
+    def exp_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.exp)
+
+    def log_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.log)
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sqrt)
+
+    def relu_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.relu)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.tanh)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return self._inplace(glassgrad.ops.clip, min, max)
+
+    clip_ = clamp_
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self += value * tensor1 * tensor2"""
+        return self._inplace(lambda s, t1, t2: s + value * t1 * t2, tensor1, tensor2)
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self += value * tensor1 / tensor2"""
+        return self._inplace(lambda s, t1, t2: s + value * t1 / t2, tensor1, tensor2)
+
+    def lerp_(self, end: Any, weight: Any) -> Tensor:
+        """self += weight * (end - self)"""
+        return self._inplace(glassgrad.ops.lerp, end, weight)
+
+    # ----- in-place forms of the element-wise ops (x.sin_() is x = sin(x), kept in x) ----------
+    def sin_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sin)
+
+    def cos_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.cos)
+
+    def tan_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.tan)
+
+    def asin_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.asin)
+
+    def acos_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.acos)
+
+    def atan_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.atan)
+
+    def sinh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sinh)
+
+    def cosh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.cosh)
+
+    def asinh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.asinh)
+
+    def acosh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.acosh)
+
+    def atanh_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.atanh)
+
+    def exp2_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.exp2)
+
+    def expm1_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.expm1)
+
+    def log2_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.log2)
+
+    def log10_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.log10)
+
+    def log1p_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.log1p)
+
+    def rsqrt_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.rsqrt)
+
+    def reciprocal_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.reciprocal)
+
+    def square_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.square)
+
+    def erf_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.erf)
+
+    def erfc_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.erfc)
+
+    def erfinv_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.erfinv)
+
+    def sign_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sign)
+
+    def sgn_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sgn)
+
+    def floor_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.floor)
+
+    def ceil_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.ceil)
+
+    def trunc_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.trunc)
+
+    def frac_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.frac)
+
+    def negative_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.negative)
+
+    def absolute_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.absolute)
+
+    def logical_not_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.logical_not)
+
+    def bitwise_not_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_not)
+
+    def atan2_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.atan2, other)
+
+    def hypot_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.hypot, other)
+
+    def xlogy_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.xlogy, other)
+
+    def fmod_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.fmod, other)
+
+    def remainder_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.remainder, other)
+
+    def floor_divide_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.floor_divide, other)
+
+    def true_divide_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.true_divide, other)
+
+    def bitwise_and_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_and, other)
+
+    def bitwise_or_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_or, other)
+
+    def bitwise_xor_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_xor, other)
+
+    def bitwise_left_shift_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.bitwise_right_shift, other)
+
+    def logical_and_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.logical_and, other)
+
+    def logical_or_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.logical_or, other)
+
+    def logical_xor_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.logical_xor, other)
+
+    def maximum_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.maximum, other)
+
+    def minimum_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.minimum, other)
+
+    def fmax_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.fmax, other)
+
+    def fmin_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.fmin, other)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return self._inplace(glassgrad.ops.round, decimals=decimals)
+
+    def clamp_min_(self, min: Any) -> Tensor:  # noqa: A002
+        return self._inplace(glassgrad.ops.clip, min, None)
+
+    def clamp_max_(self, max: Any) -> Tensor:  # noqa: A002
+        return self._inplace(glassgrad.ops.clip, None, max)
+
+    # ----- filling and copying ----------------------------------------------
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Every element set to ``value`` (a number or a one-element tensor)."""
+        if _requires_grad(value) or (autograd.is_grad_enabled() and self.requires_grad):
+            return self._inplace(lambda s, v: s * 0 + v, value)
+        self._write(backend.xp.asarray(value.array if hasattr(value, "array") else value).astype(self.dtype))
+        return self
+
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:  # noqa: ARG002
+        """Values of ``src`` (broadcast to this shape, cast to this dtype); gradients flow to ``src``."""
+        src = src if hasattr(src, "array") else glassgrad.tensor(src)
+        if autograd.is_grad_enabled() and (src.requires_grad or self.requires_grad):
+            return self._inplace(lambda s, source: glassgrad.ops.expand(source.to(s.dtype) + s * 0, s.shape), src)
+        self._write(backend.to_numpy(src.array).astype(self.dtype, copy=False)
+                    if backend.name == "numpy" else src.array.astype(self.dtype))
+        return self
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.masked_fill, mask, value)
+
+    def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        """``self[indices] = values`` (or ``+=`` with ``accumulate``); differentiable in both."""
+        if accumulate or _requires_grad(values) or (autograd.is_grad_enabled() and self.requires_grad):
+            return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate)
+        key = glassgrad.ops.indexing.parse_index(indices, tuple(self.shape))  # torch's indexing rules
+        value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
+        _check_castable(value.dtype, self.dtype, "setitem")
+        try:
+            key.write(self.array, value)
+        except (IndexError, ValueError) as err:
+            raise type(err)(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
+                            f"in a tensor of shape {tuple(self.shape)}: {err}") from None
+        self._version[0] += 1
+        return self
+
+    # ----- random fills (never recorded) -------------------------------------
+    def _random_fill(self, values: numpy.ndarray) -> Tensor:
+        if autograd.is_grad_enabled() and self.requires_grad and self._node is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation; "
+                "fill it under glassgrad.no_grad() (nn.init does)"
+            )
+        self._write(backend.xp.asarray(values.astype(self.dtype)))
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        return self._random_fill(resolve_rng(generator).normal(mean, std, self.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        return self._random_fill(resolve_rng(generator).uniform(a, b, self.shape))
+
+    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
+        return self._random_fill(resolve_rng(generator).random(self.shape) < p)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        return self._random_fill(resolve_rng(generator).exponential(1.0 / lambd, self.shape))
+
+    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+        if high is None:
+            low, high = 0, low if low else 2**24
+        return self._random_fill(resolve_rng(generator).integers(low, high, self.shape))
+
+
+def _check_castable(source: Any, target: Any, op: Any) -> None:
+    """torch refuses an in-place result that the tensor's dtype cannot hold."""
+    source, target = numpy.dtype(source), numpy.dtype(target)
+    order = "biuf"
+    if order.index(source.kind) > order.index(target.kind):
+        name = getattr(op, "__name__", str(op))
+        raise RuntimeError(f"{name}: result type {source} can't be cast to the desired output type {target}")

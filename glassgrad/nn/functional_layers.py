@@ -1,0 +1,93 @@
+"""``F.*`` forms whose glassgrad op has a different signature from torch's: thin adapters.
+
+Each function here takes torch's arguments in torch's order and calls the op in
+``glassgrad.ops``; an argument glassgrad does not implement raises
+``NotImplementedError`` naming it rather than being silently ignored.
+``glassgrad.nn.functional`` re-exports them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import autograd, backend, dtypes
+from glassgrad.ops.embedding import embedding as _embedding
+from glassgrad.ops.indexing import one_hot as _one_hot
+from glassgrad.ops.norm import instance_norm as _instance_norm
+from glassgrad.ops.pool import avg_pool2d as _avg_pool2d
+from glassgrad.ops.pool import max_pool2d as _max_pool2d
+from glassgrad.ops.resample import interpolate as _interpolate
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Integer labels of shape S -> int64 (S..., num_classes) with a 1 at each label (torch's dtype).
+
+    ``num_classes=-1`` uses max(label) + 1.
+    """
+    return _one_hot(tensor, num_classes, dtype=dtypes.int64)
+
+
+def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm: float | None = None,  # noqa: A002
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` (num_embeddings, D) at integer indices of any shape S -> (*S, D) (torch's F.embedding).
+
+    ``max_norm``: before the lookup, every row that is looked up and whose ``norm_type``-norm
+    exceeds ``max_norm`` is rescaled IN PLACE to norm ``max_norm`` (as torch, not recorded).
+    """
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse gradients are not implemented")
+    weight = as_tensor(weight)
+    if max_norm is not None:
+        _renorm_rows(input, weight, float(max_norm), float(norm_type))
+    return _embedding(input, weight, padding_idx)
+
+
+def _renorm_rows(indices: Any, weight: Tensor, max_norm: float, norm_type: float) -> None:
+    xp = backend.xp
+    idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
+    rows = xp.unique(idx.reshape(-1))
+    if rows.size == 0 or weight.ndim != 2:
+        return
+    picked = weight.array[rows]  # (R, D)
+    norms = (xp.abs(picked) ** norm_type).sum(axis=1) ** (1.0 / norm_type)  # (R,)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+    with autograd.no_grad():
+        weight.index_put_((Tensor._make(rows, False),), Tensor._make(picked * scale[:, None], False))
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """Max over (kh, kw) windows (torch's F.max_pool2d; ``return_indices`` is not implemented)."""
+    if return_indices:
+        raise NotImplementedError("max_pool2d: return_indices=True is not implemented")
+    return _max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
+               ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over (kh, kw) windows (torch's F.avg_pool2d; ``ceil_mode`` and ``divisor_override`` not implemented)."""
+    if ceil_mode or divisor_override is not None:
+        raise NotImplementedError("avg_pool2d: ceil_mode=True and divisor_override are not implemented")
+    return _avg_pool2d(input, kernel_size, stride, padding, count_include_pad)
+
+
+def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None,  # noqa: A002
+                  bias: Any = None, use_input_stats: bool = True, momentum: float = 0.1,  # noqa: ARG001
+                  eps: float = 1e-5) -> Tensor:
+    """Normalise each sample's each channel over its spatial positions (torch's F.instance_norm).
+
+    Running statistics are not implemented (torch's default, ``track_running_stats=False``, needs none).
+    """
+    if running_mean is not None or running_var is not None or not use_input_stats:
+        raise NotImplementedError("instance_norm: running statistics are not implemented")
+    return _instance_norm(input, weight, bias, eps)
+
+
+def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resize (N, C, H, W) images, 'nearest' or 'bilinear' (torch's F.interpolate)."""
+    if recompute_scale_factor or antialias:
+        raise NotImplementedError("interpolate: recompute_scale_factor and antialias are not implemented")
+    return _interpolate(input, size, scale_factor, mode, align_corners)

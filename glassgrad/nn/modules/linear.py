@@ -1,0 +1,7 @@
+"""torch.nn.modules.linear (defined in glassgrad/nn/linear.py)."""
+
+from glassgrad.nn.linear import Bilinear as Bilinear
+from glassgrad.nn.linear import Identity as Identity
+from glassgrad.nn.linear import Linear as Linear
+
+__all__ = ["Bilinear", "Identity", "Linear"]

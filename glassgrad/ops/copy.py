@@ -1,0 +1,44 @@
+"""Copies: ``clone`` (new memory, same device) and ``to_device`` (between NumPy and CuPy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import device as devices
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor, as_tensor
+
+
+class Clone(Function):
+    """y = x in new memory;  dy/dx = 1."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad
+
+
+def clone(x: Any) -> Tensor:
+    """A copy of ``x`` with its own memory; gradients flow back to ``x``."""
+    return Clone.apply(as_tensor(x))
+
+
+class ToDevice(Function):
+    """y = x on another device;  dy/dx = 1 (the gradient travels back to x's device)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, target: Any) -> Any:
+        ctx.source = devices.device_of(x)
+        return devices.move_array(x, target)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return devices.move_array(grad, ctx.source)
+
+
+def to_device(x: Any, target: Any) -> Tensor:
+    """``x`` on device ``target`` ('cpu' or 'cuda')."""
+    return ToDevice.apply(as_tensor(x), target=devices.device(target))

@@ -1,0 +1,387 @@
+"""More element-wise math: exp2, expm1, log2, log10, log1p, rsqrt, reciprocal,
+square, erf, erfc, erfinv, xlogy, hypot, logaddexp, lerp, fmax, fmin.
+
+An integer or bool input to one of these float functions gives the default
+float dtype (torch's rule; ``square`` of an integer stays an integer). Poles
+and out-of-domain inputs give inf or NaN without a warning, as in torch.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.ops.activation import stable_sigmoid
+from glassgrad.ops.erf_arrays import erf_array, erfc_array, erfinv_array
+from glassgrad.ops.power import pow as power
+from glassgrad.ops.promotion import float_input, float_pair, is_integral
+from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
+
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}  # torch returns inf/NaN silently
+
+
+class Exp2(Function):
+    """z = 2^a;  dz/da = 2^a ln 2 = z ln 2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        with backend.xp.errstate(**_QUIET):
+            z = backend.xp.exp2(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        return grad * z * math.log(2)
+
+
+def exp2(input: Any) -> Tensor:  # noqa: A002
+    """2 to the power of each element."""
+    return Exp2.apply(float_input(input))
+
+
+class Expm1(Function):
+    """z = e^a - 1 (exact for tiny a);  dz/da = e^a = z + 1."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        with backend.xp.errstate(**_QUIET):
+            z = backend.xp.expm1(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        return grad * (z + 1)
+
+
+def expm1(input: Any) -> Tensor:  # noqa: A002
+    """e^x - 1 element-wise, accurate near 0."""
+    return Expm1.apply(float_input(input))
+
+
+class Log2(Function):
+    """z = log2 a;  dz/da = 1 / (a ln 2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.log2(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / (a * math.log(2))
+
+
+def log2(input: Any) -> Tensor:  # noqa: A002
+    """Base-2 logarithm element-wise."""
+    return Log2.apply(float_input(input))
+
+
+class Log10(Function):
+    """z = log10 a;  dz/da = 1 / (a ln 10)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.log10(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / (a * math.log(10))
+
+
+def log10(input: Any) -> Tensor:  # noqa: A002
+    """Base-10 logarithm element-wise."""
+    return Log10.apply(float_input(input))
+
+
+class Log1p(Function):
+    """z = ln(1 + a) (exact for tiny a);  dz/da = 1 / (1 + a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.log1p(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / (1 + a)
+
+
+def log1p(input: Any) -> Tensor:  # noqa: A002
+    """ln(1 + x) element-wise, accurate near 0."""
+    return Log1p.apply(float_input(input))
+
+
+class Rsqrt(Function):
+    """z = 1 / sqrt(a);  dz/da = -1/2 a^(-3/2) = -z^3 / 2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        with backend.xp.errstate(**_QUIET):
+            z = 1 / backend.xp.sqrt(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad * (-0.5 * z * z * z)
+
+
+def rsqrt(input: Any) -> Tensor:  # noqa: A002
+    """1 / sqrt(x) element-wise (inf at 0, NaN below)."""
+    return Rsqrt.apply(float_input(input))
+
+
+class Reciprocal(Function):
+    """z = 1 / a;  dz/da = -1 / a^2 = -z^2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        with backend.xp.errstate(**_QUIET):
+            z = 1 / a
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return -grad * z * z
+
+
+def reciprocal(input: Any) -> Tensor:  # noqa: A002
+    """1 / x element-wise (an integer tensor gives the default float dtype)."""
+    return Reciprocal.apply(float_input(input))
+
+
+def square(input: Any) -> Tensor:  # noqa: A002
+    """x * x element-wise: ``pow(x, 2)`` (dz/da = 2a); an integer tensor stays an integer."""
+    return power(input, 2)
+
+
+class Erf(Function):
+    """z = erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt;  dz/da = 2/sqrt(pi) e^(-a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return erf_array(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        return grad * (2 / math.sqrt(math.pi)) * backend.xp.exp(-a * a)
+
+
+def erf(input: Any) -> Tensor:  # noqa: A002
+    """The error function element-wise (see ``erf_arrays`` for how it is computed)."""
+    return Erf.apply(float_input(input))
+
+
+class Erfc(Function):
+    """z = erfc a = 1 - erf a;  dz/da = -2/sqrt(pi) e^(-a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return erfc_array(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        return grad * (-2 / math.sqrt(math.pi)) * backend.xp.exp(-a * a)
+
+
+def erfc(input: Any) -> Tensor:  # noqa: A002
+    """The complementary error function 1 - erf(x), precise in the right tail."""
+    return Erfc.apply(float_input(input))
+
+
+class Erfinv(Function):
+    """z = erfinv a (erf z = a);  dz/da = 1 / erf'(z) = sqrt(pi)/2 e^(z^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        z = erfinv_array(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad * (math.sqrt(math.pi) / 2) * backend.xp.exp(z * z)
+
+
+def erfinv(input: Any) -> Tensor:  # noqa: A002
+    """The inverse error function on [-1, 1] (+-inf at +-1, NaN outside)."""
+    return Erfinv.apply(float_input(input))
+
+
+class Xlogy(Function):
+    """z = x ln y, and 0 where x == 0 (even for y == 0);
+    dz/dx = ln y (0 where x == 0 and y <= 0, as torch),  dz/dy = x / y."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, y: Any) -> Any:
+        xp = backend.xp
+        ctx.save_for_backward(x, y)
+        with xp.errstate(**_QUIET):
+            z = x * xp.log(y)
+        return xp.where((x == 0) & ~xp.isnan(y), 0, z).astype(z.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        xp = backend.xp
+        x, y = ctx.saved
+        dx = dy = None
+        with xp.errstate(**_QUIET):
+            if ctx.needs_input_grad[0]:
+                dx = grad * xp.where((x == 0) & (y <= 0), 0, xp.log(y))
+            if ctx.needs_input_grad[1]:
+                dy = grad * x / y
+        return dx, dy
+
+
+def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """input * ln(other), defined as 0 where input is 0 (entropy terms), with broadcasting."""
+    return Xlogy.apply(*float_pair(input, other))
+
+
+class Hypot(Function):
+    """z = sqrt(a^2 + b^2) (without overflow);  dz/da = a / z,  dz/db = b / z."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        z = backend.xp.hypot(a, b)
+        ctx.save_for_backward(a, b, z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b, z = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            scale = grad / z
+        return scale * a, scale * b
+
+
+def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The length sqrt(input^2 + other^2) element-wise, with broadcasting."""
+    return Hypot.apply(*float_pair(input, other))
+
+
+class LogAddExp(Function):
+    """z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a - b|) (stable);
+    dz/da = e^a / (e^a + e^b) = sigmoid(a - b),  dz/db = sigmoid(b - a)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.logaddexp(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            share_a = stable_sigmoid(a - b)
+        return grad * share_a, grad * (1 - share_a)
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """ln(e^input + e^other) element-wise, without overflow."""
+    return LogAddExp.apply(*float_pair(input, other))
+
+
+class Lerp(Function):
+    """z = start + w (end - start);  dz/dstart = 1 - w,  dz/dend = w,  dz/dw = end - start.
+
+    Computed as torch does: from ``start`` when |w| < 1/2, else from ``end``
+    (``end - (end - start)(1 - w)``), so w = 1 gives exactly ``end``.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, start: Any, end: Any, weight: Any) -> Any:
+        xp = backend.xp
+        ctx.save_for_backward(start, end, weight)
+        span = end - start
+        return xp.where(xp.abs(weight) < 0.5, start + weight * span, end - span * (1 - weight))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
+        start, end, weight = ctx.saved
+        d_weight = grad * (end - start) if ctx.needs_input_grad[2] else None
+        return grad * (1 - weight), grad * weight, d_weight
+
+
+def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
+    """Linear interpolation input + weight * (end - input); weight a number or a tensor."""
+    start, stop = as_tensor(input), as_tensor(end)
+    if is_integral(start) or is_integral(stop):
+        raise TypeError(f"lerp: start and end must be floating tensors, got {start.dtype} and {stop.dtype}")
+    if start.dtype != stop.dtype:
+        raise TypeError(f"lerp: expected start and end of the same dtype, got {start.dtype} and {stop.dtype}")
+    if isinstance(weight, Tensor):
+        w = weight if weight.dtype == start.dtype else weight.to(start.dtype)
+    else:
+        w = Tensor._make(backend.xp.asarray(weight, dtype=start.dtype), False)
+    return Lerp.apply(start, stop, w)
+
+
+class FMax(Function):
+    """z = max(a, b), ignoring a NaN on one side (NaN only where both are);
+    dz/da = 1 where a >= b or b is NaN, else 0;  dz/db = the rest (ties go to a, as torch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        xp = backend.xp
+        ctx.save_for_backward((a >= b) | xp.isnan(b))
+        return xp.fmax(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        (to_a,) = ctx.saved
+        return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)
+
+
+def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Element-wise maximum that prefers a number to a NaN (integer dtypes kept)."""
+    return FMax.apply(*as_tensor_pair(input, other))
+
+
+class FMin(Function):
+    """z = min(a, b), ignoring a NaN on one side (NaN only where both are);
+    dz/da = 1 where a <= b or b is NaN, else 0;  dz/db = the rest (ties go to a, as torch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        xp = backend.xp
+        ctx.save_for_backward((a <= b) | xp.isnan(b))
+        return xp.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        (to_a,) = ctx.saved
+        return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)
+
+
+def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """Element-wise minimum that prefers a number to a NaN (integer dtypes kept)."""
+    return FMin.apply(*as_tensor_pair(input, other))

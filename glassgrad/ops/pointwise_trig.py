@@ -1,0 +1,272 @@
+"""Trigonometric and hyperbolic functions: sin, cos, tan, asin, acos, atan, atan2,
+sinh, cosh, tanh's siblings asinh, acosh, atanh (tanh itself is an activation).
+
+An integer or bool input gives the default float dtype (torch's rule). Outside
+a function's domain (asin(2), acosh(0.5), atanh(1)) the result is NaN or inf,
+without a warning, as in torch. torch's ``arc*`` spellings are aliases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.ops.promotion import float_input, float_pair
+from glassgrad.tensor import Tensor
+
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}  # torch returns inf/NaN silently
+
+
+class Sin(Function):
+    """z = sin a;  dz/da = cos a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return backend.xp.sin(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        return grad * backend.xp.cos(a)
+
+
+def sin(input: Any) -> Tensor:  # noqa: A002
+    """Sine element-wise (radians)."""
+    return Sin.apply(float_input(input))
+
+
+class Cos(Function):
+    """z = cos a;  dz/da = -sin a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return backend.xp.cos(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        return -grad * backend.xp.sin(a)
+
+
+def cos(input: Any) -> Tensor:  # noqa: A002
+    """Cosine element-wise (radians)."""
+    return Cos.apply(float_input(input))
+
+
+class Tan(Function):
+    """z = tan a;  dz/da = 1 / cos^2 a = 1 + z^2."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        z = backend.xp.tan(a)
+        ctx.save_for_backward(z)
+        return z
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (z,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad * (1 + z * z)
+
+
+def tan(input: Any) -> Tensor:  # noqa: A002
+    """Tangent element-wise (radians)."""
+    return Tan.apply(float_input(input))
+
+
+class Asin(Function):
+    """z = asin a (|a| <= 1);  dz/da = 1 / sqrt(1 - a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.arcsin(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / backend.xp.sqrt(1 - a * a)
+
+
+def asin(input: Any) -> Tensor:  # noqa: A002
+    """Inverse sine element-wise (NaN outside [-1, 1])."""
+    return Asin.apply(float_input(input))
+
+
+class Acos(Function):
+    """z = acos a (|a| <= 1);  dz/da = -1 / sqrt(1 - a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.arccos(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return -grad / backend.xp.sqrt(1 - a * a)
+
+
+def acos(input: Any) -> Tensor:  # noqa: A002
+    """Inverse cosine element-wise (NaN outside [-1, 1])."""
+    return Acos.apply(float_input(input))
+
+
+class Atan(Function):
+    """z = atan a;  dz/da = 1 / (1 + a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return backend.xp.arctan(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / (1 + a * a)
+
+
+def atan(input: Any) -> Tensor:  # noqa: A002
+    """Inverse tangent element-wise."""
+    return Atan.apply(float_input(input))
+
+
+class Atan2(Function):
+    """z = atan2(y, x), the angle of the point (x, y);
+    dz/dy = x / (x^2 + y^2),  dz/dx = -y / (x^2 + y^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, y: Any, x: Any) -> Any:
+        ctx.save_for_backward(y, x)
+        return backend.xp.arctan2(y, x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        y, x = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            scale = grad / (x * x + y * y)
+        dy = scale * x if ctx.needs_input_grad[0] else None
+        dx = -scale * y if ctx.needs_input_grad[1] else None
+        return dy, dx
+
+
+def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """atan2(input, other): the angle of (other, input) in (-pi, pi], with broadcasting."""
+    return Atan2.apply(*float_pair(input, other))
+
+
+class Sinh(Function):
+    """z = sinh a;  dz/da = cosh a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.sinh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad * backend.xp.cosh(a)
+
+
+def sinh(input: Any) -> Tensor:  # noqa: A002
+    """Hyperbolic sine element-wise."""
+    return Sinh.apply(float_input(input))
+
+
+class Cosh(Function):
+    """z = cosh a;  dz/da = sinh a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.cosh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad * backend.xp.sinh(a)
+
+
+def cosh(input: Any) -> Tensor:  # noqa: A002
+    """Hyperbolic cosine element-wise."""
+    return Cosh.apply(float_input(input))
+
+
+class Asinh(Function):
+    """z = asinh a;  dz/da = 1 / sqrt(a^2 + 1)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return backend.xp.arcsinh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / backend.xp.sqrt(a * a + 1)
+
+
+def asinh(input: Any) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic sine element-wise."""
+    return Asinh.apply(float_input(input))
+
+
+class Acosh(Function):
+    """z = acosh a (a >= 1);  dz/da = 1 / sqrt(a^2 - 1)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.arccosh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / backend.xp.sqrt(a * a - 1)
+
+
+def acosh(input: Any) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic cosine element-wise (NaN below 1)."""
+    return Acosh.apply(float_input(input))
+
+
+class Atanh(Function):
+    """z = atanh a (|a| < 1);  dz/da = 1 / (1 - a^2)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        with backend.xp.errstate(**_QUIET):
+            return backend.xp.arctanh(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (a,) = ctx.saved
+        with backend.xp.errstate(**_QUIET):
+            return grad / (1 - a * a)
+
+
+def atanh(input: Any) -> Tensor:  # noqa: A002
+    """Inverse hyperbolic tangent element-wise (+-inf at +-1, NaN beyond)."""
+    return Atanh.apply(float_input(input))
+
+
+# torch's numpy-style aliases
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+arcsinh, arccosh, arctanh = asinh, acosh, atanh

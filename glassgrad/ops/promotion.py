@@ -1,0 +1,43 @@
+"""Which dtype an element-wise op computes in (torch's promotion rules for math functions).
+
+* A float function (``sin``, ``exp``, ``sqrt``, ``sigmoid``, ...) of an integer or
+  bool tensor gives the DEFAULT float dtype (float32 unless changed with
+  ``glassgrad.set_default_dtype``), never NumPy's float64.
+* A float input keeps its dtype: float32 in, float32 out; float64 in, float64 out.
+* Two operands meet in a common dtype first (``as_tensor_pair``: a Python number
+  takes the tensor's dtype, an int tensor meeting a float one becomes float).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
+
+
+def is_integral(t: Tensor) -> bool:
+    """True for integer and bool tensors (those that cannot carry a gradient)."""
+    return t.dtype.kind in "iub"
+
+
+def float_input(x: Any) -> Tensor:
+    """``x`` as a tensor of a floating dtype: int and bool become the default float dtype."""
+    t = as_tensor(x)
+    if is_integral(t):
+        return Tensor._make(t.array.astype(backend.get_default_dtype()), False)
+    return t
+
+
+def float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands in a common floating dtype (int/int pairs become the default float dtype)."""
+    ta, tb = as_tensor_pair(a, b)
+    return float_input(ta), float_input(tb)
+
+
+def require_integral(op_name: str, *tensors: Tensor) -> None:
+    """Raise torch's error when an integer-only op gets a floating tensor."""
+    for t in tensors:
+        if not is_integral(t):
+            raise TypeError(f"{op_name}: only integer and bool tensors are supported, got dtype {t.dtype} "
+                            f"(shape {tuple(t.shape)})")

@@ -1,0 +1,114 @@
+"""RAdam: Adam whose adaptive step is switched on only once its variance is tractable (Liu et al., 2020)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from glassgrad import autograd, backend
+from glassgrad.optim.optimizer import (
+    Optimizer,
+    check_betas,
+    check_lr,
+    check_non_negative,
+    evaluate_closure,
+    to_scalar,
+)
+from glassgrad.tensor import Tensor
+
+
+def radam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float, beta1: float,
+                 beta2: float, eps: float, weight_decay: float = 0.0, decoupled_weight_decay: bool = False,
+                 maximize: bool = False) -> None:
+    """One RAdam step on arrays, editing ``param`` and the moment arrays in place.
+
+    With g the gradient (negated when maximizing) and t = ``step`` (1 on the first call)::
+
+        p <- p (1 - lr lambda)   (decoupled)   or   g <- g + lambda p   (L2)
+        m <- beta1 m + (1 - beta1) g,    v <- beta2 v + (1 - beta2) g^2
+        m_hat = m / (1 - beta1^t)
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)          (length of the approximated SMA)
+        if rho_t > 5:
+            r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+            p <- p - lr m_hat r sqrt(1 - beta2^t) / (sqrt(v) + eps)
+        else:
+            p <- p - lr m_hat                                   (plain momentum SGD)
+    """
+    xp = backend.xp
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    exp_avg += (1 - beta1) * (grad - exp_avg)
+    exp_avg_sq *= beta2
+    exp_avg_sq += (1 - beta2) * grad * grad
+    bias_correction1 = 1 - beta1**step
+    bias_correction2 = 1 - beta2**step
+    corrected_exp_avg = exp_avg / bias_correction1
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * beta2**step / bias_correction2
+    if rho_t > 5.0:
+        rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        adaptive_lr = math.sqrt(bias_correction2) / (xp.sqrt(exp_avg_sq) + eps)
+        param -= corrected_exp_avg * lr * adaptive_lr * rect
+    else:
+        param -= corrected_exp_avg * lr
+
+
+class RAdam(Optimizer):
+    """RAdam, rectified Adam (Liu et al., 2020).
+
+    Update rule (see ``radam_update``): Adam's step times a rectification
+    factor r_t once the SMA length rho_t exceeds 5; before that, the
+    bias-corrected momentum alone: ``p -= lr m_hat``.
+
+    Args:
+        params: parameters, or dicts of parameters with their own hyper-parameters.
+        lr: learning rate, a float or a one-element tensor (default 1e-3).
+        betas: (beta1, beta2), the moments' decay rates (default (0.9, 0.999)).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: weight decay lambda (default 0).
+        decoupled_weight_decay: shrink p directly (as AdamW) instead of adding lambda p to g.
+        maximize: ascend the objective instead of descending.
+        foreach, capturable, differentiable: accepted for torch compatibility and ignored.
+
+    State per parameter: ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v).
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        check_lr(lr)
+        check_non_negative("epsilon value", eps)
+        check_betas(betas)
+        check_non_negative("weight_decay value", weight_decay)
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        foreach=foreach, capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    @autograd.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient; return the closure's loss."""
+        loss = evaluate_closure(closure)
+        xp = backend.xp
+        for group in self.param_groups:
+            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, exp_avg=xp.zeros_like(p.array), exp_avg_sq=xp.zeros_like(p.array))
+                state["step"] += 1
+                radam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
+                             lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
+                             weight_decay=group["weight_decay"],
+                             decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])
+        return loss

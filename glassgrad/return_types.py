@@ -1,0 +1,38 @@
+"""The named tuples that reductions and sorts return, as ``torch.return_types``.
+
+``x.max(dim=1)`` gives ``glassgrad.return_types.max(values=..., indices=...)``:
+a tuple, so ``values, indices = x.max(1)`` and ``x.max(1)[0]`` work, with the
+fields also reachable by name (``x.max(1).values``).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+__all__ = ["aminmax", "cummax", "cummin", "kthvalue", "max", "median", "min", "mode", "sort", "topk"]
+
+
+def _named_result(name: str, fields: tuple[str, ...]) -> Any:
+    """A tuple subclass called ``name`` with one read-only property per field."""
+    base = namedtuple(name, fields)  # noqa: PYI024  (the simplest tuple with named fields)
+
+    def __repr__(self: Any) -> str:
+        body = ",\n".join(f"{field}={value!r}" for field, value in zip(fields, self))
+        return f"glassgrad.return_types.{name}(\n{body})"
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__})
+    cls.__doc__ = f"The result of ``{name}``: a tuple ({', '.join(fields)})."
+    return cls
+
+
+max = _named_result("max", ("values", "indices"))  # noqa: A001
+min = _named_result("min", ("values", "indices"))  # noqa: A001
+aminmax = _named_result("aminmax", ("min", "max"))
+median = _named_result("median", ("values", "indices"))
+mode = _named_result("mode", ("values", "indices"))
+kthvalue = _named_result("kthvalue", ("values", "indices"))
+sort = _named_result("sort", ("values", "indices"))
+topk = _named_result("topk", ("values", "indices"))
+cummax = _named_result("cummax", ("values", "indices"))
+cummin = _named_result("cummin", ("values", "indices"))
