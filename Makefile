@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test lint bench results clean
+.PHONY: demo test fixtures lint bench results clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,27 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed      ## train a small net on the embedded data set
 	$(PY) -m glassgrad run demo
 
-test: $(VENV)/.installed      ## the test suite (torch oracle tests run when torch is installed)
-	$(PY) -m pytest -q
+# Tests run with one BLAS thread: their arrays are tiny, and idle OpenBLAS threads spinning on
+# two cores make them several times slower.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+test: $(VENV)/.installed      ## the test suite (torch oracle tests run live when torch is installed, else from tests/fixtures)
+	$(TEST_ENV) $(PY) -m pytest -q
+	# the op tests again on the readable twins only (glassgrad/kernels/__init__.py)
+	$(TEST_ENV) GLASSGRAD_KERNELS=reference $(PY) -m pytest -q tests/ops tests/kernels tests/nn/test_pool.py \
+		tests/nn/test_recurrent.py tests/nn/test_recurrent_cells.py tests/optim/test_optimizers.py
+
+fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests (tests/fixtures; needs torch==2.13.0)
+	rm -rf tests/fixtures/torch_oracle
+	GLASSGRAD_ORACLE=record $(PY) -m pytest -q
 
 lint: $(VENV)/.installed
 	$(PY) -m pip install -q ruff
 	$(VENV)/bin/ruff check glassgrad experiments benchmarks tests
 
-bench: $(VENV)/.installed     ## glassgrad vs PyTorch timings (needs torch==2.13.0)
-	$(PY) benchmarks/mlp.py
+bench: $(VENV)/.installed     ## glassgrad vs PyTorch timings, every benchmark (needs torch==2.13.0)
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) benchmarks/run_all.py --log runs/bench.log
 
 results: $(VENV)/.installed   ## regenerate docs/results.md from runs/*/results.json
 	$(PY) -m glassgrad results

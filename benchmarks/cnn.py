@@ -101,6 +101,13 @@ def layer_contenders(torch) -> dict[str, dict]:
             torch.nn.functional.conv2d(xs, ws, bs, padding=1).backward(tdy)
 
         cases[name] = {"glassgrad": gg_fn, "torch": torch_fn}
+        if need_x:  # the same layer on its readable twin (plain im2col, one GEMM per pass)
+
+            def gg_reference(gg_fn=gg_fn):
+                with gg.kernels.use("reference"):
+                    gg_fn()
+
+            cases[name + " (readable twin)"] = {"glassgrad": gg_reference, "torch": torch_fn}
     for name, (c, h) in {"maxpool 2x2 (64,32,28,28)": (32, 28), "maxpool 2x2 (64,64,14,14)": (64, 14)}.items():
         x = np.maximum(rng.standard_normal((BATCH, c, h, h)), 0).astype(np.float32)  # ReLU output: many ties
         dy = rng.standard_normal((BATCH, c, h // 2, h // 2)).astype(np.float32)
@@ -146,6 +153,7 @@ def main() -> None:
     times = common.alternate({"glassgrad": g_epoch, "torch": t_epoch}, repeats=args.repeats)
     epoch_times = {k: [t * scale for t in v] for k, v in times.items()}
     print(common.ratio_line("seconds per 24k epoch", epoch_times, "glassgrad", "torch"))
+    print(common.result_line(f"CNN epoch, batch {BATCH}, {common.THREADS} threads", common.round_ratios(times)))
 
     if not args.skip_layers:
         print(f"\nsingle layers, forward + backward, batch {BATCH} (ms per call, {args.layer_repeats} calls/run)")
@@ -154,6 +162,7 @@ def main() -> None:
             t = common.alternate(runs, repeats=args.repeats, log=False)
             ms = {k: [1000 * s / args.layer_repeats for s in v] for k, v in t.items()}
             print(common.ratio_line(name, ms, "glassgrad", "torch", unit="ms"))
+            print(common.result_line(f"CNN layer: {name}, forward + backward", common.round_ratios(t)))
 
     if args.profile:
         profile_path = Path("/tmp/glassgrad_cnn.prof")

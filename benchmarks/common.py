@@ -117,6 +117,18 @@ def ratio_line(label: str, times: dict[str, list[float]], numerator: str, denomi
             f"ratio {numerator}/{denominator} = {a / b:.2f}  (range {spread})")
 
 
+def round_ratios(times: dict[str, list[float]], numerator: str = "glassgrad",
+                 denominator: str = "torch") -> list[float]:
+    """The ratio of each alternating round (the two contenders timed back to back)."""
+    return [a / b for a, b in zip(times[numerator], times[denominator])]
+
+
+def result_line(name: str, ratios: list[float]) -> str:
+    """The machine-readable summary ``benchmarks/run_all.py`` collects:
+    'RESULT | name | median ratio | min-max over rounds'."""
+    return f"RESULT | {name} | {median(ratios):.2f} | {min(ratios):.2f}-{max(ratios):.2f}"
+
+
 def glassgrad_trainer(model: Any, init_state: dict, x: Any, y: Any, batch_size: int) -> Callable[[], float]:
     """A closure that trains ``model`` (started from ``init_state``) for one epoch with
     ``glassgrad.train.fit``, Adam(lr 1e-3) and cross-entropy, and returns the last loss."""

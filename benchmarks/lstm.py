@@ -105,6 +105,18 @@ def torch_stepper(onehot: bool):
     return step
 
 
+def blas_threads() -> str:
+    """Which BLAS and how many threads are in force (threadpoolctl, when installed)."""
+    core = os.environ.get("OPENBLAS_CORETYPE", "not set (auto-detected)")
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return f"{THREADS} BLAS threads via environment variables; OPENBLAS_CORETYPE {core}"
+    pools = ", ".join(f"{p.get('internal_api')} {p.get('num_threads')} threads ({p.get('architecture', '?')})"
+                      for p in threadpool_info())
+    return f"threadpoolctl: {pools}; OPENBLAS_CORETYPE {core}"
+
+
 def time_block(step, rng: np.random.Generator, steps: int, pause: float) -> list[float]:
     time.sleep(pause)  # let the other library's BLAS threads stop spinning
     times = []
@@ -142,12 +154,16 @@ def main() -> None:
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         return
     t_step = torch_stepper(onehot)
+    print(blas_threads())
     time_block(g_step, rng, 2, 0.0)  # warm-up
     time_block(t_step, rng, 2, 0.0)
-    g_times, t_times = [], []
+    g_times, t_times, ratios = [], [], []
     for r in range(args.rounds):
-        g_times += time_block(g_step, rng, args.steps, args.pause)
-        t_times += time_block(t_step, rng, args.steps, args.pause)
+        g_block = time_block(g_step, rng, args.steps, args.pause)
+        t_block = time_block(t_step, rng, args.steps, args.pause)
+        g_times += g_block
+        t_times += t_block
+        ratios.append(statistics.median(g_block) / statistics.median(t_block))
         print(f"round {r}: glassgrad {1e3 * statistics.median(g_times):.1f} ms/step, "
               f"torch {1e3 * statistics.median(t_times):.1f} ms/step", flush=True)
     g, t = statistics.median(g_times), statistics.median(t_times)
@@ -157,6 +173,8 @@ def main() -> None:
     print(f"glassgrad: {1e3 * g:.1f} ms/step  {chars / g:,.0f} chars/s")
     print(f"torch:     {1e3 * t:.1f} ms/step  {chars / t:,.0f} chars/s")
     print(f"ratio glassgrad/torch time: {g / t:.2f}")
+    print(f"RESULT | char-LSTM step 2x{HIDDEN}, seq {SEQ}, batch {BATCH}, {THREADS} threads | "
+          f"{statistics.median(ratios):.2f} | {min(ratios):.2f}-{max(ratios):.2f}")
 
 
 if __name__ == "__main__":

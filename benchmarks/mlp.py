@@ -107,6 +107,8 @@ def main() -> None:
             times = common.alternate({"glassgrad": gg_fn, "torch": th_fn}, repeats=args.repeats)
             line = common.ratio_line(f"{dataset} batch {bs} (s/epoch)", times, "glassgrad", "torch")
             print(line, flush=True)
+            print(common.result_line(f"MLP 784-256-128-10 epoch, {dataset}, batch {bs}, {common.THREADS} threads",
+                                     common.round_ratios(times)), flush=True)
             lines.append(line)
         if args.profile:
             profiler = cProfile.Profile()

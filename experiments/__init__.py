@@ -59,7 +59,7 @@ def describe() -> list[tuple[str, str]]:
 def find(name: str) -> ModuleType:
     modules = discover()
     if name not in modules:
-        raise SystemExit(f"glassgrad: no experiment named {name!r}; known: {', '.join(modules)}")
+        raise ValueError(f"no experiment named {name!r}; known: {', '.join(modules)}")
     return modules[name]
 
 

@@ -49,7 +49,7 @@ class Config(DataConfig):
     max_iters: int = 2000
     lr: float = 1e-3
     min_lr: float = 1e-4
-    warmup_iters: int = 100
+    warmup_iters: int = field(default=100, metadata={"allow_zero": True})
     lr_decay_iters: int = 2000
     beta1: float = 0.9
     beta2: float = 0.99

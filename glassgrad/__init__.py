@@ -333,3 +333,33 @@ from glassgrad import vision as vision  # noqa: E402
 # --- attention / transformer ---
 # --- onnx export ---
 from glassgrad import onnx as onnx  # noqa: E402
+# --- kernels (speed): the fast kernels and the switch to their readable twins ---
+from glassgrad import kernels as kernels  # noqa: E402
+# --- programs' acceptance (examples engineer): legacy tensor types, grad modes ---
+from glassgrad.autograd import inference_mode as inference_mode  # noqa: E402
+from glassgrad.autograd import set_grad_enabled as set_grad_enabled  # noqa: E402
+from glassgrad.compiler import are_deterministic_algorithms_enabled as are_deterministic_algorithms_enabled  # noqa: E402, E501
+from glassgrad.compiler import compile as compile  # noqa: E402, A004
+from glassgrad.compiler import use_deterministic_algorithms as use_deterministic_algorithms  # noqa: E402
+from glassgrad.legacy_types import BoolTensor as BoolTensor  # noqa: E402
+from glassgrad.legacy_types import ByteTensor as ByteTensor  # noqa: E402
+from glassgrad.legacy_types import CharTensor as CharTensor  # noqa: E402
+from glassgrad.legacy_types import DoubleTensor as DoubleTensor  # noqa: E402
+from glassgrad.legacy_types import FloatTensor as FloatTensor  # noqa: E402
+from glassgrad.legacy_types import HalfTensor as HalfTensor  # noqa: E402
+from glassgrad.legacy_types import IntTensor as IntTensor  # noqa: E402
+from glassgrad.legacy_types import LongTensor as LongTensor  # noqa: E402
+from glassgrad.legacy_types import ShortTensor as ShortTensor  # noqa: E402
+# --- autograd extras: torch.autograd.Function over Tensors (also importable as glassgrad.autograd.function) ---
+from glassgrad import autograd_function as _autograd_function  # noqa: E402, F401
+from glassgrad import linalg as linalg  # noqa: E402
+from glassgrad.ops import bincount as bincount  # noqa: E402
+from glassgrad.ops import bucketize as bucketize  # noqa: E402
+from glassgrad.ops import cdist as cdist  # noqa: E402
+from glassgrad.ops import cosine_similarity as cosine_similarity  # noqa: E402
+from glassgrad.ops import det as det  # noqa: E402
+from glassgrad.ops import histc as histc  # noqa: E402
+from glassgrad.ops import inverse as inverse  # noqa: E402
+from glassgrad.ops import pairwise_distance as pairwise_distance  # noqa: E402
+from glassgrad.ops import searchsorted as searchsorted  # noqa: E402
+from glassgrad.ops import unique as unique  # noqa: E402

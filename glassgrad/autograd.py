@@ -69,6 +69,46 @@ class enable_grad(_GradMode):
     enabled = True
 
 
+class set_grad_enabled(_GradMode):
+    """Turn graph recording on or off, as torch: ``set_grad_enabled(False)`` takes effect at once;
+    ``with set_grad_enabled(phase == "train"):`` restores the mode from before the call on exit;
+    as a decorator it sets the mode only while the function runs."""
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        super().__init__()
+        self.enabled = bool(mode)
+        self._before, self._fresh = _grad_enabled, True
+        _grad_enabled = self.enabled
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._previous.append(self._before if self._fresh else _grad_enabled)
+        self._fresh = False
+        _grad_enabled = self.enabled
+
+    def __call__(self, func: Any) -> Any:
+        global _grad_enabled
+        if self._fresh:  # decorating does not change the mode
+            _grad_enabled, self._fresh = self._before, False
+        return super().__call__(func)
+
+
+class inference_mode(_GradMode):
+    """torch.inference_mode: here the same as ``no_grad`` (``inference_mode(False)`` changes nothing).
+    Unlike torch, tensors made inside are ordinary tensors, usable in autograd later."""
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__()
+        self.mode = bool(mode)
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self._previous.append(_grad_enabled)
+        if self.mode:
+            _grad_enabled = False
+
+
 class Node:
     """One recorded op application: which op, what it saved, which inputs."""
 
@@ -193,6 +233,7 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
         _accumulate_leaf(root, grad)
         return
     pending: dict[int, Any] = {id(root): grad}
+    hooked_leaves: dict[int, Tensor] = {}  # leaves with register_hook hooks: their gradient is summed first
     for tensor in reversed(topological_order(root)):
         out_grad = pending.pop(id(tensor), None)
         if out_grad is None:
@@ -208,12 +249,16 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
             )
         if node.saved_versions:
             check_versions(node)
-        _propagate(node, out_grad, pending)
+        _propagate(node, out_grad, pending, hooked_leaves)
         if not retain_graph:
             node.release()
+    for key, leaf in hooked_leaves.items():
+        from glassgrad.hooks import run_hooks
+
+        _accumulate_leaf(leaf, run_hooks(leaf._hooks, pending.pop(key), f"a leaf of shape {tuple(leaf.shape)}"))
 
 
-def _propagate(node: Node, out_grad: Any, pending: dict[int, Any]) -> None:
+def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
     op_name = node.op.__name__
     in_grads = node.op.backward(node.ctx, out_grad)
     if not isinstance(in_grads, tuple):
@@ -228,7 +273,10 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any]) -> None:
         g = unbroadcast(g, parent.shape, op_name)
         if g.dtype != parent.dtype:
             g = g.astype(parent.dtype)
-        if parent._node is None:
+        if parent._node is None and getattr(parent, "_hooks", None):
+            hooked_leaves[id(parent)] = parent
+            pending[id(parent)] = pending[id(parent)] + g if id(parent) in pending else g
+        elif parent._node is None:
             _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
         elif id(parent) in pending:
             pending[id(parent)] = pending[id(parent)] + g
@@ -242,3 +290,17 @@ def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:
     if g is out_grad or not g.flags.owndata:
         return False
     return sum(other is g for other in in_grads) <= 1
+
+
+from glassgrad.gradients import grad as grad  # noqa: E402  (torch.autograd.grad: the walk above, returned)
+
+
+# --- torch.autograd.Function over Tensors, hooks (autograd extras) ---
+def __getattr__(name: str) -> Any:
+    """``autograd.Function``, ``autograd.FunctionCtx`` and ``autograd.function`` live in
+    ``glassgrad/autograd_function.py``, loaded on first use (it imports this module's users)."""
+    if name in ("Function", "FunctionCtx", "function"):
+        from glassgrad import autograd_function
+
+        return autograd_function if name == "function" else getattr(autograd_function, name)
+    raise AttributeError(f"module 'glassgrad.autograd' has no attribute {name!r}")

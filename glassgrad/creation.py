@@ -213,6 +213,8 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if end is None:
         start, end = 0, start
     start, end, step = (_number("arange", name, v) for name, v in (("start", start), ("end", end), ("step", step)))
+    if not all(math.isfinite(v) for v in (start, end, step)):
+        raise RuntimeError(f"arange: start, end and step must be finite, got start={start}, end={end}, step={step}")
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (end - start) * step < 0:

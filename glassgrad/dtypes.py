@@ -8,9 +8,8 @@ NumPy function accepts these names as they are. ``torch.long`` is int64,
 
 from __future__ import annotations
 
-from typing import Any
-
 import builtins
+from typing import Any
 
 import numpy
 

@@ -45,7 +45,10 @@ class Generator:
 
     def manual_seed(self, seed: int) -> Generator:
         """Re-seed; returns self (so ``Generator().manual_seed(0)`` works)."""
-        seed = int(seed)
+        try:
+            seed = int(seed)
+        except (TypeError, ValueError):
+            raise TypeError(f"manual_seed: the seed must be an int, got {seed!r}") from None
         if seed < 0:
             seed &= 0xFFFF_FFFF_FFFF_FFFF  # torch maps negative seeds the same way
         self._seed = seed

@@ -681,3 +681,15 @@ def numel(input: Tensor) -> int:  # noqa: A002  (torch's argument name)
 
 def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     return input.is_floating_point()
+
+
+# --- autograd extras: Tensor.register_hook (glassgrad/hooks.py) ---
+def _register_hook(self: Tensor, hook: Any) -> Any:
+    """``hook(grad)`` runs when this tensor's gradient is computed; a Tensor it returns replaces the gradient.
+    Returns a handle whose ``remove()`` unregisters the hook (see glassgrad/hooks.py)."""
+    from glassgrad.hooks import register_hook
+
+    return register_hook(self, hook)
+
+
+Tensor.register_hook = _register_hook  # type: ignore[attr-defined]

@@ -5,9 +5,9 @@ together, then a chain of steps, each applying one op to earlier values:
 
 - smooth pointwise maps (no kinks, so finite differences are exact enough);
 - broadcasting binary ops between two earlier values, and ``cat`` along a random dim;
-- reductions (sum, mean, prod, logsumexp, softmax, cumsum) over random dims, with and without keepdim;
+- reductions (sum, mean, prod, var, logsumexp, softmax, cumsum) over random dims, with and without keepdim;
 - indexing: an int, a slice with a step, an integer list with repeats and negative entries
-  (its gradient must accumulate), two integer lists together, a boolean mask;
+  (its gradient must accumulate), two integer lists together, a boolean mask, ``gather``;
 - shape moves: transpose, permute, flatten, unsqueeze + expand;
 - matmul against a new leaf, 1-D, 2-D and batched (with batch broadcasting), on either side.
 
@@ -153,7 +153,9 @@ def _draw_reduction(draw: Any, add: Callable[[str, StepFn], None], i: int, shape
     keep = draw(st.booleans())
     dims = tuple(draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True)))
     choice = draw(st.sampled_from(["sum_dims", "mean_dims", "sum_all", "prod", "logsumexp", "softmax",
-                                   "log_softmax", "cumsum"]))
+                                   "log_softmax", "cumsum", "var"]))
+    if choice == "var" and shape[d] < 2:  # one value has no variance (torch: NaN and a warning)
+        choice = "sum_all"
     if choice == "sum_dims":
         add(f"{x}.sum(dim={dims}, keepdim={keep})",
             lambda m, leaves, values: values[i].sum(dim=dims, keepdim=keep))
@@ -172,6 +174,8 @@ def _draw_reduction(draw: Any, add: Callable[[str, StepFn], None], i: int, shape
         add(f"softmax({x}, dim={d})", lambda m, leaves, values: m.softmax(values[i], dim=d))
     elif choice == "log_softmax":
         add(f"{x}.log_softmax({d})", lambda m, leaves, values: values[i].log_softmax(d))
+    elif choice == "var":
+        add(f"{x}.var(dim={d}, keepdim={keep})", lambda m, leaves, values: values[i].var(dim=d, keepdim=keep))
     else:
         add(f"{x}.cumsum({d})", lambda m, leaves, values: values[i].cumsum(d))
 
@@ -181,7 +185,7 @@ def _draw_index(draw: Any, add: Callable[[str, StepFn], None], i: int, shape: tu
     axis = draw(st.integers(0, ndim - 1))
     size = shape[axis]
     lead = (slice(None),) * axis
-    choice = draw(st.sampled_from(["int", "slice", "list", "two_lists", "mask"]))
+    choice = draw(st.sampled_from(["int", "slice", "list", "two_lists", "mask", "gather"]))
     if choice == "two_lists" and ndim < 2:
         choice = "list"
     if choice == "int":
@@ -201,6 +205,14 @@ def _draw_index(draw: Any, add: Callable[[str, StepFn], None], i: int, shape: tu
         rows = draw(st.lists(st.integers(-shape[0], shape[0] - 1), min_size=n, max_size=n))
         cols = draw(st.lists(st.integers(-shape[1], shape[1] - 1), min_size=n, max_size=n))
         index, text = (rows, cols), f"{x}[{rows}, {cols}]"
+    elif choice == "gather":  # an index tensor of x's shape but a new length along axis, repeats allowed
+        length = draw(st.integers(1, 3))
+        gather_shape = shape[:axis] + (length,) + shape[axis + 1:]
+        picks = np.array(draw(st.lists(st.integers(0, size - 1), min_size=int(np.prod(gather_shape)),
+                                       max_size=int(np.prod(gather_shape))))).reshape(gather_shape)
+        add(f"{x}.gather({axis}, {picks.tolist()})",
+            lambda m, leaves, values: values[i].gather(axis, m.tensor(picks, dtype=m.int64)))
+        return
     else:
         mask = draw(st.lists(st.booleans(), min_size=shape[0], max_size=shape[0]).filter(any))
         add(f"{x}[mask {mask}]", lambda m, leaves, values: values[i][m.tensor(mask)])

@@ -7,7 +7,8 @@ The data root is one setting, looked up in this order:
 3. the user cache, ``~/.cache/glassgrad`` (``$GLASSGRAD_CACHE`` or ``$XDG_CACHE_HOME`` move it).
 
 Image sets sit in ``<root>/mnist/`` and ``<root>/fashion-mnist/`` (or directly in the root),
-as the classic IDX files; text files in ``<root>/text/``. A set found in none of these places
+as the classic IDX files (Fashion-MNIST also in Debian's ``/usr/share/datasets/fashion-mnist``);
+text files in ``<root>/text/``. A set found in none of these places
 is downloaded into the cache, checksum checked, with a progress bar, unless ``--no-download``;
 when it cannot be had, the run stops with one line saying where to put the files.
 
@@ -86,8 +87,9 @@ def _where(data_dir: str) -> str:
 
 
 def _missing(what: str, folder: Path, files: str, data_dir: str, reason: str) -> DataNotFoundError:
+    them = "them" if ", " in files else "it"
     return DataNotFoundError(f"{what} not found in {folder} ({_where(data_dir)}) and {reason}: put {files} in "
-                             f"{folder}, or point --data-dir (or $GLASSGRAD_DATA) at the folder that holds them")
+                             f"{folder}, or point --data-dir (or $GLASSGRAD_DATA) at the folder that holds {them}")
 
 
 def _reason(err: DownloadError) -> str:

@@ -10,8 +10,8 @@ and reports the error's last line instead of raising, so that the other runs go 
 - **in this process** (``--in-process``): one run after another, for a debugger. BLAS keeps
   its threads here, and a multi-threaded matrix product may round differently in the last bit,
   so only the other backends promise bit-for-bit equal results;
-- **Ray** (``--ray [ADDRESS]``): one Ray task per run, each asking for one CPU. Ray sets one
-  BLAS/OpenMP thread per task itself. A task runs in a scratch folder on whichever machine
+- **Ray** (``--ray [ADDRESS]``): one Ray task per run, each asking for one CPU and started with
+  the same one-thread environment. A task runs in a scratch folder on whichever machine
   Ray picks and returns every file the run wrote; this process writes them into the run's
   folder, so a cluster needs no shared disk.
 
@@ -166,7 +166,7 @@ def run_on_ray(runs: list[tuple[PlannedRun, Path]], module_name: str, address: s
                on_done: OnDone) -> None:
     """One Ray task per run (one CPU each); files come back to this machine as each task ends."""
     with ray_session(address, cpus) as ray:
-        remote = ray.remote(num_cpus=1, max_retries=0)(ray_task)
+        remote = ray.remote(num_cpus=1, max_retries=0, runtime_env={"env_vars": ONE_THREAD})(ray_task)
         folders = {run.name: folder for run, folder in runs}
         pending = {remote.remote(module_name, list(run.argv), os.getcwd()): run for run, _ in runs}
         try:

@@ -100,6 +100,8 @@ def idx_bytes(array: Any) -> bytes:
                         "float32 or float64")
     if not 1 <= array.ndim <= 255:
         raise ValueError(f"idx_bytes: an IDX array needs 1..255 dims, got shape {array.shape}")
+    if max(array.shape) > 0xFFFFFFFF:
+        raise ValueError(f"idx_bytes: shape {array.shape} has a dim over 2**32 - 1, which an IDX header cannot hold")
     code = _CODES[dtype]
     header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     return header + np.ascontiguousarray(array, dtype=IDX_DTYPES[code]).tobytes()

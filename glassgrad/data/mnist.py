@@ -1,7 +1,8 @@
 """MNIST and Fashion-MNIST from local IDX files (or a checked download).
 
 Where the files are looked for, in order (the first folder holding both the
-images and the labels file of the split wins):
+images and the labels file of the split wins; the first of 1-3 that is set is
+the *data root*, ``download.data_root``, where a user puts the files):
 
 1. ``root`` and ``root/<name>`` when ``root`` is given;
 2. ``$GLASSGRAD_DATA`` and ``$GLASSGRAD_DATA/<name>``;
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad.data.dataset import TensorDataset
-from glassgrad.data.download import cache_dir, download_dataset
+from glassgrad.data.download import cache_dir, data_root, download_dataset
 from glassgrad.data.idx import read_idx
 from glassgrad.data.transforms import to_float
 
@@ -106,7 +107,8 @@ def load_mnist(root: str | os.PathLike | None = None, train: bool = True, *, nam
     if found is None:
         places = ", ".join(str(d) for d in search_dirs(name, root))
         raise FileNotFoundError(f"{name} {'train' if train else 'test'} files not found in: {places}. "
-                                "Pass root=..., set GLASSGRAD_DATA, or use download=True.")
+                                f"Put them in {data_root(root) / name}, pass root=..., set GLASSGRAD_DATA, "
+                                "or use download=True.")
     images, labels = read_split(*found)
     if limit is not None:
         images, labels = images[:limit], labels[:limit]

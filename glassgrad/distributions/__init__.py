@@ -11,5 +11,8 @@ from glassgrad.distributions.bernoulli import Bernoulli as Bernoulli
 from glassgrad.distributions.categorical import Categorical as Categorical
 from glassgrad.distributions.distribution import Distribution as Distribution
 from glassgrad.distributions.normal import Normal as Normal
+from glassgrad.distributions import kl as kl
+from glassgrad.distributions.kl import kl_divergence as kl_divergence
+from glassgrad.distributions.kl import register_kl as register_kl
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal"]
+__all__ = ["Bernoulli", "Categorical", "Distribution", "Normal", "kl", "kl_divergence", "register_kl"]

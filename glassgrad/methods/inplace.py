@@ -53,12 +53,14 @@ class InPlaceMethods:
             )
         if not recording:
             out = op(self, *args, **kwargs)
+            _check_same_shape(out.shape, self.shape, op)
             self._write(out.array, op)
             return self
         self._version[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
         old = Tensor._make(self.array, self.requires_grad)
         old._node, old._version = self._node, self._version
         out = op(old, *args, **kwargs)
+        _check_same_shape(out.shape, self.shape, op)
         _check_castable(out.dtype, self.dtype, op)
         self.array = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
         self._node, self.requires_grad, self._version = out._node, out.requires_grad, out._version
@@ -361,6 +363,13 @@ class InPlaceMethods:
         if high is None:
             low, high = 0, low if low else 2**24
         return self._random_fill(resolve_rng(generator).integers(low, high, self.shape))
+
+
+def _check_same_shape(result: Any, own: Any, op: Any) -> None:
+    """An in-place edit keeps the tensor's shape; torch refuses a result that broadcast to a bigger one."""
+    if tuple(result) != tuple(own):
+        name = getattr(op, "__name__", str(op))
+        raise RuntimeError(f"{name}_: output with shape {tuple(own)} doesn't match the broadcast shape {tuple(result)}")
 
 
 def _check_castable(source: Any, target: Any, op: Any) -> None:

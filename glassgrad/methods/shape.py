@@ -87,8 +87,9 @@ class ShapeMethods:
         return glassgrad.ops.expand(self, *shape)
 
     def contiguous(self) -> Tensor:
-        """Returns self: every glassgrad op accepts any memory layout."""
-        return self
+        """Self if its array is C-contiguous, else a C-contiguous copy (differentiable), as torch;
+        so ``x.t().contiguous().is_contiguous()`` is True. (Every glassgrad op accepts any layout.)"""
+        return self if self.array.flags.c_contiguous else glassgrad.ops.clone(self)
 
     def clone(self) -> Tensor:
         """A copy with its own memory; gradients flow back to this tensor."""

@@ -172,3 +172,7 @@ from glassgrad.ops.resample import upsample as upsample  # noqa: E402
 # --- attention / transformer ---
 from glassgrad.nn.attention_functional import multi_head_attention_forward as multi_head_attention_forward  # noqa: E402, E501
 from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_product_attention  # noqa: E402
+
+# --- autograd extras: distances and similarities (ops/distance.py) ---
+from glassgrad.ops.distance import cosine_similarity as cosine_similarity  # noqa: E402
+from glassgrad.ops.distance import pairwise_distance as pairwise_distance  # noqa: E402

@@ -136,14 +136,23 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 
 
 # ----- plain random fills -------------------------------------------------------------
+def _check_normal(op: str, mean: float, std: float) -> None:
+    """A NaN mean or a negative / NaN std would fill the tensor with NaN (or fail deep in NumPy)."""
+    if not std >= 0 or mean != mean:
+        raise ValueError(f"{op}: expects a mean that is not NaN and std >= 0, got mean={mean}, std={std}")
+
+
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None, *, rng: Rng = None) -> Tensor:
     """U(a, b)."""
+    if not a <= b:  # also refuses NaN bounds
+        raise ValueError(f"uniform_: expects a <= b (a [from, to) range), got a={a}, b={b}")
     return _fill(tensor, _rng(generator, rng).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None, *,
             rng: Rng = None) -> Tensor:
     """N(mean, std^2)."""
+    _check_normal("normal_", mean, std)
     return _fill(tensor, _rng(generator, rng).normal(mean, std, tensor.shape))
 
 
@@ -155,6 +164,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     """
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+    _check_normal("trunc_normal_", mean, std)
     gen = _rng(generator, rng)
     values = gen.normal(mean, std, tensor.shape)
     outside = (values < a) | (values > b)

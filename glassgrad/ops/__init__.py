@@ -283,3 +283,14 @@ from glassgrad.ops.linalg import trace as trace
 from glassgrad.ops.linalg import vdot as vdot
 # --- attention (ops/attention.py) ---
 from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_product_attention
+# --- autograd extras' ops: counting, distances, inverse / det / solve (ops/counting.py, distance.py, linalg_inverse.py)
+from glassgrad.ops.counting import bincount as bincount
+from glassgrad.ops.counting import bucketize as bucketize
+from glassgrad.ops.counting import histc as histc
+from glassgrad.ops.counting import searchsorted as searchsorted
+from glassgrad.ops.counting import unique as unique
+from glassgrad.ops.distance import cdist as cdist
+from glassgrad.ops.distance import cosine_similarity as cosine_similarity
+from glassgrad.ops.distance import pairwise_distance as pairwise_distance
+from glassgrad.ops.linalg_inverse import det as det
+from glassgrad.ops.linalg_inverse import inv as inverse

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import backend, kernels
 from glassgrad.function import Context, Function
+from glassgrad.kernels import gelu as gelu_kernel
 from glassgrad.ops.erf_arrays import erf_array
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
@@ -146,7 +147,10 @@ class GELU(Function):
             tanh_u = backend.xp.tanh(GELU_TANH_SCALE * (x + GELU_TANH_CUBIC * x * x * x))
             ctx.save_for_backward(x, tanh_u)
             return 0.5 * x * (1 + tanh_u)
-        cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
+        if kernels.fast() and gelu_kernel.applies(x):  # float32: glassgrad/kernels/gelu.py, tested equal
+            cdf = gelu_kernel.normal_cdf(x)
+        else:
+            cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
         ctx.save_for_backward(x, cdf)
         return x * cdf
 

@@ -15,15 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.ops.promotion import is_integral, require_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
 def _integer_pair(name: str, a: Any, b: Any) -> tuple[Any, Any]:
+    """The two operands' arrays in their common dtype, after checking both are integer or bool."""
     ta, tb = as_tensor_pair(a, b)
-    for t in (ta, tb):
-        if t.dtype.kind not in "iub":
-            raise NotImplementedError(f"{name}: only integer and bool tensors are supported, got dtype {t.dtype} "
-                                      f"(shape {tuple(t.shape)})")
+    require_integral(name, ta, tb)
     return ta.array, tb.array
 
 
@@ -49,7 +48,7 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
 def bitwise_not(input: Any) -> Tensor:  # noqa: A002
     """~a: every bit flipped (-a - 1 for integers; logical not for bool tensors)."""
     t = as_tensor(input)
-    if t.dtype.kind not in "iub":
+    if not is_integral(t):
         raise TypeError(f"bitwise_not: ~ (operator.invert) is only implemented on integer and Boolean-type "
                         f"tensors, got dtype {t.dtype}")
     return _result(backend.xp.invert(t.array))

@@ -24,8 +24,8 @@ Backward of y = W cols (GEMMs over the whole batch, or over cache-sized chunks o
 
 col2im is the adjoint of im2col: each window element goes back to the pixel
 it was copied from, *adding* where windows overlap, one kernel tap at a time
-(no scatter, no ``np.add.at``). Both live in ``im2col.py``, with the stride-1
-variant that takes whole padded rows as the window runs.
+(no scatter, no ``np.add.at``). Both live in ``im2col.py``; the stride-1 fast
+kernel that takes whole padded rows as the window runs is ``glassgrad/kernels/conv.py``.
 
 conv_transpose2d is the adjoint of conv2d: its forward is conv2d's input
 gradient (W^T then col2im) and its backward uses im2col. Output size of
@@ -35,40 +35,18 @@ out = (in - 1) s - 2p + d(k-1) + output_padding + 1.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import kernels
 from glassgrad.function import Context, Function
-from glassgrad.ops.im2col import channel_major, col2im, col2im_rows, crop2d, im2col, im2col_rows
+from glassgrad.kernels import conv as conv_kernel
+from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
 from glassgrad.ops.movement import reshape
+from glassgrad.ops.promotion import check_layer_input_dtype
+from glassgrad.ops.window import ConvGeometry, Pair, out_size, pair
 from glassgrad.tensor import Tensor, as_tensor
 
-Pair = tuple[int, int]
-
-
-def pair(value: int | tuple[int, ...] | list[int], name: str = "value") -> Pair:
-    """An int or a 2-sequence of ints as a (height, width) pair."""
-    if isinstance(value, numbers.Integral):
-        return (int(value), int(value))
-    value = tuple(int(v) for v in value)
-    if len(value) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value}")
-    return value  # type: ignore[return-value]
-
-
-def out_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int) -> int:
-    """Output length of a convolution along one axis: (in + pads - d(k-1) - 1) // s + 1."""
-    return (size + pad_total - dilation * (kernel - 1) - 1) // stride + 1
-
-
-CHUNK_BYTES = 1 << 20  # stride-1 path: im2col this many bytes of windows at a time (stays in cache)
-
-
-def _chunks(n: int, bytes_per_sample: int) -> list[slice]:
-    """Slices of the batch axis so that each chunk's windows take about CHUNK_BYTES."""
-    step = max(1, CHUNK_BYTES // max(1, bytes_per_sample))
-    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+__all__ = ["Conv2d", "ConvTranspose2d", "conv1d", "conv2d", "conv_transpose2d", "out_size", "pair"]
 
 
 class Conv2d(Function):
@@ -77,63 +55,61 @@ class Conv2d(Function):
     With cols = im2col(xpad) per group g:  y_g = W_g @ cols_g + b;
     dW_g = dy_g @ cols_g^T;  db = sum dy;  dx = crop(col2im(W_g^T @ dy_g)).
 
-    Stride 1 (the common case) uses the whole-row windows (``im2col_rows``): the products have
-    Wp columns per output row, of which the first Wo are the output. It goes through the batch
-    in chunks small enough for the windows to stay in cache, and keeps only the padded input
-    for backward, where the windows are gathered again (cheaper than a trip through memory).
-    Other strides gather all windows at once and keep them for backward.
+    The plain path below is that derivation line by line (docs/derivations/convolution.md).
+    Stride 1 in the "fast" kernel mode runs ``glassgrad.kernels.conv`` instead: the same
+    products over whole-row windows, chunk by chunk of the batch (tested equal to this one).
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: Pair,
                 pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
-        xp = backend.xp
-        n, c, h, w = x.shape
-        o, cg, kh, kw = weight.shape
-        g, k = groups, cg * kh * kw
-        rows = stride == (1, 1)
-        top, bottom, left, right = pads
-        xcm = channel_major(x, (top, bottom + rows, left, right))  # (C, N, Hp (+1 spare row), Wp)
-        hp, wp = xcm.shape[2] - rows, xcm.shape[3]
-        ho = out_size(hp, kh, stride[0], 0, dilation[0])
-        wo = out_size(wp, kw, stride[1], 0, dilation[1])
-        w_g = weight.reshape(g, o // g, k)  # (G, Og, K)
-        if rows:
-            y = xp.empty((o, n, ho, wp), dtype=x.dtype)  # (O, N, Ho, Wp)
-            for part in _chunks(n, k * ho * wp * x.itemsize):
-                cols = im2col_rows(xcm[:, part], (kh, kw), dilation, ho).reshape(g, k, -1)  # (G, K, n*Ho*Wp)
-                xp.matmul(w_g, cols, out=y[:, part].reshape(g, o // g, -1))
+        geometry = ConvGeometry.of(x.shape[2:], weight.shape[2:], stride, pads, dilation, groups)
+        ctx.geometry = geometry
+        ctx.fast = kernels.fast() and stride == (1, 1)
+        if ctx.fast:
+            y, xcm = conv_kernel.conv2d_rows_forward(x, weight, bias, geometry)
             ctx.save_for_backward(xcm, weight)
-        else:
-            cols = im2col(xcm, (kh, kw), stride, dilation, (ho, wo)).reshape(g, k, -1)  # (G, K, N*Ho*Wo)
-            y = (w_g @ cols).reshape(o, n, ho, wo)  # (O, N, Ho, Wo)
-            ctx.save_for_backward(cols, weight)
-        if bias is not None:
-            y += bias.reshape(o, 1, 1, 1)
-        ctx.geometry = ((h, w), stride, pads, dilation, rows, ho)
-        return y[..., :wo].transpose(1, 0, 2, 3)  # (N, O, Ho, Wo) view
+            return y
+        y, cols = conv2d_plain_forward(x, weight, bias, geometry)
+        ctx.save_for_backward(cols, weight)
+        return y
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         saved, weight = ctx.saved
-        in_hw, _, pads, _, rows, _ = ctx.geometry
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
-        backward = _backward_rows if rows else _backward_strided
-        dx, dw, dy = backward(saved, weight, grad, ctx.geometry, need_x, need_w)
-        if dx is not None:
-            top, _, left, _ = pads
-            dx = dx[:, :, top:top + in_hw[0], left:left + in_hw[1]].transpose(1, 0, 2, 3)  # (N, C, H, W)
-        if dw is not None:
-            dw = dw.transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
+        backward = conv_kernel.conv2d_rows_backward if ctx.fast else conv2d_plain_backward
+        dx, dw, db = backward(saved, weight, grad, ctx.geometry, need_x, need_w)
         if len(ctx.needs_input_grad) == 2:
             return dx, dw
-        db = dy.reshape(dy.shape[0], -1).sum(axis=1) if ctx.needs_input_grad[2] else None  # extra columns hold 0
-        return dx, dw, db
+        return dx, dw, (db if ctx.needs_input_grad[2] else None)
 
 
-def _backward_strided(cols: Any, weight: Any, grad: Any, geometry: tuple, need_x: bool, need_w: bool) -> tuple:
-    """(dx (C, N, Hp, Wp), dW (G, K, Og), dy (O, N, Ho, Wo)) from the saved windows (None if not needed)."""
-    (h, w), stride, (top, bottom, left, right), dilation, _, _ = geometry
+def conv2d_plain_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry) -> tuple[Any, Any]:
+    """The readable twin: y (N, O, Ho, Wo) = W_g @ im2col(xpad)_g + b, and the windows (for backward).
+
+    The product comes out channel-major (O, N, Ho, Wo); the op returns it as a transposed view.
+    """
+    n = x.shape[0]
+    o, cg, kh, kw = weight.shape
+    g, k = geometry.groups, cg * kh * kw
+    ho, wo = geometry.out_hw
+    xcm = channel_major(x, geometry.pads)  # (C, N, Hp, Wp), zero-padded
+    cols = im2col(xcm, geometry.kernel, geometry.stride, geometry.dilation, geometry.out_hw)  # (C, kh, kw, N, Ho, Wo)
+    cols = cols.reshape(g, k, n * ho * wo)  # (G, K, M): one column per output pixel
+    y = weight.reshape(g, o // g, k) @ cols  # (G, Og, M)
+    y = y.reshape(o, n, ho, wo)
+    if bias is not None:
+        y += bias.reshape(o, 1, 1, 1)
+    return y.transpose(1, 0, 2, 3), cols  # (N, O, Ho, Wo) view
+
+
+def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeometry, need_x: bool,
+                          need_w: bool) -> tuple[Any, Any, Any]:
+    """The readable twin's backward: (dx (N, C, H, W) or None, dW or None, db).
+
+    dW_g = dy_g cols_g^T;  dcols_g = W_g^T dy_g;  dx = crop(col2im(dcols));  db = sum of dy.
+    """
     g, k, _ = cols.shape
     o, cg, kh, kw = weight.shape
     n, _, ho, wo = grad.shape
@@ -143,43 +119,12 @@ def _backward_strided(cols: Any, weight: Any, grad: Any, geometry: tuple, need_x
     if need_x:
         dcols = weight.reshape(g, o // g, k).transpose(0, 2, 1) @ dy_g  # (G, K, M)
         dcols = dcols.reshape(g * cg, kh, kw, n, ho, wo)  # (C, kh, kw, N, Ho, Wo)
-        dx = col2im(dcols, (h + top + bottom, w + left + right), stride, dilation)  # (C, N, Hp, Wp)
+        dx_padded = col2im(dcols, geometry.padded_hw, geometry.stride, geometry.dilation)  # (C, N, Hp, Wp)
+        dx = crop2d(dx_padded, geometry.pads).transpose(1, 0, 2, 3)  # (N, C, H, W)
     if need_w:
-        dw = cols @ dy_g.transpose(0, 2, 1)  # (G, K, Og)
-    return dx, dw, dy
-
-
-def _backward_rows(xcm: Any, weight: Any, grad: Any, geometry: tuple, need_x: bool, need_w: bool) -> tuple:
-    """Stride 1: (dx (C, N, Hp + 1, Wp), dW (G, K, Og), dy (O, N, Ho, Wp)), chunk by chunk of the
-    batch, gathering each chunk's windows again from the saved padded input xcm."""
-    xp = backend.xp
-    _, _, _, dilation, _, ho = geometry
-    c, n, hp1, wp = xcm.shape
-    o, cg, kh, kw = weight.shape
-    g, k = c // cg, cg * kh * kw
-    wo = grad.shape[3]
-    w_g = weight.reshape(g, o // g, k)  # (G, Og, K)
-    # weight gradient only and fewer window rows than dy rows (a first layer): drop the windows'
-    # extra columns instead of widening dy
-    narrow = not need_x and k < o // g
-    if narrow:
-        dy = channel_major(grad)  # (O, N, Ho, Wo)
-    else:  # dy laid out like the forward product: Wp columns per row, zeros in the extra ones
-        dy = xp.zeros((o, n, ho, wp), dtype=grad.dtype)
-        dy[..., :wo] = grad.transpose(1, 0, 2, 3)
-    dx = xp.zeros((c, n, hp1 * wp), dtype=grad.dtype) if need_x else None  # (C, N, (Hp+1)*Wp)
-    dw = xp.zeros((g, k, o // g), dtype=grad.dtype) if need_w else None
-    for part in _chunks(n, k * ho * wp * grad.itemsize):
-        dy_g = dy[:, part].reshape(g, o // g, -1)  # (G, Og, n*Ho*Wp)
-        if need_w:
-            cols = im2col_rows(xcm[:, part], (kh, kw), dilation, ho)  # (C, kh, kw, n, Ho*Wp)
-            if narrow:
-                cols = cols.reshape(c, kh, kw, -1, ho, wp)[..., :wo]
-            dw += cols.reshape(g, k, -1) @ dy_g.transpose(0, 2, 1)  # (G, K, Og)
-        if need_x:
-            dcols = w_g.transpose(0, 2, 1) @ dy_g  # (G, K, n*Ho*Wp)
-            col2im_rows(dcols.reshape(c, kh, kw, -1, ho * wp), dx[:, part], wp, dilation)
-    return (None if dx is None else dx.reshape(c, n, hp1, wp)), dw, dy
+        dw = (cols @ dy_g.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
+    db = dy.reshape(o, -1).sum(axis=1)
+    return dx, dw, db
 
 
 class ConvTranspose2d(Function):
@@ -206,16 +151,20 @@ class ConvTranspose2d(Function):
         if bias is not None:
             y = y + bias.reshape(-1, 1, 1, 1)
         ctx.save_for_backward(xcm, weight)
-        ctx.geometry = (stride, pads, dilation, (h, w))
+        # the geometry of the adjoint conv2d: from this op's output (its input) back to x (its output)
+        ctx.geometry = ConvGeometry(in_hw=(y.shape[2], y.shape[3]), kernel=(kh, kw), stride=stride, pads=pads,
+                                    dilation=dilation, out_hw=(h, w), groups=g)
         return y.transpose(1, 0, 2, 3)  # (N, O, Hout, Wout) view
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         xcm, weight = ctx.saved
-        stride, pads, dilation, in_hw = ctx.geometry
+        geometry = ctx.geometry
         g, cg, m = xcm.shape
         og, kh, kw = weight.shape[1:]
-        cols = im2col(channel_major(grad, pads), (kh, kw), stride, dilation, in_hw)  # (O, kh, kw, N, H, W)
+        in_hw = geometry.out_hw
+        cols = im2col(channel_major(grad, geometry.pads), geometry.kernel, geometry.stride, geometry.dilation,
+                      in_hw)  # (O, kh, kw, N, H, W)
         cols = cols.reshape(g, og * kh * kw, m)  # (G, K, N*L)
         w_g = weight.reshape(g, cg, og * kh * kw)  # (G, Cg, K)
         dx = dw = None
@@ -233,6 +182,7 @@ def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, 
                        in_axis: int) -> None:
     if weight.ndim != 4:
         raise ValueError(f"{op}: weight must be 4-D, got shape {weight.shape}")
+    check_layer_input_dtype(op, x, weight)
     if x.ndim != 4:
         raise ValueError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
     if groups < 1 or x.shape[1] % groups:

@@ -12,6 +12,19 @@ from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
 
+def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any, rng: np.random.Generator) -> Any:
+    """The inverted-dropout mask m, m_i = [u_i >= p] / (1 - p) with u_i ~ U[0, 1) (all zeros when p = 1).
+
+    The one home of the formula (``Dropout`` and attention's dropout use it); drawn on the host in
+    float32, so runs repeat exactly whatever the backend.
+    """
+    xp = backend.xp
+    if p >= 1.0:
+        return xp.zeros(shape, dtype=dtype)
+    keep = rng.random(shape, dtype=np.float32) >= p
+    return xp.asarray(keep, dtype=dtype) * np.dtype(dtype).type(1.0 / (1.0 - p))
+
+
 class Dropout(Function):
     """Inverted dropout: zero each element with probability p and scale the survivors by 1 / (1 - p),
     so the expected output equals the input and evaluation needs no rescaling.
@@ -21,12 +34,7 @@ class Dropout(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, p: float, rng: np.random.Generator) -> Any:
-        xp = backend.xp
-        if p >= 1.0:
-            mask = xp.zeros_like(x)
-        else:
-            keep = rng.random(x.shape, dtype=np.float32) >= p  # drawn on the host, so runs repeat exactly
-            mask = xp.asarray(keep, dtype=x.dtype) * x.dtype.type(1.0 / (1.0 - p))
+        mask = dropout_mask(x.shape, p, x.dtype, rng)
         ctx.save_for_backward(mask)
         return x * mask
 

@@ -318,17 +318,36 @@ def clip(input: Any, min: float | None = None, max: float | None = None) -> Tens
     """Clamp ``input`` into [min, max] (torch.clamp / torch.clip); either bound may be None.
 
     An integer tensor with a float bound gives the default float dtype, as torch.
-    Unlike torch (where max wins), min > max is an error.
+    Unlike torch (where max wins), min > max is an error for number bounds. Tensor bounds broadcast
+    (see ``_clip_by_tensors``).
     """
     low, high = min, max
     if low is None and high is None:
         raise ValueError("clip: give at least one of min (the low bound) and max (the high bound)")
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        return _clip_by_tensors(as_tensor(input), low, high)
     if low is not None and high is not None and low > high:
         raise ValueError(f"clip: low bound min={low} is greater than the high bound max={high}")
     a = as_tensor(input)
     if is_integral(a) and any(isinstance(bound, float) for bound in (low, high)):
         a = float_input(a)
     return Clip.apply(a, low=low, high=high)
+
+
+def _clip_by_tensors(a: Tensor, low: Any, high: Any) -> Tensor:
+    """clamp with tensor bounds, as torch: z = where(a < low, low, a), then where(z > high, high, z).
+
+    Each element's gradient goes to the one of a, min, max it came from; the bounds are inclusive
+    (a == min keeps a's gradient), and where min > max, max wins (torch's rule).
+    """
+    out = a
+    if low is not None:
+        low_t = as_tensor(low)
+        out = where(Tensor._make(out.array < low_t.array, False), low_t, out)
+    if high is not None:
+        high_t = as_tensor(high)
+        out = where(Tensor._make(out.array > high_t.array, False), high_t, out)
+    return out
 
 
 clamp = clip

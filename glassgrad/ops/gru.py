@@ -17,17 +17,19 @@ Backward through time, with dh = dL/dh_t (from the output plus from step t+1)::
     dh_{t-1} = dh * z + dv W_hh
 
 and then dW_ih = du^T x, db_ih = sum du, dW_hh = dv^T h_{t-1}, db_hh = sum dv,
-dx = du W_ih over all steps at once.
+dx = du W_ih over all steps at once. The fast kernel is ``glassgrad/kernels/gru.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import backend, kernels
 from glassgrad.function import Context, Function
+from glassgrad.kernels import gru as gru_kernel
+from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.matmul import linear
-from glassgrad.ops.recurrent import check_layer_args, gate_input_grad, gate_weight_grad, sigmoid_
+from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -37,102 +39,83 @@ class GRULayer(Function):
     Inputs: x (T, B, in), h0 (B, H), w_ih (3H, in), w_hh (3H, H), optional b_ih, b_hh (3H,).
     Output: h_1 .. h_T, (T, B, H).
 
-    Layout: gate-major, (3, T, B, H), so each gate of a step is one contiguous (B, H) block
-    (NumPy's elementwise ops are several times faster on those than on column slices).
+    The plain path below is the module docstring's equations as NumPy expressions. The "fast"
+    kernel mode runs ``glassgrad.kernels.gru`` (gate-major blocks, in-place passes), tested equal to it.
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Any:
-        xp = backend.xp
-        steps, batch, n_in = x.shape
-        hidden = w_hh.shape[1]
-        # u for all steps, 3 GEMMs: (T*B, in) @ (3, in, H) -> (3, T*B, H); becomes (r, z, n) in place
-        gates = xp.matmul(x.reshape(steps * batch, n_in), w_ih.reshape(3, hidden, n_in).transpose(0, 2, 1))
-        if b_ih is not None:
-            gates += b_ih.reshape(3, 1, hidden)
-        gates = gates.reshape(3, steps, batch, hidden)  # (3, T, B, H)
-        hidden_part = xp.empty_like(gates)  # v_t for every step (3, T, B, H)
-        states = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
-        states[0] = h0
-        w_hh_blocks = xp.ascontiguousarray(w_hh.reshape(3, hidden, hidden).transpose(0, 2, 1))  # (3, H, H)
-        b_hh_blocks = None if b_hh is None else b_hh.reshape(3, 1, hidden)
-        tmp = xp.empty((batch, hidden), dtype=x.dtype)
-        for t in range(steps):
-            a, v = gates[:, t], hidden_part[:, t]  # (3, B, H) each
-            xp.matmul(states[t], w_hh_blocks, out=v)
-            if b_hh_blocks is not None:
-                v += b_hh_blocks
-            rz = a[:2]
-            rz += v[:2]
-            sigmoid_(rz)
-            r, z, n = a
-            xp.multiply(r, v[2], out=tmp)
-            n += tmp
-            xp.tanh(n, out=n)
-            # h_t = n + z * (h_{t-1} - n)
-            xp.subtract(states[t], n, out=tmp)
-            tmp *= z
-            xp.add(n, tmp, out=states[t + 1])
-        ctx.save_for_backward(x, w_ih, w_hh, gates, hidden_part, states)
-        return states[1:]
+        ctx.fast = kernels.fast()
+        run = gru_kernel.gru_forward if ctx.fast else gru_plain_forward
+        out, saved = run(x, h0, w_ih, w_hh, b_ih, b_hh)
+        ctx.save_for_backward(*saved)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
-        xp = backend.xp
-        x, w_ih, w_hh, gates, hidden_part, states = ctx.saved
-        _, steps, batch, hidden = gates.shape
-        n_in = x.shape[2]
-        du = xp.empty_like(gates)  # d loss / d input part u (3, T, B, H)
-        dv = xp.empty_like(gates)  # d loss / d hidden part v (3, T, B, H)
-        dh = xp.zeros((batch, hidden), dtype=x.dtype)
-        dh_t = xp.empty_like(dh)
-        tmp = xp.empty_like(dh)
-        dv_rows = xp.empty((batch, 3, hidden), dtype=x.dtype)  # one step of dv as torch-layout rows (B, 3H)
-        for t in range(steps - 1, -1, -1):
-            r, z, n = gates[:, t]
-            dr, dz, dn = du[:, t]
-            xp.add(grad[t], dh, out=dh_t)
-            # da_n = dh (1 - z)(1 - n^2)
-            xp.multiply(n, n, out=dn)
-            xp.subtract(1, dn, out=dn)
-            xp.subtract(1, z, out=tmp)
-            dn *= tmp
-            dn *= dh_t
-            # da_z = dh (h_prev - n) z (1 - z)
-            xp.subtract(1, z, out=dz)
-            dz *= z
-            xp.subtract(states[t], n, out=tmp)
-            dz *= tmp
-            dz *= dh_t
-            # da_r = da_n v_n r (1 - r)
-            xp.subtract(1, r, out=dr)
-            dr *= r
-            dr *= hidden_part[2, t]
-            dr *= dn
-            e = dv[:, t]
-            e[:2] = du[:2, t]
-            xp.multiply(dn, r, out=e[2])
-            # dh_{t-1} = dh z + dv W_hh
-            dv_rows[...] = e.transpose(1, 0, 2)
-            xp.matmul(dv_rows.reshape(batch, 3 * hidden), w_hh, out=dh)
-            xp.multiply(dh_t, z, out=tmp)
-            dh += tmp
-        need = ctx.needs_input_grad
-        du3 = du.reshape(3, steps * batch, hidden)  # (3, T*B, H)
-        dv3 = dv.reshape(3, steps * batch, hidden)
-        dx = dw_ih = dw_hh = None
-        if need[0]:
-            dx = gate_input_grad(du3, w_ih).reshape(x.shape)
-        if need[2]:
-            dw_ih = gate_weight_grad(du3, x.reshape(steps * batch, n_in))
-        if need[3]:
-            dw_hh = gate_weight_grad(dv3, states[:steps].reshape(steps * batch, hidden))
-        grads = (dx, dh if need[1] else None, dw_ih, dw_hh)
-        if len(need) == 4:
-            return grads
-        db_ih = du3.sum(axis=1).reshape(3 * hidden) if need[4] else None
-        db_hh = dv3.sum(axis=1).reshape(3 * hidden) if need[5] else None
-        return grads + (db_ih, db_hh)
+        run = gru_kernel.gru_backward if ctx.fast else gru_plain_backward
+        return run(ctx.saved, grad, ctx.needs_input_grad)
+
+
+def gru_plain_forward(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+                      b_hh: Any = None) -> tuple[Any, tuple[Any, ...]]:
+    """The readable twin: (h_1 .. h_T as (T, B, H), the arrays backward needs).
+
+    Gates (r, z, n) are the three H-wide column blocks of a (B, 3H) row, as in torch.
+    """
+    xp = backend.xp
+    steps, batch, _ = x.shape
+    hidden = w_hh.shape[1]
+    u = x @ w_ih.T  # (T, B, 3H): the input part of every step in one GEMM
+    if b_ih is not None:
+        u += b_ih
+    v = xp.empty_like(u)  # (T, B, 3H): the hidden part h_{t-1} W_hh^T + b_hh of every step
+    gates = xp.empty_like(u)  # activated r, z, n of every step
+    h = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
+    h[0] = h0
+    for t in range(steps):
+        v[t] = h[t] @ w_hh.T
+        if b_hh is not None:
+            v[t] += b_hh
+        u_r, u_z, u_n = (u[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
+        v_r, v_z, v_n = (v[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
+        r = stable_sigmoid(u_r + v_r)
+        z = stable_sigmoid(u_z + v_z)
+        n = xp.tanh(u_n + r * v_n)
+        h[t + 1] = (1 - z) * n + z * h[t]
+        gates[t] = xp.concatenate([r, z, n], axis=1)
+    return h[1:], (x, w_ih, w_hh, gates, v, h)
+
+
+def gru_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
+    """The readable twin's backward through time (the module docstring's equations, in order)."""
+    xp = backend.xp
+    x, w_ih, w_hh, gates, v, h = saved
+    steps, batch, hidden = h.shape[0] - 1, h.shape[1], h.shape[2]
+    du = xp.empty_like(gates)  # d loss / d input part u_t (T, B, 3H)
+    dv = xp.empty_like(gates)  # d loss / d hidden part v_t (T, B, 3H)
+    dh_next = xp.zeros((batch, hidden), dtype=x.dtype)  # dL/dh_t carried back from step t+1
+    for t in range(steps - 1, -1, -1):
+        r, z, n = (gates[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
+        v_n = v[t, :, 2 * hidden:]
+        dh = grad[t] + dh_next
+        da_n = dh * (1 - z) * (1 - n**2)
+        da_z = dh * (h[t] - n) * z * (1 - z)
+        da_r = da_n * v_n * r * (1 - r)
+        du[t] = xp.concatenate([da_r, da_z, da_n], axis=1)
+        dv[t] = xp.concatenate([da_r, da_z, da_n * r], axis=1)
+        dh_next = dh * z + dv[t] @ w_hh
+    du2 = du.reshape(steps * batch, 3 * hidden)
+    dv2 = dv.reshape(steps * batch, 3 * hidden)
+    dx = (du2 @ w_ih).reshape(x.shape) if need[0] else None
+    dw_ih = du2.T @ x.reshape(steps * batch, -1) if need[2] else None
+    dw_hh = dv2.T @ h[:steps].reshape(steps * batch, hidden) if need[3] else None
+    grads = (dx, dh_next if need[1] else None, dw_ih, dw_hh)
+    if len(need) == 4:
+        return grads
+    db_ih = du2.sum(axis=0) if need[4] else None
+    db_hh = dv2.sum(axis=0) if need[5] else None
+    return grads + (db_ih, db_hh)
 
 
 def gru_layer(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> tuple[Tensor, Tensor]:

@@ -5,12 +5,9 @@ convolution becomes one matrix product; col2im sends window elements back to the
 came from, adding where windows overlap. Both work on channel-major arrays (C, N, H, W): the
 layout the convolution GEMM produces (see ``conv.py``).
 
-Two variants:
-  ``im2col`` / ``col2im``            any stride: one (C, N, Ho, Wo) strided slice per kernel tap;
-  ``im2col_rows`` / ``col2im_rows``  stride 1: each tap is ONE contiguous run of whole padded rows
-                                     (long copies and additions), at the price of Wp - Wo
-                                     garbage columns per output row.
-Neither uses a scatter (``np.add.at``): col2im loops over the kh*kw taps only.
+These are the plain versions, any stride: one (C, N, Ho, Wo) strided slice per kernel tap.
+col2im uses no scatter (``np.add.at``): it loops over the kh*kw taps only. The stride-1 fast
+kernel (whole padded rows as contiguous runs) is ``glassgrad/kernels/conv.py``.
 """
 
 from __future__ import annotations
@@ -18,8 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-
-Pair = tuple[int, int]
+from glassgrad.ops.window import Pair, tap_slice
 
 
 def channel_major(x: Any, pads: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Any:
@@ -73,44 +69,7 @@ def col2im(cols: Any, padded_hw: Pair, stride: Pair, dilation: Pair) -> Any:
     c, kh, kw, n, ho, wo = cols.shape
     out = backend.xp.zeros((c, n) + tuple(padded_hw), dtype=cols.dtype)
     for i in range(kh):
-        top = i * dilation[0]
-        rows = slice(top, top + stride[0] * (ho - 1) + 1, stride[0])
+        rows = tap_slice(i, stride[0], dilation[0], ho)
         for j in range(kw):
-            left = j * dilation[1]
-            out[:, :, rows, left:left + stride[1] * (wo - 1) + 1:stride[1]] += cols[:, i, j]
+            out[:, :, rows, tap_slice(j, stride[1], dilation[1], wo)] += cols[:, i, j]
     return out
-
-
-def im2col_rows(xcm: Any, kernel: Pair, dilation: Pair, out_h: int) -> Any:
-    """im2col for stride 1 over whole padded rows (the fast path).
-
-    With stride 1, tap (i, j) of output pixel (y, x) reads the flat position
-    (y + i d) Wp + (x + j d) of its sample's plane, so every tap is one *contiguous*
-    run of out_h * Wp values starting at i d Wp + j d: long runs copy fast. The price
-    is Wp - Wo garbage columns per output row (they wrap into the next row), which
-    the caller drops; xcm needs one spare zero row at the bottom so that no run
-    leaves its plane.
-
-    (C, N, Hp + 1, Wp) -> (C, kh, kw, N, out_h * Wp). xcm may be a slice along N.
-    """
-    xp = backend.xp
-    c, n, _, wp = xcm.shape
-    s_c, s_n, s_h, s_w = xcm.strides
-    view = xp.lib.stride_tricks.as_strided(
-        xcm, shape=(c, kernel[0], kernel[1], n, out_h * wp),
-        strides=(s_c, dilation[0] * s_h, dilation[1] * s_w, s_n, s_w), writeable=False)
-    return xp.ascontiguousarray(view)
-
-
-def col2im_rows(cols: Any, out: Any, width: int, dilation: Pair) -> None:
-    """Adjoint of im2col_rows, accumulated in place: out += col2im(cols).
-
-    cols: (C, kh, kw, N, out_h * Wp);  out: (C, N, (Hp + 1) * Wp), possibly a slice of a
-    larger batch;  width: Wp. One contiguous-run addition per kernel tap; the garbage
-    columns of cols must hold zeros.
-    """
-    _, kh, kw, _, run = cols.shape
-    for i in range(kh):
-        for j in range(kw):
-            start = i * dilation[0] * width + j * dilation[1]
-            out[:, :, start:start + run] += cols[:, i, j]

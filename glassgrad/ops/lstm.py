@@ -16,28 +16,21 @@ and dc = dL/dc_t (from step t+1, or from c_T's gradient at the last step)::
     dc_{t-1} = dc * f                  dh_{t-1} = da W_hh
 
 and then dW_ih = da^T x, dW_hh = da^T h_{t-1}, db_ih = db_hh = sum of da,
-dx = da W_ih over all steps at once. See ``recurrent.py`` for the layout.
+dx = da W_ih over all steps at once. See ``recurrent.py`` for what the recurrent ops share
+and ``glassgrad/kernels/lstm.py`` for the fast kernel.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import backend, kernels
 from glassgrad.function import Context, Function
+from glassgrad.kernels import lstm as lstm_kernel
+from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.matmul import linear
-from glassgrad.ops.recurrent import check_layer_args, gate_input_grad, gate_weight_grad
+from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
-
-
-def _gate_scales(dtype: Any) -> tuple[Any, Any]:
-    """Per-gate scale and shift, shaped (4, 1, 1), that turn ONE tanh over the four gate blocks into
-    (sigma, sigma, tanh, sigma): sigma(a) = 0.5 tanh(a / 2) + 0.5, so the i, f, o blocks are scaled by
-    0.5 before the tanh (folded into the weights) and by 0.5 after it, then shifted by 0.5."""
-    xp = backend.xp
-    scale = xp.asarray([0.5, 0.5, 1.0, 0.5], dtype=dtype).reshape(4, 1, 1)
-    shift = xp.asarray([0.5, 0.5, 0.0, 0.5], dtype=dtype).reshape(4, 1, 1)
-    return scale, shift
 
 
 class LSTMLayer(Function):
@@ -46,109 +39,85 @@ class LSTMLayer(Function):
     Inputs: x (T, B, in), h0 (B, H), c0 (B, H), w_ih (4H, in), w_hh (4H, H), optional b_ih, b_hh (4H,).
     Output: (T + 1, B, H): h_1 .. h_T, then c_T (``lstm_layer`` splits it).
 
-    Layout: gates are kept gate-major, (4, T, B, H), so that each gate of a step is one
-    contiguous (B, H) block; NumPy runs elementwise ops on such blocks several times faster
-    than on the column slices of a torch-style (B, 4H) row.
+    The plain path below is the module docstring's equations as NumPy expressions. The "fast"
+    kernel mode runs ``glassgrad.kernels.lstm`` (gate-major blocks, one tanh for all four gates,
+    in-place passes), tested equal to it.
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
                 b_ih: Any = None, b_hh: Any = None) -> Any:
-        xp = backend.xp
-        steps, batch, n_in = x.shape
-        hidden = w_hh.shape[1]
-        scale, shift = _gate_scales(x.dtype)
-        # input part for all steps, 4 GEMMs: (T*B, in) @ (4, in, H) -> (4, T*B, H)
-        gates = xp.matmul(x.reshape(steps * batch, n_in), w_ih.reshape(4, hidden, n_in).transpose(0, 2, 1))
-        if b_ih is not None:
-            gates += (b_ih + b_hh).reshape(4, 1, hidden)
-        gates *= scale
-        gates = gates.reshape(4, steps, batch, hidden)  # (4, T, B, H)
-        w_hh_scaled = (w_hh.reshape(4, hidden, hidden) * scale).reshape(4 * hidden, hidden)
-        w_hh_scaled_t = xp.ascontiguousarray(w_hh_scaled.T)  # (H, 4H)
-        states = xp.empty((steps + 2, batch, hidden), dtype=x.dtype)  # h_0 .. h_T, then c_T
-        cells = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # c_0 .. c_T
-        tanh_c = xp.empty((steps, batch, hidden), dtype=x.dtype)
-        states[0], cells[0] = h0, c0
-        hw = xp.empty((batch, 4 * hidden), dtype=x.dtype)  # one GEMM per step (threads better than 4 small ones)
-        hw_blocks = hw.reshape(batch, 4, hidden).transpose(1, 0, 2)  # (4, B, H) view of it
-        ig = xp.empty((batch, hidden), dtype=x.dtype)
-        for t in range(steps):
-            a = gates[:, t]  # (4, B, H), pre-scaled pre-activations
-            xp.matmul(states[t], w_hh_scaled_t, out=hw)  # (B, H) @ (H, 4H)
-            a += hw_blocks
-            xp.tanh(a, out=a)
-            a *= scale
-            a += shift
-            i, f, g, o = a  # the activated gates, each (B, H)
-            xp.multiply(f, cells[t], out=cells[t + 1])
-            xp.multiply(i, g, out=ig)
-            cells[t + 1] += ig
-            xp.tanh(cells[t + 1], out=tanh_c[t])
-            xp.multiply(o, tanh_c[t], out=states[t + 1])
-        states[steps + 1] = cells[steps]
-        ctx.save_for_backward(x, w_ih, w_hh, gates, states, cells, tanh_c)
-        return states[1:]
+        ctx.fast = kernels.fast()
+        run = lstm_kernel.lstm_forward if ctx.fast else lstm_plain_forward
+        out, saved = run(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+        ctx.save_for_backward(*saved)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
-        xp = backend.xp
-        x, w_ih, w_hh, gates, states, cells, tanh_c = ctx.saved
-        steps, batch, hidden = tanh_c.shape
-        n_in = x.shape[2]
-        dt = x.dtype
-        da = xp.empty((4, steps, batch, hidden), dtype=dt)  # d loss / d gate pre-activations
-        dh = xp.zeros((batch, hidden), dtype=dt)  # carried back from step t+1
-        dc = grad[steps].astype(dt, copy=True)  # dL/dc_T
-        dh_t = xp.empty_like(dh)
-        tmp = xp.empty_like(dh)
-        da_rows = xp.empty((batch, 4, hidden), dtype=dt)  # one step of da as torch-layout rows (B, 4H)
-        for t in range(steps - 1, -1, -1):
-            i, f, g, o = gates[:, t]
-            di, df, dg, do = da[:, t]
-            tc = tanh_c[t]
-            xp.add(grad[t], dh, out=dh_t)
-            # dc += dh * o * (1 - tanh(c)^2)
-            xp.multiply(tc, tc, out=tmp)
-            xp.subtract(1, tmp, out=tmp)
-            tmp *= o
-            tmp *= dh_t
-            dc += tmp
-            # da_i = dc g i (1 - i);  da_f = dc c_{t-1} f (1 - f)
-            xp.subtract(1, i, out=di)
-            di *= i
-            di *= g
-            di *= dc
-            xp.subtract(1, f, out=df)
-            df *= f
-            df *= cells[t]
-            df *= dc
-            # da_g = dc i (1 - g^2);  da_o = dh tanh(c) o (1 - o)
-            xp.multiply(g, g, out=dg)
-            xp.subtract(1, dg, out=dg)
-            dg *= i
-            dg *= dc
-            xp.subtract(1, o, out=do)
-            do *= o
-            do *= tc
-            do *= dh_t
-            dc *= f
-            da_rows[...] = da[:, t].transpose(1, 0, 2)
-            xp.matmul(da_rows.reshape(batch, 4 * hidden), w_hh, out=dh)
-        need = ctx.needs_input_grad
-        da3 = da.reshape(4, steps * batch, hidden)  # (4, T*B, H)
-        dx = dw_ih = dw_hh = None
-        if need[0]:
-            dx = gate_input_grad(da3, w_ih).reshape(x.shape)
-        if need[3]:
-            dw_ih = gate_weight_grad(da3, x.reshape(steps * batch, n_in))
-        if need[4]:
-            dw_hh = gate_weight_grad(da3, states[:steps].reshape(steps * batch, hidden))
-        grads = (dx, dh if need[1] else None, dc if need[2] else None, dw_ih, dw_hh)
-        if len(need) == 5:
-            return grads
-        db = da3.sum(axis=1).reshape(4 * hidden) if need[5] or need[6] else None
-        return grads + (db, db)
+        run = lstm_kernel.lstm_backward if ctx.fast else lstm_plain_backward
+        return run(ctx.saved, grad, ctx.needs_input_grad)
+
+
+def lstm_plain_forward(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+                       b_hh: Any = None) -> tuple[Any, tuple[Any, ...]]:
+    """The readable twin: (h_1 .. h_T then c_T as (T + 1, B, H), the arrays backward needs).
+
+    Gates (i, f, g, o) are the four H-wide column blocks of a (B, 4H) row, as in torch.
+    """
+    xp = backend.xp
+    steps, batch, _ = x.shape
+    hidden = w_hh.shape[1]
+    x_part = x @ w_ih.T  # (T, B, 4H): x_t W_ih^T for every step in one GEMM
+    if b_ih is not None:
+        x_part += b_ih + b_hh
+    gates = xp.empty((steps, batch, 4 * hidden), dtype=x.dtype)  # activated i, f, g, o of every step
+    h = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
+    c = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # c_0 .. c_T
+    tanh_c = xp.empty((steps, batch, hidden), dtype=x.dtype)  # tanh(c_1) .. tanh(c_T)
+    h[0], c[0] = h0, c0
+    for t in range(steps):
+        a = x_part[t] + h[t] @ w_hh.T  # (B, 4H)
+        i = stable_sigmoid(a[:, :hidden])
+        f = stable_sigmoid(a[:, hidden:2 * hidden])
+        g = xp.tanh(a[:, 2 * hidden:3 * hidden])
+        o = stable_sigmoid(a[:, 3 * hidden:])
+        c[t + 1] = f * c[t] + i * g
+        tanh_c[t] = xp.tanh(c[t + 1])
+        h[t + 1] = o * tanh_c[t]
+        gates[t] = xp.concatenate([i, f, g, o], axis=1)
+    out = xp.concatenate([h[1:], c[steps:]])  # (T + 1, B, H)
+    return out, (x, w_ih, w_hh, gates, h, c, tanh_c)
+
+
+def lstm_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
+    """The readable twin's backward through time (the module docstring's equations, in order)."""
+    xp = backend.xp
+    x, w_ih, w_hh, gates, h, c, tanh_c = saved
+    steps, batch, hidden = h.shape[0] - 1, h.shape[1], h.shape[2]
+    da = xp.empty((steps, batch, 4 * hidden), dtype=x.dtype)  # d loss / d pre-activations a_t
+    dh_next = xp.zeros((batch, hidden), dtype=x.dtype)  # dL/dh_t carried back from step t+1
+    dc = grad[steps]  # dL/dc_T
+    for t in range(steps - 1, -1, -1):
+        i, f, g, o = (gates[t, :, k * hidden:(k + 1) * hidden] for k in range(4))
+        dh = grad[t] + dh_next
+        dc = dc + dh * o * (1 - tanh_c[t] ** 2)
+        da_i = dc * g * i * (1 - i)
+        da_f = dc * c[t] * f * (1 - f)
+        da_g = dc * i * (1 - g**2)
+        da_o = dh * tanh_c[t] * o * (1 - o)
+        da[t] = xp.concatenate([da_i, da_f, da_g, da_o], axis=1)
+        dc = dc * f
+        dh_next = da[t] @ w_hh
+    da2 = da.reshape(steps * batch, 4 * hidden)
+    dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
+    dw_ih = da2.T @ x.reshape(steps * batch, -1) if need[3] else None
+    dw_hh = da2.T @ h[:steps].reshape(steps * batch, hidden) if need[4] else None
+    grads = (dx, dh_next if need[1] else None, dc if need[2] else None, dw_ih, dw_hh)
+    if len(need) == 5:
+        return grads
+    db = da2.sum(axis=0) if need[5] or need[6] else None
+    return grads + (db, db)
 
 
 def lstm_layer(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,

@@ -11,6 +11,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -86,6 +87,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     x, weight = as_tensor(x), as_tensor(weight)
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
+    check_layer_input_dtype("linear", x, weight)
     if bias is None:
         return Linear.apply(x, weight)
     bias = as_tensor(bias)

@@ -179,7 +179,8 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
         if running_mean is not None and running_var is not None:
             m = momentum
             running_mean.array = ((1 - m) * running_mean.array + m * mean).astype(running_mean.dtype)
-            running_var.array = ((1 - m) * running_var.array + m * var * (count / (count - 1))).astype(running_var.dtype)
+            unbiased_var = var * (count / (count - 1))
+            running_var.array = ((1 - m) * running_var.array + m * unbiased_var).astype(running_var.dtype)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation mode needs running_mean and running_var")

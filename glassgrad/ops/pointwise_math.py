@@ -4,6 +4,9 @@ square, erf, erfc, erfinv, xlogy, hypot, logaddexp, lerp, fmax, fmin.
 An integer or bool input to one of these float functions gives the default
 float dtype (torch's rule; ``square`` of an integer stays an integer). Poles
 and out-of-domain inputs give inf or NaN without a warning, as in torch.
+
+Each one-input op is a ``UnaryPointwise`` (``pointwise_base.py``): its forward
+formula ``value`` and backward formula ``input_grad`` sit side by side.
 """
 
 from __future__ import annotations
@@ -15,26 +18,23 @@ from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.erf_arrays import erf_array, erfc_array, erfinv_array
+from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.power import pow as power
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
-_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}  # torch returns inf/NaN silently
 
-
-class Exp2(Function):
+class Exp2(UnaryPointwise):
     """z = 2^a;  dz/da = 2^a ln 2 = z ln 2."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        with backend.xp.errstate(**_QUIET):
-            z = backend.xp.exp2(a)
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
+    def value(a: Any) -> Any:
+        return backend.xp.exp2(a)
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
         return grad * z * math.log(2)
 
 
@@ -43,19 +43,17 @@ def exp2(input: Any) -> Tensor:  # noqa: A002
     return Exp2.apply(float_input(input))
 
 
-class Expm1(Function):
+class Expm1(UnaryPointwise):
     """z = e^a - 1 (exact for tiny a);  dz/da = e^a = z + 1."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        with backend.xp.errstate(**_QUIET):
-            z = backend.xp.expm1(a)
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
+    def value(a: Any) -> Any:
+        return backend.xp.expm1(a)
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
         return grad * (z + 1)
 
 
@@ -64,20 +62,16 @@ def expm1(input: Any) -> Tensor:  # noqa: A002
     return Expm1.apply(float_input(input))
 
 
-class Log2(Function):
+class Log2(UnaryPointwise):
     """z = log2 a;  dz/da = 1 / (a ln 2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.log2(a)
+    def value(a: Any) -> Any:
+        return backend.xp.log2(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / (a * math.log(2))
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / (a * math.log(2))
 
 
 def log2(input: Any) -> Tensor:  # noqa: A002
@@ -85,20 +79,16 @@ def log2(input: Any) -> Tensor:  # noqa: A002
     return Log2.apply(float_input(input))
 
 
-class Log10(Function):
+class Log10(UnaryPointwise):
     """z = log10 a;  dz/da = 1 / (a ln 10)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.log10(a)
+    def value(a: Any) -> Any:
+        return backend.xp.log10(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / (a * math.log(10))
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / (a * math.log(10))
 
 
 def log10(input: Any) -> Tensor:  # noqa: A002
@@ -106,20 +96,16 @@ def log10(input: Any) -> Tensor:  # noqa: A002
     return Log10.apply(float_input(input))
 
 
-class Log1p(Function):
+class Log1p(UnaryPointwise):
     """z = ln(1 + a) (exact for tiny a);  dz/da = 1 / (1 + a)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.log1p(a)
+    def value(a: Any) -> Any:
+        return backend.xp.log1p(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / (1 + a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / (1 + a)
 
 
 def log1p(input: Any) -> Tensor:  # noqa: A002
@@ -127,21 +113,18 @@ def log1p(input: Any) -> Tensor:  # noqa: A002
     return Log1p.apply(float_input(input))
 
 
-class Rsqrt(Function):
+class Rsqrt(UnaryPointwise):
     """z = 1 / sqrt(a);  dz/da = -1/2 a^(-3/2) = -z^3 / 2."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        with backend.xp.errstate(**_QUIET):
-            z = 1 / backend.xp.sqrt(a)
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad * (-0.5 * z * z * z)
+    def value(a: Any) -> Any:
+        return 1 / backend.xp.sqrt(a)
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
+        return grad * (-0.5 * z * z * z)
 
 
 def rsqrt(input: Any) -> Tensor:  # noqa: A002
@@ -149,21 +132,18 @@ def rsqrt(input: Any) -> Tensor:  # noqa: A002
     return Rsqrt.apply(float_input(input))
 
 
-class Reciprocal(Function):
+class Reciprocal(UnaryPointwise):
     """z = 1 / a;  dz/da = -1 / a^2 = -z^2."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        with backend.xp.errstate(**_QUIET):
-            z = 1 / a
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return -grad * z * z
+    def value(a: Any) -> Any:
+        return 1 / a
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
+        return -grad * z * z
 
 
 def reciprocal(input: Any) -> Tensor:  # noqa: A002
@@ -176,17 +156,15 @@ def square(input: Any) -> Tensor:  # noqa: A002
     return power(input, 2)
 
 
-class Erf(Function):
+class Erf(UnaryPointwise):
     """z = erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt;  dz/da = 2/sqrt(pi) e^(-a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return erf_array(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
+    def input_grad(grad: Any, a: Any) -> Any:
         return grad * (2 / math.sqrt(math.pi)) * backend.xp.exp(-a * a)
 
 
@@ -195,17 +173,15 @@ def erf(input: Any) -> Tensor:  # noqa: A002
     return Erf.apply(float_input(input))
 
 
-class Erfc(Function):
+class Erfc(UnaryPointwise):
     """z = erfc a = 1 - erf a;  dz/da = -2/sqrt(pi) e^(-a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return erfc_array(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
+    def input_grad(grad: Any, a: Any) -> Any:
         return grad * (-2 / math.sqrt(math.pi)) * backend.xp.exp(-a * a)
 
 
@@ -214,20 +190,18 @@ def erfc(input: Any) -> Tensor:  # noqa: A002
     return Erfc.apply(float_input(input))
 
 
-class Erfinv(Function):
+class Erfinv(UnaryPointwise):
     """z = erfinv a (erf z = a);  dz/da = 1 / erf'(z) = sqrt(pi)/2 e^(z^2)."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        z = erfinv_array(a)
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad * (math.sqrt(math.pi) / 2) * backend.xp.exp(z * z)
+    def value(a: Any) -> Any:
+        return erfinv_array(a)
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
+        return grad * (math.sqrt(math.pi) / 2) * backend.xp.exp(z * z)
 
 
 def erfinv(input: Any) -> Tensor:  # noqa: A002
@@ -243,7 +217,7 @@ class Xlogy(Function):
     def forward(ctx: Context, x: Any, y: Any) -> Any:
         xp = backend.xp
         ctx.save_for_backward(x, y)
-        with xp.errstate(**_QUIET):
+        with quiet_float_errors():
             z = x * xp.log(y)
         return xp.where((x == 0) & ~xp.isnan(y), 0, z).astype(z.dtype, copy=False)
 
@@ -252,7 +226,7 @@ class Xlogy(Function):
         xp = backend.xp
         x, y = ctx.saved
         dx = dy = None
-        with xp.errstate(**_QUIET):
+        with quiet_float_errors():
             if ctx.needs_input_grad[0]:
                 dx = grad * xp.where((x == 0) & (y <= 0), 0, xp.log(y))
             if ctx.needs_input_grad[1]:
@@ -277,7 +251,7 @@ class Hypot(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b, z = ctx.saved
-        with backend.xp.errstate(**_QUIET):
+        with quiet_float_errors():
             scale = grad / z
         return scale * a, scale * b
 
@@ -294,13 +268,13 @@ class LogAddExp(Function):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
-        with backend.xp.errstate(**_QUIET):
+        with quiet_float_errors():
             return backend.xp.logaddexp(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, b = ctx.saved
-        with backend.xp.errstate(**_QUIET):
+        with quiet_float_errors():
             share_a = stable_sigmoid(a - b)
         return grad * share_a, grad * (1 - share_a)
 
@@ -345,7 +319,17 @@ def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
     return Lerp.apply(start, stop, w)
 
 
-class FMax(Function):
+class NanIgnoringPick(Function):
+    """Base of fmax and fmin: z takes a or b element by element; forward saves ``to_a``
+    (where z is a), and the gradient goes to the input picked:  dz/da = to_a,  dz/db = not to_a."""
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        (to_a,) = ctx.saved
+        return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)
+
+
+class FMax(NanIgnoringPick):
     """z = max(a, b), ignoring a NaN on one side (NaN only where both are);
     dz/da = 1 where a >= b or b is NaN, else 0;  dz/db = the rest (ties go to a, as torch)."""
 
@@ -355,18 +339,13 @@ class FMax(Function):
         ctx.save_for_backward((a >= b) | xp.isnan(b))
         return xp.fmax(a, b)
 
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        (to_a,) = ctx.saved
-        return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)
-
 
 def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
     """Element-wise maximum that prefers a number to a NaN (integer dtypes kept)."""
     return FMax.apply(*as_tensor_pair(input, other))
 
 
-class FMin(Function):
+class FMin(NanIgnoringPick):
     """z = min(a, b), ignoring a NaN on one side (NaN only where both are);
     dz/da = 1 where a <= b or b is NaN, else 0;  dz/db = the rest (ties go to a, as torch)."""
 
@@ -375,11 +354,6 @@ class FMin(Function):
         xp = backend.xp
         ctx.save_for_backward((a <= b) | xp.isnan(b))
         return xp.fmin(a, b)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        (to_a,) = ctx.saved
-        return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)
 
 
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002

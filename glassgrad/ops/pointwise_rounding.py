@@ -16,6 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
@@ -157,14 +158,14 @@ def _check_integer_divisor(name: str, a: Tensor, b: Tensor) -> None:
 
 def _floor_divide_arrays(a: Any, b: Any) -> Any:
     xp = backend.xp
-    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with quiet_float_errors():
         return xp.floor_divide(a, b)
 
 
 def _trunc_divide_arrays(a: Any, b: Any) -> Any:
     xp = backend.xp
     if a.dtype.kind in "fc":
-        with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_float_errors():
             return xp.trunc(a / b)
     down = xp.floor_divide(a, b)  # integers: floor, then one up where the signs differ and it was inexact
     inexact = down * b != a

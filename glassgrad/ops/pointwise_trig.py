@@ -4,6 +4,9 @@ sinh, cosh, tanh's siblings asinh, acosh, atanh (tanh itself is an activation).
 An integer or bool input gives the default float dtype (torch's rule). Outside
 a function's domain (asin(2), acosh(0.5), atanh(1)) the result is NaN or inf,
 without a warning, as in torch. torch's ``arc*`` spellings are aliases.
+
+Each one-input op is a ``UnaryPointwise`` (``pointwise_base.py``): its forward
+formula ``value`` and backward formula ``input_grad`` sit side by side.
 """
 
 from __future__ import annotations
@@ -12,23 +15,20 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.promotion import float_input, float_pair
 from glassgrad.tensor import Tensor
 
-_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}  # torch returns inf/NaN silently
 
-
-class Sin(Function):
+class Sin(UnaryPointwise):
     """z = sin a;  dz/da = cos a."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return backend.xp.sin(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
+    def input_grad(grad: Any, a: Any) -> Any:
         return grad * backend.xp.cos(a)
 
 
@@ -37,17 +37,15 @@ def sin(input: Any) -> Tensor:  # noqa: A002
     return Sin.apply(float_input(input))
 
 
-class Cos(Function):
+class Cos(UnaryPointwise):
     """z = cos a;  dz/da = -sin a."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return backend.xp.cos(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
+    def input_grad(grad: Any, a: Any) -> Any:
         return -grad * backend.xp.sin(a)
 
 
@@ -56,20 +54,18 @@ def cos(input: Any) -> Tensor:  # noqa: A002
     return Cos.apply(float_input(input))
 
 
-class Tan(Function):
+class Tan(UnaryPointwise):
     """z = tan a;  dz/da = 1 / cos^2 a = 1 + z^2."""
 
-    @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        z = backend.xp.tan(a)
-        ctx.save_for_backward(z)
-        return z
+    saves_output = True
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (z,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad * (1 + z * z)
+    def value(a: Any) -> Any:
+        return backend.xp.tan(a)
+
+    @staticmethod
+    def input_grad(grad: Any, z: Any) -> Any:
+        return grad * (1 + z * z)
 
 
 def tan(input: Any) -> Tensor:  # noqa: A002
@@ -77,20 +73,16 @@ def tan(input: Any) -> Tensor:  # noqa: A002
     return Tan.apply(float_input(input))
 
 
-class Asin(Function):
+class Asin(UnaryPointwise):
     """z = asin a (|a| <= 1);  dz/da = 1 / sqrt(1 - a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.arcsin(a)
+    def value(a: Any) -> Any:
+        return backend.xp.arcsin(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / backend.xp.sqrt(1 - a * a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / backend.xp.sqrt(1 - a * a)
 
 
 def asin(input: Any) -> Tensor:  # noqa: A002
@@ -98,20 +90,16 @@ def asin(input: Any) -> Tensor:  # noqa: A002
     return Asin.apply(float_input(input))
 
 
-class Acos(Function):
+class Acos(UnaryPointwise):
     """z = acos a (|a| <= 1);  dz/da = -1 / sqrt(1 - a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.arccos(a)
+    def value(a: Any) -> Any:
+        return backend.xp.arccos(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return -grad / backend.xp.sqrt(1 - a * a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return -grad / backend.xp.sqrt(1 - a * a)
 
 
 def acos(input: Any) -> Tensor:  # noqa: A002
@@ -119,19 +107,16 @@ def acos(input: Any) -> Tensor:  # noqa: A002
     return Acos.apply(float_input(input))
 
 
-class Atan(Function):
+class Atan(UnaryPointwise):
     """z = atan a;  dz/da = 1 / (1 + a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return backend.xp.arctan(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / (1 + a * a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / (1 + a * a)
 
 
 def atan(input: Any) -> Tensor:  # noqa: A002
@@ -151,7 +136,7 @@ class Atan2(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         y, x = ctx.saved
-        with backend.xp.errstate(**_QUIET):
+        with quiet_float_errors():
             scale = grad / (x * x + y * y)
         dy = scale * x if ctx.needs_input_grad[0] else None
         dx = -scale * y if ctx.needs_input_grad[1] else None
@@ -163,20 +148,16 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
     return Atan2.apply(*float_pair(input, other))
 
 
-class Sinh(Function):
+class Sinh(UnaryPointwise):
     """z = sinh a;  dz/da = cosh a."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.sinh(a)
+    def value(a: Any) -> Any:
+        return backend.xp.sinh(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad * backend.xp.cosh(a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad * backend.xp.cosh(a)
 
 
 def sinh(input: Any) -> Tensor:  # noqa: A002
@@ -184,20 +165,16 @@ def sinh(input: Any) -> Tensor:  # noqa: A002
     return Sinh.apply(float_input(input))
 
 
-class Cosh(Function):
+class Cosh(UnaryPointwise):
     """z = cosh a;  dz/da = sinh a."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.cosh(a)
+    def value(a: Any) -> Any:
+        return backend.xp.cosh(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad * backend.xp.sinh(a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad * backend.xp.sinh(a)
 
 
 def cosh(input: Any) -> Tensor:  # noqa: A002
@@ -205,19 +182,16 @@ def cosh(input: Any) -> Tensor:  # noqa: A002
     return Cosh.apply(float_input(input))
 
 
-class Asinh(Function):
+class Asinh(UnaryPointwise):
     """z = asinh a;  dz/da = 1 / sqrt(a^2 + 1)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
+    def value(a: Any) -> Any:
         return backend.xp.arcsinh(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / backend.xp.sqrt(a * a + 1)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / backend.xp.sqrt(a * a + 1)
 
 
 def asinh(input: Any) -> Tensor:  # noqa: A002
@@ -225,20 +199,16 @@ def asinh(input: Any) -> Tensor:  # noqa: A002
     return Asinh.apply(float_input(input))
 
 
-class Acosh(Function):
+class Acosh(UnaryPointwise):
     """z = acosh a (a >= 1);  dz/da = 1 / sqrt(a^2 - 1)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.arccosh(a)
+    def value(a: Any) -> Any:
+        return backend.xp.arccosh(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / backend.xp.sqrt(a * a - 1)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / backend.xp.sqrt(a * a - 1)
 
 
 def acosh(input: Any) -> Tensor:  # noqa: A002
@@ -246,20 +216,16 @@ def acosh(input: Any) -> Tensor:  # noqa: A002
     return Acosh.apply(float_input(input))
 
 
-class Atanh(Function):
+class Atanh(UnaryPointwise):
     """z = atanh a (|a| < 1);  dz/da = 1 / (1 - a^2)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        with backend.xp.errstate(**_QUIET):
-            return backend.xp.arctanh(a)
+    def value(a: Any) -> Any:
+        return backend.xp.arctanh(a)
 
     @staticmethod
-    def backward(ctx: Context, grad: Any) -> Any:
-        (a,) = ctx.saved
-        with backend.xp.errstate(**_QUIET):
-            return grad / (1 - a * a)
+    def input_grad(grad: Any, a: Any) -> Any:
+        return grad / (1 - a * a)
 
 
 def atanh(input: Any) -> Tensor:  # noqa: A002

@@ -18,94 +18,75 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import backend
+from glassgrad import backend, kernels
 from glassgrad.function import Context, Function
-from glassgrad.ops.conv import Pair, pair
+from glassgrad.kernels import pool as pool_kernel
+from glassgrad.ops.window import Pair, PoolGeometry, out_size, pair, tap_slices
 from glassgrad.tensor import Tensor, as_tensor
-
-
-def tap_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
-    """For each kernel tap (i, j), row-major: the (rows, cols) slices of the padded
-    input that the tap sees across all output positions."""
-    taps = []
-    for i in range(kernel[0]):
-        top = i * dilation[0]
-        rows = slice(top, top + stride[0] * (out_hw[0] - 1) + 1, stride[0])
-        for j in range(kernel[1]):
-            left = j * dilation[1]
-            taps.append((rows, slice(left, left + stride[1] * (out_hw[1] - 1) + 1, stride[1])))
-    return taps
-
-
-def _pool_out(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
-    span = size + 2 * p - d * (k - 1) - 1
-    out = (-(-span // s) if ceil_mode else span // s) + 1
-    if ceil_mode and (out - 1) * s >= size + p:  # the last window would start inside the right padding
-        out -= 1
-    return out
 
 
 class MaxPool2d(Function):
     """y[n, c, a, b] = max_{i, j} xpad[n, c, a*s + i*d, b*s + j*d] (padding is -inf);
     dx = dy at the arg-max tap of each window, summed where windows overlap.
 
-    The forward keeps only the running maximum (cheap, and all that inference needs); the
-    backward finds each window's arg-max again as the first tap equal to the maximum:
-    hit_t = (xpad_t == y) and free_t,  free_{t+1} = free_t and not hit_t  (free_0 = all windows),
-    dx_t = dy * hit_t, where xpad_t is tap t's strided slice (N, C, Ho, Wo).
+    The plain path is the derivation (docs/derivations/pooling.md): a running maximum over the
+    taps that also records the winning tap t* (a later tap must be strictly greater to take over,
+    so ties go to the first, as torch), and a backward that adds dy * [t* = t] into each tap's
+    slice. The "fast" kernel mode runs ``glassgrad.kernels.pool`` (same numbers, less memory).
     """
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                 out_hw: Pair) -> Any:
         xp = backend.xp
-        n, c, h, w = x.shape
-        # extra bottom/right padding so that every window (ceil_mode) fits
-        need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_hw, stride, dilation, kernel)]
-        pads = ((padding[0], max(0, need[0] - h - padding[0])), (padding[1], max(0, need[1] - w - padding[1])))
+        geometry = PoolGeometry.of(x.shape[2:], kernel, stride, padding, dilation, out_hw)
         xpad = x
-        if any(pads[0]) or any(pads[1]):
-            xpad = xp.pad(x, ((0, 0), (0, 0)) + pads, constant_values=-xp.inf)  # (N, C, Hp, Wp)
-        taps = tap_slices(kernel, stride, dilation, out_hw)
-        if len(taps) == 1:
-            out = xpad[(..., *taps[0])].copy(order="K")  # (N, C, Ho, Wo), in x's memory order
-        else:
-            out = xp.maximum(xpad[(..., *taps[0])], xpad[(..., *taps[1])])  # (N, C, Ho, Wo), x's order
-        for rows, cols in taps[2:]:
-            xp.maximum(out, xpad[:, :, rows, cols], out=out)
-        ctx.save_for_backward(xpad, out)
-        ctx.geometry = (pads, taps, kernel, kernel == stride and dilation == (1, 1))
+        if any(geometry.pads[0]) or any(geometry.pads[1]):
+            xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads, constant_values=-xp.inf)  # (N, C, Hp, Wp)
+        ctx.geometry, ctx.fast = geometry, kernels.fast()
+        if ctx.fast:
+            out = pool_kernel.max_pool2d_forward(xpad, geometry)
+            ctx.save_for_backward(xpad, out)
+            return out
+        out, winner = max_pool2d_plain_forward(xpad, geometry)
+        ctx.input_shape = xpad.shape
+        ctx.save_for_backward(winner)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        xp = backend.xp
-        xpad, out = ctx.saved
-        pads, taps, kernel, disjoint = ctx.geometry
-        # disjoint windows that tile the padded input write every slot of dx exactly once: no zeroing
-        tiled = disjoint and xpad.shape[2:] == tuple(o * k for o, k in zip(out.shape[2:], kernel))
-        dx = (xp.empty_like if tiled else xp.zeros_like)(xpad, dtype=grad.dtype)  # (N, C, Hp, Wp), x's order
-        if grad.strides != out.strides:  # e.g. C-order from a flatten: one copy in out's memory layout
-            grad = _like(grad, out)  # makes the passes below run on matching, contiguous memory
-        free = xp.ones_like(out, dtype=bool)  # windows whose maximum no earlier tap took (torch: first wins)
-        for t, (rows, cols) in enumerate(taps):
-            hit = xpad[:, :, rows, cols] == out  # (N, C, Ho, Wo)
-            hit &= free
-            if t + 1 < len(taps):
-                free ^= hit
-            if disjoint:  # kernel == stride: windows do not overlap, so each slot is written once
-                xp.multiply(grad, hit, out=dx[:, :, rows, cols])
-            else:
-                dx[:, :, rows, cols] += grad * hit
-        (top, bottom), (left, right) = pads
-        return dx[:, :, top:xpad.shape[2] - bottom, left:xpad.shape[3] - right]
+        geometry = ctx.geometry
+        if ctx.fast:
+            xpad, out = ctx.saved
+            dx = pool_kernel.max_pool2d_backward(xpad, out, grad, geometry)
+        else:
+            (winner,) = ctx.saved
+            dx = max_pool2d_plain_backward(winner, grad, ctx.input_shape, geometry)
+        (top, bottom), (left, right) = geometry.pads
+        return dx[:, :, top:dx.shape[2] - bottom, left:dx.shape[3] - right]
 
 
-def _like(a: Any, template: Any) -> Any:
-    """A copy of a laid out in memory like template (same shape)."""
-    out = backend.xp.empty_like(template, dtype=a.dtype)
-    out[...] = a
-    return out
+def max_pool2d_plain_forward(xpad: Any, geometry: PoolGeometry) -> tuple[Any, Any]:
+    """The readable twin: y = running maximum over the taps, and t* = the index of the winning tap."""
+    xp = backend.xp
+    taps = geometry.taps()
+    rows, cols = taps[0]
+    out = xpad[:, :, rows, cols].copy()  # (N, C, Ho, Wo)
+    winner = xp.zeros(out.shape, dtype=xp.int64)
+    for t, (rows, cols) in enumerate(taps[1:], start=1):
+        candidate = xpad[:, :, rows, cols]
+        greater = candidate > out  # strictly: on ties the earlier tap keeps the window
+        out = xp.where(greater, candidate, out)
+        winner[greater] = t
+    return out, winner
+
+
+def max_pool2d_plain_backward(winner: Any, grad: Any, padded_shape: tuple[int, ...], geometry: PoolGeometry) -> Any:
+    """The readable twin's backward: for each tap t, dxpad[tap t's slice] += dy * [t* = t]."""
+    dx = backend.xp.zeros(padded_shape, dtype=grad.dtype)  # (N, C, Hp, Wp)
+    for t, (rows, cols) in enumerate(geometry.taps()):
+        dx[:, :, rows, cols] += grad * (winner == t)
+    return dx
 
 
 class AvgPool2d(Function):
@@ -129,13 +110,13 @@ class AvgPool2d(Function):
         else:
             ones = xp.pad(xp.ones(x.shape[2:], dtype=x.dtype), pads[2:])  # (Hp, Wp)
             divisor = sum(ones[rows, cols] for rows, cols in taps)  # (Ho, Wo)
-        ctx.geometry = (xpad.shape, padding, taps, divisor)
+        ctx.padded_shape, ctx.padding, ctx.taps, ctx.divisor = xpad.shape, padding, taps, divisor
         return total / divisor
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        padded_shape, padding, taps, divisor = ctx.geometry
-        share = grad / divisor  # (N, C, Ho, Wo)
+        padded_shape, padding, taps = ctx.padded_shape, ctx.padding, ctx.taps
+        share = grad / ctx.divisor  # (N, C, Ho, Wo)
         dx = backend.xp.zeros(padded_shape, dtype=grad.dtype)
         for rows, cols in taps:
             dx[:, :, rows, cols] += share
@@ -172,7 +153,7 @@ def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, d
     """
     x = as_tensor(x)
     kernel, stride, padding, dilation = _pool_args("max_pool2d", x, kernel_size, stride, padding, dilation)
-    out_hw = tuple(_pool_out(size, k, s, p, d, ceil_mode)
+    out_hw = tuple(out_size(size, k, s, 2 * p, d, ceil_mode)
                    for size, k, s, p, d in zip(x.shape[2:], kernel, stride, padding, dilation))
     _check_out("max_pool2d", x, out_hw)
     return MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation, out_hw=out_hw)
@@ -186,7 +167,7 @@ def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
     """
     x = as_tensor(x)
     kernel, stride, padding, _ = _pool_args("avg_pool2d", x, kernel_size, stride, padding, 1)
-    out_hw = tuple(_pool_out(size, k, s, p, 1, False) for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
+    out_hw = tuple(out_size(size, k, s, 2 * p, 1) for size, k, s, p in zip(x.shape[2:], kernel, stride, padding))
     _check_out("avg_pool2d", x, out_hw)
     return AvgPool2d.apply(x, kernel=kernel, stride=stride, padding=padding, out_hw=out_hw,
                            count_include_pad=count_include_pad)

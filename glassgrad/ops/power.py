@@ -15,6 +15,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
@@ -33,7 +34,7 @@ class PowScalar(Function):
         ctx.exponent = exponent
         if exponent == 2:
             return a * a
-        with backend.xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_float_errors():
             return a**exponent
 
     @staticmethod
@@ -44,7 +45,7 @@ class PowScalar(Function):
             return backend.xp.zeros_like(grad)
         if p == 2:
             return grad * (2 * a)
-        with backend.xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_float_errors():
             return grad * (p * a ** (p - 1))
 
 
@@ -57,7 +58,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
-        with backend.xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_float_errors():
             z = a**b
         ctx.save_for_backward(a, b, z)
         return z
@@ -67,7 +68,7 @@ class Pow(Function):
         xp = backend.xp
         a, b, z = ctx.saved
         da = db = None
-        with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet_float_errors():
             if ctx.needs_input_grad[0]:
                 da = xp.where(b == 0, 0, grad * b * a ** (b - 1)).astype(grad.dtype, copy=False)
             if ctx.needs_input_grad[1]:

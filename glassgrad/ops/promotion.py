@@ -21,6 +21,17 @@ def is_integral(t: Tensor) -> bool:
     return t.dtype.kind in "iub"
 
 
+def check_layer_input_dtype(op: str, x: Tensor, weight: Tensor) -> None:
+    """A layer's input must not be silently promoted into its weight's dtype, as torch: an integer or
+    bool input, or a float16 input to a wider weight, raises (convert the input with ``.float()`` /
+    ``.to(weight.dtype)``). A float64 input to a float32 layer is allowed: it computes in float64."""
+    narrower_float = x.dtype.kind == "f" and x.dtype.itemsize < weight.dtype.itemsize
+    if is_integral(x) or narrower_float:
+        raise RuntimeError(f"{op}: the input is {x.dtype} but the weight is {weight.dtype}; torch raises "
+                           f"'mat1 and mat2 must have the same dtype' here. Convert the input first "
+                           f"(x.float() or x.to({weight.dtype}))")
+
+
 def float_input(x: Any) -> Tensor:
     """``x`` as a tensor of a floating dtype: int and bool become the default float dtype."""
     t = as_tensor(x)
@@ -36,8 +47,9 @@ def float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 def require_integral(op_name: str, *tensors: Tensor) -> None:
-    """Raise torch's error when an integer-only op gets a floating tensor."""
+    """Raise torch's error when an integer-only op gets a floating tensor (torch raises a
+    RuntimeError "not implemented for 'Float'"; NotImplementedError is one)."""
     for t in tensors:
         if not is_integral(t):
-            raise TypeError(f"{op_name}: only integer and bool tensors are supported, got dtype {t.dtype} "
-                            f"(shape {tuple(t.shape)})")
+            raise NotImplementedError(f"{op_name}: only integer and bool tensors are supported, "
+                                      f"got dtype {t.dtype} (shape {tuple(t.shape)})")

@@ -34,13 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.ops.activation import sigmoid_inplace
 from glassgrad.tensor import Tensor, as_tensor
-
-
-def sigmoid_(a: Any) -> Any:
-    """sigma(a) written into ``a`` (the formula's one home is ``ops.activation.sigmoid_inplace``)."""
-    return sigmoid_inplace(a)
 
 
 def gate_input_grad(d_gates: Any, weight: Any) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -24,10 +24,7 @@ def adadelta_update(param: Any, grad: Any, square_avg: Any, acc_delta: Any, *, l
         p <- p - lr delta
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
     square_avg *= rho
     square_avg += (1 - rho) * grad * grad
     std = xp.sqrt(square_avg + eps)
@@ -75,15 +72,9 @@ class Adadelta(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, square_avg=xp.zeros_like(p.array), acc_delta=xp.zeros_like(p.array))
-                state["step"] += 1
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, "square_avg", "acc_delta")
                 adadelta_update(p.array, p.grad.array, state["square_avg"], state["acc_delta"],
                                 lr=to_scalar(group["lr"]), rho=group["rho"], eps=group["eps"],
                                 weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -22,10 +22,7 @@ def adagrad_update(param: Any, grad: Any, state_sum: Any, step: int, *, lr: floa
         p <- p - lr_t g / (sqrt(s) + eps)
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
     clr = lr / (1 + (step - 1) * lr_decay)
     state_sum += grad * grad
     denom = xp.sqrt(state_sum)
@@ -77,9 +74,7 @@ class Adagrad(Optimizer):
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p in self._params_with_grad(group):
                 state = self.state.get(p) or self._init_state(p, group)
                 state["step"] += 1
                 adagrad_update(p.array, p.grad.array, state["sum"], state["step"], lr=to_scalar(group["lr"]),

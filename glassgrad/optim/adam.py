@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
+from glassgrad import autograd, backend, kernels
+from glassgrad.kernels import adam as adam_kernel
 from glassgrad.optim.optimizer import (
     Optimizer,
     check_betas,
@@ -31,14 +31,17 @@ def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int,
         m <- beta1 m + (1 - beta1) g
         v <- beta2 v + (1 - beta2) g^2
         v_max <- max(v_max, v)                    (AMSGrad; then v_max replaces v below)
-        p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+        p <- p - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)
 
-    The last line is computed in the equal form of Kingma & Ba (section 2),
-    with c = sqrt(1 - beta2^t): p <- p - (lr c / (1 - beta1^t)) m / (sqrt(v) + eps c),
-    which saves one pass over the array. ``scratch`` (an array of the
-    param's shape and dtype) is overwritten; without it one is allocated.
-    Every other operation writes in place.
+    This is the readable twin; in the "fast" kernel mode the same step runs as
+    ``glassgrad.kernels.adam.adam_update`` (in-place passes over one ``scratch`` array,
+    tested equal to this one).
     """
+    if kernels.fast():
+        adam_kernel.adam_update(param, grad, exp_avg, exp_avg_sq, step, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                                weight_decay=weight_decay, decoupled=decoupled, max_exp_avg_sq=max_exp_avg_sq,
+                                maximize=maximize, scratch=scratch)
+        return
     xp = backend.xp
     if maximize:
         grad = -grad
@@ -47,26 +50,15 @@ def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int,
             param *= 1 - lr * weight_decay
         else:
             grad = grad + weight_decay * param
-    if scratch is None:
-        scratch = xp.empty_like(param)
-    xp.subtract(grad, exp_avg, out=scratch)  # m += (1 - beta1) (g - m)  is  beta1 m + (1 - beta1) g
-    scratch *= 1 - beta1
-    exp_avg += scratch
-    exp_avg_sq *= beta2
-    xp.multiply(grad, grad, out=scratch)
-    scratch *= 1 - beta2
-    exp_avg_sq += scratch
+    exp_avg[...] = beta1 * exp_avg + (1 - beta1) * grad
+    exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * grad**2
+    second_moment = exp_avg_sq
     if max_exp_avg_sq is not None:
-        xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        max_exp_avg_sq[...] = xp.maximum(max_exp_avg_sq, exp_avg_sq)
         second_moment = max_exp_avg_sq
-    else:
-        second_moment = exp_avg_sq
-    c = math.sqrt(1 - beta2**step)
-    xp.sqrt(second_moment, out=scratch)  # scratch = the denominator sqrt(v) + eps c
-    scratch += eps * c
-    xp.divide(exp_avg, scratch, out=scratch)
-    scratch *= lr * c / (1 - beta1**step)
-    param -= scratch
+    m_hat = exp_avg / (1 - beta1**step)
+    v_hat = second_moment / (1 - beta2**step)
+    param -= lr * m_hat / (xp.sqrt(v_hat) + eps)
 
 
 class Adam(Optimizer):

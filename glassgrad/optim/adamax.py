@@ -6,14 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_lr,
-    check_non_negative,
-    evaluate_closure,
-    to_scalar,
-)
+from glassgrad.optim.optimizer import Optimizer, check_adam_family, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -32,10 +25,7 @@ def adamax_update(param: Any, grad: Any, exp_avg: Any, exp_inf: Any, step: int, 
     moment; eps sits inside the max, as torch has it.)
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
     exp_avg += (1 - beta1) * (grad - exp_avg)
     exp_inf *= beta2
     xp.maximum(exp_inf, xp.abs(grad) + eps, out=exp_inf)
@@ -65,10 +55,7 @@ class Adamax(Optimizer):
     def __init__(self, params: Iterable[Any], lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        check_lr(lr)
-        check_non_negative("epsilon value", eps)
-        check_betas(betas)
-        check_non_negative("weight_decay value", weight_decay)
+        check_adam_family(lr, betas, eps, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
@@ -77,16 +64,10 @@ class Adamax(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         for group in self.param_groups:
             beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, exp_avg=xp.zeros_like(p.array), exp_inf=xp.zeros_like(p.array))
-                state["step"] += 1
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, "exp_avg", "exp_inf")
                 adamax_update(p.array, p.grad.array, state["exp_avg"], state["exp_inf"], state["step"],
                               lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
                               weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -8,9 +8,9 @@ from typing import Any
 from glassgrad import autograd, backend
 from glassgrad.optim.optimizer import (
     Optimizer,
-    check_betas,
-    check_lr,
+    check_adam_family,
     check_non_negative,
+    decayed_grad,
     evaluate_closure,
     to_scalar,
 )
@@ -40,13 +40,8 @@ def nadam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int
         the new product P (``mu_product * mu_t``, in ``mu_product``'s type).
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
+                        decoupled=decoupled_weight_decay, lr=lr)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
     mu_product = mu_product * mu
@@ -88,10 +83,7 @@ class NAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
-        check_lr(lr)
-        check_non_negative("epsilon value", eps)
-        check_betas(betas)
-        check_non_negative("weight_decay value", weight_decay)
+        check_adam_family(lr, betas, eps, weight_decay)
         check_non_negative("momentum_decay value", momentum_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
@@ -102,18 +94,11 @@ class NAdam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         scalar_type = backend.get_default_dtype().type  # torch keeps mu_product in its default float dtype
         for group in self.param_groups:
             beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, mu_product=1.0, exp_avg=xp.zeros_like(p.array),
-                                 exp_avg_sq=xp.zeros_like(p.array))
-                state["step"] += 1
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, "exp_avg", "exp_avg_sq", mu_product=1.0)
                 product = nadam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
                                        scalar_type(state["mu_product"]), lr=to_scalar(group["lr"]), beta1=beta1,
                                        beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],

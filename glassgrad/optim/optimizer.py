@@ -13,7 +13,10 @@ Subclasses implement ``step(closure=None)`` by calling a pure update function
 over arrays (``sgd_update``, ``adam_update``, ...) that edits ``p.array`` in
 place. As in torch, ``step`` first calls the optional ``closure`` (which
 re-evaluates the loss, usually calling ``backward``) with gradients enabled,
-and returns its loss.
+and returns its loss. The loop every ``step`` runs uses two base helpers:
+``_params_with_grad(group)`` (the parameters to update) and ``_step_state(p,
+*slots)`` (p's state, made with zero arrays on its first step, ``step`` counted);
+most update rules start with ``decayed_grad`` (``maximize`` and weight decay).
 
 Hyper-parameters keep torch's names and defaults. torch's implementation
 switches ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -67,7 +70,12 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, "
                             "got a single tensor (wrap it in a list)")
-        groups = list(params)
+        try:
+            groups = list(params)
+        except TypeError:
+            hint = "; pass model.parameters()" if hasattr(params, "parameters") else ""
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, got "
+                            f"{type(params).__name__}{hint}") from None
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -79,6 +87,11 @@ class Optimizer:
         """Add a group of parameters with its own hyper-parameters (missing ones from ``defaults``)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"add_param_group: expected a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{type(self).__name__}: a param group must have a 'params' key, got keys "
+                             f"{sorted(param_group)}")
+        if "lr" in param_group:
+            check_lr(param_group["lr"])
         params = param_group["params"]
         params = [params] if isinstance(params, Tensor) else list(params)
         names = None
@@ -89,6 +102,10 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, got {type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape})")
+            flags = getattr(p.array, "flags", None)
+            if flags is not None and not flags.writeable:
+                raise ValueError(f"{type(self).__name__} can't optimize a read-only tensor (shape {p.shape}; e.g. "
+                                 "from_numpy of a read-only array): clone() it, or wrap it in nn.Parameter")
         group = {**self.defaults, **param_group, "params": params}
         if names is not None:
             group["param_names"] = names
@@ -113,6 +130,25 @@ class Optimizer:
         its loss returned.
         """
         raise NotImplementedError(f"{type(self).__name__} must define step()")
+
+    # ----- helpers for ``step`` ------------------------------------------------
+    @staticmethod
+    def _params_with_grad(group: dict[str, Any]) -> Iterator[Tensor]:
+        """The parameters of ``group`` that have a gradient: the ones ``step`` updates."""
+        return (p for p in group["params"] if p.grad is not None)
+
+    def _step_state(self, p: Tensor, *zero_slots: str, **initial: Any) -> dict[str, Any]:
+        """``self.state[p]``, with its ``step`` counter advanced by one.
+
+        On p's first step the state is made (lazily, as torch): ``step`` = 0, the
+        ``initial`` values, then a zero array shaped like p for each name in
+        ``zero_slots`` (``"exp_avg"``, ``"square_avg"``, ...).
+        """
+        state = self.state[p]
+        if not state:
+            state.update(step=0, **initial, **{name: backend.xp.zeros_like(p.array) for name in zero_slots})
+        state["step"] += 1
+        return state
 
     # ----- saving and loading -------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -139,7 +175,19 @@ class Optimizer:
         same groups and order; array slots are copied onto the backend in each
         parameter's dtype.
         """
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}: expected a dict from state_dict(), got {type(state_dict).__name__}")
+        missing = [key for key in ("state", "param_groups") if key not in state_dict]
+        if missing:
+            raise ValueError(f"{name}: not an optimizer state_dict: no {', '.join(map(repr, missing))} "
+                             f"(keys: {sorted(map(str, state_dict))})")
         saved_groups = state_dict["param_groups"]
+        for i, saved in enumerate(saved_groups):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError(f"load_state_dict: saved group {i} has no 'params' list")
+            if "lr" in saved:
+                check_lr(saved["lr"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"load_state_dict: the saved state has {len(saved_groups)} parameter groups, "
                              f"this optimizer has {len(self.param_groups)}")
@@ -150,16 +198,28 @@ class Optimizer:
                                  f"state but {len(group['params'])} here")
             for idx, p in zip(saved["params"], group["params"]):
                 by_index[int(idx)] = p
-        self.state = defaultdict(dict)
+        state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for idx, slots in state_dict["state"].items():
             p = by_index.get(int(idx))
             if p is None:
                 raise ValueError(f"load_state_dict: state for parameter index {idx}, which no group holds")
-            self.state[p] = {k: _import(k, v, p) for k, v in slots.items()}
+            state[p] = {k: _import(k, v, p) for k, v in slots.items()}
+            if self._checks_state_shapes():
+                _check_slot_shapes(name, idx, state[p], p)
+        self.state = state  # only now: a refused state_dict leaves the optimizer as it was
         for group, saved in zip(self.param_groups, saved_groups):
             for key, value in saved.items():
                 if key != "params":
                     group[key] = copy.deepcopy(value)
+
+    def _checks_state_shapes(self) -> bool:
+        """True for glassgrad's own update rules, whose array slots all have their parameter's shape.
+
+        LBFGS (flat vectors over all parameters) turns it off with ``param_shaped_state = False``;
+        a user's own Optimizer subclass is not checked (its state may hold anything).
+        """
+        own = any(cls.__module__.startswith("glassgrad.optim.") and cls is not Optimizer for cls in type(self).__mro__)
+        return own and getattr(self, "param_shaped_state", True)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -167,6 +227,15 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines.extend(f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params")
         return "\n".join(lines + [")"])
+
+
+def _check_slot_shapes(name: str, index: Any, slots: dict[str, Any], param: Tensor) -> None:
+    """Every array slot (``exp_avg``, ``momentum_buffer``, ...) of a parameter must have its shape."""
+    for key, value in slots.items():
+        shape = tuple(getattr(value, "shape", ()))
+        if shape and shape != tuple(param.shape):
+            raise ValueError(f"{name}: state '{key}' of parameter {index} has shape {shape}, but the parameter "
+                             f"has shape {tuple(param.shape)}; was the state saved from another model?")
 
 
 def _export(value: Any) -> Any:
@@ -196,9 +265,40 @@ def _import(key: str, value: Any, param: Tensor) -> Any:
     return value
 
 
+def decayed_grad(param: Any, grad: Any, *, weight_decay: float, maximize: bool = False, decoupled: bool = False,
+                 lr: float = 0.0) -> Any:
+    """The gradient an update rule follows, after ``maximize`` and weight decay (lambda)::
+
+        g <- -g                      (maximize: ascend instead of descend)
+        g <- g + lambda p            (L2 weight decay, the default)
+        p <- p (1 - lr lambda)       (decoupled weight decay, as AdamW: ``param`` shrinks in place, g is kept)
+
+    Returns g as a new array (``grad`` itself when neither applies); ``grad`` is never edited.
+    """
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    return grad
+
+
+def check_adam_family(lr: float | Tensor, betas: tuple[float, float], eps: float, weight_decay: float) -> None:
+    """The checks every Adam-style optimizer makes on its arguments (torch's messages)."""
+    check_lr(lr)
+    check_non_negative("epsilon value", eps)
+    check_betas(betas)
+    check_non_negative("weight_decay value", weight_decay)
+
+
 def check_non_negative(name: str, value: float) -> None:
-    """Raise ``ValueError("Invalid <name>: <value>")`` for a negative hyper-parameter (torch's wording)."""
-    if not to_scalar(value) >= 0.0:
+    """Raise ``ValueError("Invalid <name>: <value>")`` for a negative or NaN hyper-parameter (torch's wording)."""
+    number = to_scalar(value)
+    if not isinstance(number, int | float | np.number):
+        raise TypeError(f"Invalid {name}: expected a number, got {value!r}")
+    if not number >= 0.0:
         raise ValueError(f"Invalid {name}: {value}")
 
 
@@ -211,6 +311,8 @@ def check_lr(lr: float | Tensor) -> None:
 
 def check_betas(betas: tuple[float, float]) -> None:
     """Each beta must lie in [0, 1) (torch's message names the index)."""
+    if not isinstance(betas, tuple | list) or len(betas) != 2:
+        raise ValueError(f"Invalid betas: expected two numbers (beta1, beta2), got {betas!r}")
     for i, beta in enumerate(betas):
         if not 0.0 <= to_scalar(beta) < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")

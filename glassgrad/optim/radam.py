@@ -7,14 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import (
-    Optimizer,
-    check_betas,
-    check_lr,
-    check_non_negative,
-    evaluate_closure,
-    to_scalar,
-)
+from glassgrad.optim.optimizer import Optimizer, check_adam_family, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -37,13 +30,8 @@ def radam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int
             p <- p - lr m_hat                                   (plain momentum SGD)
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
+                        decoupled=decoupled_weight_decay, lr=lr)
     exp_avg += (1 - beta1) * (grad - exp_avg)
     exp_avg_sq *= beta2
     exp_avg_sq += (1 - beta2) * grad * grad
@@ -84,10 +72,7 @@ class RAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
-        check_lr(lr)
-        check_non_negative("epsilon value", eps)
-        check_betas(betas)
-        check_non_negative("weight_decay value", weight_decay)
+        check_adam_family(lr, betas, eps, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,
                         foreach=foreach, capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
                         differentiable=differentiable)
@@ -97,16 +82,10 @@ class RAdam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         for group in self.param_groups:
             beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, exp_avg=xp.zeros_like(p.array), exp_avg_sq=xp.zeros_like(p.array))
-                state["step"] += 1
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, "exp_avg", "exp_avg_sq")
                 radam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
                              lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
                              weight_decay=group["weight_decay"],

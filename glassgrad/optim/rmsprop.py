@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -27,10 +27,7 @@ def rmsprop_update(param: Any, grad: Any, square_avg: Any, *, lr: float, alpha: 
     ``momentum_buffer`` must be given when momentum > 0 and ``grad_avg`` when centered.
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
     square_avg *= alpha
     square_avg += (1 - alpha) * grad * grad
     if grad_avg is not None:
@@ -82,19 +79,14 @@ class RMSprop(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, square_avg=xp.zeros_like(p.array))
-                    if group["momentum"] > 0:
-                        state["momentum_buffer"] = xp.zeros_like(p.array)
-                    if group["centered"]:
-                        state["grad_avg"] = xp.zeros_like(p.array)
-                state["step"] += 1
+            slots = ["square_avg"]
+            if group["momentum"] > 0:
+                slots.append("momentum_buffer")
+            if group["centered"]:
+                slots.append("grad_avg")
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, *slots)
                 rmsprop_update(p.array, p.grad.array, state["square_avg"], lr=to_scalar(group["lr"]),
                                alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
                                momentum=group["momentum"], momentum_buffer=state.get("momentum_buffer"),

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glassgrad import autograd
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, evaluate_closure, to_scalar
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
 from glassgrad.tensor import Tensor
 
 
@@ -26,10 +26,7 @@ def sgd_update(param: Any, grad: Any, momentum_buffer: Any | None, *, lr: float,
 
     Returns the momentum buffer (a new array on the first step; None without momentum).
     """
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
     if momentum != 0:
         if momentum_buffer is None:
             momentum_buffer = grad.copy()
@@ -78,9 +75,7 @@ class SGD(Optimizer):
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p in self._params_with_grad(group):
                 previous = self.state.get(p, {}).get("momentum_buffer")  # None before the first step
                 buffer = sgd_update(p.array, p.grad.array, previous, lr=to_scalar(group["lr"]),
                                     momentum=group["momentum"], dampening=group["dampening"],

@@ -56,6 +56,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) ->
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(f"save: {path} is a folder, not a file name")
+    blocking_file = next((folder for folder in path.parents if folder.is_file()), None)
+    if blocking_file is not None:
+        raise NotADirectoryError(f"save: cannot write {path}: {blocking_file} is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _target_mode(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

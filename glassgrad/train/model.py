@@ -34,6 +34,9 @@ def _resolve_loss(loss: Any) -> Any:
 
 def _resolve_optimizer(optimizer: Any, module: Any) -> Any:
     if not isinstance(optimizer, str):
+        if not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
+            raise TypeError(f"Model.compile: optimizer must be a name such as 'adam' or an optimizer instance, "
+                            f"got {type(optimizer).__name__}")
         return optimizer
     from glassgrad import optim
 
@@ -51,6 +54,8 @@ class Model:
     """
 
     def __init__(self, module: Any) -> None:
+        if not callable(module):
+            raise TypeError(f"Model: expected a Module (anything callable on a batch), got {type(module).__name__}")
         self.module = module
         self.optimizer: Any = None
         self.loss_fn: Any = None

@@ -69,6 +69,8 @@ def make_grid(tensor: Any, nrow: int = 8, padding: int = 2, normalize: bool = Fa
     """
     if value_range is not None and not isinstance(value_range, tuple):
         raise TypeError("make_grid: value_range has to be a tuple (min, max) if specified. min and max are numbers")
+    if isinstance(tensor, list | tuple) and not tensor:
+        raise ValueError("make_grid: got an empty list of images")
     values = _as_batch(tensor)
     dtype = values.dtype if values.dtype.kind == "f" else np.float32
     values = values.astype(dtype)

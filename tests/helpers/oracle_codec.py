@@ -72,8 +72,13 @@ class ArrayStore:
         self._pending, self._recent = {}, {}
 
 
-def encode(value: Any, store: ArrayStore, opaque: Callable[[Any], Any] | None = None) -> Any:
-    """``value`` as JSON-able data; ``opaque(v)`` encodes what is not plain data (or raises TypeError)."""
+def encode(value: Any, store: ArrayStore, opaque: Callable[[Any], Any] | None = None, fresh: bool = True) -> Any:
+    """``value`` as JSON-able data; ``opaque(v)`` encodes what is not plain data (or raises TypeError).
+
+    ``fresh``: the value was just made (a call's answer), so its lists and dicts may be copied. An
+    attribute's list or dict that holds torch objects may be a live one that the test edits (an
+    optimizer's ``param_groups``): it is kept opaque, so that edits reach the real one.
+    """
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -92,20 +97,20 @@ def encode(value: Any, store: ArrayStore, opaque: Callable[[Any], Any] | None = 
         return {"b": value.hex()}
     if isinstance(value, complex):
         return {"c": [value.real, value.imag]}
-    if type(value) in (list, dict, OrderedDict) and opaque is not None:
-        try:  # a list or dict of plain data is stored; one that holds torch objects may be a live one
-            return encode(value, store)  # (an optimizer's param_groups) that the test edits: keep it opaque
+    if type(value) in (list, dict, OrderedDict) and opaque is not None and not fresh:
+        try:
+            return encode(value, store)
         except TypeError:
             return opaque(value)
     if type(value) is list:
-        return [encode(v, store, opaque) for v in value]
+        return [encode(v, store, opaque, fresh) for v in value]
     if type(value).__module__ == "torch.return_types" and _field_names(value):  # torch's (values, indices)
-        items = [encode(v, store, opaque) for v in value]
+        items = [encode(v, store, opaque, fresh) for v in value]
         return {"nt": [type(value).__name__, list(_field_names(value)), items]}
     if type(value) is tuple or _is_torch_size(value):
-        return {"t": [encode(v, store, opaque) for v in value]}
+        return {"t": [encode(v, store, opaque, fresh) for v in value]}
     if type(value) in (dict, OrderedDict):
-        return {"d": [[encode(k, store, opaque), encode(v, store, opaque)] for k, v in value.items()]}
+        return {"d": [[encode(k, store, opaque, fresh), encode(v, store, opaque, fresh)] for k, v in value.items()]}
     if isinstance(value, inspect.Signature):  # (name, kind, default) of each parameter; no annotations
         empty = inspect.Parameter.empty
         return {"sig": [[p.name, int(p.kind), None if p.default is empty else [encode(p.default, store, opaque)]]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import importlib
 import inspect
 import operator
 import warnings
@@ -117,7 +118,7 @@ class Session:
             raise
         finally:
             self.depth -= 1
-        encoded = encode(result, self.store, self._opaque)
+        encoded = encode(result, self.store, self._opaque, fresh=kind in ("call", "construct"))
         said = [_describe(w.message) for w in caught]
         self.events.append([kind, name, signature, encoded, said] if said else [kind, name, signature, encoded])
         _warn(said)
@@ -387,3 +388,11 @@ def _subclassable(session: Session, proxy: Proxy) -> type:
 def session_of(torch: Any) -> Session | None:
     """The session behind the ``torch`` fixture's module, or None when it is the real torch."""
     return _session(torch) if isinstance(torch, Proxy) else None
+
+
+def torch_submodule(torch: Any, name: str) -> Any:
+    """``import torch.optim.lbfgs`` for a test: the module through the ``torch`` fixture's session."""
+    session = session_of(torch)
+    if session is None:
+        return importlib.import_module(name)
+    return session.act("import", name, importlib.import_module, name)

@@ -1,13 +1,12 @@
-"""Embedding against torch (forward and weight gradient with repeated indices, padding_idx),
-both scatter-add paths, finite differences, init and errors."""
+"""The Embedding layer against torch (forward and weight gradient with repeated indices, padding_idx),
+init and errors. (The embedding op itself: tests/ops/test_embedding.py.)"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from glassgrad import Tensor, gradcheck, nn
-from glassgrad.ops.embedding import embedding, scatter_add_rows
+from glassgrad import Tensor, nn
 
 
 @pytest.mark.parametrize("num,shape,padding_idx", [
@@ -30,20 +29,6 @@ def test_matches_torch(torch, rng, num, shape, padding_idx):
     (out_gg * Tensor(dout)).sum().backward()
     (out_th * torch.from_numpy(dout)).sum().backward()
     np.testing.assert_allclose(gg.weight.grad, th.weight.grad.numpy(), atol=1e-12)
-
-
-@pytest.mark.parametrize("m", [3, 40, 500])
-def test_scatter_add_paths_agree_with_add_at(rng, m):
-    idx = rng.integers(0, 20, m)
-    rows = rng.standard_normal((m, 4))
-    expected = np.zeros((20, 4))
-    np.add.at(expected, idx, rows)
-    np.testing.assert_allclose(scatter_add_rows(idx, rows, 20), expected, atol=1e-12)
-
-
-def test_gradcheck(rng):
-    idx = np.array([[0, 2, 2], [3, 0, 1]])
-    assert gradcheck(lambda w: embedding(idx, w), [Tensor(rng.standard_normal((4, 3)), requires_grad=True)])
 
 
 def test_init_and_padding_row():

@@ -131,5 +131,6 @@ def test_layer_defaults_follow_torch_bounds(torch, make):
         fan_in = theirs.weight[0].numel() if not isinstance(theirs, torch.nn.Bilinear) else theirs.weight.shape[1]
         assert bound <= 1 / math.sqrt(fan_in) + 1e-7
         assert float(np.abs(p.numpy()).max()) <= 1 / math.sqrt(fan_in) + 1e-7, name
-        assert float(np.abs(p.numpy()).max()) > 0.8 / math.sqrt(fan_in), name
+        if p.numel() >= 20:  # a few draws (Bilinear's 3 biases) stay below 0.8 * bound half the time
+            assert float(np.abs(p.numpy()).max()) > 0.8 / math.sqrt(fan_in), name
         assert p.shape == tuple(q.shape)

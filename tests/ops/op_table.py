@@ -350,5 +350,10 @@ from tests.ops import (  # noqa: E402  (they import OpSpec and the case strategi
 
 OPS += table_pointwise.ROWS + table_reduction.ROWS + table_shape.ROWS + table_linalg.ROWS + table_attention.ROWS
 
+# --- layer ops: convolution, pooling, resampling, normalisation, losses, recurrent, dropout, embedding ---
+from tests.ops import table_conv, table_dropout_embedding, table_losses, table_norm, table_recurrent  # noqa: E402
+
+OPS += table_conv.ROWS + table_norm.ROWS + table_losses.ROWS + table_recurrent.ROWS + table_dropout_embedding.ROWS
+
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"

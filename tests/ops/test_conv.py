@@ -166,15 +166,17 @@ def test_weight_grad_without_input_grad(torch, rng, c, o, stride):
 @pytest.mark.parametrize("case", [(5, 4, 6, 7, 6, 3, 1, 1, 1, 2), (4, 1, 5, 5, 8, 3, 1, 1, 2, 1)])
 def test_conv2d_in_batch_chunks_matches_torch(torch, rng, monkeypatch, case):
     """The stride-1 path walks the batch in cache-sized chunks; force several (and uneven) chunks."""
-    from glassgrad.ops import conv as conv_module
+    from glassgrad.kernels import conv as conv_module
 
     monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)  # one sample per chunk
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES_THREADED", 1)
     n, c, h, w, o, k, s, p, d, g = case
     arrays = [_rand(rng, n, c, h, w), _rand(rng, o, c // g, k, k), _rand(rng, o)]
     compare_with_torch(
         lambda *t: ops.conv2d(*t, stride=s, padding=p, dilation=d, groups=g),
         lambda *t: torch.nn.functional.conv2d(*t, stride=s, padding=p, dilation=d, groups=g), arrays, torch)
     monkeypatch.setattr(conv_module, "CHUNK_BYTES", 3 * c * k * k * (h + 2 * p) * 8)  # 3 samples, then 1 or 2
+    monkeypatch.setattr(conv_module, "CHUNK_BYTES_THREADED", 3 * c * k * k * (h + 2 * p) * 8)
     compare_with_torch(
         lambda *t: ops.conv2d(*t, stride=s, padding=p, dilation=d, groups=g),
         lambda *t: torch.nn.functional.conv2d(*t, stride=s, padding=p, dilation=d, groups=g), arrays, torch)

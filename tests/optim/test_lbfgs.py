@@ -10,6 +10,7 @@ import glassgrad as gg
 from glassgrad import optim
 from glassgrad.nn import Parameter
 from glassgrad.optim.line_search import cubic_interpolate, strong_wolfe
+from tests.helpers.torch_proxy import torch_submodule
 
 START = [-1.5, 2.0, 0.3, -0.4]
 
@@ -357,7 +358,7 @@ LINE_SEARCHES = [
                          ids=[f"{fn.__name__}-{t}-{i}" for i, (fn, _, t, _) in enumerate(LINE_SEARCHES)])
 def test_strong_wolfe_matches_torchs_line_search(torch, fn, start, t, options):
     """Every branch (extrapolate, bracket, zoom, out of evaluations) against torch's own line search."""
-    from torch.optim.lbfgs import _strong_wolfe
+    _strong_wolfe = torch_submodule(torch, "torch.optim.lbfgs")._strong_wolfe
 
     start = np.array(start)
     loss, grad = fn(start)

@@ -4,6 +4,8 @@ Only the imports differ from the torch program; one batch's updates are the func
 so that a test can run them on its own.
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 import os
 import random

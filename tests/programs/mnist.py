@@ -3,6 +3,8 @@
 Only the imports differ from the torch program. ``main(["--epochs", "2", ...])`` runs it.
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 
 import glassgrad as torch

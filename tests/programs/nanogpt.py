@@ -6,6 +6,8 @@ cosine learning-rate schedule set by hand, and top-k sampling with ``torch.multi
 Only the imports differ from the torch program.
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 import inspect
 import math
@@ -159,7 +161,8 @@ class GPT(nn.Module):
     def forward(self, idx, targets=None):
         device = idx.device
         b, t = idx.size()
-        assert t <= self.config.block_size, f"Cannot forward sequence of length {t}, block size is only {self.config.block_size}"
+        assert t <= self.config.block_size, \
+            f"Cannot forward sequence of length {t}, block size is only {self.config.block_size}"
         pos = torch.arange(0, t, dtype=torch.long, device=device)  # shape (t)
 
         # forward the GPT model itself
@@ -253,8 +256,9 @@ def get_lr(it, learning_rate, warmup_iters, lr_decay_iters, min_lr):
     return min_lr + coeff * (learning_rate - min_lr)
 
 
-def train_steps(model, optimizer, batches, lrs, grad_clip=1.0, ctx=nullcontext()):
+def train_steps(model, optimizer, batches, lrs, grad_clip=1.0, ctx=None):
     """The inner loop of train.py over given batches and learning rates; the losses."""
+    ctx = nullcontext() if ctx is None else ctx
     scaler = torch.amp.GradScaler('cuda', enabled=False)
     losses = []
     model.train()
@@ -296,6 +300,7 @@ def main(argv=None):
     parser.add_argument('--n_embd', type=int, default=32)
     parser.add_argument('--learning_rate', type=float, default=1e-2)
     parser.add_argument('--seed', type=int, default=1337)
+    parser.add_argument('--compile', action='store_true', help='use PyTorch 2.0 to compile the model to be faster')
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
@@ -311,6 +316,9 @@ def main(argv=None):
                        n_head=args.n_head, n_embd=args.n_embd, dropout=0.0, bias=False)
     model = GPT(config).to(device)
     optimizer = model.configure_optimizers(0.1, args.learning_rate, (0.9, 0.99), device_type)
+    if args.compile:
+        print("compiling the model... (takes a ~minute)")
+        model = torch.compile(model)  # requires PyTorch 2.0
     batches = [get_batch(data, args.block_size, args.batch_size, device) for _ in range(args.max_iters)]
     lrs = [get_lr(it, args.learning_rate, 2, args.max_iters, args.learning_rate / 10) for it in range(args.max_iters)]
     losses = train_steps(model, optimizer, batches, lrs)

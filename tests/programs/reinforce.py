@@ -4,6 +4,8 @@ gym is not a dependency, so ``CartPole`` below is a small NumPy copy of gym's Ca
 with gym's ``reset(seed=...)`` / ``step`` interface. Otherwise only the imports differ.
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 import math
 from collections import deque

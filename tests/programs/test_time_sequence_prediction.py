@@ -23,7 +23,7 @@ def _run(framework, data_path, start=None):
 
 def test_time_sequence_prediction_learns(tmp_path):
     program = load_program("time_sequence_prediction")
-    program.generate_sine_wave(tmp_path / "traindata.pt", L=10, N=5)
+    program.generate_sine_wave(tmp_path / "traindata.pt", L=8, N=5)
     seq, history, _ = _run("glassgrad", tmp_path / "traindata.pt")
     assert next(seq.parameters()).dtype == program.torch.float64
     assert len(history["train"]) > 1 and history["train"][-1] < history["train"][0] / 2  # LBFGS: many closures
@@ -32,8 +32,8 @@ def test_time_sequence_prediction_learns(tmp_path):
 
 @pytest.mark.torch_live
 def test_time_sequence_prediction_matches_torch(tmp_path, torch):
-    load_program("time_sequence_prediction").generate_sine_wave(tmp_path / "gg.pt", L=10, N=5)
-    load_program("time_sequence_prediction", "torch").generate_sine_wave(tmp_path / "torch.pt", L=10, N=5)
+    load_program("time_sequence_prediction").generate_sine_wave(tmp_path / "gg.pt", L=8, N=5)
+    load_program("time_sequence_prediction", "torch").generate_sine_wave(tmp_path / "torch.pt", L=8, N=5)
     gg_seq, gg_history, start = _run("glassgrad", tmp_path / "gg.pt")
     torch_seq, torch_history, _ = _run("torch", tmp_path / "torch.pt", start)
     assert len(gg_history["train"]) == len(torch_history["train"])  # the same number of LBFGS evaluations

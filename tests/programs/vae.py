@@ -3,6 +3,8 @@
 Only the imports differ from the torch program (and ``--data`` / ``--results`` say where files go).
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 import os
 

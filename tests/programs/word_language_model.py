@@ -4,6 +4,8 @@ An RNN/LSTM/GRU or Transformer language model trained with truncated backpropaga
 and a hand-written SGD step. Only the imports differ from the torch program; ``main(argv)`` runs it.
 """
 
+# ruff: noqa: UP004, UP008, UP015, UP031, UP032, B007 (written the way PyTorch's examples are)
+
 import argparse
 import math
 import os

@@ -74,8 +74,7 @@ def test_op_gradient_matches_finite_differences(name, fn, xs):
 
 
 @pytest.mark.parametrize("name, fn, xs", CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
-def test_op_matches_torch(name, fn, xs):
-    torch = pytest.importorskip("torch")
+def test_op_matches_torch(name, fn, xs, torch):
     data, grads = analytic_grads(fn, xs)
     ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
     out = fn(*ts)
@@ -135,8 +134,7 @@ def run_program(program: list[tuple[str, int, int]], inputs: list):
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_random_expression_matches_torch(seed):
-    torch = pytest.importorskip("torch")
+def test_random_expression_matches_torch(seed, torch):
     program = random_program(seed, n_inputs=3, n_steps=25)
     xs = np.random.default_rng(100 + seed).normal(size=3).tolist()
     values = [Value(x) for x in xs]
@@ -201,8 +199,7 @@ def test_micrograd_style_reuse():
     )
 
 
-def test_micrograd_style_reuse_matches_torch():
-    torch = pytest.importorskip("torch")
+def test_micrograd_style_reuse_matches_torch(torch):
 
     def program(a, b):
         c = a + b
@@ -280,8 +277,7 @@ def test_relu_gradient_at_zero_is_zero():
     assert x.grad == 0.0
 
 
-def test_relu_gradient_at_zero_matches_torch():
-    torch = pytest.importorskip("torch")
+def test_relu_gradient_at_zero_matches_torch(torch):
     t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     t.relu().backward()
     x = Value(0.0)

@@ -137,8 +137,7 @@ def test_training_reduces_loss():
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_mlp_matches_torch(activation, seed):
-    torch = pytest.importorskip("torch")
+def test_mlp_matches_torch(activation, seed, torch):
     rng = np.random.default_rng(seed)
     sizes = [3, 5, 4, 2]
     params = random_weights(rng, sizes)

@@ -25,6 +25,7 @@ from glassgrad.utils.data import (
     get_worker_info,
     random_split,
 )
+from tests.helpers.torch_proxy import torch_submodule
 
 Point = namedtuple("Point", "x y")
 
@@ -51,7 +52,7 @@ class Stream(IterableDataset):
 
 
 def test_default_collate_follows_torch(torch):
-    from torch.utils.data import default_collate as torch_collate
+    torch_collate = torch_submodule(torch, "torch.utils.data").default_collate
 
     samples = [
         {"x": np.ones((2, 3), np.float32) * k, "n": k, "f": 0.5 * k, "b": bool(k % 2), "s": f"s{k}",
@@ -201,7 +202,7 @@ def test_random_split_lengths_fractions_and_generator():
 
 
 def test_random_split_fraction_counts_match_torch(torch):
-    from torch.utils.data import random_split as torch_split
+    torch_split = torch_submodule(torch, "torch.utils.data").random_split
 
     for n, fractions in ((10, [0.5, 0.25, 0.25]), (7, [0.3, 0.3, 0.4]), (13, [0.1, 0.2, 0.7])):
         ours = [len(p) for p in random_split(TensorDataset(np.arange(n)), fractions)]

@@ -25,6 +25,7 @@ stepped before its optimizer.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad.optim.optimizer import Optimizer, to_scalar
@@ -121,6 +122,11 @@ class LRScheduler:
             self.last_epoch = epoch
             closed_form = getattr(self, "_get_closed_form_lr", None)
             values = closed_form() if closed_form is not None else self.get_lr()
+        for i, lr in enumerate(values):
+            value = to_scalar(lr)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= -1e-12):
+                raise ValueError(f"{type(self).__name__}: epoch {self.last_epoch} would set param group {i}'s learning "
+                                 f"rate to {value!r}; check the scheduler's arguments (a NaN or negative factor?)")
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
             set_group_value(group, "lr", lr)
         self._last_lr = group_values(self.optimizer, "lr")

@@ -25,11 +25,26 @@ def _check_children(owner: str, optimizer: Optimizer, schedulers: Sequence[Any])
                              f"different from {type(optimizer).__name__}.")
 
 
-def _states(schedulers: Sequence[Any]) -> list[dict[str, Any]]:
-    return [scheduler.state_dict() for scheduler in schedulers]
+class _ChildStatesMixin:
+    """state_dict for schedulers made of schedulers: their own attributes (less the optimizer),
+    with each child's state_dict under ``"_schedulers"``."""
+
+    _schedulers: Sequence[Any]
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        saved = dict(state_dict)
+        children = saved.pop("_schedulers")
+        self.__dict__.update(saved)
+        for scheduler, child_state in zip(self._schedulers, children):
+            scheduler.load_state_dict(child_state)
 
 
-class SequentialLR(LRScheduler):
+class SequentialLR(_ChildStatesMixin, LRScheduler):
     """Run ``schedulers[0]`` until ``milestones[0]``, then ``schedulers[1]`` (restarted at its epoch 0), and so on.
 
     E.g. a warm-up then a decay: ``SequentialLR(opt, [LinearLR(opt, 0.1, total_iters=5),
@@ -76,20 +91,8 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self) -> dict[str, Any]:
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = _states(self._schedulers)
-        return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        saved = dict(state_dict)
-        children = saved.pop("_schedulers")
-        self.__dict__.update(saved)
-        for scheduler, child_state in zip(self._schedulers, children):
-            scheduler.load_state_dict(child_state)
-
-
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_ChildStatesMixin, LRScheduler):
     """Step every scheduler in turn on each ``step()``: their (chainable) effects multiply.
 
     E.g. ``ChainedScheduler([ConstantLR(opt, 0.1, total_iters=2), ExponentialLR(opt, 0.9)])``
@@ -111,15 +114,3 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = group_values(self.optimizer, "lr")
-
-    def state_dict(self) -> dict[str, Any]:
-        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = _states(self._schedulers)
-        return state
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        saved = dict(state_dict)
-        children = saved.pop("_schedulers")
-        self.__dict__.update(saved)
-        for scheduler, child_state in zip(self._schedulers, children):
-            scheduler.load_state_dict(child_state)

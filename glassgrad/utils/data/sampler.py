@@ -20,7 +20,7 @@ def numpy_generator(generator: Any) -> np.random.Generator:
     """The NumPy generator behind ``generator`` (None means the module generator)."""
     if generator is None or isinstance(generator, np.random.Generator):
         return resolve_rng(generator)
-    for name in ("rng", "_rng", "generator"):  # a wrapper object holding a NumPy generator
+    for name in ("numpy", "rng", "_rng", "generator"):  # glassgrad.Generator (.numpy) or another wrapper
         inner = getattr(generator, name, None)
         if isinstance(inner, np.random.Generator):
             return inner

@@ -67,6 +67,13 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
     if np.any(std_array == 0):
         raise ValueError(f"normalize: std evaluated to zero after conversion to {tensor.dtype}, leading to division "
                          "by zero.")
+    if not (np.isfinite(mean_array).all() and np.isfinite(std_array).all()):
+        raise ValueError(f"normalize: mean {list(mean)} and std {list(std)} must be finite")
+    channels = tensor.shape[-3]
+    for name, values in (("mean", mean_array), ("std", std_array)):
+        if values.shape[0] not in (1, channels):
+            raise ValueError(f"normalize: {name} has {values.shape[0]} values but the image has {channels} channels "
+                             f"(shape {tuple(tensor.shape)})")
     if inplace:
         return tensor.sub_(Tensor(mean_array)).div_(Tensor(std_array))
     return (tensor - Tensor(mean_array)) / Tensor(std_array)

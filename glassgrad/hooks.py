@@ -1,0 +1,102 @@
+"""``Tensor.register_hook(fn)``: see, or replace, the gradient flowing into a tensor during backward.
+
+    h = x.register_hook(lambda grad: grad * 2)   # doubles d loss / d x from here on
+    h.remove()
+
+``fn(grad)`` receives d loss / d tensor (a Tensor) once the whole gradient of that tensor is known, and
+may return a Tensor that replaces it (what flows on to the tensors it was made from, or what a leaf
+accumulates in ``.grad``), or None to leave it as it is. Several hooks run in the order registered.
+
+How it is wired, without a second engine:
+
+- a tensor made by an op (a non-leaf) gets an identity node in front of its own: the tensor's node
+  becomes ``_GradientHooks`` whose single input is a hidden tensor holding the original node. Every
+  consumer of the tensor still refers to it, so the engine sums their contributions into it first and
+  then calls ``_GradientHooks.backward``, which runs the hooks and passes the result on.
+- a leaf has no node to put in front of; the engine (``autograd.backward``) holds back the gradient of a
+  leaf that has hooks until all its contributions are summed, then calls ``run_hooks`` and accumulates.
+
+Differences from torch: ``retain_grad()`` on a hooked non-leaf keeps the gradient from before its hooks;
+``autograd.grad`` does not run the hooks of the leaves it is asked about.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from glassgrad import autograd
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor
+
+_hook_ids = itertools.count()
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
+        self._hooks, self.id = hooks, key
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> Any:
+    """Call each hook on the gradient (a Tensor built from the array); return the final array."""
+    for hook in list(hooks.values()):
+        with autograd.no_grad():
+            replaced = hook(Tensor._make(grad, False))
+        if replaced is None:
+            continue
+        if not isinstance(replaced, Tensor):
+            raise TypeError(f"register_hook: the hook of {where} returned a {type(replaced).__name__}; a hook "
+                            "returns a Tensor (the new gradient) or None")
+        if tuple(replaced.shape) != tuple(grad.shape):
+            raise RuntimeError(f"register_hook: the hook of {where} returned a gradient of shape "
+                               f"{tuple(replaced.shape)} for a tensor of shape {tuple(grad.shape)}")
+        grad = replaced.array.astype(grad.dtype, copy=False)
+    return grad
+
+
+class _GradientHooks(Function):
+    """Identity in forward; in backward the registered hooks see (and may replace) the gradient:
+    y = x;  d x = hooks(d y)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        return x
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return run_hooks(ctx.hooks, grad, f"a tensor of shape {tuple(grad.shape)}")
+
+
+def register_hook(tensor: Tensor, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+    """Register ``hook(grad) -> Tensor or None`` on ``tensor``; see the module docstring."""
+    if not tensor.requires_grad:
+        raise RuntimeError(f"cannot register a hook on a tensor that doesn't require gradient (shape "
+                           f"{tuple(tensor.shape)})")
+    if not callable(hook):
+        raise TypeError(f"register_hook: expected a function of the gradient, got a {type(hook).__name__}")
+    key = next(_hook_ids)
+    if tensor._node is None:  # a leaf: the engine runs these (autograd.backward)
+        hooks = tensor.__dict__.setdefault("_hooks", {})
+    elif tensor._node.op is _GradientHooks:  # already wrapped: add to the same node
+        hooks = tensor._node.ctx.hooks
+    else:
+        hidden = Tensor._make(tensor.array, True)
+        hidden._node, hidden._version = tensor._node, tensor._version
+        ctx = Context()
+        ctx.hooks, ctx.params, ctx.needs_input_grad = {}, {}, (True,)
+        tensor._node = autograd.Node(_GradientHooks, ctx, (hidden,))
+        hooks = ctx.hooks
+    hooks[key] = hook
+    return RemovableHandle(hooks, key)

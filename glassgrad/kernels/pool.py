@@ -1,0 +1,64 @@
+"""Fast kernel for 2-D max-pooling: keep no arg-max, keep x's memory order, write instead of add.
+
+The readable twin is ``MaxPool2d``'s plain path in ``glassgrad/ops/pool.py``: a running maximum
+that also records the index of the winning tap, and a backward that routes dy to that tap. This
+kernel gives the same numbers (ties go to the first maximal tap in row-major kernel order, as
+torch) while moving less memory:
+
+- the forward keeps only the running maximum (all that inference needs);
+- the backward finds each window's winner again as the first tap equal to the maximum:
+  hit_t = (xpad_t == y) and free_t,  free_{t+1} = free_t and not hit_t  (free_0 = all windows);
+- arrays keep the memory order of x (a convolution's output is a channel-major view), and dy is
+  copied once into that order, so every pass runs on matching, contiguous memory;
+- when the windows tile the input (kernel == stride, no dilation), each pixel is written exactly
+  once, so dx needs no zeroing and no additions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.ops.window import PoolGeometry
+
+
+def max_pool2d_forward(xpad: Any, geometry: PoolGeometry) -> Any:
+    """y (N, C, Ho, Wo) in xpad's memory order: the maximum over the taps."""
+    xp = backend.xp
+    taps = geometry.taps()
+    if len(taps) == 1:
+        return xpad[(..., *taps[0])].copy(order="K")
+    out = xp.maximum(xpad[(..., *taps[0])], xpad[(..., *taps[1])])  # order='K': x's memory order
+    for rows, cols in taps[2:]:
+        xp.maximum(out, xpad[:, :, rows, cols], out=out)
+    return out
+
+
+def max_pool2d_backward(xpad: Any, out: Any, grad: Any, geometry: PoolGeometry) -> Any:
+    """dx of the padded input (N, C, Hp, Wp): dy routed to the first tap equal to each window's maximum."""
+    xp = backend.xp
+    taps = geometry.taps()
+    disjoint = geometry.kernel == geometry.stride and geometry.dilation == (1, 1)
+    tiled = disjoint and xpad.shape[2:] == tuple(o * k for o, k in zip(out.shape[2:], geometry.kernel))
+    dx = (xp.empty_like if tiled else xp.zeros_like)(xpad, dtype=grad.dtype)  # (N, C, Hp, Wp), x's order
+    if grad.strides != out.strides:  # e.g. C-order from a flatten: one copy in out's memory layout
+        grad = _like(grad, out)
+    free = xp.ones_like(out, dtype=bool)  # windows whose maximum no earlier tap took
+    for t, (rows, cols) in enumerate(taps):
+        hit = xpad[:, :, rows, cols] == out  # (N, C, Ho, Wo)
+        hit &= free
+        if t + 1 < len(taps):
+            free ^= hit
+        if disjoint:  # windows do not overlap: each slot is written once
+            xp.multiply(grad, hit, out=dx[:, :, rows, cols])
+        else:
+            dx[:, :, rows, cols] += grad * hit
+    return dx
+
+
+def _like(a: Any, template: Any) -> Any:
+    """A copy of a laid out in memory like template (same shape)."""
+    out = backend.xp.empty_like(template, dtype=a.dtype)
+    out[...] = a
+    return out
+

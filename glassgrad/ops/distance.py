@@ -1,0 +1,63 @@
+"""Distances and similarities between vectors: cdist, pairwise_distance, cosine_similarity.
+
+Each is written with existing differentiable ops (subtraction, products, the ``Norm`` op of
+``reduce_stats.py``), so its gradient is theirs, chained by the engine:
+
+- ``cdist(x1, x2, p)``: D[i, j] = ||x1[i] - x2[j]||_p. Broadcasting x1 (..., P, 1, M) against
+  x2 (..., 1, R, M) forms every difference, and the p-norm over M reduces them. d D / d x1[i] is
+  (x1[i] - x2[j]) / D[i, j] for p = 2, and the engine sums it over j (the adjoint of the broadcast).
+  Where D = 0 the gradient is 0, as torch's.
+- ``pairwise_distance(x1, x2, p, eps)``: ||x1 - x2 + eps||_p over the last dimension.
+- ``cosine_similarity(x1, x2, dim, eps)``: sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import ops
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: str | None = None) -> Tensor:  # noqa: ARG001
+    """All pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M) -> (..., P, R)."""
+    a, b = as_tensor(x1), as_tensor(x2)
+    if a.ndim < 2 or b.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D, X2 got: {b.ndim}D")
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"cdist: X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                           f"X2: {b.shape[-1]} (shapes {tuple(a.shape)} and {tuple(b.shape)})")
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {a.dtype}, X2 got: {b.dtype}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    differences = a.unsqueeze(-2) - b.unsqueeze(-3)  # (..., P, R, M)
+    return ops.norm(differences, p, -1)
+
+
+def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dimension (x1 and x2 broadcast); F.pairwise_distance."""
+    a, b = as_tensor(x1), as_tensor(x2)
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise RuntimeError(f"pairwise_distance: expected floating point tensors, got {a.dtype} and {b.dtype}")
+    difference = a - b + eps
+    if difference.ndim == 0:
+        return ops.norm(difference, p, None, keepdim)
+    return ops.norm(difference, p, -1, keepdim)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """The cosine of the angle between x1 and x2 along ``dim`` (the two broadcast):
+    sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)); F.cosine_similarity."""
+    a, b = as_tensor(x1), as_tensor(x2)
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise RuntimeError(f"cosine_similarity: expected floating point tensors, got {a.dtype} and {b.dtype}")
+    try:
+        ndim = len(ops.broadcast_shapes(a.shape, b.shape))
+    except (ValueError, RuntimeError) as err:
+        raise RuntimeError(f"cosine_similarity: x1 {tuple(a.shape)} and x2 {tuple(b.shape)} do not broadcast") from err
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"cosine_similarity: dim {dim} is out of range for inputs of {ndim} dimensions")
+    norm_a = ops.norm(a, 2, dim, True).clamp_min(eps)
+    norm_b = ops.norm(b, 2, dim, True).clamp_min(eps)
+    return ((a / norm_a) * (b / norm_b)).sum(dim)

@@ -1,0 +1,109 @@
+"""Window arithmetic: the one home of the sliding-window sizes that convolution and pooling share.
+
+A window of ``kernel`` taps, ``dilation`` apart, slides with ``stride`` over an input padded
+by ``pads``. Along one axis it covers the padded positions ``o*s + i*d`` for tap ``i`` at
+output position ``o``, so the output length is
+
+    out = (in + pads - d(k - 1) - 1) // s + 1            (floor; pooling's ceil_mode rounds up)
+
+and tap ``i`` sees, across all output positions, the strided slice
+``[i*d : i*d + s*(out - 1) + 1 : s]`` of the padded input. ``ConvGeometry`` and
+``PoolGeometry`` name every number of one window layout, so ops pass one named value
+instead of positional tuples.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+Pair = tuple[int, int]
+
+
+def pair(value: int | tuple[int, ...] | list[int], name: str = "value") -> Pair:
+    """An int or a 2-sequence of ints as a (height, width) pair."""
+    if isinstance(value, numbers.Integral):
+        return (int(value), int(value))
+    value = tuple(int(v) for v in value)
+    if len(value) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value}")
+    return value  # type: ignore[return-value]
+
+
+def out_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int, ceil_mode: bool = False) -> int:
+    """Output length along one axis: (in + pads - d(k-1) - 1) // s + 1.
+
+    With ``ceil_mode`` (pooling) the division rounds up, except that the last window may
+    not start inside the right padding (pad_total is then the two equal sides' sum).
+    """
+    span = size + pad_total - dilation * (kernel - 1) - 1
+    if not ceil_mode:
+        return span // stride + 1
+    out = -(-span // stride) + 1
+    if (out - 1) * stride >= size + pad_total // 2:  # the last window would start in the right padding
+        out -= 1
+    return out
+
+
+def tap_slice(tap: int, stride: int, dilation: int, out: int) -> slice:
+    """The positions of the padded input that tap ``tap`` sees across ``out`` output positions."""
+    start = tap * dilation
+    return slice(start, start + stride * (out - 1) + 1, stride)
+
+
+def tap_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
+    """For each kernel tap (i, j), row-major: the (rows, cols) slices of the padded input that
+    the tap sees across all output positions."""
+    return [(tap_slice(i, stride[0], dilation[0], out_hw[0]), tap_slice(j, stride[1], dilation[1], out_hw[1]))
+            for i in range(kernel[0]) for j in range(kernel[1])]
+
+
+class ConvGeometry(NamedTuple):
+    """Every number of one 2-D convolution's window layout."""
+
+    in_hw: Pair  # (H, W) of the unpadded input
+    kernel: Pair  # (kh, kw)
+    stride: Pair
+    pads: tuple[int, int, int, int]  # (top, bottom, left, right)
+    dilation: Pair
+    out_hw: Pair  # (Ho, Wo)
+    groups: int = 1
+
+    @property
+    def padded_hw(self) -> Pair:
+        top, bottom, left, right = self.pads
+        return (self.in_hw[0] + top + bottom, self.in_hw[1] + left + right)
+
+    @classmethod
+    def of(cls, in_hw: Pair, kernel: Pair, stride: Pair, pads: tuple[int, int, int, int], dilation: Pair,
+           groups: int = 1) -> ConvGeometry:
+        """The geometry with its output size worked out."""
+        top, bottom, left, right = pads
+        out_hw = (out_size(in_hw[0], kernel[0], stride[0], top + bottom, dilation[0]),
+                  out_size(in_hw[1], kernel[1], stride[1], left + right, dilation[1]))
+        return cls(tuple(in_hw), tuple(kernel), tuple(stride), tuple(pads), tuple(dilation), out_hw, groups)
+
+
+class PoolGeometry(NamedTuple):
+    """Every number of one 2-D pooling window layout.
+
+    ``pads`` is ((top, bottom), (left, right)): ``padding`` on the top and left; on the bottom
+    and right, as much as the last window needs (at most ``padding``, more with ceil_mode).
+    """
+
+    kernel: Pair
+    stride: Pair
+    padding: Pair
+    dilation: Pair
+    out_hw: Pair
+    pads: tuple[Pair, Pair]
+
+    @classmethod
+    def of(cls, in_hw: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, out_hw: Pair) -> PoolGeometry:
+        need = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_hw, stride, dilation, kernel)]
+        pads = tuple((p, max(0, need_ - size - p)) for p, need_, size in zip(padding, need, in_hw))
+        return cls(kernel, stride, padding, dilation, out_hw, pads)  # type: ignore[arg-type]
+
+    def taps(self) -> list[tuple[slice, slice]]:
+        """(rows, cols) slices of the padded input, one per tap, row-major."""
+        return tap_slices(self.kernel, self.stride, self.dilation, self.out_hw)

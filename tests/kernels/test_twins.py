@@ -1,0 +1,166 @@
+"""Every fast kernel equals its readable twin: the same op run in both kernel modes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import glassgrad as gg
+from glassgrad import kernels, ops, optim
+
+
+def _run_both(fn, arrays, seed_grad=0):
+    """Forward value and input gradients of ``fn`` under a random upstream gradient, in each mode."""
+    results = {}
+    for mode in kernels.MODES:
+        with kernels.use(mode):
+            inputs = [gg.Tensor(a.copy(), requires_grad=True) for a in arrays]
+            out = fn(*inputs)
+            upstream = np.random.default_rng(seed_grad).standard_normal(out.shape)
+            out.backward(gg.tensor(upstream))
+            results[mode] = (out.numpy(), [t.grad.numpy() for t in inputs])
+    return results
+
+
+def _assert_twins(results, atol=1e-10):
+    fast, reference = results["fast"], results["reference"]
+    np.testing.assert_allclose(fast[0], reference[0], rtol=1e-10, atol=atol)
+    for g_fast, g_ref in zip(fast[1], reference[1]):
+        np.testing.assert_allclose(g_fast, g_ref, rtol=1e-10, atol=atol)
+
+
+# (N, C, H, W, O, k, padding, dilation, groups): stride 1, where the fast kernel runs
+CONV_CASES = [(2, 3, 7, 6, 4, 3, 1, 1, 1), (3, 4, 6, 9, 6, 3, 2, 2, 2), (1, 2, 5, 5, 3, (2, 3), 0, 1, 1)]
+
+
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_kernel_equals_plain_im2col(rng, monkeypatch, case):
+    from glassgrad.kernels import conv as conv_kernel
+
+    monkeypatch.setattr(conv_kernel, "CHUNK_BYTES", 1)  # several chunks of the batch
+    monkeypatch.setattr(conv_kernel, "CHUNK_BYTES_THREADED", 1)
+    n, c, h, w, o, k, p, d, g = case
+    kh, kw = (k, k) if isinstance(k, int) else k
+    arrays = [rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c // g, kh, kw)), rng.standard_normal(o)]
+    _assert_twins(_run_both(lambda x, wt, b: ops.conv2d(x, wt, b, padding=p, dilation=d, groups=g), arrays))
+
+
+def test_conv2d_first_layer_weight_only_backward_equals_plain(rng):
+    """The kernel's weight-only backward with few window rows (conv1) drops garbage columns instead."""
+    x, w = rng.standard_normal((3, 1, 6, 5)), rng.standard_normal((8, 1, 3, 3))
+    grads = {}
+    for mode in kernels.MODES:
+        with kernels.use(mode):
+            wt = gg.Tensor(w, requires_grad=True)
+            ops.conv2d(gg.tensor(x), wt, padding=1).sum().backward()
+            grads[mode] = wt.grad.numpy()
+    np.testing.assert_allclose(grads["fast"], grads["reference"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kernel,stride,padding,dilation,ceil_mode", [
+    (2, 2, 0, 1, False), (3, 2, 1, 1, False), (3, 1, 1, 2, False), (3, 2, 0, 1, True), ((2, 3), (1, 2), 1, 1, False)])
+def test_max_pool2d_kernel_equals_plain_argmax(rng, kernel, stride, padding, dilation, ceil_mode):
+    x = np.maximum(rng.standard_normal((2, 3, 7, 8)), 0)  # ReLU-like: many ties at 0
+    results = _run_both(lambda t: ops.max_pool2d(t, kernel, stride, padding, dilation, ceil_mode), [x])
+    _assert_twins(results, atol=0)
+
+
+def test_max_pool2d_on_a_channel_major_conv_output(rng):
+    """The fast kernel keeps x's memory order; a conv output is a transposed view."""
+    x, w = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((4, 3, 3, 3))
+    _assert_twins(_run_both(lambda a, b: ops.max_pool2d(ops.relu(ops.conv2d(a, b, padding=1)), 2), [x, w]))
+
+
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_lstm_kernel_equals_gate_formulas(rng, with_bias):
+    t, b, n_in, hidden = 4, 3, 5, 6
+    arrays = [rng.standard_normal((t, b, n_in)), rng.standard_normal((b, hidden)), rng.standard_normal((b, hidden)),
+              rng.standard_normal((4 * hidden, n_in)) * 0.5, rng.standard_normal((4 * hidden, hidden)) * 0.5]
+    if with_bias:
+        arrays += [rng.standard_normal(4 * hidden) * 0.1, rng.standard_normal(4 * hidden) * 0.1]
+
+    def layer(*ts):
+        out, h_n, c_n = ops.lstm_layer(*ts)
+        return out.sum(0) + 2 * h_n + 3 * c_n  # every output reaches the loss
+
+    _assert_twins(_run_both(layer, arrays))
+
+
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_gru_kernel_equals_gate_formulas(rng, with_bias):
+    t, b, n_in, hidden = 4, 3, 5, 6
+    arrays = [rng.standard_normal((t, b, n_in)), rng.standard_normal((b, hidden)),
+              rng.standard_normal((3 * hidden, n_in)) * 0.5, rng.standard_normal((3 * hidden, hidden)) * 0.5]
+    if with_bias:
+        arrays += [rng.standard_normal(3 * hidden) * 0.1, rng.standard_normal(3 * hidden) * 0.1]
+
+    def layer(*ts):
+        out, h_n = ops.gru_layer(*ts)
+        return out.sum(0) + 2 * h_n
+
+    _assert_twins(_run_both(layer, arrays))
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"weight_decay": 0.1}, {"weight_decay": 0.1, "decoupled": True}, {"amsgrad": True}, {"maximize": True}])
+def test_adam_kernel_equals_update_rule(rng, options):
+    options = dict(options)
+    amsgrad = options.pop("amsgrad", False)
+    shape = (5, 4)
+    start = [rng.standard_normal(shape) for _ in range(2)]
+    grads = [rng.standard_normal(shape) for _ in range(3)]
+    finals = {}
+    for mode in kernels.MODES:
+        param, m, v = start[0].copy(), np.zeros(shape), np.zeros(shape)
+        v_max = np.zeros(shape) if amsgrad else None
+        with kernels.use(mode):
+            for step, g in enumerate(grads, start=1):
+                optim.adam_update(param, g, m, v, step, lr=0.01, beta1=0.9, beta2=0.99, eps=1e-8,
+                                  max_exp_avg_sq=v_max, **options)
+        finals[mode] = (param, m, v)
+    for fast, ref in zip(finals["fast"], finals["reference"]):
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-14)
+
+
+def test_use_switches_and_restores_the_mode():
+    before = kernels.get_mode()
+    with kernels.use("reference"):
+        assert kernels.get_mode() == "reference" and not kernels.fast()
+        with kernels.use("fast"):
+            assert kernels.fast()
+        assert kernels.get_mode() == "reference"
+    assert kernels.get_mode() == before
+
+
+def test_backward_follows_the_mode_of_its_forward(rng):
+    x, w = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    xt = gg.Tensor(x, requires_grad=True)
+    with kernels.use("fast"):
+        y = ops.conv2d(xt, gg.tensor(w), padding=1)
+    with kernels.use("reference"):
+        y.sum().backward()  # the fast forward saved the padded input; its backward must be the kernel's
+    xr = gg.Tensor(x, requires_grad=True)
+    with kernels.use("reference"):
+        ops.conv2d(xr, gg.tensor(w), padding=1).sum().backward()
+    np.testing.assert_allclose(xt.grad.numpy(), xr.grad.numpy(), rtol=1e-10)
+
+
+def test_bad_mode_is_refused():
+    with pytest.raises(ValueError, match="kernel mode"):
+        kernels.set_mode("turbo")
+
+
+def test_gelu_float32_kernel_equals_erf_twin(rng):
+    x = np.concatenate([rng.standard_normal(2000) * 3, [0.0, -0.0, 1e-30, -40.0, 40.0, -9.0, 9.0]])
+    x = x.astype(np.float32)
+    results = {}
+    for mode in kernels.MODES:
+        with kernels.use(mode):
+            t = gg.Tensor(x, requires_grad=True)
+            y = ops.gelu(t)
+            y.backward(gg.ones_like(y))
+            results[mode] = (y.numpy(), t.grad.numpy(), ops.gelu(gg.tensor(x)).numpy())
+    for fast, ref in zip(results["fast"], results["reference"]):
+        np.testing.assert_allclose(fast, ref, rtol=2e-6, atol=2e-6)
+    with kernels.use("fast"):
+        assert np.isnan(ops.gelu(gg.tensor(np.float32([np.nan]))).numpy()).all()
