@@ -145,11 +145,11 @@ def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: T
     for array in saved:
         for position, t in enumerate(inputs):
             if t.array is array:
-                found.append((t._version, t._version[0], f"input {position}"))
+                found.append((t._version_counter, t._version_counter[0], f"input {position}"))
                 break
         else:
             if output.array is array:
-                found.append((output._version, output._version[0], "output 0"))
+                found.append((output._version_counter, output._version_counter[0], "output 0"))
     return tuple(found)
 
 

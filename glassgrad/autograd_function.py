@@ -254,10 +254,10 @@ def _wrap_outputs(cls: type, ctx: FunctionCtx, output: Any, tensor_inputs: tuple
         packed_array = backend.xp.concatenate([o.array.reshape(-1).astype(packed_dtype) for o in chosen])
     packed = Tensor._make(packed_array, True)
     packed._node = autograd.Node(_node_class(cls), node_ctx, tensor_inputs)
-    packed._node.saved_versions = tuple((t._version, t._version[0], f"saved tensor {i}")
+    packed._node.saved_versions = tuple((t._version_counter, t._version_counter[0], f"saved tensor {i}")
                                         for i, t in enumerate(ctx.saved_tensors) if t is not None)
     if node_ctx.single:
-        packed._version = chosen[0]._version
+        packed._version_counter = chosen[0]._version_counter
         results = [packed if d else _fresh(o, False) for o, d in zip(outputs, differentiable)]
     else:
         results = []
@@ -272,7 +272,7 @@ def _wrap_outputs(cls: type, ctx: FunctionCtx, output: Any, tensor_inputs: tuple
 
 def _fresh(out: Tensor, requires_grad: bool) -> Tensor:
     t = Tensor._make(out.array, requires_grad)
-    t._version = out._version
+    t._version_counter = out._version_counter
     return t
 
 

@@ -93,7 +93,7 @@ def register_hook(tensor: Tensor, hook: Callable[[Tensor], Tensor | None]) -> Re
         hooks = tensor._node.ctx.hooks
     else:
         hidden = Tensor._make(tensor.array, True)
-        hidden._node, hidden._version = tensor._node, tensor._version
+        hidden._node, hidden._version_counter = tensor._node, tensor._version_counter
         ctx = Context()
         ctx.hooks, ctx.params, ctx.needs_input_grad = {}, {}, (True,)
         tensor._node = autograd.Node(_GradientHooks, ctx, (hidden,))

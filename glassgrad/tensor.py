@@ -93,7 +93,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         self._grad: Tensor | None = None
         self._node: autograd.Node | None = None
         self._retains_grad = False
-        self._version = [0]
+        self._version_counter = [0]
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -103,7 +103,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         """Wrap an op's output array without copying or checking."""
         t = cls.__new__(cls)
         t.array, t._grad, t._node, t._retains_grad, t.requires_grad = array, None, None, False, requires_grad
-        t._version = [0]
+        t._version_counter = [0]
         return t
 
     # ----- data and grad, as torch has them ---------------------------------
@@ -115,7 +115,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         as edits for the version check, so a saved tensor edited this way is caught.
         """
         t = Tensor._make(self.array, False)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
     @data.setter
@@ -280,7 +280,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         counts as editing this tensor.
         """
         t = Tensor._make(self.array, requires_grad=False)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
     def detach_(self) -> Tensor:
@@ -289,8 +289,13 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         return self
 
     @property
-    def _version_value(self) -> int:
-        return self._version[0]
+    def _version(self) -> int:
+        """How many times this tensor was edited in place (torch's ``t._version``).
+
+        The count lives in ``_version_counter``, a one-element list shared by the
+        tensors that share this array's history (``detach()``, ``.data``).
+        """
+        return self._version_counter[0]
 
     # ----- conversion -------------------------------------------------------
     def numpy(self, force: bool = False) -> numpy.ndarray:  # noqa: ARG002
@@ -442,8 +447,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support deepcopy")
         new = type(self).__new__(type(self))
         memo[id(self)] = new
-        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("array", "_grad", "_version")})
-        new.array, new._version = self.array.copy(), [0]
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("array", "_grad", "_version_counter")})
+        new.array, new._version_counter = self.array.copy(), [0]
         new._grad = None if self._grad is None else Tensor._make(self._grad.array.copy(), False)
         return new
 
@@ -693,3 +698,36 @@ def _register_hook(self: Tensor, hook: Any) -> Any:
 
 
 Tensor.register_hook = _register_hook  # type: ignore[attr-defined]
+
+
+def _unique(self: Tensor, sorted: builtins.bool = True, return_inverse: builtins.bool = False,  # noqa: A002
+            return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Any:
+    """torch.unique as a method (glassgrad/ops/counting.py)."""
+    return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+
+def _bincount(self: Tensor, weights: Any = None, minlength: builtins.int = 0) -> Tensor:
+    """torch.bincount as a method (glassgrad/ops/counting.py)."""
+    return ops.bincount(self, weights, minlength)
+
+
+def _histc(self: Tensor, bins: builtins.int = 100, min: Any = 0, max: Any = 0) -> Tensor:  # noqa: A002
+    """torch.histc as a method (glassgrad/ops/counting.py)."""
+    return ops.histc(self, bins, min, max)
+
+
+def _det(self: Tensor) -> Tensor:
+    """torch.det as a method (glassgrad/ops/linalg_inverse.py)."""
+    return ops.det(self)
+
+
+def _inverse(self: Tensor) -> Tensor:
+    """torch.inverse as a method (glassgrad/ops/linalg_inverse.py)."""
+    return ops.inverse(self)
+
+
+Tensor.unique = _unique  # type: ignore[attr-defined]
+Tensor.bincount = _bincount  # type: ignore[attr-defined]
+Tensor.histc = _histc  # type: ignore[attr-defined]
+Tensor.det = _det  # type: ignore[attr-defined]
+Tensor.inverse = _inverse  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -54,3 +56,42 @@ def test_hook_errors_are_clear():
     z.register_hook(lambda g: 1.0)
     with pytest.raises(TypeError, match="returns a Tensor"):
         z.sum().backward()
+
+
+def _module_hook_run(lib, x_array, w_array, x_requires_grad):
+    linear = lib.nn.Linear(3, 2)
+    with lib.no_grad():
+        linear.weight.copy_(lib.tensor(w_array))
+        linear.bias.zero_()
+    seen = []
+
+    def hook(module, grad_input, grad_output):
+        seen.append(([None if g is None else g.detach().numpy().copy() for g in grad_input],
+                     [g.detach().numpy().copy() for g in grad_output]))
+        return None if grad_input[0] is None else (grad_input[0] * 2.0,)
+
+    linear.register_full_backward_hook(hook)
+    x = lib.tensor(x_array, requires_grad=x_requires_grad)
+    (lib.tanh(linear(x)) ** 2).sum().backward()
+    return seen, (None if x.grad is None else x.grad.numpy()), linear.weight.grad.numpy()
+
+
+@pytest.mark.torch_live
+@pytest.mark.parametrize("x_requires_grad", [True, False])
+def test_module_full_backward_hook_matches_torch(rng, torch, x_requires_grad):
+    x_array, w_array = rng.standard_normal((4, 3)), rng.standard_normal((2, 3))
+    ours = _module_hook_run(glassgrad, x_array.astype(np.float32), w_array.astype(np.float32), x_requires_grad)
+    with warnings.catch_warnings():  # torch warns when no input requires grad (the hook fires at the outputs)
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = _module_hook_run(torch, x_array.astype(np.float32), w_array.astype(np.float32), x_requires_grad)
+    assert len(ours[0]) == len(theirs[0]) == 1
+    (our_in, our_out), (their_in, their_out) = ours[0][0], theirs[0][0]
+    assert [g is None for g in our_in] == [g is None for g in their_in]
+    for a, b in zip(our_in + our_out, their_in + their_out):
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    for a, b in zip(ours[1:], theirs[1:]):
+        if a is None:
+            assert b is None
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

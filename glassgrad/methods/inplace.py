@@ -56,15 +56,28 @@ class InPlaceMethods:
             _check_same_shape(out.shape, self.shape, op)
             self._write(out.array, op)
             return self
-        self._version[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
+        self._version_counter[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
         old = Tensor._make(self.array, self.requires_grad)
-        old._node, old._version = self._node, self._version
+        old._node, old._version_counter = self._node, self._version_counter
         out = op(old, *args, **kwargs)
         _check_same_shape(out.shape, self.shape, op)
         _check_castable(out.dtype, self.dtype, op)
         self.array = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
-        self._node, self.requires_grad, self._version = out._node, out.requires_grad, out._version
+        self._node, self.requires_grad = out._node, out.requires_grad
+        self._adopt_counter(out._version_counter, self._version_counter[0])
         return self
+
+    def _adopt_counter(self, counter: list[int], version: int) -> None:
+        """Take the result's version counter, set to ``version`` (torch counts this edit on
+        the same tensor); the result's node expects the counter at that value from now on."""
+        shift = version - counter[0]
+        counter[0] = version
+        if self._node is not None and shift:
+            self._node.saved_versions = tuple(
+                (c, expected + shift if c is counter else expected, which)
+                for c, expected, which in self._node.saved_versions
+            )
+        self._version_counter = counter
 
     def _write(self, values: Any, op: Any = None) -> None:
         """Write ``values`` into this tensor's own array (no graph) and bump the version."""
@@ -75,7 +88,7 @@ class InPlaceMethods:
                 "broadcast view); clone() it first"
             )
         self.array[...] = values
-        self._version[0] += 1
+        self._version_counter[0] += 1
 
     # ----- arithmetic -------------------------------------------------------
     def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -334,7 +347,7 @@ class InPlaceMethods:
         except (IndexError, ValueError) as err:
             raise type(err)(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
                             f"in a tensor of shape {tuple(self.shape)}: {err}") from None
-        self._version[0] += 1
+        self._version_counter[0] += 1
         return self
 
     # ----- random fills (never recorded) -------------------------------------

@@ -94,3 +94,28 @@ from glassgrad.nn.transformer import TransformerDecoder as TransformerDecoder
 from glassgrad.nn.transformer import TransformerDecoderLayer as TransformerDecoderLayer
 from glassgrad.nn.transformer import TransformerEncoder as TransformerEncoder
 from glassgrad.nn.transformer import TransformerEncoderLayer as TransformerEncoderLayer
+
+# isort: split
+# --- autograd extras' layers: padding, channel dropout, more pooling, PReLU, RMSNorm, PixelShuffle, similarity ---
+from glassgrad.nn.channel_dropout import AlphaDropout as AlphaDropout
+from glassgrad.nn.channel_dropout import Dropout1d as Dropout1d
+from glassgrad.nn.channel_dropout import Dropout2d as Dropout2d
+from glassgrad.nn.layers_misc import CosineSimilarity as CosineSimilarity
+from glassgrad.nn.layers_misc import PairwiseDistance as PairwiseDistance
+from glassgrad.nn.layers_misc import PixelShuffle as PixelShuffle
+from glassgrad.nn.layers_misc import PixelUnshuffle as PixelUnshuffle
+from glassgrad.nn.layers_misc import PReLU as PReLU
+from glassgrad.nn.layers_misc import RMSNorm as RMSNorm
+from glassgrad.nn.layers_misc import Softmax2d as Softmax2d
+from glassgrad.nn.padding import ConstantPad1d as ConstantPad1d
+from glassgrad.nn.padding import ConstantPad2d as ConstantPad2d
+from glassgrad.nn.padding import ReflectionPad1d as ReflectionPad1d
+from glassgrad.nn.padding import ReflectionPad2d as ReflectionPad2d
+from glassgrad.nn.padding import ReplicationPad1d as ReplicationPad1d
+from glassgrad.nn.padding import ReplicationPad2d as ReplicationPad2d
+from glassgrad.nn.padding import ZeroPad1d as ZeroPad1d
+from glassgrad.nn.padding import ZeroPad2d as ZeroPad2d
+from glassgrad.nn.pooling_more import AdaptiveAvgPool1d as AdaptiveAvgPool1d
+from glassgrad.nn.pooling_more import AdaptiveMaxPool2d as AdaptiveMaxPool2d
+from glassgrad.nn.pooling_more import AvgPool1d as AvgPool1d
+from glassgrad.nn.pooling_more import MaxPool1d as MaxPool1d

@@ -173,6 +173,18 @@ from glassgrad.ops.resample import upsample as upsample  # noqa: E402
 from glassgrad.nn.attention_functional import multi_head_attention_forward as multi_head_attention_forward  # noqa: E402, E501
 from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_product_attention  # noqa: E402
 
-# --- autograd extras: distances and similarities (ops/distance.py) ---
+# --- autograd extras: distances, similarities, more pooling and layers' functional forms ---
+# isort: split
+from glassgrad.nn.channel_dropout import alpha_dropout as alpha_dropout  # noqa: E402
+from glassgrad.nn.channel_dropout import dropout1d as dropout1d  # noqa: E402
+from glassgrad.nn.channel_dropout import dropout2d as dropout2d  # noqa: E402
+from glassgrad.nn.layers_misc import pixel_shuffle as pixel_shuffle  # noqa: E402
+from glassgrad.nn.layers_misc import pixel_unshuffle as pixel_unshuffle  # noqa: E402
+from glassgrad.nn.layers_misc import rms_norm as rms_norm  # noqa: E402
+from glassgrad.nn.pooling_more import adaptive_avg_pool1d as adaptive_avg_pool1d  # noqa: E402
+from glassgrad.nn.pooling_more import avg_pool1d as avg_pool1d  # noqa: E402
+from glassgrad.nn.pooling_more import max_pool1d as max_pool1d  # noqa: E402
+from glassgrad.ops.adaptive_max_pool import adaptive_max_pool2d as adaptive_max_pool2d  # noqa: E402
 from glassgrad.ops.distance import cosine_similarity as cosine_similarity  # noqa: E402
 from glassgrad.ops.distance import pairwise_distance as pairwise_distance  # noqa: E402
+from glassgrad.ops.prelu import prelu as prelu  # noqa: E402

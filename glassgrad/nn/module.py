@@ -382,6 +382,13 @@ class Module:
         self._forward_hooks[key] = hook
         return RemovableHandle(self._forward_hooks, key)
 
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` runs in backward; a tuple it returns replaces
+        ``grad_input`` (see glassgrad/nn/backward_hooks.py)."""
+        from glassgrad.nn.backward_hooks import register_full_backward_hook
+
+        return register_full_backward_hook(self, hook)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         for hook in list(self.__dict__.get("_forward_pre_hooks", {}).values()):
             result = hook(self, args)

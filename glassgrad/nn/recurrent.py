@@ -3,11 +3,18 @@
 Each layer of the stack is one fused op over the whole sequence
 (``glassgrad.ops.rnn`` / ``lstm`` / ``gru``, with backpropagation through time
 written out); this file only arranges the layers, the optional dropout between
-them, ``batch_first`` and unbatched input.
+them, ``batch_first``, unbatched input and ``bidirectional``.
+
+Bidirectional layers run the same fused op twice: once over the sequence, once over the
+sequence reversed in time (``x.flip(0)``) with the ``*_reverse`` weights, whose outputs are
+flipped back so that step t of both directions lines up; the layer's output is the two
+concatenated on the feature axis, (T, B, 2H), and the final states are ordered
+layer by layer, forward then reverse: h_n[2k] is layer k forward, h_n[2k + 1] layer k reverse.
 
 Parameter names and layouts are torch's (``weight_ih_l{k}`` (G*H, in_k),
 ``weight_hh_l{k}`` (G*H, H), ``bias_ih_l{k}``, ``bias_hh_l{k}`` (G*H,), with
-G = 1, 4, 3 gates for RNN, LSTM, GRU), so a torch ``state_dict`` loads as is.
+G = 1, 4, 3 gates for RNN, LSTM, GRU; the reverse direction's are ``weight_ih_l{k}_reverse`` etc.),
+so a torch ``state_dict`` loads as is.
 
 Truncated backpropagation through time: feed the final state back in with the
 gradient cut, ``h = h.detach()`` (for an LSTM, both tensors of ``(h, c)``).
@@ -44,13 +51,14 @@ class RNNBase(Module):
         bias: learn the biases b_ih and b_hh (default True).
         batch_first: input and output are (B, T, features) instead of (T, B, features).
         dropout: probability of zeroing each output of every layer but the last, in training mode.
+        bidirectional: also run each layer backwards in time; outputs have 2H features (default False).
         dtype: parameter dtype (default float32).
         rng: generator for the initial weights and the dropout masks (default: the module generator).
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, dtype: Any = None,
-                 rng: np.random.Generator | None = None) -> None:
+                 rng: np.random.Generator | None = None, bidirectional: bool = False) -> None:
         super().__init__()
         if mode not in _GATES:
             raise ValueError(f"{type(self).__name__}: unknown mode {mode!r}; choose one of {list(_GATES)}")
@@ -61,17 +69,19 @@ class RNNBase(Module):
             raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1], got {dropout}")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first, self.dropout = num_layers, bias, batch_first, float(dropout)
-        self.rng = rng
+        self.rng, self.bidirectional = rng, bool(bidirectional)
+        self.num_directions = 2 if self.bidirectional else 1
         dtype = dtype or backend.get_default_dtype()
         rows = _GATES[mode] * hidden_size
         xp = backend.xp
         for k in range(num_layers):
-            in_k = input_size if k == 0 else hidden_size
-            setattr(self, f"weight_ih_l{k}", Parameter(xp.zeros((rows, in_k), dtype=dtype)))
-            setattr(self, f"weight_hh_l{k}", Parameter(xp.zeros((rows, hidden_size), dtype=dtype)))
-            if bias:
-                setattr(self, f"bias_ih_l{k}", Parameter(xp.zeros(rows, dtype=dtype)))
-                setattr(self, f"bias_hh_l{k}", Parameter(xp.zeros(rows, dtype=dtype)))
+            in_k = input_size if k == 0 else hidden_size * self.num_directions
+            for suffix in self._suffixes():
+                setattr(self, f"weight_ih_l{k}{suffix}", Parameter(xp.zeros((rows, in_k), dtype=dtype)))
+                setattr(self, f"weight_hh_l{k}{suffix}", Parameter(xp.zeros((rows, hidden_size), dtype=dtype)))
+                if bias:
+                    setattr(self, f"bias_ih_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
+                    setattr(self, f"bias_hh_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
@@ -83,10 +93,32 @@ class RNNBase(Module):
     def flatten_parameters(self) -> None:
         """A no-op: torch packs the weights into one cuDNN buffer here; glassgrad's weights are always ready."""
 
-    def layer_weights(self, k: int) -> list[Tensor]:
-        """[weight_ih, weight_hh] (+ [bias_ih, bias_hh]) of layer k."""
+    def _suffixes(self) -> tuple[str, ...]:
+        """The parameter-name suffix of each direction: forward "", reverse "_reverse"."""
+        return ("", "_reverse") if self.__dict__.get("bidirectional") else ("",)
+
+    def layer_weights(self, k: int, suffix: str = "") -> list[Tensor]:
+        """[weight_ih, weight_hh] (+ [bias_ih, bias_hh]) of layer k (``suffix="_reverse"``: its reverse direction)."""
         names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else [])
-        return [getattr(self, f"{name}_l{k}") for name in names]
+        return [getattr(self, f"{name}_l{k}{suffix}") for name in names]
+
+    def _run_layer(self, k: int, x: Tensor, run: Any, *states: Tensor | None) -> tuple[Tensor, list[list[Tensor]]]:
+        """Layer k over the (T, B, in) sequence in every direction.
+
+        ``run(sequence, *initial_states, *weights)`` is the fused op, returning (output, *final_states);
+        ``states`` hold each state's (L*D, B, H) initial value or None. Returns the layer's output
+        (the directions concatenated on the features) and, per state, its final value per direction.
+        """
+        outputs, finals = [], [[] for _ in range(max(len(states), 1))]
+        for direction, suffix in enumerate(self._suffixes()):
+            row = k * self.num_directions + direction
+            initial = [None if s is None else s[row] for s in states]
+            sequence = x.flip(0) if direction else x
+            out, *ends = run(sequence, *initial, *self.layer_weights(k, suffix))
+            outputs.append(out.flip(0) if direction else out)
+            for i, end in enumerate(ends):
+                finals[i].append(end)
+        return (outputs[0] if len(outputs) == 1 else ops.cat(outputs, -1)), finals
 
     # ----- input and state handling -----------------------------------------
     def _time_major(self, x: Any) -> tuple[Tensor, bool]:
@@ -108,10 +140,12 @@ class RNNBase(Module):
         if h is None:
             return None
         h = as_tensor(h)
-        expected = (self.num_layers, self.hidden_size) if unbatched else (self.num_layers, batch, self.hidden_size)
+        rows = self.num_layers * self.num_directions
+        expected = (rows, self.hidden_size) if unbatched else (rows, batch, self.hidden_size)
         if h.shape != expected:
+            layers = "num_layers * num_directions" if self.bidirectional else "num_layers"
             raise ValueError(f"{type(self).__name__}: {what} must have shape {expected} "
-                             f"(num_layers, {'' if unbatched else 'batch, '}hidden_size), got {h.shape}")
+                             f"({layers}, {'' if unbatched else 'batch, '}hidden_size), got {h.shape}")
         return h.unsqueeze(1) if unbatched else h
 
     def _between_layers(self, out: Tensor) -> Tensor:
@@ -143,6 +177,8 @@ class RNNBase(Module):
             s += ", batch_first=True"
         if self.dropout:
             s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
         return s
 
 
@@ -150,12 +186,13 @@ class RNN(RNNBase):
     """Elman RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act = tanh or relu.
 
     Args:
-        input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng: see ``RNNBase``.
+        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype, rng: see ``RNNBase``.
         nonlinearity: "tanh" (default) or "relu".
 
     Shape:
         input (T, B, in) (or (B, T, in) with batch_first, or (T, in) unbatched), h0 (L, B, H) or None
         -> output (T, B, H) (same layout as the input), h_n (L, B, H).
+        bidirectional=True: output (..., 2H), states (2L, B, H) (layer k forward at 2k, reverse at 2k + 1).
 
     Attributes:
         weight_ih_l{k} (H, in_k), weight_hh_l{k} (H, H), bias_ih_l{k}, bias_hh_l{k} (H,):
@@ -163,22 +200,25 @@ class RNN(RNNBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, dtype: Any = None,
-                 rng: np.random.Generator | None = None) -> None:
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, dtype, rng)
+                         num_layers, bias, batch_first, dropout, dtype, rng, bidirectional)
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
         x, unbatched = self._time_major(x)
         h0 = self._initial_state(hx, x.shape[1], unbatched, "h0")
         finals = []
+
+        def run(sequence: Tensor, h: Tensor | None, *weights: Tensor) -> tuple[Tensor, Tensor]:
+            return rnn_layer(sequence, h, *weights, nonlinearity=self.nonlinearity)
+
         for k in range(self.num_layers):
-            x, h_n = rnn_layer(x, None if h0 is None else h0[k], *self.layer_weights(k),
-                               nonlinearity=self.nonlinearity)
-            finals.append(h_n)
+            x, (h_n,) = self._run_layer(k, x, run, h0)
+            finals.extend(h_n)
             if k < self.num_layers - 1:
                 x = self._between_layers(x)
         return self._finish(x, finals, unbatched)
@@ -191,11 +231,12 @@ class LSTM(RNNBase):
         c_t = f * c_{t-1} + i * g,    h_t = o * tanh(c_t)
 
     Args:
-        input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng: see ``RNNBase``.
+        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype, rng: see ``RNNBase``.
 
     Shape:
         input (T, B, in) (or (B, T, in) with batch_first, or (T, in) unbatched), hx = (h0, c0) each
         (L, B, H), or None -> output (T, B, H) (same layout as the input), (h_n, c_n) each (L, B, H).
+        bidirectional=True: output (..., 2H), states (2L, B, H) (layer k forward at 2k, reverse at 2k + 1).
 
     Attributes:
         weight_ih_l{k} (4H, in_k), weight_hh_l{k} (4H, H), bias_ih_l{k}, bias_hh_l{k} (4H,):
@@ -203,9 +244,10 @@ class LSTM(RNNBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, dtype: Any = None,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, dtype: Any = None,
                  rng: np.random.Generator | None = None) -> None:
-        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng)
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng,
+                         bidirectional)
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         x, unbatched = self._time_major(x)
@@ -217,10 +259,9 @@ class LSTM(RNNBase):
             c0 = self._initial_state(hx[1], x.shape[1], unbatched, "c0")
         h_finals, c_finals = [], []
         for k in range(self.num_layers):
-            x, h_n, c_n = lstm_layer(x, None if h0 is None else h0[k], None if c0 is None else c0[k],
-                                     *self.layer_weights(k))
-            h_finals.append(h_n)
-            c_finals.append(c_n)
+            x, (h_n, c_n) = self._run_layer(k, x, lstm_layer, h0, c0)
+            h_finals.extend(h_n)
+            c_finals.extend(c_n)
             if k < self.num_layers - 1:
                 x = self._between_layers(x)
         out, h_n = self._finish(x, h_finals, unbatched)
@@ -235,11 +276,12 @@ class GRU(RNNBase):
         n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)),   h_t = (1 - z) * n + z * h_{t-1}
 
     Args:
-        input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng: see ``RNNBase``.
+        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype, rng: see ``RNNBase``.
 
     Shape:
         input (T, B, in) (or (B, T, in) with batch_first, or (T, in) unbatched), h0 (L, B, H) or None
         -> output (T, B, H) (same layout as the input), h_n (L, B, H).
+        bidirectional=True: output (..., 2H), states (2L, B, H) (layer k forward at 2k, reverse at 2k + 1).
 
     Attributes:
         weight_ih_l{k} (3H, in_k), weight_hh_l{k} (3H, H), bias_ih_l{k}, bias_hh_l{k} (3H,):
@@ -247,17 +289,18 @@ class GRU(RNNBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, dtype: Any = None,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, dtype: Any = None,
                  rng: np.random.Generator | None = None) -> None:
-        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng)
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng,
+                         bidirectional)
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
         x, unbatched = self._time_major(x)
         h0 = self._initial_state(hx, x.shape[1], unbatched, "h0")
         finals = []
         for k in range(self.num_layers):
-            x, h_n = gru_layer(x, None if h0 is None else h0[k], *self.layer_weights(k))
-            finals.append(h_n)
+            x, (h_n,) = self._run_layer(k, x, gru_layer, h0)
+            finals.extend(h_n)
             if k < self.num_layers - 1:
                 x = self._between_layers(x)
         return self._finish(x, finals, unbatched)

@@ -85,7 +85,7 @@ def _copy_into(target: Tensor, value: Any, assign: bool) -> None:
         np.copyto(target.array, backend.to_numpy(value), casting="unsafe")
     else:
         target.array = move_array(backend.to_numpy(value).astype(target.dtype), target.device)
-    target._version[0] += 1
+    target._version_counter[0] += 1
 
 
 def load_state_dict(module: Module, state: Mapping[str, Any], strict: bool, assign: bool) -> IncompatibleKeys:

@@ -30,6 +30,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.dropout import dropout_mask
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -94,9 +95,7 @@ class ScaledDotProductAttention(Function):
         weights = masked_softmax_(scores, may_be_empty=keep is not None or float_mask is not None)
         drop = None
         if dropout_p > 0.0:
-            drop = (rng.random(weights.shape, dtype=np.float32) >= dropout_p).astype(weights.dtype)
-            drop *= weights.dtype.type(1.0 / (1.0 - dropout_p)) if dropout_p < 1.0 else 0.0
-            drop = xp.asarray(drop)
+            drop = dropout_mask(weights.shape, dropout_p, weights.dtype, rng)  # the formula's one home
         ctx.save_for_backward(q, k, v, weights, drop)
         ctx.scale = scale
         return (weights if drop is None else weights * drop) @ v  # (..., L, Ev)

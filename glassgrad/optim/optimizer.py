@@ -345,7 +345,7 @@ def _counting_versions(step: Any) -> Any:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p._version[0] += 1
+                    p._version_counter[0] += 1
         return result
 
     return step_and_count

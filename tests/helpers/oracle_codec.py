@@ -237,6 +237,9 @@ def same(recorded: Any, now: Any, rtol: float = 1e-5, atol: float = 1e-7) -> boo
         return recorded.keys() == now.keys() and all(same(recorded[k], now[k], rtol, atol) for k in recorded)
     if type(recorded) is not type(now) and not (isinstance(recorded, int | float) and isinstance(now, int | float)):
         return False
+    if dataclasses.is_dataclass(recorded):
+        return all(same(getattr(recorded, f.name), getattr(now, f.name), rtol, atol)
+                   for f in dataclasses.fields(recorded))
     if isinstance(recorded, int | float) and isinstance(now, int | float):
         return math.isclose(recorded, now, rel_tol=rtol, abs_tol=atol)
     return bool(recorded == now)

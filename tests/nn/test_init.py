@@ -102,10 +102,10 @@ def test_deterministic_fills_equal_torch(torch):
 
 def test_fills_in_place_keep_object_and_record_nothing():
     layer = nn.Linear(4, 3)
-    weight, array, version = layer.weight, layer.weight.array, layer.weight._version[0]
+    weight, array, version = layer.weight, layer.weight.array, layer.weight._version
     out = init.xavier_uniform_(layer.weight, gain=init.calculate_gain("tanh"), rng=_rng())
     assert out is weight and layer.weight is weight and weight.array is array  # the same memory is overwritten
-    assert weight._version[0] > version and weight.requires_grad and weight.is_leaf
+    assert weight._version > version and weight.requires_grad and weight.is_leaf
     view = weight.detach()
     init.zeros_(weight)
     assert not view.numpy().any()  # anything sharing the memory sees the fill

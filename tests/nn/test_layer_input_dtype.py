@@ -34,7 +34,6 @@ def test_matching_dtypes_and_float64_input_still_work():
     assert nn.Conv2d(1, 2, 3)(glassgrad.ones(1, 1, 5, 5).long().float()).shape == (1, 2, 3, 3)
 
 
-@pytest.mark.torch_live
 def test_torch_refuses_the_same(torch):
     with pytest.raises(RuntimeError):
         torch.nn.Linear(2, 3)(torch.ones(4, 2, dtype=torch.int64))

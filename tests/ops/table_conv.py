@@ -22,8 +22,8 @@ def conv2d_case(draw: st.DrawFn) -> Case:
     groups = draw(st.sampled_from([1, 2]))
     c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
     kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    stride, padding, dilation = (draw(st.sampled_from([1, 2])) for _ in range(3))
-    padding = min(padding, 1)
+    stride, dilation = draw(st.sampled_from([1, 2])), draw(st.sampled_from([1, 2]))
+    padding = draw(st.integers(0, 1))
     size = (draw(st.integers(2, 5)), draw(st.integers(2, 5)))
     assume(all(_out_size(n, k, stride, padding, dilation) >= 1 for n, k in zip(size, kernel)))
     arrays = [draw(array((draw(st.integers(1, 2)), c_in, *size))), draw(array((c_out, c_in // groups, *kernel)))]
@@ -56,8 +56,8 @@ def conv_transpose2d_case(draw: st.DrawFn) -> Case:
 def conv1d_case(draw: st.DrawFn) -> Case:
     groups = draw(st.sampled_from([1, 2]))
     c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
-    kernel, stride, padding, dilation = draw(st.integers(1, 3)), draw(st.integers(1, 2)), draw(st.integers(0, 1)), \
-        draw(st.integers(1, 2))
+    kernel, stride = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    padding, dilation = draw(st.integers(0, 1)), draw(st.integers(1, 2))
     length = draw(st.integers(2, 6))
     assume(_out_size(length, kernel, stride, padding, dilation) >= 1)
     arrays = [draw(array((draw(st.integers(1, 2)), c_in, length))), draw(array((c_out, c_in // groups, kernel)))]
@@ -74,8 +74,7 @@ def max_pool2d_case(draw: st.DrawFn) -> Case:
     padding = draw(st.integers(0, min(kernel) // 2))
     dilation, ceil_mode = draw(st.integers(1, 2)), draw(st.booleans())
     size = (draw(st.integers(2, 5)), draw(st.integers(2, 5)))
-    step = stride or 1
-    assume(all(_out_size(n, k, step if stride else k, padding, dilation) >= 1 for n, k in zip(size, kernel)))
+    assume(all(_out_size(n, k, stride or k, padding, dilation) >= 1 for n, k in zip(size, kernel)))
     x = draw(distinct_array((1, draw(st.integers(1, 2)), *size)))
     return Case((x,), {"kernel_size": kernel, "stride": stride, "padding": padding, "dilation": dilation,
                        "ceil_mode": ceil_mode})

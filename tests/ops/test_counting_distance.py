@@ -101,3 +101,13 @@ def test_bad_input_errors():
         glassgrad.unique(glassgrad.ones(2, 2), dim=2)
     with pytest.raises(RuntimeError, match="histc: expected a floating point tensor"):
         glassgrad.histc(glassgrad.tensor([1, 2]))
+
+
+def test_method_forms(torch):
+    data = np.array([2, 0, 2, 5])
+    _same(glassgrad.tensor(data).unique(return_counts=True), torch.tensor(data).unique(return_counts=True))
+    _same(glassgrad.tensor(data).bincount(), torch.tensor(data).bincount())
+    _same(glassgrad.tensor(data, dtype=glassgrad.float32).histc(3), torch.tensor(data, dtype=torch.float32).histc(3))
+    matrix = np.array([[2.0, 1.0], [0.5, 3.0]])
+    np.testing.assert_allclose(glassgrad.tensor(matrix).det().item(), torch.tensor(matrix).det().item())
+    np.testing.assert_allclose(glassgrad.tensor(matrix).inverse().numpy(), torch.tensor(matrix).inverse().numpy())

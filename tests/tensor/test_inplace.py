@@ -18,7 +18,7 @@ def test_inplace_arithmetic_outside_autograd_edits_the_shared_array() -> None:
     alias = x.data
     x.add_(1).mul_(2).sub_(f64([1.0, 1.0, 1.0]), alpha=2).div_(2)
     np.testing.assert_allclose(x.array, [1.0, 2.0, 3.0])
-    assert alias.array is x.array and x._version[0] == 4
+    assert alias.array is x.array and x._version == 4
     x += 1
     x -= 0.5
     x *= 2
@@ -216,3 +216,18 @@ def test_inplace_forms_of_elementwise_ops(torch) -> None:
     n //= 2
     n %= 3
     assert n.tolist() == [0, 2]  # floor division and a remainder with the divisor's sign, as torch
+
+
+def test_version_counts_every_edit_like_torch(torch) -> None:
+    x = f64([0.5, 1.0], requires_grad=True)
+    h = x * 1
+    tx = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    th = tx * 1
+    for edit in (lambda t: t.mul_(2), lambda t: t.exp_(), lambda t: t.add_(1)):
+        edit(h)
+        edit(th)
+        assert h._version == th._version
+    y = x * 2
+    y.exp_()  # exp saved its output: it must still be usable
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.array, 2 * np.exp(2 * np.array([0.5, 1.0])))

@@ -8,7 +8,6 @@ import pytest
 import glassgrad
 
 
-@pytest.mark.torch_live
 @pytest.mark.parametrize("name", ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor",
                                   "ByteTensor", "HalfTensor", "ShortTensor", "CharTensor"])
 def test_constructors_give_torch_dtype_and_shape(name, torch):

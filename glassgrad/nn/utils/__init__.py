@@ -13,3 +13,9 @@ __all__ = [
     "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
     "parameters_to_vector", "rnn", "vector_to_parameters",
 ]
+
+# --- autograd extras: weight normalization ---
+from glassgrad.nn.utils.weight_norm import remove_weight_norm as remove_weight_norm  # noqa: E402
+from glassgrad.nn.utils.weight_norm import weight_norm as weight_norm  # noqa: E402
+
+__all__ += ["remove_weight_norm", "weight_norm"]

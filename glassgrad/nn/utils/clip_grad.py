@@ -76,7 +76,7 @@ def clip_grads_with_norm_(parameters: Parameters, max_norm: float, total_norm: T
         coef = backend.xp.minimum(max_norm / (total_norm.array + 1e-6), 1.0)
         for grad in _grads(parameters):
             grad.array *= coef.astype(grad.dtype)
-            grad._version[0] += 1
+            grad._version_counter[0] += 1
 
 
 def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 2.0,
@@ -118,4 +118,4 @@ def clip_grad_value_(parameters: Parameters, clip_value: float, foreach: bool | 
     clip_value = _check_limit("clip_grad_value_", "clip_value", clip_value)
     for grad in _grads(parameters):
         backend.xp.clip(grad.array, -clip_value, clip_value, out=grad.array)
-        grad._version[0] += 1
+        grad._version_counter[0] += 1
