@@ -198,11 +198,12 @@ def main() -> None:
     t_step = torch_stepper(torch, t_model)
     time_block(g_step, rng, 3, 0.0)  # warm-up
     time_block(t_step, rng, 3, 0.0)
-    g_times, t_times = [], []
+    g_times, t_times, ratios = [], [], []
     for r in range(args.rounds):
         order = [(g_step, g_times), (t_step, t_times)]
         for step, times in order if r % 2 == 0 else order[::-1]:
             times += time_block(step, rng, args.steps, args.pause)
+        ratios.append(statistics.median(g_times[-args.steps:]) / statistics.median(t_times[-args.steps:]))
         print(f"round {r}: glassgrad {1e3 * statistics.median(g_times):.1f} ms/step, "
               f"torch {1e3 * statistics.median(t_times):.1f} ms/step", flush=True)
     g, t = statistics.median(g_times), statistics.median(t_times)
@@ -211,6 +212,8 @@ def main() -> None:
     print(f"glassgrad: {1e3 * g:.1f} ms/step")
     print(f"torch:     {1e3 * t:.1f} ms/step")
     print(f"ratio glassgrad/torch time: {g / t:.2f}")
+    print(common.result_line(f"char-GPT step {CFG.n_layer}x{CFG.n_embd}, batch {CFG.batch_size} x {CFG.block_size}, "
+                             f"{common.THREADS} threads", ratios))
 
 
 if __name__ == "__main__":

@@ -135,6 +135,19 @@ class Node:
         self.released = True
 
 
+_TENSOR: Any = None
+
+
+def _tensor_class() -> Any:
+    """``glassgrad.tensor.Tensor``, imported on first use (tensor.py imports the ops, which import this)."""
+    global _TENSOR
+    if _TENSOR is None:
+        from glassgrad.tensor import Tensor
+
+        _TENSOR = Tensor
+    return _TENSOR
+
+
 def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: Tensor) -> tuple:
     """The version counters (and their values now) of the tensors whose arrays an op saved.
 
@@ -145,11 +158,11 @@ def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: T
     for array in saved:
         for position, t in enumerate(inputs):
             if t.array is array:
-                found.append((t._version_counter, t._version_counter[0], f"input {position}"))
+                found.append((t._version_counter, t._version_counter[0], position))
                 break
         else:
             if output.array is array:
-                found.append((output._version_counter, output._version_counter[0], "output 0"))
+                found.append((output._version_counter, output._version_counter[0], "output"))
     return tuple(found)
 
 
@@ -157,6 +170,7 @@ def check_versions(node: Node) -> None:
     """Refuse a backward through values that were edited in place after being saved."""
     for counter, expected, which in node.saved_versions:
         if counter[0] != expected:
+            which = "output 0" if which == "output" else (f"input {which}" if isinstance(which, int) else which)
             raise RuntimeError(
                 f"one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: {which} of {node.name()} is at version {counter[0]}; expected version "
@@ -219,10 +233,8 @@ def _accumulate_leaf(leaf: Tensor, grad: Any, fresh: bool = False) -> None:
     """Add ``grad`` into ``leaf.grad`` (a Tensor). The first gradient is stored as it is
     only when ``fresh`` (an array no one else holds); otherwise it is copied, because
     optimisers and clipping edit ``.grad`` in place."""
-    if leaf._grad is None:
-        from glassgrad.tensor import Tensor  # a Parameter's gradient is a plain Tensor, as in torch
-
-        leaf._grad = Tensor._make(grad if fresh else grad.copy(), False)
+    if leaf._grad is None:  # a Parameter's gradient is a plain Tensor, as in torch
+        leaf._grad = _tensor_class()._make(grad if fresh else grad.copy(), False)
     else:
         leaf._grad.array = leaf._grad.array + grad
 
@@ -270,9 +282,11 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves
     for parent, g in zip(node.inputs, in_grads):
         if g is None or not parent.requires_grad:
             continue
-        g = unbroadcast(g, parent.shape, op_name)
-        if g.dtype != parent.dtype:
-            g = g.astype(parent.dtype)
+        array = parent.array
+        if g.shape != array.shape:
+            g = unbroadcast(g, array.shape, op_name)
+        if g.dtype != array.dtype:
+            g = g.astype(array.dtype)
         if parent._node is None and getattr(parent, "_hooks", None):
             hooked_leaves[id(parent)] = parent
             pending[id(parent)] = pending[id(parent)] + g if id(parent) in pending else g

@@ -58,20 +58,20 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **params: Any) -> Any:
         """Run ``forward`` on the inputs' arrays; record the node if needed."""
-        from glassgrad.tensor import Tensor
-
         ctx = Context()
-        record = autograd.is_grad_enabled() and any(t.requires_grad for t in inputs)
-        ctx.needs_input_grad = tuple(record and t.requires_grad for t in inputs)
+        flags = tuple([t.requires_grad for t in inputs])
+        record = autograd._grad_enabled and True in flags
+        ctx.needs_input_grad = flags if record else (False,) * len(flags)
         try:
-            out = cls.forward(ctx, *(t.array for t in inputs), **params)
+            out = cls.forward(ctx, *[t.array for t in inputs], **params)
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
-        result = Tensor._make(out, requires_grad=record)
+        result = autograd._tensor_class()._make(out, record)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
             result._node = autograd.Node(cls, ctx, inputs)
             if ctx.saved:
                 result._node.saved_versions = autograd.saved_versions(ctx.saved, inputs, result)
         return result
+

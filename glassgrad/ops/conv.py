@@ -56,8 +56,9 @@ class Conv2d(Function):
     dW_g = dy_g @ cols_g^T;  db = sum dy;  dx = crop(col2im(W_g^T @ dy_g)).
 
     The plain path below is that derivation line by line (docs/derivations/convolution.md).
-    Stride 1 in the "fast" kernel mode runs ``glassgrad.kernels.conv`` instead: the same
-    products over whole-row windows, chunk by chunk of the batch (tested equal to this one).
+    Stride 1 with windows of at least 64 values, in the "fast" kernel mode, runs
+    ``glassgrad.kernels.conv`` instead: the same products over whole-row windows, chunk by
+    chunk of the batch (tested equal to this one).
     """
 
     @staticmethod
@@ -65,7 +66,7 @@ class Conv2d(Function):
                 pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
         geometry = ConvGeometry.of(x.shape[2:], weight.shape[2:], stride, pads, dilation, groups)
         ctx.geometry = geometry
-        ctx.fast = kernels.fast() and stride == (1, 1)
+        ctx.fast = kernels.fast() and conv_kernel.applies(weight, stride)
         if ctx.fast:
             y, xcm = conv_kernel.conv2d_rows_forward(x, weight, bias, geometry)
             ctx.save_for_backward(xcm, weight)

@@ -49,10 +49,11 @@ class MatMul(Function):
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b."""
     a, b = as_tensor(a), as_tensor(b)
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} and {b.shape}")
-    k_a = a.shape[-1]
-    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    shape_a, shape_b = a.array.shape, b.array.shape
+    if not shape_a or not shape_b:
+        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {shape_a} and {shape_b}")
+    k_a = shape_a[-1]
+    k_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if k_a != k_b:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned ({k_a} != {k_b})")
     return MatMul.apply(a, b)

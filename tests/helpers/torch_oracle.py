@@ -33,7 +33,7 @@ MODES = ("check", "record", "replay", "live")
 SESSION_KEY = pytest.StashKey[Session]()
 
 
-_DEFAULT_MODE = "live"  # "" = auto
+_DEFAULT_MODE = ""  # "": check when torch imports, else replay
 
 
 def oracle_mode() -> str:

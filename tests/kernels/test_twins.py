@@ -38,15 +38,18 @@ def test_conv2d_kernel_equals_plain_im2col(rng, monkeypatch, case):
     from glassgrad.kernels import conv as conv_kernel
 
     monkeypatch.setattr(conv_kernel, "CHUNK_BYTES", 1)  # several chunks of the batch
-    monkeypatch.setattr(conv_kernel, "CHUNK_BYTES_THREADED", 1)
+    monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)  # these windows are small
     n, c, h, w, o, k, p, d, g = case
     kh, kw = (k, k) if isinstance(k, int) else k
     arrays = [rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c // g, kh, kw)), rng.standard_normal(o)]
     _assert_twins(_run_both(lambda x, wt, b: ops.conv2d(x, wt, b, padding=p, dilation=d, groups=g), arrays))
 
 
-def test_conv2d_first_layer_weight_only_backward_equals_plain(rng):
+def test_conv2d_first_layer_weight_only_backward_equals_plain(rng, monkeypatch):
     """The kernel's weight-only backward with few window rows (conv1) drops garbage columns instead."""
+    from glassgrad.kernels import conv as conv_kernel
+
+    monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)
     x, w = rng.standard_normal((3, 1, 6, 5)), rng.standard_normal((8, 1, 3, 3))
     grads = {}
     for mode in kernels.MODES:
@@ -132,7 +135,18 @@ def test_use_switches_and_restores_the_mode():
     assert kernels.get_mode() == before
 
 
-def test_backward_follows_the_mode_of_its_forward(rng):
+def test_conv2d_kernel_serves_only_windows_where_it_is_faster():
+    from glassgrad.kernels import conv as conv_kernel
+
+    assert conv_kernel.applies(np.zeros((64, 32, 3, 3)), (1, 1))  # conv2 of the CNN: K = 288
+    assert not conv_kernel.applies(np.zeros((32, 1, 3, 3)), (1, 1))  # conv1: K = 9, plain GEMMs win
+    assert not conv_kernel.applies(np.zeros((64, 32, 3, 3)), (2, 2))
+
+
+def test_backward_follows_the_mode_of_its_forward(rng, monkeypatch):
+    from glassgrad.kernels import conv as conv_kernel
+
+    monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)
     x, w = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
     xt = gg.Tensor(x, requires_grad=True)
     with kernels.use("fast"):
