@@ -77,6 +77,7 @@ def test_language_model_matches_torch(kind, corpus_root, torch):
 @pytest.mark.xfail(strict=True, raises=ValueError,
                    reason="onnx.export passes a nested input (the LSTM's (h0, c0) pair) on as two tensors")
 def test_onnx_export_of_the_lstm_model(tmp_path):
+    pytest.importorskip("onnx")
     program = load_program("word_language_model")
     model = program.RNNModel("LSTM", 10, 8, 8, 2, 0.0)
     program.export_onnx(model, str(tmp_path / "model.onnx"), batch_size=1, seq_len=5, device=glassgrad.device("cpu"))
