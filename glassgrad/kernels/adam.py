@@ -19,21 +19,15 @@ from glassgrad import backend
 
 
 def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float,
-                beta1: float, beta2: float, eps: float, weight_decay: float = 0.0, decoupled: bool = False,
-                max_exp_avg_sq: Any | None = None, maximize: bool = False, scratch: Any | None = None) -> None:
-    """One Adam step on arrays, in place (same arguments as ``optim.adam.adam_update``).
+                beta1: float, beta2: float, eps: float, max_exp_avg_sq: Any | None = None,
+                scratch: Any | None = None) -> None:
+    """One Adam step on arrays, in place, for a gradient that ``optim.adam.adam_update`` has
+    already prepared (maximize and weight decay applied there, by ``optimizer.decayed_grad``).
 
     ``scratch`` (an array of the param's shape and dtype) is overwritten; without it one is
     allocated. Every other operation writes in place.
     """
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
     if scratch is None:
         scratch = xp.empty_like(param)
     xp.subtract(grad, exp_avg, out=scratch)  # m += (1 - beta1) (g - m)  is  beta1 m + (1 - beta1) g

@@ -9,9 +9,8 @@ from glassgrad import autograd, backend, kernels
 from glassgrad.kernels import adam as adam_kernel
 from glassgrad.optim.optimizer import (
     Optimizer,
-    check_betas,
-    check_lr,
-    check_non_negative,
+    check_adam_family,
+    decayed_grad,
     evaluate_closure,
     to_scalar,
 )
@@ -37,19 +36,12 @@ def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int,
     ``glassgrad.kernels.adam.adam_update`` (in-place passes over one ``scratch`` array,
     tested equal to this one).
     """
+    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize, decoupled=decoupled, lr=lr)
     if kernels.fast():
         adam_kernel.adam_update(param, grad, exp_avg, exp_avg_sq, step, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                                weight_decay=weight_decay, decoupled=decoupled, max_exp_avg_sq=max_exp_avg_sq,
-                                maximize=maximize, scratch=scratch)
+                                max_exp_avg_sq=max_exp_avg_sq, scratch=scratch)
         return
     xp = backend.xp
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
     exp_avg[...] = beta1 * exp_avg + (1 - beta1) * grad
     exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * grad**2
     second_moment = exp_avg_sq
@@ -91,10 +83,7 @@ class Adam(Optimizer):
                  amsgrad: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
-        check_lr(lr)
-        check_non_negative("epsilon value", eps)
-        check_betas(betas)
-        check_non_negative("weight_decay value", weight_decay)
+        check_adam_family(lr, betas, eps, weight_decay)
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
                         fused=fused, decoupled_weight_decay=decoupled_weight_decay)
@@ -112,18 +101,11 @@ class Adam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""
         loss = evaluate_closure(closure)
-        xp = backend.xp
         for group in self.param_groups:
             beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, exp_avg=xp.zeros_like(p.array), exp_avg_sq=xp.zeros_like(p.array))
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = xp.zeros_like(p.array)
-                state["step"] += 1
+            slots = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
+            for p in self._params_with_grad(group):
+                state = self._step_state(p, *slots)
                 adam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
                             lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
                             weight_decay=group["weight_decay"], decoupled=group["decoupled_weight_decay"],
