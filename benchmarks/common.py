@@ -150,3 +150,19 @@ def glassgrad_trainer(model: Any, init_state: dict, x: Any, y: Any, batch_size: 
         return history["loss"][-1]
 
     return epoch
+
+
+def time_token_steps(step: Callable[[Any, Any], Any], rng: Any, steps: int, pause: float, vocab: int,
+                     shape: tuple[int, int]) -> list[float]:
+    """Seconds of each of ``steps`` calls ``step(x, y)`` on fresh random token batches of ``shape``
+    (x and y drawn from ``vocab``; the drawing is not timed), after ``pause`` seconds of rest so
+    that the other library's BLAS threads have stopped spinning."""
+    time.sleep(pause)
+    times = []
+    for _ in range(steps):
+        x = rng.integers(0, vocab, shape)
+        y = rng.integers(0, vocab, shape)
+        start = time.perf_counter()
+        step(x, y)
+        times.append(time.perf_counter() - start)
+    return times

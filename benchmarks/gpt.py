@@ -22,7 +22,6 @@ import common  # first: pins the BLAS threads before NumPy loads
 import argparse
 import math
 import statistics
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,15 +153,7 @@ def torch_stepper(torch, model):
 
 
 def time_block(step, rng: np.random.Generator, steps: int, pause: float) -> list[float]:
-    time.sleep(pause)
-    times = []
-    for _ in range(steps):
-        x = rng.integers(0, VOCAB, (CFG.batch_size, CFG.block_size))
-        y = rng.integers(0, VOCAB, (CFG.batch_size, CFG.block_size))
-        start = time.perf_counter()
-        step(x, y)
-        times.append(time.perf_counter() - start)
-    return times
+    return common.time_token_steps(step, rng, steps, pause, VOCAB, (CFG.batch_size, CFG.block_size))
 
 
 def main() -> None:

@@ -23,9 +23,12 @@ import sys
 THREADS = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "2"  # before NumPy loads BLAS
 os.environ["OPENBLAS_NUM_THREADS"] = THREADS
 os.environ["OMP_NUM_THREADS"] = THREADS
+os.environ["GLASSGRAD_BENCH_THREADS"] = THREADS  # common.py pins the same number
 
+import common  # noqa: E402  (before NumPy: the BLAS thread settings above stay in force)
+
+# isort: split
 import statistics  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -118,15 +121,7 @@ def blas_threads() -> str:
 
 
 def time_block(step, rng: np.random.Generator, steps: int, pause: float) -> list[float]:
-    time.sleep(pause)  # let the other library's BLAS threads stop spinning
-    times = []
-    for _ in range(steps):
-        x = rng.integers(0, VOCAB, (BATCH, SEQ))
-        y = rng.integers(0, VOCAB, (BATCH, SEQ))
-        start = time.perf_counter()
-        step(x, y)
-        times.append(time.perf_counter() - start)
-    return times
+    return common.time_token_steps(step, rng, steps, pause, VOCAB, (BATCH, SEQ))
 
 
 def main() -> None:

@@ -34,7 +34,8 @@ _hook_ids = itertools.count()
 
 
 class RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+    """What ``register_hook`` and the Module hook registrations return: ``handle.remove()``
+    unregisters the hook (also at the end of a ``with`` block)."""
 
     def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
         self._hooks, self.id = hooks, key

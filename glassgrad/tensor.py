@@ -319,17 +319,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; gradients flow through."""
-        target_device, target_dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None), kwargs.pop("copy", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                target_device, target_dtype = arg.device, arg.dtype
-            elif isinstance(arg, str | device):
-                target_device = arg
-            elif arg is not None:
-                target_dtype = arg
+        target_device, target_dtype = to_arguments(args, kwargs, accepted=("non_blocking", "copy"))
         out = self
         if target_dtype is not None and dtypes.to_dtype(target_dtype) != self.dtype:
             out = ops.cast(out, dtypes.to_dtype(target_dtype))
@@ -672,6 +662,25 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 from glassgrad import ops  # noqa: E402  (ops import Tensor from this module)
+
+
+def to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any], accepted: tuple[str, ...]) -> tuple[Any, Any]:
+    """(device, dtype) from ``to()``'s arguments, as torch reads them: a Tensor gives both, a
+    string or device the device, anything else the dtype; ``device=``/``dtype=`` keywords too.
+    Keywords named in ``accepted`` are taken and ignored; any other is an error."""
+    kwargs = dict(kwargs)
+    target_device, target_dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    unexpected = sorted(k for k in kwargs if k not in accepted)
+    if unexpected:
+        raise TypeError(f"to() got unexpected keyword arguments {unexpected}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            target_device, target_dtype = arg.device, arg.dtype
+        elif isinstance(arg, str | device):
+            target_device = arg
+        elif arg is not None:
+            target_dtype = arg
+    return target_device, target_dtype
 
 
 def is_tensor(obj: Any) -> bool:

@@ -46,11 +46,8 @@ class InPlaceMethods:
 
         tensors = [a for a in args if isinstance(a, Tensor)]
         recording = autograd.is_grad_enabled() and (self.requires_grad or any(t.requires_grad for t in tensors))
-        if recording and self.requires_grad and self._node is None:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation; "
-                "edit it under glassgrad.no_grad() (as optimisers and nn.init do)"
-            )
+        if recording:
+            self._refuse_leaf_edit()
         if not recording:
             out = op(self, *args, **kwargs)
             _check_same_shape(out.shape, self.shape, op)
@@ -78,6 +75,14 @@ class InPlaceMethods:
                 for c, expected, which in self._node.saved_versions
             )
         self._version_counter = counter
+
+    def _refuse_leaf_edit(self) -> None:
+        """torch's refusal, while grad mode is on, to edit a leaf that requires grad."""
+        if self.requires_grad and self._node is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation; "
+                "edit it under glassgrad.no_grad() (as optimisers and nn.init do)"
+            )
 
     def _write(self, values: Any, op: Any = None) -> None:
         """Write ``values`` into this tensor's own array (no graph) and bump the version."""
@@ -352,11 +357,8 @@ class InPlaceMethods:
 
     # ----- random fills (never recorded) -------------------------------------
     def _random_fill(self, values: numpy.ndarray) -> Tensor:
-        if autograd.is_grad_enabled() and self.requires_grad and self._node is None:
-            raise RuntimeError(
-                "a leaf Variable that requires grad is being used in an in-place operation; "
-                "fill it under glassgrad.no_grad() (nn.init does)"
-            )
+        if autograd.is_grad_enabled():
+            self._refuse_leaf_edit()
         self._write(backend.xp.asarray(values.astype(self.dtype)))
         return self
 

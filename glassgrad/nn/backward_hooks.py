@@ -79,7 +79,7 @@ class _Outputs(Function):
 
 def register_full_backward_hook(module: Any, hook: Callable[..., Any]) -> Any:
     """Install the two forward hooks once per module, and add ``hook`` to its backward hooks."""
-    from glassgrad.nn.module import RemovableHandle, _hook_ids
+    from glassgrad.hooks import RemovableHandle, _hook_ids
 
     hooks = module.__dict__.get("_full_backward_hooks")
     if hooks is None:

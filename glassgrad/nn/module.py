@@ -15,16 +15,16 @@ built before the conversion keeps working, as in torch.
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from glassgrad import backend, dtypes
 from glassgrad.device import device, device_of, move_array
+from glassgrad.hooks import RemovableHandle, _hook_ids
 from glassgrad.nn import state_dict as _state
 from glassgrad.nn.parameter import Parameter
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, to_arguments
 
 
 def _type_name(value: Any) -> str:
@@ -41,19 +41,6 @@ def _check_name(kind: str, name: Any, module: Module, registry: Mapping[str, Any
         raise KeyError(f"{kind} name can't be empty string \"\"")
     if hasattr(module, name) and name not in registry:
         raise KeyError(f"attribute '{name}' already exists")
-
-
-_hook_ids = itertools.count()
-
-
-class RemovableHandle:
-    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
-        self._hooks, self.id = hooks, key
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
 
 
 class Module:
@@ -306,17 +293,7 @@ class Module:
         A dtype applies to floating parameters and buffers only (integer buffers such as
         ``num_batches_tracked`` keep theirs), and must be a floating dtype, as in torch.
         """
-        target_device, target_dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                target_device, target_dtype = arg.device, arg.dtype
-            elif isinstance(arg, str | device):
-                target_device = arg
-            elif arg is not None:
-                target_dtype = arg
+        target_device, target_dtype = to_arguments(args, kwargs, accepted=("non_blocking",))
         if target_dtype is not None:
             target_dtype = dtypes.to_dtype(target_dtype)
             if not backend.is_float(target_dtype):
