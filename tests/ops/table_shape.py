@@ -250,6 +250,7 @@ MOVEMENT_ROWS: list[OpSpec] = [
     OpSpec("flip", lambda a, dims: a.flip(dims), lambda t, a, dims: a.flip(dims), one_array(1, dims=_dims_subset)),
     OpSpec("fliplr", lambda a: gg.fliplr(a), lambda t, a: t.fliplr(a), one_array(2)),
     OpSpec("flipud", lambda a: a.flipud(), lambda t, a: t.flipud(a), one_array(1)),
+    OpSpec("clone", lambda a: a.clone(), lambda t, a: a.clone(), one_array(0)),
     OpSpec("roll", lambda a, shifts, dims: a.roll(shifts, dims), lambda t, a, shifts, dims: a.roll(shifts, dims),
            roll_case()),
     OpSpec("repeat", lambda a, sizes: a.repeat(*sizes), lambda t, a, sizes: a.repeat(*sizes), repeat_case()),
