@@ -148,9 +148,9 @@ class GELU(Function):
             ctx.save_for_backward(x, tanh_u)
             return 0.5 * x * (1 + tanh_u)
         if kernels.fast() and gelu_kernel.applies(x):  # float32: glassgrad/kernels/gelu.py, tested equal
-            cdf = gelu_kernel.normal_cdf(x)
-        else:
-            cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
+            y, ctx.dydx = gelu_kernel.gelu_forward(x, derivative=ctx.needs_input_grad[0])  # dy/dx in the same pass
+            return y
+        cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
         ctx.save_for_backward(x, cdf)
         return x * cdf
 
@@ -161,6 +161,8 @@ class GELU(Function):
             x, tanh_u = ctx.saved
             du_dx = GELU_TANH_SCALE * (1 + 3 * GELU_TANH_CUBIC * x * x)
             return grad * (0.5 * (1 + tanh_u) + 0.5 * x * (1 - tanh_u * tanh_u) * du_dx)
+        if hasattr(ctx, "dydx"):  # the fast kernel's forward computed dy/dx already
+            return grad * ctx.dydx
         x, cdf = ctx.saved
         pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return grad * (cdf + x * pdf)
