@@ -117,12 +117,28 @@ def torch_model(torch):
     return TorchGPT(CFG)
 
 
-def glassgrad_stepper(state: dict):
+def initialised_torch_model(torch, seed: int):
+    """The torch twin with GPT-2's initialisation, as the experiment's: N(0, 0.02) matrices, residual
+    projections N(0, 0.02 / sqrt(2 n_layer)); its state_dict starts the glassgrad model too."""
+    torch.manual_seed(seed)
+    model = torch_model(torch)
+    for name, p in model.named_parameters():
+        std = 0.02 / math.sqrt(2 * CFG.n_layer) if name.endswith("c_proj.weight") else 0.02
+        if p.dim() == 2:
+            torch.nn.init.normal_(p, 0.0, std)
+    return model
+
+
+def glassgrad_stepper(state: dict) -> tuple:
+    """(step, model): the glassgrad GPT started from ``state`` and a function taking one training step."""
     model = GPT(VOCAB, CFG.block_size, CFG.n_layer, CFG.n_head, CFG.n_embd, CFG.dropout, CFG.bias)
     model.load_state_dict(state)
     opt = model.configure_optimizers(CFG.weight_decay, CFG.lr, (CFG.beta1, CFG.beta2))
 
-    def step(x: np.ndarray, y: np.ndarray) -> float:
+    def step(x: np.ndarray, y: np.ndarray, lr: float | None = None) -> float:
+        if lr is not None:
+            for group in opt.param_groups:
+                group["lr"] = lr
         logits = model(gg.tensor(x))
         loss = F.cross_entropy(logits.reshape(-1, VOCAB), gg.tensor(y.reshape(-1)))
         opt.zero_grad()
@@ -131,7 +147,7 @@ def glassgrad_stepper(state: dict):
         opt.step()
         return loss.item()
 
-    return step
+    return step, model
 
 
 def torch_stepper(torch, model):
@@ -140,7 +156,10 @@ def torch_stepper(torch, model):
               {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
     opt = torch.optim.AdamW(groups, lr=CFG.lr, betas=(CFG.beta1, CFG.beta2))
 
-    def step(x: np.ndarray, y: np.ndarray) -> float:
+    def step(x: np.ndarray, y: np.ndarray, lr: float | None = None) -> float:
+        if lr is not None:
+            for group in opt.param_groups:
+                group["lr"] = lr
         logits = model(torch.from_numpy(x))
         loss = torch.nn.functional.cross_entropy(logits.view(-1, VOCAB), torch.from_numpy(y.reshape(-1)))
         opt.zero_grad(set_to_none=True)
@@ -167,13 +186,8 @@ def main() -> None:
 
     common.torch_threads(torch)
     print(common.describe_machine(torch))
-    torch.manual_seed(0)
-    t_model = torch_model(torch)
-    for name, p in t_model.named_parameters():  # GPT-2's initialisation, as the experiment's
-        std = 0.02 / math.sqrt(2 * CFG.n_layer) if name.endswith("c_proj.weight") else 0.02
-        if p.dim() == 2:
-            torch.nn.init.normal_(p, 0.0, std)
-    g_step = glassgrad_stepper(t_model.state_dict())
+    t_model = initialised_torch_model(torch, seed=0)
+    g_step, _ = glassgrad_stepper(t_model.state_dict())
     rng = np.random.default_rng(0)
     if args.profile:
         import cProfile

@@ -195,12 +195,12 @@ def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
             f"{op_name}.backward returned a gradient of shape {grad.shape} "
             f"for an input of shape {shape}"
         )
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
-    )
-    reduced = grad.sum(axis=axes, keepdims=True) if axes else grad
-    if extra:
+    kept = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if kept:  # size-1 axes of the input: summed, kept as size 1
+        reduced = grad.sum(axis=tuple(range(extra)) + kept, keepdims=True)
         reduced = reduced.reshape(reduced.shape[extra:])
+    else:  # only new leading axes: one sum that owns its result (a leaf can keep it without a copy)
+        reduced = grad.sum(axis=tuple(range(extra)))
     if reduced.shape != shape:
         raise RuntimeError(
             f"{op_name}.backward returned a gradient of shape {grad.shape} "
@@ -271,31 +271,29 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
 
 
 def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
-    op_name = node.op.__name__
     in_grads = node.op.backward(node.ctx, out_grad)
-    if not isinstance(in_grads, tuple):
+    if type(in_grads) is not tuple:
         in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):
         raise RuntimeError(
-            f"{op_name}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs"
+            f"{node.op.__name__}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs"
         )
     for parent, g in zip(node.inputs, in_grads):
         if g is None or not parent.requires_grad:
             continue
         array = parent.array
         if g.shape != array.shape:
-            g = unbroadcast(g, array.shape, op_name)
+            g = unbroadcast(g, array.shape, node.op.__name__)
         if g.dtype != array.dtype:
             g = g.astype(array.dtype)
-        if parent._node is None and getattr(parent, "_hooks", None):
-            hooked_leaves[id(parent)] = parent
-            pending[id(parent)] = pending[id(parent)] + g if id(parent) in pending else g
-        elif parent._node is None:
-            _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
-        elif id(parent) in pending:
-            pending[id(parent)] = pending[id(parent)] + g
+        key = id(parent)
+        if parent._node is not None:  # an inner tensor: sum what reaches it, pass it on when its turn comes
+            pending[key] = pending[key] + g if key in pending else g
+        elif parent._hooks:  # a leaf with register_hook hooks: its hooks see the summed gradient
+            hooked_leaves[key] = parent
+            pending[key] = pending[key] + g if key in pending else g
         else:
-            pending[id(parent)] = g
+            _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
 
 
 def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:

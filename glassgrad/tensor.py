@@ -87,6 +87,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
 
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
     __array_priority__ = 1000
+    _hooks: dict | None = None  # register_hook's hooks (glassgrad/hooks.py), on the few tensors that have them
 
     def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
         self.array = _to_array(data, dtype)

@@ -33,6 +33,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.kernels.parallel import split_run
 
 # P(t) = -1.26551223 + t (1.00002368 + t (0.37409196 + ...)), lowest order first
 ERFC_COEFFICIENTS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
@@ -48,12 +49,20 @@ def applies(x: Any) -> bool:
 
 def gelu_forward(x: Any, derivative: bool = True) -> tuple[Any, Any]:
     """(y, dy/dx) of exact GELU for a float32 array: y = x Phi(x), dy/dx = Phi(x) + x phi(x)
-    (dy/dx is None when ``derivative`` is False: no backward will need it)."""
+    (dy/dx is None when ``derivative`` is False: no backward will need it). Large arrays are
+    split over threads (``kernels/parallel.py``)."""
     xp = backend.xp
-    f32 = xp.float32
     flat = xp.ascontiguousarray(x).reshape(-1)
     y = xp.empty_like(flat)
     dydx = xp.empty_like(flat) if derivative else None
+    split_run(_gelu_slice, (flat, y) if dydx is None else (flat, y, dydx))
+    return y.reshape(x.shape), (dydx.reshape(x.shape) if derivative else None)
+
+
+def _gelu_slice(flat: Any, y: Any, dydx: Any = None) -> None:
+    """y (and dy/dx, when given) of the 1-D float32 ``flat``, chunk by chunk with its own scratch."""
+    xp = backend.xp
+    f32 = xp.float32
     size = min(CHUNK, flat.size)
     z, t, e, phi = (xp.empty(size, dtype=f32) for _ in range(4))
     for start in range(0, flat.size, CHUNK):
@@ -82,11 +91,10 @@ def gelu_forward(x: Any, derivative: bool = True) -> tuple[Any, Any]:
         xp.subtract(f32(0.5), es, out=ys)
         xp.copysign(ys, xs, out=ys)
         ys += f32(0.5)  # ys holds Phi now
-        if derivative:  # phi(x) = exp(-x^2 / 2) / sqrt(2 pi) = exp(-z^2) / sqrt(2 pi);  dy/dx = Phi + x phi
+        if dydx is not None:  # phi(x) = exp(-x^2 / 2) / sqrt(2 pi) = exp(-z^2) / sqrt(2 pi);  dy/dx = Phi + x phi
             xp.negative(zs, out=ps)
             xp.exp(ps, out=ps)
             ps *= f32(1 / math.sqrt(2 * math.pi))
             ps *= xs
             xp.add(ys, ps, out=dydx[start:stop])
         ys *= xs  # y = x Phi
-    return y.reshape(x.shape), (dydx.reshape(x.shape) if derivative else None)

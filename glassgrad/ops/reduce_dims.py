@@ -10,8 +10,6 @@ import builtins
 import operator
 from typing import Any
 
-from glassgrad import backend
-
 Dims = int | tuple[int, ...] | list[int] | None
 
 
@@ -50,7 +48,10 @@ def expand_reduced(grad: Any, axes: tuple[int, ...], keepdim: bool) -> Any:
     """Put back the reduced axes as size-1 axes, so ``grad`` broadcasts against the input."""
     if keepdim or not axes:
         return grad
-    return backend.xp.expand_dims(grad, axes)
+    shape = list(grad.shape)
+    for axis in sorted(axes):  # axes are non-negative and name positions in the input
+        shape.insert(axis, 1)
+    return grad.reshape(shape)
 
 
 def count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
