@@ -2,13 +2,14 @@
 
 Each benchmark runs in its own process (the BLAS thread count is fixed when NumPy loads) and
 prints machine-readable lines ``RESULT | name | median ratio | min-max over rounds``; this script
-gathers them into one Markdown table, glassgrad's time over torch's (below 1: glassgrad is faster).
+gathers them into one Markdown table: glassgrad's time over torch's (below 1: glassgrad is faster), and
+tinygrad's time over glassgrad's (above 1: glassgrad is faster) where tinygrad is installed.
 
 The GEMM-heavy benchmarks run twice when ``OPENBLAS_CORETYPE`` is set (these development machines
 set it to Haswell; most users' machines do not): once as set, once with OpenBLAS left to detect
 the core itself, since the kernel it picks changes float32 GEMM speed.
 
-    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,tiny] [--write-readme]
+    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,tiny,tinygrad] [--write-readme]
 
 ``--write-readme`` replaces the table between the speed-table markers in README.md.
 """
@@ -30,12 +31,15 @@ BEGIN, END = "<!-- speed table: begin (benchmarks/run_all.py --write-readme) -->
 # name -> (script arguments, quick arguments, threads, GEMM-heavy)
 BENCHMARKS = {
     "mlp": (["--batch-sizes", "128", "--datasets", "mnist", "--repeats", "5"],
-            ["--batch-sizes", "128", "--datasets", "mnist", "--repeats", "3", "--n-train", "6000"], 2, False),
+            ["--batch-sizes", "128", "--datasets", "mnist", "--repeats", "3", "--n-train", "6000"], 2, True),
     "cnn": (["--repeats", "5"], ["--repeats", "3", "--batches", "15", "--layer-repeats", "5"], 2, True),
-    "lstm": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, False),
-    "gpt": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, False),
+    "lstm": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
+    "gpt": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
     "tiny": (["--rounds", "7"], ["--rounds", "3", "--calls", "500"], 1, False),
+    "tinygrad": (["--rounds", "5"], ["--rounds", "3", "--steps", "5"], 2, False),
 }
+SCRIPTS = {"tinygrad": "versus_tinygrad"}  # a script named tinygrad.py would shadow the package
+NOT_INSTALLED = 3  # a benchmark's exit status when the library it compares with is missing
 RESULT = re.compile(r"^RESULT \| (.+?) \| ([0-9.]+) \| ([0-9.]+-[0-9.]+)\s*$")
 PLAIN_RATIO = re.compile(r"ratio glassgrad/torch(?: time)?[:=] *([0-9.]+)")
 
@@ -48,7 +52,7 @@ def run(name: str, quick: bool, coretype: str | None) -> tuple[list[tuple[str, s
         env.pop("OPENBLAS_CORETYPE", None)
     else:
         env["OPENBLAS_CORETYPE"] = coretype
-    command = [sys.executable, str(HERE / f"{name}.py"), *(short if quick else full)]
+    command = [sys.executable, str(HERE / f"{SCRIPTS.get(name, name)}.py"), *(short if quick else full)]
     if name == "lstm":
         command += ["--threads", str(threads)]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -58,14 +62,18 @@ def run(name: str, quick: bool, coretype: str | None) -> tuple[list[tuple[str, s
         ratios = PLAIN_RATIO.findall(done.stdout)
         if ratios:
             rows = [(f"{name} (median)", ratios[-1], "n/a")]
-    if done.returncode != 0:
+    if done.returncode == NOT_INSTALLED:
+        rows = [(f"{name}: skipped ({done.stdout.strip() or done.stderr.strip()})", "-", "-")]
+    elif done.returncode != 0:
         rows = [(f"{name}: FAILED (exit {done.returncode})", "-", "-")]
     return rows, output
 
 
 def table(rows: list[tuple[str, str, str, str]]) -> str:
-    lines = ["| benchmark | OpenBLAS core | glassgrad / torch time (median) | range over rounds |", "|---|---|---|---|"]
-    lines += [f"| {name} | {core} | {ratio} | {spread} |" for name, core, ratio, spread in rows]
+    lines = ["| benchmark | OpenBLAS core | time ratio (median) | range over rounds |", "|---|---|---|---|"]
+    for name, core, ratio, spread in rows:
+        which = "" if " / " in name or ratio == "-" else ": glassgrad / torch"  # tinygrad rows name their ratio
+        lines.append(f"| {name}{which} | {core} | {ratio} | {spread} |")
     return "\n".join(lines)
 
 

@@ -30,8 +30,15 @@ def set_num_threads(n: int) -> None:
 
 
 def get_num_threads() -> int:
-    """The number set by ``set_num_threads``, else the number of CPUs."""
-    return _num_threads if _num_threads is not None else (os.cpu_count() or 1)
+    """The number set by ``set_num_threads``; else, as torch, ``$OMP_NUM_THREADS`` when it holds a
+    positive number; else the number of CPUs. glassgrad's own element-wise kernels split their
+    work over this many threads (``glassgrad/kernels/parallel.py``)."""
+    if _num_threads is not None:
+        return _num_threads
+    from_environment = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if from_environment.isdigit() and int(from_environment) > 0:
+        return int(from_environment)
+    return os.cpu_count() or 1
 
 
 def set_num_interop_threads(n: int) -> None:

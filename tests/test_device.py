@@ -4,6 +4,7 @@ and the one clear error for 'cuda' on a machine without CuPy and a GPU."""
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -111,6 +112,15 @@ def test_thread_settings(monkeypatch) -> None:
     assert gg.get_num_interop_threads() == 2
     with pytest.raises(ValueError, match="set_num_threads: expected a positive int"):
         gg.set_num_threads(0)
+
+
+def test_thread_default_follows_omp_num_threads_as_torch(monkeypatch) -> None:
+    monkeypatch.setattr(threads, "_num_threads", None)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert gg.get_num_threads() == 3
+    for unusable in ("0", "two", ""):
+        monkeypatch.setenv("OMP_NUM_THREADS", unusable)
+        assert gg.get_num_threads() == (os.cpu_count() or 1)
 
 
 def test_generator_accepts_a_device() -> None:
