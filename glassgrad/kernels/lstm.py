@@ -1,16 +1,25 @@
-"""Fast kernel for the LSTM layer: gate-major blocks, one tanh for all four gates, in-place passes.
+"""Fast kernel for the LSTM layer: feature-major steps, one tanh for all four gates, in-place passes.
 
 The readable twin is ``LSTMLayer``'s plain path in ``glassgrad/ops/lstm.py`` (the gate formulas
 as NumPy expressions, docs/derivations/recurrent.md). This kernel computes the same numbers:
 
-- gates are kept GATE-MAJOR, (4, T, B, H), so each gate of a step is one contiguous (B, H)
-  block (NumPy's elementwise ops run several times faster on those than on column slices of a
-  (B, 4H) row);
+- every step's arrays are FEATURE-MAJOR, (H, B) instead of torch's (B, H) rows: the state is
+  h_t^T, and the recurrent product is W_hh h_{t-1}^T, a (4H, H) @ (H, B) GEMM. OpenBLAS runs
+  this shape (M = 4H large, N = B small) 1.3-2x faster than the same product as
+  (B, H) @ (H, 4H) (measured for H = 256, B = 32: 151 vs 205 us with the Haswell kernels,
+  87 vs 182 us with the ones OpenBLAS picks for this CPU itself); likewise the backward's
+  dh^T = W_hh^T dA_t^T;
+- the gates of step t are one contiguous (4, H, B) block of a (T, 4, H, B) array, so each
+  gate is one contiguous (H, B) block (NumPy's element-wise ops run several times faster on
+  those than on column slices or strided views), and the input projection of all steps is one
+  batched product W_ih x_t^T that writes straight into that layout;
 - sigma(a) = 0.5 tanh(a / 2) + 0.5, so ONE tanh over the four blocks gives (sigma, sigma, tanh,
   sigma) once the i, f, o blocks are scaled by 0.5 before (folded into the weights) and by 0.5
   after it, then shifted by 0.5;
-- every elementwise step writes into a preallocated array (no temporaries per step), and the
-  recurrent product is one (B, H) @ (H, 4H) GEMM per step.
+- every element-wise step writes into a preallocated array (no temporaries per step).
+
+Inputs and outputs keep the op's (time, batch, feature) layout: the kernel transposes once on
+the way in and once on the way out.
 """
 
 from __future__ import annotations
@@ -18,7 +27,6 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.ops.recurrent import gate_input_grad, gate_weight_grad
 
 
 def _gate_scales(dtype: Any) -> tuple[Any, Any]:
@@ -35,39 +43,38 @@ def lstm_forward(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any = Non
                  b_hh: Any = None) -> tuple[Any, tuple[Any, ...]]:
     """(h_1 .. h_T then c_T as (T + 1, B, H), the arrays to keep for ``lstm_backward``)."""
     xp = backend.xp
-    steps, batch, n_in = x.shape
+    steps, batch, _ = x.shape
     hidden = w_hh.shape[1]
     scale, shift = _gate_scales(x.dtype)
-    # input part for all steps, 4 GEMMs: (T*B, in) @ (4, in, H) -> (4, T*B, H)
-    gates = xp.matmul(x.reshape(steps * batch, n_in), w_ih.reshape(4, hidden, n_in).transpose(0, 2, 1))
+    # input part of every step, one batched product: (4H, in) @ (T, in, B) -> (T, 4H, B)
+    gates = xp.matmul(w_ih, x.transpose(0, 2, 1)).reshape(steps, 4, hidden, batch)
     if b_ih is not None:
-        gates += (b_ih + b_hh).reshape(4, 1, hidden)
+        gates += (b_ih + b_hh).reshape(4, hidden, 1)
     gates *= scale
-    gates = gates.reshape(4, steps, batch, hidden)  # (4, T, B, H)
-    w_hh_scaled = (w_hh.reshape(4, hidden, hidden) * scale).reshape(4 * hidden, hidden)
-    w_hh_scaled_t = xp.ascontiguousarray(w_hh_scaled.T)  # (H, 4H)
-    states = xp.empty((steps + 2, batch, hidden), dtype=x.dtype)  # h_0 .. h_T, then c_T
-    cells = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # c_0 .. c_T
-    tanh_c = xp.empty((steps, batch, hidden), dtype=x.dtype)
-    states[0], cells[0] = h0, c0
-    hw = xp.empty((batch, 4 * hidden), dtype=x.dtype)  # one GEMM per step (threads better than 4 small ones)
-    hw_blocks = hw.reshape(batch, 4, hidden).transpose(1, 0, 2)  # (4, B, H) view of it
-    ig = xp.empty((batch, hidden), dtype=x.dtype)
+    w_hh_scaled = (w_hh.reshape(4, hidden, hidden) * scale).reshape(4 * hidden, hidden)  # (4H, H)
+    states = xp.empty((steps + 1, hidden, batch), dtype=x.dtype)  # h_0^T .. h_T^T
+    cells = xp.empty((steps + 1, hidden, batch), dtype=x.dtype)  # c_0^T .. c_T^T
+    tanh_c = xp.empty((steps, hidden, batch), dtype=x.dtype)
+    states[0], cells[0] = h0.T, c0.T
+    hw = xp.empty((4, hidden, batch), dtype=x.dtype)
+    ig = xp.empty((hidden, batch), dtype=x.dtype)
     for t in range(steps):
-        a = gates[:, t]  # (4, B, H), pre-scaled pre-activations
-        xp.matmul(states[t], w_hh_scaled_t, out=hw)  # (B, H) @ (H, 4H)
-        a += hw_blocks
+        a = gates[t]  # (4, H, B), pre-scaled pre-activations
+        xp.matmul(w_hh_scaled, states[t], out=hw.reshape(4 * hidden, batch))  # (4H, H) @ (H, B)
+        a += hw
         xp.tanh(a, out=a)
         a *= scale
         a += shift
-        i, f, g, o = a  # the activated gates, each (B, H)
+        i, f, g, o = a  # the activated gates, each (H, B)
         xp.multiply(f, cells[t], out=cells[t + 1])
         xp.multiply(i, g, out=ig)
         cells[t + 1] += ig
         xp.tanh(cells[t + 1], out=tanh_c[t])
         xp.multiply(o, tanh_c[t], out=states[t + 1])
-    states[steps + 1] = cells[steps]
-    return states[1:], (x, w_ih, w_hh, gates, states, cells, tanh_c)
+    out = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)
+    out[:steps] = states[1:].transpose(0, 2, 1)
+    out[steps] = cells[steps].T
+    return out, (x, w_ih, w_hh, gates, states, cells, tanh_c)
 
 
 def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
@@ -75,20 +82,20 @@ def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> 
     ``need`` is the op's needs_input_grad."""
     xp = backend.xp
     x, w_ih, w_hh, gates, states, cells, tanh_c = saved
-    steps, batch, hidden = tanh_c.shape
-    n_in = x.shape[2]
+    steps, hidden, batch = tanh_c.shape
     dt = x.dtype
-    da = xp.empty((4, steps, batch, hidden), dtype=dt)  # d loss / d gate pre-activations
-    dh = xp.zeros((batch, hidden), dtype=dt)  # carried back from step t+1
-    dc = grad[steps].astype(dt, copy=True)  # dL/dc_T
+    grad_t = xp.ascontiguousarray(grad.transpose(0, 2, 1), dtype=dt)  # (T + 1, H, B)
+    w_hh_t = xp.ascontiguousarray(w_hh.T)  # (H, 4H)
+    da = xp.empty((steps, 4, hidden, batch), dtype=dt)  # d loss / d gate pre-activations
+    dh = xp.zeros((hidden, batch), dtype=dt)  # carried back from step t+1
+    dc = grad_t[steps].copy()  # dL/dc_T
     dh_t = xp.empty_like(dh)
     tmp = xp.empty_like(dh)
-    da_rows = xp.empty((batch, 4, hidden), dtype=dt)  # one step of da as torch-layout rows (B, 4H)
     for t in range(steps - 1, -1, -1):
-        i, f, g, o = gates[:, t]
-        di, df, dg, do = da[:, t]
+        i, f, g, o = gates[t]
+        di, df, dg, do = da[t]
         tc = tanh_c[t]
-        xp.add(grad[t], dh, out=dh_t)
+        xp.add(grad_t[t], dh, out=dh_t)
         # dc += dh * o * (1 - tanh(c)^2)
         xp.multiply(tc, tc, out=tmp)
         xp.subtract(1, tmp, out=tmp)
@@ -114,18 +121,19 @@ def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> 
         do *= tc
         do *= dh_t
         dc *= f
-        da_rows[...] = da[:, t].transpose(1, 0, 2)
-        xp.matmul(da_rows.reshape(batch, 4 * hidden), w_hh, out=dh)
-    da3 = da.reshape(4, steps * batch, hidden)  # (4, T*B, H)
+        xp.matmul(w_hh_t, da[t].reshape(4 * hidden, batch), out=dh)  # (H, 4H) @ (4H, B)
+    # the weight gradients over all steps at once: dA as (4H, T*B), columns ordered (t, b)
+    d_all = xp.ascontiguousarray(da.reshape(steps, 4 * hidden, batch).transpose(1, 0, 2)).reshape(4 * hidden, -1)
     dx = dw_ih = dw_hh = None
     if need[0]:
-        dx = gate_input_grad(da3, w_ih).reshape(x.shape)
+        dx = (d_all.T @ w_ih).reshape(x.shape)  # (T*B, 4H) @ (4H, in)
     if need[3]:
-        dw_ih = gate_weight_grad(da3, x.reshape(steps * batch, n_in))
+        dw_ih = d_all @ x.reshape(steps * batch, -1)  # (4H, T*B) @ (T*B, in)
     if need[4]:
-        dw_hh = gate_weight_grad(da3, states[:steps].reshape(steps * batch, hidden))
-    grads = (dx, dh if need[1] else None, dc if need[2] else None, dw_ih, dw_hh)
+        h_rows = states[:steps].transpose(0, 2, 1).reshape(steps * batch, hidden)  # h_{t-1} as rows (t, b)
+        dw_hh = d_all @ h_rows
+    grads = (dx, dh.T.copy() if need[1] else None, dc.T.copy() if need[2] else None, dw_ih, dw_hh)
     if len(need) == 5:
         return grads
-    db = da3.sum(axis=1).reshape(4 * hidden) if need[5] or need[6] else None
+    db = d_all.sum(axis=1) if need[5] or need[6] else None
     return grads + (db, db)
