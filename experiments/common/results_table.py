@@ -1,7 +1,9 @@
 """docs/results.md, generated from the experiments' own results.json files.
 
 Run ``glassgrad results`` (or ``make results``) after running experiments;
-every full (non-smoke) run found under runs/ becomes one row:
+every full (non-smoke) run found under runs/ becomes one row, replacing the row of
+the same command in the existing table; rows of runs that are not under runs/
+(made on another machine: runs/ is not committed) are kept:
 
 - *results*: the experiment's headline numbers — the keys listed in the
   module's optional ``HEADLINE`` tuple (e.g. ``HEADLINE = ("test_accuracy",)``),
@@ -100,6 +102,21 @@ def write_results_table(runs_dir: Path = Path("runs"), out: Path = Path("docs/re
         rows.append(f"| {name} | {format_results(record.get('results', {}), _headline(name))} | "
                     f"{_figures(path.parent, name, out, copy_figures)} | `{command}` | "
                     f"{record['seconds']:.0f} | {date} |")
+    rows = sorted(rows + _rows_kept_from(out, {_command_of(row) for row in rows}))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(HEADER + "\n".join(rows) + "\n")
     return out
+
+
+def _command_of(row: str) -> str:
+    """The command cell of a table row (the backquoted text), which identifies a run."""
+    return row.split("`")[1] if row.count("`") >= 2 else row
+
+
+def _rows_kept_from(out: Path, rerun: set[str]) -> list[str]:
+    """The rows of an existing table whose run is not under runs/ now (runs/ is not committed, so a
+    table made on another machine holds rows this one cannot remake): kept, unless rerun here."""
+    if not out.exists():
+        return []
+    body = out.read_text().split(HEADER.rstrip("\n").splitlines()[-1], 1)[-1]
+    return [line for line in body.splitlines() if line.startswith("| ") and _command_of(line) not in rerun]

@@ -20,7 +20,7 @@ import numpy as np
 
 from glassgrad.onnx.graph import GraphBuilder
 from glassgrad.onnx.registry import OpCall, UnsupportedOperatorError, load_mappings
-from glassgrad.onnx.trace import Trace, TracedNode, trace
+from glassgrad.onnx.trace import Trace, TracedNode, flatten_inputs, trace
 from glassgrad.tensor import Tensor
 
 DEFAULT_OPSET = 17
@@ -85,7 +85,8 @@ def export(model: Any, args: Any = (), f: Any = None, *, kwargs: dict[str, Any] 
 
     Args:
         model: a Module (or any callable over tensors) returning a tensor or (nested) tuples of them.
-        args: the example input: a tensor or a tuple of tensors (a trailing dict is keyword arguments).
+        args: the example input: a tensor or a tuple of tensors (a trailing dict is keyword arguments);
+            nested tuples, e.g. ``(x, (h0, c0))``, become one graph input per tensor, in order.
         f: where to write; None only returns the model.
         input_names, output_names: names of the graph's inputs and (flattened) outputs.
         opset_version: the ONNX opset (default 17, the least this exporter needs).
@@ -105,7 +106,8 @@ def export(model: Any, args: Any = (), f: Any = None, *, kwargs: dict[str, Any] 
     if not MIN_OPSET <= opset <= onnx.defs.onnx_opset_version():
         raise ValueError(f"onnx.export: opset_version {opset} is not supported; use {MIN_OPSET} to "
                          f"{onnx.defs.onnx_opset_version()}")
-    inputs, call_kwargs = _normalise_args(args)
+    nested, call_kwargs = _normalise_args(args)
+    inputs, template = flatten_inputs(nested)  # (x, (h0, c0)) -> three graph inputs, as torch does
     call_kwargs.update(kwargs or {})
     in_names = _names(input_names, len(inputs), "input")
     axes = _dynamic_axes(dynamic_axes, None)
@@ -122,7 +124,7 @@ def export(model: Any, args: Any = (), f: Any = None, *, kwargs: dict[str, Any] 
     if was_training is not None:
         model.eval()
     try:
-        traced = trace(model, inputs, call_kwargs, growth)
+        traced = trace(model, inputs, call_kwargs, growth, template)
     finally:
         if was_training:
             model.train()

@@ -107,12 +107,35 @@ def _record_module_outputs(model: Any) -> tuple[dict[int, str], list[Any]]:
     return owners, handles
 
 
-def run_model(model: Any, inputs: list[Tensor], kwargs: dict[str, Any]) -> tuple[list[Tensor], dict[int, str]]:
-    """Call the model with grad recording on (and eval mode); return its flat outputs."""
+def flatten_inputs(args: tuple[Any, ...]) -> tuple[list[Any], tuple[Any, ...]]:
+    """(the example inputs in order, nested tuples and lists opened, as torch makes them graph inputs;
+    a template of the nesting holding each input's position, for ``nest_inputs``)."""
+    flat: list[Any] = []
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, tuple | list):
+            return type(value)(visit(v) for v in value)
+        flat.append(value)
+        return len(flat) - 1
+
+    return flat, tuple(visit(a) for a in args)
+
+
+def nest_inputs(template: Any, flat: list[Any]) -> Any:
+    """The inverse of ``flatten_inputs``: ``flat``'s values put back into the template's nesting."""
+    if isinstance(template, int):
+        return flat[template]
+    return type(template)(nest_inputs(t, flat) for t in template)
+
+
+def run_model(model: Any, inputs: list[Tensor], kwargs: dict[str, Any],
+              template: tuple[Any, ...] | None = None) -> tuple[list[Tensor], dict[int, str]]:
+    """Call the model with grad recording on (and eval mode) on ``inputs`` (nested as ``template``
+    says, when given); return its flat outputs."""
     owners, handles = _record_module_outputs(model)
     try:
         with autograd.enable_grad():
-            result = model(*inputs, **kwargs)
+            result = model(*(inputs if template is None else nest_inputs(template, inputs)), **kwargs)
     finally:
         for handle in handles:
             handle.remove()
@@ -145,18 +168,19 @@ def walk(outputs: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
     return order, leaves
 
 
-def trace(model: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
-          growth: list[dict[int, int]]) -> Trace:
-    """Run the model on ``args`` and on ``args`` grown by ``growth`` (per input: axis -> extra length);
-    return the recorded graph of the first run paired, node by node, with the second's."""
+def trace(model: Any, args: list[Any], kwargs: dict[str, Any], growth: list[dict[int, int]],
+          template: tuple[Any, ...] | None = None) -> Trace:
+    """Run the model on ``args`` (flat; nested as ``template`` says for the call) and on ``args`` grown
+    by ``growth`` (per input: axis -> extra length); return the recorded graph of the first run
+    paired, node by node, with the second's."""
     inputs = [traced_input(a) for a in args]
-    outputs, owners = run_model(model, inputs, kwargs)
+    outputs, owners = run_model(model, inputs, kwargs, template)
     order, leaves = walk(outputs)
     if not any(growth):  # no dynamic axes: the second run would be the first one again
         return Trace([TracedNode(t._node.op, t._node.ctx, t._node.inputs, t, t._node.ctx, t._node.inputs, t)
                       for t in order], inputs, inputs, outputs, outputs, [(t, t) for t in leaves], owners)
     alt_inputs = [grown_input(t, g) if g else traced_input(t) for t, g in zip(inputs, growth)]
-    alt_outputs, _ = run_model(model, alt_inputs, kwargs)
+    alt_outputs, _ = run_model(model, alt_inputs, kwargs, template)
     alt_order, alt_leaves = walk(alt_outputs)
     if len(order) != len(alt_order) or len(leaves) != len(alt_leaves) or len(outputs) != len(alt_outputs):
         raise RuntimeError("onnx.export: the model records a different graph when a dynamic axis changes size "

@@ -26,8 +26,9 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
-        e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
-        y = e / e.sum(axis=axis, keepdims=True)
+        with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
+            e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
+            y = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(y)
         ctx.axis = axis
         return y

@@ -31,3 +31,19 @@ def test_results_table(tmp_path):
     assert (tmp_path / "docs" / "figures" / "gates" / "plot.png").exists()
     assert "score=0.1235" in made_up_row and "steps=7" in made_up_row and "note=a\\|b" in made_up_row
     assert "`glassgrad run gates`" in gates_row and "| 12 |" in gates_row
+
+
+def test_rows_of_runs_made_elsewhere_are_kept_and_reruns_replace_theirs(tmp_path):
+    runs, out = tmp_path / "runs", tmp_path / "docs" / "results.md"
+    _write_run(runs / "gates", "gates", {"XOR_mlp_accuracy": 0.75}, figure=False)
+    _write_run(runs / "made-up", "made-up", {"score": 1.0}, figure=False)
+    results_table.write_results_table(runs, out)
+    (runs / "made-up" / "results.json").unlink()  # made-up's run exists only in the table now
+    (runs / "gates" / "results.json").unlink()
+    _write_run(runs / "gates-again", "gates", {"XOR_mlp_accuracy": 1.0}, figure=False)  # same command
+    text = results_table.write_results_table(runs, out).read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 2
+    assert any("score=1" in row for row in rows)  # kept
+    assert any("XOR_mlp_accuracy=1" in row for row in rows)
+    assert not any("XOR_mlp_accuracy=0.75" in row for row in rows)  # replaced by the rerun

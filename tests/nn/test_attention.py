@@ -200,3 +200,18 @@ def test_functional_multi_head_attention_forward_matches_torch(torch, rng):
     compare_with_torch(lambda *xs: call(nn.functional, *xs, padding),
                        lambda *xs: call(torch.nn.functional, *xs, torch.from_numpy(padding)),
                        [q, k, w_in, b_in, w_out, b_out], torch)
+
+
+def test_fully_padded_row_with_weights_gives_nan_silently_as_torch():
+    """need_weights=True computes softmax over an all -inf row: NaN weights, and no NumPy warning."""
+    import warnings
+
+    import glassgrad as gg
+
+    module = gg.nn.MultiheadAttention(4, 2, batch_first=True)
+    x = gg.randn(2, 3, 4)
+    padded = gg.tensor([[False, False, False], [True, True, True]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, weights = module(x, x, x, key_padding_mask=padded)
+    assert np.isnan(weights.numpy()[1]).all() and np.isfinite(weights.numpy()[0]).all()
