@@ -1,9 +1,11 @@
-"""Fast kernel for the GRU layer: gate-major blocks and in-place passes.
+"""Fast kernel for the GRU layer: feature-major steps, gate-major blocks and in-place passes.
 
 The readable twin is ``GRULayer``'s plain path in ``glassgrad/ops/gru.py`` (the gate formulas as
 NumPy expressions, docs/derivations/recurrent.md). This kernel computes the same numbers with
-the gates kept GATE-MAJOR, (3, T, B, H), so each gate of a step is one contiguous (B, H) block,
-and every elementwise step written into a preallocated array (no temporaries per step).
+the layout of the LSTM kernel (``kernels/lstm.py``, which says why): every step's arrays are
+feature-major, (H, B), so the recurrent products are (3H, H) @ (H, B) and (H, 3H) @ (3H, B)
+GEMMs; the gates of step t are one contiguous (3, H, B) block of a (T, 3, H, B) array; every
+element-wise step writes into a preallocated array (no temporaries per step).
 """
 
 from __future__ import annotations
@@ -12,29 +14,26 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.ops.activation import sigmoid_inplace
-from glassgrad.ops.recurrent import gate_input_grad, gate_weight_grad
 
 
 def gru_forward(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
                 b_hh: Any = None) -> tuple[Any, tuple[Any, ...]]:
     """(h_1 .. h_T as (T, B, H), the arrays to keep for ``gru_backward``)."""
     xp = backend.xp
-    steps, batch, n_in = x.shape
+    steps, batch, _ = x.shape
     hidden = w_hh.shape[1]
-    # u for all steps, 3 GEMMs: (T*B, in) @ (3, in, H) -> (3, T*B, H); becomes (r, z, n) in place
-    gates = xp.matmul(x.reshape(steps * batch, n_in), w_ih.reshape(3, hidden, n_in).transpose(0, 2, 1))
+    # input part u of every step, one batched product: (3H, in) @ (T, in, B) -> (T, 3H, B); becomes (r, z, n)
+    gates = xp.matmul(w_ih, x.transpose(0, 2, 1)).reshape(steps, 3, hidden, batch)
     if b_ih is not None:
-        gates += b_ih.reshape(3, 1, hidden)
-    gates = gates.reshape(3, steps, batch, hidden)  # (3, T, B, H)
-    hidden_part = xp.empty_like(gates)  # v_t for every step (3, T, B, H)
-    states = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
-    states[0] = h0
-    w_hh_blocks = xp.ascontiguousarray(w_hh.reshape(3, hidden, hidden).transpose(0, 2, 1))  # (3, H, H)
-    b_hh_blocks = None if b_hh is None else b_hh.reshape(3, 1, hidden)
-    tmp = xp.empty((batch, hidden), dtype=x.dtype)
+        gates += b_ih.reshape(3, hidden, 1)
+    hidden_part = xp.empty_like(gates)  # v_t = W_hh h_{t-1}^T (+ b_hh) of every step
+    states = xp.empty((steps + 1, hidden, batch), dtype=x.dtype)  # h_0^T .. h_T^T
+    states[0] = h0.T
+    b_hh_blocks = None if b_hh is None else b_hh.reshape(3, hidden, 1)
+    tmp = xp.empty((hidden, batch), dtype=x.dtype)
     for t in range(steps):
-        a, v = gates[:, t], hidden_part[:, t]  # (3, B, H) each
-        xp.matmul(states[t], w_hh_blocks, out=v)
+        a, v = gates[t], hidden_part[t]  # (3, H, B) each
+        xp.matmul(w_hh, states[t], out=v.reshape(3 * hidden, batch))  # (3H, H) @ (H, B)
         if b_hh_blocks is not None:
             v += b_hh_blocks
         rz = a[:2]
@@ -48,7 +47,8 @@ def gru_forward(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
         xp.subtract(states[t], n, out=tmp)
         tmp *= z
         xp.add(n, tmp, out=states[t + 1])
-    return states[1:], (x, w_ih, w_hh, gates, hidden_part, states)
+    out = xp.ascontiguousarray(states[1:].transpose(0, 2, 1))  # (T, B, H)
+    return out, (x, w_ih, w_hh, gates, hidden_part, states)
 
 
 def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
@@ -56,18 +56,18 @@ def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> t
     ``need`` is the op's needs_input_grad."""
     xp = backend.xp
     x, w_ih, w_hh, gates, hidden_part, states = saved
-    _, steps, batch, hidden = gates.shape
-    n_in = x.shape[2]
-    du = xp.empty_like(gates)  # d loss / d input part u (3, T, B, H)
-    dv = xp.empty_like(gates)  # d loss / d hidden part v (3, T, B, H)
-    dh = xp.zeros((batch, hidden), dtype=x.dtype)
+    steps, _, hidden, batch = gates.shape
+    grad_t = xp.ascontiguousarray(grad.transpose(0, 2, 1), dtype=x.dtype)  # (T, H, B)
+    w_hh_t = xp.ascontiguousarray(w_hh.T)  # (H, 3H)
+    du = xp.empty_like(gates)  # d loss / d input part u (T, 3, H, B)
+    dv = xp.empty_like(gates)  # d loss / d hidden part v (T, 3, H, B)
+    dh = xp.zeros((hidden, batch), dtype=x.dtype)
     dh_t = xp.empty_like(dh)
     tmp = xp.empty_like(dh)
-    dv_rows = xp.empty((batch, 3, hidden), dtype=x.dtype)  # one step of dv as torch-layout rows (B, 3H)
     for t in range(steps - 1, -1, -1):
-        r, z, n = gates[:, t]
-        dr, dz, dn = du[:, t]
-        xp.add(grad[t], dh, out=dh_t)
+        r, z, n = gates[t]
+        dr, dz, dn = du[t]
+        xp.add(grad_t[t], dh, out=dh_t)
         # da_n = dh (1 - z)(1 - n^2)
         xp.multiply(n, n, out=dn)
         xp.subtract(1, dn, out=dn)
@@ -83,28 +83,28 @@ def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> t
         # da_r = da_n v_n r (1 - r)
         xp.subtract(1, r, out=dr)
         dr *= r
-        dr *= hidden_part[2, t]
+        dr *= hidden_part[t, 2]
         dr *= dn
-        e = dv[:, t]
-        e[:2] = du[:2, t]
+        e = dv[t]
+        e[:2] = du[t, :2]
         xp.multiply(dn, r, out=e[2])
-        # dh_{t-1} = dh z + dv W_hh
-        dv_rows[...] = e.transpose(1, 0, 2)
-        xp.matmul(dv_rows.reshape(batch, 3 * hidden), w_hh, out=dh)
+        # dh_{t-1} = dh z + W_hh^T dv
+        xp.matmul(w_hh_t, e.reshape(3 * hidden, batch), out=dh)  # (H, 3H) @ (3H, B)
         xp.multiply(dh_t, z, out=tmp)
         dh += tmp
-    du3 = du.reshape(3, steps * batch, hidden)  # (3, T*B, H)
-    dv3 = dv.reshape(3, steps * batch, hidden)
+    # the weight gradients over all steps at once: du, dv as (3H, T*B), columns ordered (t, b)
+    du_all = xp.ascontiguousarray(du.reshape(steps, 3 * hidden, batch).transpose(1, 0, 2)).reshape(3 * hidden, -1)
+    dv_all = xp.ascontiguousarray(dv.reshape(steps, 3 * hidden, batch).transpose(1, 0, 2)).reshape(3 * hidden, -1)
     dx = dw_ih = dw_hh = None
     if need[0]:
-        dx = gate_input_grad(du3, w_ih).reshape(x.shape)
+        dx = (du_all.T @ w_ih).reshape(x.shape)  # (T*B, 3H) @ (3H, in)
     if need[2]:
-        dw_ih = gate_weight_grad(du3, x.reshape(steps * batch, n_in))
+        dw_ih = du_all @ x.reshape(steps * batch, -1)  # (3H, T*B) @ (T*B, in)
     if need[3]:
-        dw_hh = gate_weight_grad(dv3, states[:steps].reshape(steps * batch, hidden))
-    grads = (dx, dh if need[1] else None, dw_ih, dw_hh)
+        dw_hh = dv_all @ states[:steps].transpose(0, 2, 1).reshape(steps * batch, hidden)  # h_{t-1} rows (t, b)
+    grads = (dx, dh.T.copy() if need[1] else None, dw_ih, dw_hh)
     if len(need) == 4:
         return grads
-    db_ih = du3.sum(axis=1).reshape(3 * hidden) if need[4] else None
-    db_hh = dv3.sum(axis=1).reshape(3 * hidden) if need[5] else None
+    db_ih = du_all.sum(axis=1) if need[4] else None
+    db_hh = dv_all.sum(axis=1) if need[5] else None
     return grads + (db_ih, db_hh)

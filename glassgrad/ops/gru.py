@@ -40,7 +40,7 @@ class GRULayer(Function):
     Output: h_1 .. h_T, (T, B, H).
 
     The plain path below is the module docstring's equations as NumPy expressions. The "fast"
-    kernel mode runs ``glassgrad.kernels.gru`` (gate-major blocks, in-place passes), tested equal to it.
+    kernel mode runs ``glassgrad.kernels.gru`` (feature-major steps, in-place passes), tested equal to it.
     """
 
     @staticmethod

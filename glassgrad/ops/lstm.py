@@ -40,7 +40,7 @@ class LSTMLayer(Function):
     Output: (T + 1, B, H): h_1 .. h_T, then c_T (``lstm_layer`` splits it).
 
     The plain path below is the module docstring's equations as NumPy expressions. The "fast"
-    kernel mode runs ``glassgrad.kernels.lstm`` (gate-major blocks, one tanh for all four gates,
+    kernel mode runs ``glassgrad.kernels.lstm`` (feature-major steps, one tanh for all four gates,
     in-place passes), tested equal to it.
     """
 

@@ -4,24 +4,24 @@ Each recurrent op runs ONE LAYER over a WHOLE SEQUENCE as one node of the
 graph, with backpropagation through time written out by hand:
 
 forward
-    1. the input projection of every time step at once (one GEMM per gate),
-       ``X W_ih^T + b``: (T*B, in) @ (G, in, H) -> (G, T, B, H);
+    1. the input projection of every time step at once, ``X W_ih^T + b``:
+       one GEMM for all T*B rows;
     2. a loop over t: one small GEMM ``h_{t-1} W_hh^T`` per step, then the
-       gate non-linearities in place, storing the activated gates and states.
+       gate non-linearities, storing the activated gates and states.
 
 backward (the same loop, reversed)
     1. per step: add the output gradient dL/dh_t to the gradient carried back
-       from step t+1, form the gradient of the gates' pre-activations dA_t
-       (stored in one preallocated (G, T, B, H) array), and carry
-       ``dh_{t-1} = dA_t W_hh`` back;
-    2. after the loop, every weight gradient is one (per-gate batched) GEMM over the stacked
+       from step t+1, form the gradient of the gates' pre-activations dA_t,
+       and carry ``dh_{t-1} = dA_t W_hh`` back;
+    2. after the loop, every weight gradient is one GEMM over the stacked
        steps: ``dW_ih = dA^T X``, ``dW_hh = dA^T [h_0 .. h_{T-1}]``,
        ``db = sum of dA``, and ``dX = dA W_ih``.
 
-Inside the ops the gates are kept GATE-MAJOR, (G, T, B, H): each gate of a
-step is then one contiguous (B, H) block, and NumPy's elementwise ops run
-several times faster on such blocks than on the column slices of torch's
-(B, G*H) rows (measured: ~1-2 us against ~12 us per op at B=32, H=256).
+The readable twins in the op modules keep torch's layout, each step's gates
+the column blocks of a (B, G*H) row. The fast kernels (``glassgrad/kernels/
+lstm.py``, ``gru.py``) keep every step FEATURE-MAJOR, (H, B), with the gates
+of a step one contiguous (G, H, B) block: faster GEMMs and element-wise passes
+on contiguous blocks (the kernels' docstrings give the measurements).
 
 The weights' layout follows PyTorch, so torch state_dicts load as they are: the gate rows
 of ``weight_ih`` / ``weight_hh`` are stacked in torch's order (LSTM: i, f, g, o;
@@ -35,27 +35,6 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.tensor import Tensor, as_tensor
-
-
-def gate_input_grad(d_gates: Any, weight: Any) -> Any:
-    """d loss / d inputs of gate-major pre-activations A_k = inputs @ W_k^T:
-    the sum over gates k of dA_k W_k.
-
-    Shapes: d_gates (G, M, H); weight (G*H, in) in torch's layout -> (M, in).
-    """
-    gates, _, hidden = d_gates.shape
-    blocks = weight.reshape(gates, hidden, -1)  # (G, H, in)
-    d_inputs = d_gates[0] @ blocks[0]
-    for k in range(1, gates):
-        d_inputs += d_gates[k] @ blocks[k]
-    return d_inputs
-
-
-def gate_weight_grad(d_gates: Any, inputs: Any) -> Any:
-    """d loss / d W for gate-major pre-activations A_k = inputs @ W_k^T: dW_k = dA_k^T inputs,
-    stacked in torch's layout. Shapes: d_gates (G, M, H); inputs (M, in) -> (G*H, in)."""
-    gates, _, hidden = d_gates.shape
-    return backend.xp.matmul(d_gates.transpose(0, 2, 1), inputs).reshape(gates * hidden, inputs.shape[-1])
 
 
 def check_layer_args(op: str, gates: int, x: Any, states: list[Any], w_ih: Any, w_hh: Any,
