@@ -4,6 +4,7 @@ A NumPy tensor engine with hand-written, checked derivatives; layers,
 optimisers and a training loop on top.
 """
 
+from glassgrad import allocator as allocator
 from glassgrad import backend as backend
 from glassgrad import nn as nn
 from glassgrad import ops as ops
@@ -363,3 +364,5 @@ from glassgrad.ops import inverse as inverse  # noqa: E402
 from glassgrad.ops import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops import searchsorted as searchsorted  # noqa: E402
 from glassgrad.ops import unique as unique  # noqa: E402
+
+allocator.tune()  # glibc: keep freed memory for the next step (glassgrad/allocator.py; GLASSGRAD_MALLOC=system)
