@@ -147,6 +147,11 @@ def main() -> None:
         print("tinygrad is not installed: pip install tinygrad (and clang for its CPU device)")
         raise SystemExit(3) from None  # run_all.py's NOT_INSTALLED
     print(common.describe_machine())
+    try:
+        (tg.Tensor([1.0, 2.0]) * 2).numpy()  # tinygrad compiles its first kernel here
+    except (FileNotFoundError, RuntimeError) as err:  # no clang, no usable device
+        print(f"tinygrad cannot run on this machine's CPU ({err}); its CPU device needs clang on the PATH")
+        raise SystemExit(3) from None  # run_all.py's NOT_INSTALLED
     print(f"tinygrad {importlib.metadata.version('tinygrad')} on {tg.Device.DEFAULT}")
     with Context(TRAINING=1):
         jitted, eager = tinygrad_mlp_steps(tg)

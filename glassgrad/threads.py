@@ -31,8 +31,7 @@ def set_num_threads(n: int) -> None:
 
 def get_num_threads() -> int:
     """The number set by ``set_num_threads``; else, as torch, ``$OMP_NUM_THREADS`` when it holds a
-    positive number; else the number of CPUs. glassgrad's own element-wise kernels split their
-    work over this many threads (``glassgrad/kernels/parallel.py``)."""
+    positive number; else the number of CPUs."""
     if _num_threads is not None:
         return _num_threads
     from_environment = os.environ.get("OMP_NUM_THREADS", "").strip()

@@ -16,7 +16,6 @@ import math
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.kernels.parallel import split_run
 
 
 def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float,
@@ -26,24 +25,11 @@ def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int,
     already prepared (maximize and weight decay applied there, by ``optimizer.decayed_grad``).
 
     ``scratch`` (an array of the param's shape and dtype) is overwritten; without it one is
-    allocated. Every other operation writes in place. Each element's update is independent
-    of the others, so a large parameter is split over threads (``kernels/parallel.py``).
+    allocated. Every other operation writes in place.
     """
     xp = backend.xp
     if scratch is None:
         scratch = xp.empty_like(param)
-    arrays = (param, grad, exp_avg, exp_avg_sq, scratch) + (() if max_exp_avg_sq is None else (max_exp_avg_sq,))
-    params = dict(step=step, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
-    if all(a.flags.c_contiguous for a in arrays):
-        split_run(_adam_slice, tuple(a.reshape(-1) for a in arrays), **params)
-    else:
-        _adam_slice(*arrays, **params)
-
-
-def _adam_slice(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, scratch: Any, max_exp_avg_sq: Any = None, *,
-                step: int, lr: float, beta1: float, beta2: float, eps: float) -> None:
-    """The step on one slice of the arrays (all of one shape)."""
-    xp = backend.xp
     xp.subtract(grad, exp_avg, out=scratch)  # m += (1 - beta1) (g - m)  is  beta1 m + (1 - beta1) g
     scratch *= 1 - beta1
     exp_avg += scratch

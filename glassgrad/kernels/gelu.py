@@ -33,7 +33,6 @@ import math
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.kernels.parallel import split_run
 
 # P(t) = -1.26551223 + t (1.00002368 + t (0.37409196 + ...)), lowest order first
 ERFC_COEFFICIENTS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398,
@@ -49,18 +48,17 @@ def applies(x: Any) -> bool:
 
 def gelu_forward(x: Any, derivative: bool = True) -> tuple[Any, Any]:
     """(y, dy/dx) of exact GELU for a float32 array: y = x Phi(x), dy/dx = Phi(x) + x phi(x)
-    (dy/dx is None when ``derivative`` is False: no backward will need it). Large arrays are
-    split over threads (``kernels/parallel.py``)."""
+    (dy/dx is None when ``derivative`` is False: no backward will need it)."""
     xp = backend.xp
     flat = xp.ascontiguousarray(x).reshape(-1)
     y = xp.empty_like(flat)
     dydx = xp.empty_like(flat) if derivative else None
-    split_run(_gelu_slice, (flat, y) if dydx is None else (flat, y, dydx))
+    _gelu_flat(flat, y, dydx)
     return y.reshape(x.shape), (dydx.reshape(x.shape) if derivative else None)
 
 
-def _gelu_slice(flat: Any, y: Any, dydx: Any = None) -> None:
-    """y (and dy/dx, when given) of the 1-D float32 ``flat``, chunk by chunk with its own scratch."""
+def _gelu_flat(flat: Any, y: Any, dydx: Any = None) -> None:
+    """y (and dy/dx, when given) of the 1-D float32 ``flat``, chunk by chunk through small scratch arrays."""
     xp = backend.xp
     f32 = xp.float32
     size = min(CHUNK, flat.size)
