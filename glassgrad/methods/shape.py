@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import glassgrad
-from glassgrad import dtypes
+from glassgrad import backend, dtypes
 from glassgrad.device import array_module, device_of
 
 if TYPE_CHECKING:
@@ -30,11 +30,22 @@ class ShapeMethods:
         return glassgrad.ops.reshape(self, *shape)
 
     def view(self, *shape: Any) -> Tensor:
-        """Same values, new shape (``view(dtype)`` is not supported)."""
-        return glassgrad.ops.reshape(self, *shape)
+        """Same values and memory, new shape (``view(dtype)`` is not supported).
+
+        As in torch, a view needs no copy: when this tensor's layout cannot be read in the new
+        shape without one (a transpose, most slices), it is an error; ``reshape`` copies then.
+        """
+        out = glassgrad.ops.reshape(self, *shape)
+        if out.array.size and not backend.xp.may_share_memory(out.array, self.array):
+            raise RuntimeError(
+                f"view size is not compatible with input tensor's size and stride (a tensor of shape "
+                f"{tuple(self.shape)} laid out non-contiguously cannot be viewed as {tuple(out.shape)} "
+                f"without a copy). Use .reshape(...) instead, or .contiguous().view(...)."
+            )
+        return out
 
     def view_as(self, other: Tensor) -> Tensor:
-        return glassgrad.ops.reshape(self, other.shape)
+        return self.view(other.shape)
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return glassgrad.ops.reshape(self, other.shape)
