@@ -31,13 +31,11 @@ from glassgrad import autograd
 
 
 class Context:
-    """What one op application keeps for its backward."""
+    """What one op application keeps for its backward: ``saved`` (the arrays ``save_for_backward``
+    was given), ``needs_input_grad`` (one flag per input) and whatever else ``forward`` sets."""
 
-    __slots__ = ("saved", "needs_input_grad", "__dict__")
-
-    def __init__(self) -> None:
-        self.saved: tuple[Any, ...] = ()
-        self.needs_input_grad: tuple[bool, ...] = ()
+    saved: tuple[Any, ...] = ()  # class-level defaults: a fresh context costs no __init__
+    needs_input_grad: tuple[bool, ...] = ()
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward; the engine frees them after use."""
@@ -67,7 +65,7 @@ class Function:
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
-        result = autograd._tensor_class()._make(out, record)
+        result = (autograd._TENSOR or autograd._tensor_class())._make(out, record)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
             result._node = autograd.Node(cls, ctx, inputs)

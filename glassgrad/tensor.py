@@ -88,6 +88,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
     __array_priority__ = 1000
     _hooks: dict | None = None  # register_hook's hooks (glassgrad/hooks.py), on the few tensors that have them
+    _grad: Tensor | None = None  # class-level defaults, so that wrapping an op's output sets only three fields
+    _node: autograd.Node | None = None
+    _retains_grad = False
 
     def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
         self.array = _to_array(data, dtype)
@@ -103,8 +106,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     def _make(cls, array: Any, requires_grad: bool) -> Tensor:
         """Wrap an op's output array without copying or checking."""
         t = cls.__new__(cls)
-        t.array, t._grad, t._node, t._retains_grad, t.requires_grad = array, None, None, False, requires_grad
-        t._version_counter = [0]
+        t.array, t.requires_grad, t._version_counter = array, requires_grad, [0]
         return t
 
     # ----- data and grad, as torch has them ---------------------------------
