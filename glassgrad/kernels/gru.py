@@ -59,14 +59,17 @@ def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> t
     steps, _, hidden, batch = gates.shape
     grad_t = xp.ascontiguousarray(grad.transpose(0, 2, 1), dtype=x.dtype)  # (T, H, B)
     w_hh_t = xp.ascontiguousarray(w_hh.T)  # (H, 3H)
-    du = xp.empty_like(gates)  # d loss / d input part u (T, 3, H, B)
-    dv = xp.empty_like(gates)  # d loss / d hidden part v (T, 3, H, B)
+    # d loss / d input part u and hidden part v of all steps as (3H, T*B), columns ordered (t, b):
+    # the weight gradients' GEMM operands, filled one step at a time from contiguous scratch blocks
+    du_all = xp.empty((3 * hidden, steps * batch), dtype=x.dtype)
+    dv_all = xp.empty((3 * hidden, steps * batch), dtype=x.dtype)
+    du, dv = xp.empty((3, hidden, batch), dtype=x.dtype), xp.empty((3, hidden, batch), dtype=x.dtype)
     dh = xp.zeros((hidden, batch), dtype=x.dtype)
     dh_t = xp.empty_like(dh)
     tmp = xp.empty_like(dh)
     for t in range(steps - 1, -1, -1):
         r, z, n = gates[t]
-        dr, dz, dn = du[t]
+        dr, dz, dn = du
         xp.add(grad_t[t], dh, out=dh_t)
         # da_n = dh (1 - z)(1 - n^2)
         xp.multiply(n, n, out=dn)
@@ -85,16 +88,16 @@ def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> t
         dr *= r
         dr *= hidden_part[t, 2]
         dr *= dn
-        e = dv[t]
-        e[:2] = du[t, :2]
-        xp.multiply(dn, r, out=e[2])
+        dv[:2] = du[:2]
+        xp.multiply(dn, r, out=dv[2])
+        columns = slice(t * batch, (t + 1) * batch)
+        du_all[:, columns] = du.reshape(3 * hidden, batch)
+        dv_all[:, columns] = dv.reshape(3 * hidden, batch)
         # dh_{t-1} = dh z + W_hh^T dv
-        xp.matmul(w_hh_t, e.reshape(3 * hidden, batch), out=dh)  # (H, 3H) @ (3H, B)
+        xp.matmul(w_hh_t, dv.reshape(3 * hidden, batch), out=dh)  # (H, 3H) @ (3H, B)
         xp.multiply(dh_t, z, out=tmp)
         dh += tmp
-    # the weight gradients over all steps at once: du, dv as (3H, T*B), columns ordered (t, b)
-    du_all = xp.ascontiguousarray(du.reshape(steps, 3 * hidden, batch).transpose(1, 0, 2)).reshape(3 * hidden, -1)
-    dv_all = xp.ascontiguousarray(dv.reshape(steps, 3 * hidden, batch).transpose(1, 0, 2)).reshape(3 * hidden, -1)
+    # the weight gradients over all steps at once
     dx = dw_ih = dw_hh = None
     if need[0]:
         dx = (du_all.T @ w_ih).reshape(x.shape)  # (T*B, 3H) @ (3H, in)

@@ -86,14 +86,17 @@ def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> 
     dt = x.dtype
     grad_t = xp.ascontiguousarray(grad.transpose(0, 2, 1), dtype=dt)  # (T + 1, H, B)
     w_hh_t = xp.ascontiguousarray(w_hh.T)  # (H, 4H)
-    da = xp.empty((steps, 4, hidden, batch), dtype=dt)  # d loss / d gate pre-activations
+    # d loss / d gate pre-activations of all steps as (4H, T*B), columns ordered (t, b): the weight
+    # gradients' GEMM operand, filled one step at a time from a contiguous (4, H, B) scratch block
+    d_all = xp.empty((4 * hidden, steps * batch), dtype=dt)
+    da = xp.empty((4, hidden, batch), dtype=dt)
     dh = xp.zeros((hidden, batch), dtype=dt)  # carried back from step t+1
     dc = grad_t[steps].copy()  # dL/dc_T
     dh_t = xp.empty_like(dh)
     tmp = xp.empty_like(dh)
     for t in range(steps - 1, -1, -1):
         i, f, g, o = gates[t]
-        di, df, dg, do = da[t]
+        di, df, dg, do = da
         tc = tanh_c[t]
         xp.add(grad_t[t], dh, out=dh_t)
         # dc += dh * o * (1 - tanh(c)^2)
@@ -121,9 +124,10 @@ def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> 
         do *= tc
         do *= dh_t
         dc *= f
-        xp.matmul(w_hh_t, da[t].reshape(4 * hidden, batch), out=dh)  # (H, 4H) @ (4H, B)
-    # the weight gradients over all steps at once: dA as (4H, T*B), columns ordered (t, b)
-    d_all = xp.ascontiguousarray(da.reshape(steps, 4 * hidden, batch).transpose(1, 0, 2)).reshape(4 * hidden, -1)
+        da_rows = da.reshape(4 * hidden, batch)
+        d_all[:, t * batch:(t + 1) * batch] = da_rows
+        xp.matmul(w_hh_t, da_rows, out=dh)  # (H, 4H) @ (4H, B)
+    # the weight gradients over all steps at once
     dx = dw_ih = dw_hh = None
     if need[0]:
         dx = (d_all.T @ w_ih).reshape(x.shape)  # (T*B, 4H) @ (4H, in)
