@@ -92,8 +92,25 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     _node: autograd.Node | None = None
     _retains_grad = False
 
-    def __init__(self, data: Any = (), requires_grad: bool = False, dtype: Any = None) -> None:
-        self.array = _to_array(data, dtype)
+    def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        """torch's legacy constructor: ``Tensor()`` is empty, ``Tensor(2, 3)`` (ints, or a Size) has that
+        shape (zeros here; torch leaves it uninitialised), ``Tensor([1, 2])`` turns Python numbers into
+        the default float dtype (as torch: ``torch.Tensor([1, 2])`` is float). Unlike torch, an array or
+        tensor keeps its dtype, and ``requires_grad`` / ``dtype`` may be given; ``tensor()`` is the
+        factory that infers int64 from Python ints."""
+        if len(data) == 1 and isinstance(data[0], Size):
+            data = tuple(data[0])
+        sizes = bool(data) and all(isinstance(d, builtins.int) and not isinstance(d, builtins.bool) for d in data)
+        if sizes:
+            values: Any = backend.xp.zeros(data, dtype=dtypes.to_dtype(dtype) if dtype else backend.get_default_dtype())
+        elif len(data) > 1:
+            raise TypeError(f"Tensor(): expected sizes (ints) or one piece of data, got {len(data)} arguments")
+        else:
+            values = data[0] if data else ()
+        self.array = _to_array(values, dtype)
+        python_data = not sizes and dtype is None and not hasattr(values, "dtype") and not isinstance(values, Tensor)
+        if python_data and self.array.dtype.kind in "biu":  # Python numbers (and ()): the default float dtype
+            self.array = self.array.astype(backend.get_default_dtype())
         self._grad: Tensor | None = None
         self._node: autograd.Node | None = None
         self._retains_grad = False
@@ -619,8 +636,9 @@ def _foreign(value: Any) -> bool:
 
 
 def as_tensor(value: Any) -> Tensor:
-    """``value`` if it is a Tensor, else a new constant Tensor of it."""
-    return value if isinstance(value, Tensor) else Tensor(value)
+    """``value`` if it is a Tensor, else a new constant Tensor of it (Python ints stay int64, as
+    ``tensor()`` makes them; the legacy ``Tensor(...)`` constructor would read an int as a size)."""
+    return value if isinstance(value, Tensor) else Tensor._make(_to_array(value, None), False)
 
 
 def _constant_like(value: Any, other: Tensor) -> Tensor:

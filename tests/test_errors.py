@@ -159,7 +159,8 @@ def test_conversions_of_tensors_with_many_elements() -> None:
         (lambda: Tensor(np.ones(2, np.float32)) + Tensor(np.ones(2, np.float64)), np.float64),
         (lambda: Tensor(np.ones(2, bool)) * 0.5, np.float32),
         (lambda: Tensor([1.0, 2.0]), np.float32),  # Python floats: the default dtype
-        (lambda: Tensor([1, 2]), np.int64),
+        (lambda: Tensor([1, 2]), np.float32),  # torch's legacy constructor: Python ints too
+        (lambda: gg.tensor([1, 2]), np.int64),  # the factory infers int64
     ],
 )
 def test_promotion_rules(make, expected: type) -> None:

@@ -44,7 +44,7 @@ def test_categorical_from_logits_matches_torch(torch) -> None:
 
 def test_categorical_with_a_zero_probability(torch) -> None:
     probs = np.array([0.0, 0.25, 0.75])
-    compare_with_torch(lambda p: (Categorical(probs=p).entropy(), Categorical(probs=p).log_prob(Tensor(2))),
+    compare_with_torch(lambda p: (Categorical(probs=p).entropy(), Categorical(probs=p).log_prob(gg.tensor(2))),
                        lambda p: (torch.distributions.Categorical(probs=p).entropy(),
                                   torch.distributions.Categorical(probs=p).log_prob(torch.tensor(2))),
                        [probs], torch)
@@ -155,8 +155,8 @@ def test_normal_sample_statistics() -> None:
     (lambda: Categorical(probs=Tensor([0.5, -0.1, 0.6])), "parameter probs.*Simplex"),
     (lambda: Bernoulli(probs=Tensor([1.5])), "parameter probs.*Interval"),
     (lambda: Bernoulli(), "either `probs` or `logits`"),
-    (lambda: Categorical(probs=Tensor([0.5, 0.5])).log_prob(Tensor(2)), "value argument.*support"),
-    (lambda: Categorical(logits=gg.zeros(3)).log_prob(Tensor(-1)), "value argument.*support"),
+    (lambda: Categorical(probs=Tensor([0.5, 0.5])).log_prob(gg.tensor(2)), "value argument.*support"),
+    (lambda: Categorical(logits=gg.zeros(3)).log_prob(gg.tensor(-1)), "value argument.*support"),
     (lambda: Bernoulli(probs=Tensor([0.5])).log_prob(Tensor([0.5])), "value argument.*support"),
 ])
 def test_invalid_arguments_are_value_errors(make, pattern: str) -> None:

@@ -14,6 +14,7 @@ WORKS: dict[str, list[str]] = {
         'r = torch.tensor([1.0, 2]).dtype == torch.float32',
         'r = torch.tensor(3.5).item()',
         'r = torch.tensor([True, False]).dtype == torch.bool',
+        'r = [torch.Tensor([1, 2]), torch.Tensor([[1.5], [2]]), torch.Tensor(2, 3).shape, torch.Tensor().shape, torch.Tensor(torch.Size([4])).shape]',
         'x = torch.ones(2, 3); r = [x.float(), x.double(), x.long(), x.int(), x.bool(), x.half().dtype == torch.float16]',
         'x = torch.ones(2, 3); r = x.to(torch.float64).dtype == torch.float64',
         'x = torch.ones(2, 3); r = x.type(torch.int32).dtype == torch.int32',

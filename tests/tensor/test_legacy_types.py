@@ -40,3 +40,25 @@ def test_bad_arguments_name_the_type():
     with pytest.raises(TypeError, match="FloatTensor"):
         glassgrad.FloatTensor(2.5)
 
+
+
+def test_the_tensor_class_is_torchs_legacy_constructor():
+    """torch.Tensor(...): Python numbers become the default float dtype, ints alone are sizes."""
+    import numpy as np
+    import pytest
+
+    import glassgrad
+
+    assert glassgrad.Tensor([1, 2]).dtype == glassgrad.float32 and glassgrad.Tensor([1, 2]).tolist() == [1.0, 2.0]
+    assert glassgrad.Tensor([True, False]).dtype == glassgrad.float32
+    assert glassgrad.Tensor(2, 3).shape == (2, 3) and glassgrad.Tensor(2, 3).dtype == glassgrad.float32
+    assert glassgrad.Tensor(glassgrad.Size([4])).shape == (4,)
+    assert glassgrad.Tensor().shape == (0,) and glassgrad.Tensor().dtype == glassgrad.float32
+    assert glassgrad.Tensor(0.5).shape == ()  # a float is data, not a size
+    assert glassgrad.Tensor(np.arange(3)).dtype == np.int64  # an array keeps its dtype (torch: float)
+    assert glassgrad.Tensor([1.5], requires_grad=True).requires_grad
+    assert glassgrad.tensor([1, 2]).dtype == glassgrad.int64  # the factory infers int64, as torch's
+    with pytest.raises(TypeError, match="unsupported dtype"):
+        glassgrad.Tensor(None)
+    with pytest.raises(TypeError, match="sizes"):
+        glassgrad.Tensor(2, [3])
