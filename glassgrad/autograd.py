@@ -272,7 +272,7 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
 
 def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
     in_grads = node.op.backward(node.ctx, out_grad)
-    if type(in_grads) is not tuple:
+    if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):
         raise RuntimeError(

@@ -65,7 +65,7 @@ class Function:
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
-        result = (autograd._TENSOR or autograd._tensor_class())._make(out, record)
+        result = autograd._tensor_class()._make(out, record)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
             result._node = autograd.Node(cls, ctx, inputs)

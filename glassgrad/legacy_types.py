@@ -16,7 +16,7 @@ from typing import Any
 import numpy
 
 from glassgrad import dtypes
-from glassgrad.tensor import Size, Tensor
+from glassgrad.tensor import Tensor, legacy_shape
 
 
 class LegacyTensorType(type):
@@ -32,12 +32,9 @@ class LegacyTensorType(type):
                 raise TypeError(f"{cls.__name__}(tensor): expected a tensor of dtype {cls.dtype}, got "
                                 f"{args[0].dtype}; use tensor.to({cls.dtype}) to convert")
             return args[0]
-        if len(args) == 1 and isinstance(args[0], Size):
-            return empty(*args[0], dtype=cls.dtype)
-        if not args:
-            return empty(0, dtype=cls.dtype)
-        if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-            return empty(*args, dtype=cls.dtype)
+        shape = legacy_shape(args)
+        if shape is not None:
+            return empty(*shape, dtype=cls.dtype)
         if len(args) == 1 and isinstance(args[0], list | tuple | numpy.ndarray):
             return tensor(args[0], dtype=cls.dtype)
         raise TypeError(f"{cls.__name__}(): expected sizes (ints), a Size, a sequence of data or a tensor, "

@@ -76,6 +76,17 @@ class Size(tuple):
     # printed as a plain tuple, so error messages read "(2, 3)" (torch prints "torch.Size([2, 3])")
 
 
+def legacy_shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:
+    """The shape torch's legacy constructors (``torch.Tensor``, ``torch.FloatTensor``, ...) read from
+    their arguments: none is an empty (0,), ints or one Size are the shape; None when the arguments
+    are data instead."""
+    if len(args) == 1 and isinstance(args[0], Size):
+        return tuple(args[0])
+    if all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args):
+        return tuple(args) if args else (0,)
+    return None
+
+
 class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     """An n-dimensional array that records the ops applied to it for backward.
 
@@ -98,19 +109,16 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         the default float dtype (as torch: ``torch.Tensor([1, 2])`` is float). Unlike torch, an array or
         tensor keeps its dtype, and ``requires_grad`` / ``dtype`` may be given; ``tensor()`` is the
         factory that infers int64 from Python ints."""
-        if len(data) == 1 and isinstance(data[0], Size):
-            data = tuple(data[0])
-        sizes = bool(data) and all(isinstance(d, builtins.int) and not isinstance(d, builtins.bool) for d in data)
-        if sizes:
-            values: Any = backend.xp.zeros(data, dtype=dtypes.to_dtype(dtype) if dtype else backend.get_default_dtype())
+        shape = legacy_shape(data)
+        if shape is not None:
+            self.array = backend.xp.zeros(shape, dtype=dtypes.to_dtype(dtype) if dtype else backend.get_default_dtype())
         elif len(data) > 1:
             raise TypeError(f"Tensor(): expected sizes (ints) or one piece of data, got {len(data)} arguments")
         else:
-            values = data[0] if data else ()
-        self.array = _to_array(values, dtype)
-        python_data = not sizes and dtype is None and not hasattr(values, "dtype") and not isinstance(values, Tensor)
-        if python_data and self.array.dtype.kind in "biu":  # Python numbers (and ()): the default float dtype
-            self.array = self.array.astype(backend.get_default_dtype())
+            self.array = _to_array(data[0], dtype)
+            python_data = dtype is None and not hasattr(data[0], "dtype") and not isinstance(data[0], Tensor)
+            if python_data and self.array.dtype.kind in "biu":  # Python numbers: the default float dtype
+                self.array = self.array.astype(backend.get_default_dtype())
         self._grad: Tensor | None = None
         self._node: autograd.Node | None = None
         self._retains_grad = False
