@@ -31,13 +31,14 @@ def set_num_threads(n: int) -> None:
 
 def get_num_threads() -> int:
     """The number set by ``set_num_threads``; else, as torch, ``$OMP_NUM_THREADS`` when it holds a
-    positive number; else the number of CPUs."""
+    positive number (at most the number of CPUs, as torch 2.13 reports it); else the number of CPUs."""
     if _num_threads is not None:
         return _num_threads
+    cpus = os.cpu_count() or 1
     from_environment = os.environ.get("OMP_NUM_THREADS", "").strip()
     if from_environment.isdigit() and int(from_environment) > 0:
-        return int(from_environment)
-    return os.cpu_count() or 1
+        return min(int(from_environment), cpus)
+    return cpus
 
 
 def set_num_interop_threads(n: int) -> None:

@@ -116,8 +116,11 @@ def test_thread_settings(monkeypatch) -> None:
 
 def test_thread_default_follows_omp_num_threads_as_torch(monkeypatch) -> None:
     monkeypatch.setattr(threads, "_num_threads", None)
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 4)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert gg.get_num_threads() == 3
+    monkeypatch.setenv("OMP_NUM_THREADS", "8")
+    assert gg.get_num_threads() == 4  # never more than the CPUs (torch 2.13 gives the same)
     for unusable in ("0", "two", ""):
         monkeypatch.setenv("OMP_NUM_THREADS", unusable)
         assert gg.get_num_threads() == (os.cpu_count() or 1)
