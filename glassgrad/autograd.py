@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
+from glassgrad.kernels import sums
+
 if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
 
@@ -200,7 +202,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
         reduced = grad.sum(axis=tuple(range(extra)) + kept, keepdims=True)
         reduced = reduced.reshape(reduced.shape[extra:])
     else:  # only new leading axes: one sum that owns its result (a leaf can keep it without a copy)
-        reduced = grad.sum(axis=tuple(range(extra)))
+        reduced = sums.sum_leading(grad, extra)  # grad.sum(axis=(0, ..., extra - 1)), by BLAS where it can
     if reduced.shape != shape:
         raise RuntimeError(
             f"{op_name}.backward returned a gradient of shape {grad.shape} "

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.kernels import sums
 from glassgrad.ops.im2col import channel_major
 from glassgrad.ops.window import ConvGeometry
 
@@ -135,5 +136,5 @@ def conv2d_rows_backward(xcm: Any, weight: Any, grad: Any, geometry: ConvGeometr
         dx = dx.reshape(c, n, hp1, wp)[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)  # (N, C, H, W)
     if dw is not None:
         dw = dw.transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
-    db = dy.reshape(o, -1).sum(axis=1)  # garbage columns hold 0
+    db = sums.sum_last(dy.reshape(o, -1)).reshape(o)  # garbage columns hold 0
     return dx, dw, db

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.kernels import sums
 
 
 def _gate_scales(dtype: Any) -> tuple[Any, Any]:
@@ -139,5 +140,5 @@ def lstm_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> 
     grads = (dx, dh.T.copy() if need[1] else None, dc.T.copy() if need[2] else None, dw_ih, dw_hh)
     if len(need) == 5:
         return grads
-    db = d_all.sum(axis=1) if need[5] or need[6] else None
+    db = sums.sum_last(d_all).reshape(-1) if need[5] or need[6] else None
     return grads + (db, db)

@@ -30,6 +30,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.kernels import sums
 from glassgrad.ops.dropout import dropout_mask
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
@@ -61,7 +62,7 @@ def masked_softmax_(scores: Any, may_be_empty: bool) -> Any:
         row_max[~xp.isfinite(row_max)] = 0.0
     scores -= row_max
     xp.exp(scores, out=scores)
-    total = scores.sum(axis=-1, keepdims=True)
+    total = sums.sum_last(scores)
     if may_be_empty:
         total[total == 0] = 1.0
     scores /= total
@@ -110,7 +111,7 @@ class ScaledDotProductAttention(Function):
         if drop is not None:
             d_weights *= drop
         # softmax backward, in place: dS = P * (dP - rowsum(dP * P))
-        d_weights -= (d_weights * weights).sum(axis=-1, keepdims=True)
+        d_weights -= sums.sum_last(d_weights * weights)
         d_weights *= weights
         d_mask = None
         if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3]:

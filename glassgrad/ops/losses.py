@@ -31,6 +31,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.kernels import sums
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, reduce_losses, upstream
 from glassgrad.ops.losses_binary import binary_cross_entropy as binary_cross_entropy
 from glassgrad.ops.losses_binary import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
@@ -157,7 +158,7 @@ class CrossEntropy(Function):
         g = upstream(grad, ctx.reduction, ctx.denominator).reshape(-1, 1)  # (M, 1) or (1, 1)
         d_logits = d_target = None
         if ctx.needs_input_grad[0]:
-            d_logits = _classes_back(g * (xp.exp(log_p) * q.sum(axis=1, keepdims=True) - q), ctx.shape)
+            d_logits = _classes_back(g * (xp.exp(log_p) * sums.sum_last(q) - q), ctx.shape)
         if ctx.needs_input_grad[1]:
             d_t = -(1 - ctx.eps) * log_p * g
             if ctx.weight is not None:

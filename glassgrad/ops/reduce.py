@@ -16,6 +16,7 @@ from typing import Any
 
 from glassgrad import backend, dtypes
 from glassgrad.function import Context, Function
+from glassgrad.kernels import sums
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
 from glassgrad.ops.reduce_extrema import argmax as argmax  # re-exported: ops/__init__ imports these from here
@@ -44,7 +45,9 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dtype: Any) -> Any:
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+        if dtype != x.dtype:
+            return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+        return sums.sum_axes(x, axes, keepdim)  # x.sum(axis=axes, keepdims=keepdim), by BLAS where it can
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -71,7 +74,7 @@ class Mean(Function):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
         ctx.n = count(x.shape, axes)
         with backend.xp.errstate(invalid="ignore", divide="ignore"):
-            return x.sum(axis=axes, keepdims=keepdim) / x.dtype.type(ctx.n)
+            return sums.sum_axes(x, axes, keepdim) / x.dtype.type(ctx.n)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
