@@ -7,6 +7,7 @@ axis is removed from the result and from the gradients.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad import backend
@@ -16,18 +17,38 @@ from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
 
+def rows(x: Any) -> Any:
+    """(..., k) -> (M, k): every leading axis folded into the rows of one matrix (a view when it can be).
+
+    A stack of rows times one matrix is ONE matrix product: NumPy's matmul would loop over the
+    stack instead, 2.5-3.7x slower (measured: (12, 64, 128) @ (128, 512) 625 us stacked,
+    243 us as (768, 128) @ (128, 512)).
+    """
+    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])  # not -1: x may have no elements
+
+
 class MatMul(Function):
-    """C = A @ B;  dA = dC @ B^T,  dB = A^T @ dC (batch axes reduced by the engine)."""
+    """C = A @ B;  dA = dC @ B^T,  dB = A^T @ dC (batch axes reduced by the engine).
+
+    A stacked A (..., n, k) times a matrix B (k, m) is one product of rows(A) (M, k) with B;
+    then dB = rows(A)^T rows(dC) sums over the stack in the same product.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
+        if a.ndim > 2 and b.ndim == 2:
+            return (rows(a) @ b).reshape(a.shape[:-1] + b.shape[-1:])
         return a @ b
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         xp = backend.xp
         a, b = ctx.saved
+        if a.ndim > 2 and b.ndim == 2:
+            da = (rows(grad) @ b.T).reshape(a.shape) if ctx.needs_input_grad[0] else None
+            db = rows(a).T @ rows(grad) if ctx.needs_input_grad[1] else None
+            return da, db
         a2 = a[None, :] if a.ndim == 1 else a  # (..., n, k)
         b2 = b[:, None] if b.ndim == 1 else b  # (..., k, m)
         g = grad  # re-insert the axes a 1-D operand dropped; the column first, so 1-D @ 1-D
@@ -67,17 +88,17 @@ class Linear(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None) -> Any:
         ctx.save_for_backward(x, weight)
-        y = x @ weight.T
+        y = rows(x) @ weight.T  # (N, out): the leading axes as rows of one product
         if bias is not None:
             y += bias
-        return y
+        return y.reshape(x.shape[:-1] + y.shape[-1:])
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         x, weight = ctx.saved
-        g2 = grad.reshape(-1, grad.shape[-1])  # (N, out)
-        dx = grad @ weight if ctx.needs_input_grad[0] else None
-        dw = g2.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        g2 = rows(grad)  # (N, out)
+        dx = (g2 @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
+        dw = g2.T @ rows(x) if ctx.needs_input_grad[1] else None
         if len(ctx.needs_input_grad) == 2:
             return dx, dw
         db = sums.sum_leading(g2, 1) if ctx.needs_input_grad[2] else None  # g2.sum(axis=0), by BLAS
