@@ -54,15 +54,6 @@ def sum_last(x: Any) -> Any:
     return (x.reshape(-1, n) @ _ones(n, x.dtype)).reshape(x.shape[:-1] + (1,))
 
 
-def mean_last(x: Any) -> Any:
-    """x.mean(axis=-1, keepdims=True)."""
-    if not _serves(x) or x.shape[-1] > LONGEST_ROW:
-        return x.mean(axis=-1, keepdims=True)
-    total = sum_last(x)
-    total *= total.dtype.type(1 / x.shape[-1])
-    return total
-
-
 def sum_leading(x: Any, n_axes: int) -> Any:
     """x.sum(axis=(0, ..., n_axes - 1)): the sum over the first ``n_axes`` axes, shape x.shape[n_axes:]."""
     if not _serves(x) or n_axes < 1:
@@ -86,3 +77,19 @@ def sum_axes(x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
         y = sum_leading(x, k)
         return y.reshape((1,) * k + y.shape) if keepdims else y
     return x.sum(axis=axes, keepdims=keepdims)
+
+
+def sum_along(x: Any, axis: int) -> Any:
+    """x.sum(axis=axis, keepdims=True) for one axis, negative or not."""
+    if x.ndim == 0:
+        return x.sum(axis=axis, keepdims=True)
+    return sum_axes(x, (axis % x.ndim,), keepdims=True)
+
+
+def mean_axes(x: Any, axes: tuple[int, ...]) -> Any:
+    """x.mean(axis=axes, keepdims=True) for sorted non-negative axes."""
+    if not _serves(x):
+        return x.mean(axis=axes, keepdims=True)
+    total = sum_axes(x, axes, keepdims=True)
+    total *= total.dtype.type(total.size / x.size)  # 1 / (number of elements summed)
+    return total

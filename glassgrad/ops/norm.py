@@ -31,24 +31,16 @@ from glassgrad.tensor import Tensor, as_tensor
 def standardize(x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, Any]:
     """(xhat, r): x standardised over ``axes`` (biased variance) and r = 1/sqrt(var + eps), kept dims."""
     xp = backend.xp
-    mu = _mean(x, axes)
+    mu = sums.mean_axes(x, axes)
     centred = x - mu
-    var = _mean(centred * centred, axes)
+    var = sums.mean_axes(centred * centred, axes)
     r = 1.0 / xp.sqrt(var + eps)
     return centred * r, r.astype(x.dtype)
 
 
 def standardize_backward(dxhat: Any, xhat: Any, r: Any, axes: tuple[int, ...]) -> Any:
     """dx = r * (dxhat - mean_A(dxhat) - xhat * mean_A(dxhat * xhat))."""
-    return r * (dxhat - _mean(dxhat, axes) - xhat * _mean(dxhat * xhat, axes))
-
-
-def _mean(x: Any, axes: tuple[int, ...]) -> Any:
-    """x.mean(axis=axes, keepdims=True); over the last axis alone by a product with ones
-    (``glassgrad/kernels/sums.py``: NumPy's row-by-row mean of short rows is 5x slower)."""
-    if axes == (x.ndim - 1,):
-        return sums.mean_last(x)
-    return x.mean(axis=axes, keepdims=True)
+    return r * (dxhat - sums.mean_axes(dxhat, axes) - xhat * sums.mean_axes(dxhat * xhat, axes))
 
 
 def _affine_grads(ctx: Context, grad: Any, xhat: Any, sum_axes: tuple[int, ...], shape: tuple[int, ...]

@@ -19,15 +19,7 @@ from glassgrad.tensor import Tensor, as_tensor
 def stable_log_softmax(x: Any, axis: int) -> Any:
     """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
     shifted = x - x.max(axis=axis, keepdims=True)
-    return shifted - backend.xp.log(sum_along(backend.xp.exp(shifted), axis))
-
-
-def sum_along(x: Any, axis: int) -> Any:
-    """x.sum(axis=axis, keepdims=True); along the last axis by a product with ones
-    (``glassgrad/kernels/sums.py``: NumPy's row-by-row sums of short rows are 5x slower)."""
-    if axis in (-1, x.ndim - 1):
-        return sums.sum_last(x)
-    return x.sum(axis=axis, keepdims=True)
+    return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
 
 
 class Softmax(Function):
@@ -37,7 +29,7 @@ class Softmax(Function):
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
             e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
-            y = e / sum_along(e, axis)
+            y = e / sums.sum_along(e, axis)
         ctx.save_for_backward(y)
         ctx.axis = axis
         return y
@@ -45,7 +37,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (y,) = ctx.saved
-        return y * (grad - sum_along(grad * y, ctx.axis))
+        return y * (grad - sums.sum_along(grad * y, ctx.axis))
 
 
 def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:
@@ -74,7 +66,7 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (y,) = ctx.saved
-        return grad - backend.xp.exp(y) * sum_along(grad, ctx.axis)
+        return grad - backend.xp.exp(y) * sums.sum_along(grad, ctx.axis)
 
 
 def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | None = None) -> Tensor:

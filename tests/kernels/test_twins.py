@@ -217,7 +217,10 @@ def test_sums_kernel_equals_numpy_sums(rng, dtype, shape):
     tol = 1e-5 if dtype == np.float32 else 1e-12
     cases = [
         (sums.sum_last(x), x.sum(axis=-1, keepdims=True)),
-        (sums.mean_last(x), x.mean(axis=-1, keepdims=True)),
+        (sums.mean_axes(x, (x.ndim - 1,)), x.mean(axis=-1, keepdims=True)),
+        (sums.mean_axes(x, (0,)), x.mean(axis=0, keepdims=True)),
+        (sums.sum_along(x, -1), x.sum(axis=-1, keepdims=True)),
+        (sums.sum_along(x, 0), x.sum(axis=0, keepdims=True)),
         (sums.sum_leading(x, 1), x.sum(axis=0)),
         (sums.sum_leading(x, x.ndim - 1), x.sum(axis=tuple(range(x.ndim - 1)))),
         (sums.sum_axes(x, (x.ndim - 1,), True), x.sum(axis=-1, keepdims=True)),
@@ -227,6 +230,7 @@ def test_sums_kernel_equals_numpy_sums(rng, dtype, shape):
     if x.ndim > 2:
         cases.append((sums.sum_axes(x, (1, 2), False), x.sum(axis=(1, 2))))  # a middle block: NumPy's sum
         cases.append((sums.sum_axes(x, (x.ndim - 2, x.ndim - 1), False), x.sum(axis=(-2, -1))))
+        cases.append((sums.mean_axes(x, (0, 2)), x.mean(axis=(0, 2), keepdims=True)))
     for ours, numpy_sum in cases:
         assert ours.shape == numpy_sum.shape and ours.dtype == numpy_sum.dtype
         np.testing.assert_allclose(ours, numpy_sum, rtol=tol, atol=tol * np.abs(x).max() * np.sqrt(x.size))
