@@ -3,7 +3,8 @@
 Every op whose forward or backward has been optimised keeps, in its op module, a
 plain version that reads like its derivation page (``docs/derivations/``): im2col
 and col2im for the convolution, the gate formulas for the LSTM and GRU, the update
-rule for Adam, the argmax routing for max-pooling. The optimised versions live in
+rule for Adam, the argmax routing for max-pooling, the erf series for GELU, and
+NumPy's own ``x.sum`` for the sums that ``sums.py`` computes as products with ones. The optimised versions live in
 this package, one module per op, and the tests check each one equal to its twin.
 
 Which one runs is a global mode:
