@@ -40,6 +40,7 @@ from typing import Any
 from glassgrad import kernels
 from glassgrad.function import Context, Function
 from glassgrad.kernels import conv as conv_kernel
+from glassgrad.kernels import sums
 from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
 from glassgrad.ops.movement import reshape
 from glassgrad.ops.promotion import check_layer_input_dtype
@@ -124,7 +125,7 @@ def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeome
         dx = crop2d(dx_padded, geometry.pads).transpose(1, 0, 2, 3)  # (N, C, H, W)
     if need_w:
         dw = (cols @ dy_g.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
-    db = dy.reshape(o, -1).sum(axis=1)
+    db = sums.sum_last(dy.reshape(o, -1)).reshape(o)  # dy.sum over all but the channel axis
     return dx, dw, db
 
 
