@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.kernels import sums
 from glassgrad.ops.activation import sigmoid_inplace
 
 
@@ -108,6 +109,6 @@ def gru_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> t
     grads = (dx, dh.T.copy() if need[1] else None, dw_ih, dw_hh)
     if len(need) == 4:
         return grads
-    db_ih = du_all.sum(axis=1) if need[4] else None
-    db_hh = dv_all.sum(axis=1) if need[5] else None
+    db_ih = sums.sum_last(du_all).reshape(-1) if need[4] else None
+    db_hh = sums.sum_last(dv_all).reshape(-1) if need[5] else None
     return grads + (db_ih, db_hh)
