@@ -121,7 +121,8 @@ class Node:
         self.ctx = ctx
         self.inputs = inputs
         self.released = False
-        self.saved_versions: tuple[tuple[list[int], int, str], ...] = ()
+        # (counter, value when saved, which: an input's position, "output", or a description)
+        self.saved_versions: tuple[tuple[list[int], int, int | str], ...] = ()
 
     def name(self) -> str:
         """torch's name of the node: ``"MulBackward"`` for the op ``Mul``."""

@@ -72,4 +72,3 @@ class Function:
             if ctx.saved:
                 result._node.saved_versions = autograd.saved_versions(ctx.saved, inputs, result)
         return result
-

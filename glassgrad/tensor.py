@@ -99,7 +99,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
     __array_priority__ = 1000
     _hooks: dict | None = None  # register_hook's hooks (glassgrad/hooks.py), on the few tensors that have them
-    _grad: Tensor | None = None  # class-level defaults, so that wrapping an op's output sets only three fields
+    _grad: Tensor | None = None  # class-level defaults: a new tensor sets only its array, flag and version
     _node: autograd.Node | None = None
     _retains_grad = False
 
@@ -119,10 +119,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
             python_data = dtype is None and not hasattr(data[0], "dtype") and not isinstance(data[0], Tensor)
             if python_data and self.array.dtype.kind in "biu":  # Python numbers: the default float dtype
                 self.array = self.array.astype(backend.get_default_dtype())
-        self._grad: Tensor | None = None
-        self._node: autograd.Node | None = None
-        self._retains_grad = False
-        self._version_counter = [0]
+        self._version_counter = [0]  # _grad, _node, _retains_grad, _hooks: the class-level defaults above
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
