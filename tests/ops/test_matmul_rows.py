@@ -44,3 +44,15 @@ def test_linear_folds_leading_axes_into_rows(rng, lead):
     np.testing.assert_allclose(tx.grad.numpy(), g @ w, atol=1e-12)
     np.testing.assert_allclose(tw.grad.numpy(), g.reshape(-1, 4).T @ x.reshape(-1, 5), atol=1e-12)
     np.testing.assert_allclose(tb.grad.numpy(), g.reshape(-1, 4).sum(axis=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_stacked_times_matrix_and_linear_match_torch(rng, torch, dtype):
+    """The rows path against torch: values and gradients under a random upstream gradient."""
+    from tests.helpers.oracle import compare_with_torch
+
+    a, b = rng.standard_normal((2, 3, 4, 5)).astype(dtype), rng.standard_normal((5, 6)).astype(dtype)
+    compare_with_torch(lambda x, w: x @ w, lambda x, w: x @ w, [a, b], torch)
+    x, w, bias = (rng.standard_normal(s).astype(dtype) for s in ((3, 7, 5), (4, 5), (4,)))
+    compare_with_torch(lambda *t: gg.nn.functional.linear(*t), lambda *t: torch.nn.functional.linear(*t),
+                       [x, w, bias], torch)
