@@ -226,6 +226,10 @@ def same(recorded: Any, now: Any, rtol: float = 1e-5, atol: float = 1e-7) -> boo
         if recorded.shape != now.shape or recorded.dtype != now.dtype:
             return False
         if recorded.dtype.kind in "fc":
+            if recorded.dtype.itemsize <= 4 and recorded.size:  # float32: torch's vectorised kernels differ
+                # by CPU (AVX2 vs AVX-512) in the last bits, relative to the largest value of the answer
+                finite = np.abs(recorded[np.isfinite(recorded)])
+                atol = max(atol, 16 * float(np.finfo(recorded.dtype).eps) * float(finite.max(initial=0.0)))
             return bool(np.allclose(recorded, now, rtol=rtol, atol=atol, equal_nan=True))
         return bool(np.array_equal(recorded, now))
     if isinstance(recorded, float) and isinstance(now, float):
