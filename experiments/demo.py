@@ -3,7 +3,8 @@
 No network, no files: the data set comes from ``glassgrad.data.synthetic``.
 Trains with ``glassgrad.train.fit`` (progress bar in a terminal), writes the
 loss/accuracy curves to ``curves.png`` and the decision regions to
-``regions.png``, and checks that the loss fell at least tenfold.
+``regions.png``, and checks that the loss fell at least tenfold (a run that
+misses it still records its numbers, with ``target_met: false``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from experiments.common import TargetMissed
 from glassgrad import nn, optim
 from glassgrad.data import synthetic
 from glassgrad.train import evaluate, fit
@@ -71,7 +73,9 @@ def run(cfg: Config, out_dir: Path) -> dict:
     ratio = start["loss"] / end["loss"]
     print(f"loss fell from {start['loss']:.4f} to {end['loss']:.4f} ({ratio:.1f}x); "
           f"accuracy {start['accuracy']:.3f} -> {end['accuracy']:.3f}")
-    if ratio < cfg.target_ratio:
-        raise RuntimeError(f"demo: the loss fell only {ratio:.1f}x (target {cfg.target_ratio}x)")
-    return {"first_loss": start["loss"], "final_loss": end["loss"], "loss_ratio": ratio,
-            "final_accuracy": end["accuracy"], "accuracy": end["accuracy"], "chance": 1.0 / 3, "epochs": cfg.epochs}
+    results = {"first_loss": start["loss"], "final_loss": end["loss"], "loss_ratio": ratio,
+               "final_accuracy": end["accuracy"], "accuracy": end["accuracy"], "chance": 1.0 / 3, "epochs": cfg.epochs,
+               "target_ratio": cfg.target_ratio, "target_met": ratio >= cfg.target_ratio}
+    if not results["target_met"]:  # a result all the same: results.json keeps it, a sweep counts the run finished
+        raise TargetMissed(f"demo: the loss fell only {ratio:.1f}x (target {cfg.target_ratio}x)", results)
+    return results

@@ -15,10 +15,12 @@ The models themselves live in the library (:mod:`glassgrad.models`) where they a
 """
 
 from experiments.common.config import RUNS_DIR as RUNS_DIR
+from experiments.common.config import TargetMissed as TargetMissed
 from experiments.common.config import check_output_folder as check_output_folder
 from experiments.common.config import parse_bool as parse_bool
 from experiments.common.config import parse_config as parse_config
 from experiments.common.config import run_experiment as run_experiment
 from experiments.common.config import validate_config as validate_config
 
-__all__ = ["RUNS_DIR", "check_output_folder", "parse_bool", "parse_config", "run_experiment", "validate_config"]
+__all__ = ["RUNS_DIR", "TargetMissed", "check_output_folder", "parse_bool", "parse_config", "run_experiment",
+           "validate_config"]

@@ -134,21 +134,51 @@ def parse_config(module: ModuleType, argv: list[str]) -> tuple[Any, Path, bool]:
     return cfg, out_dir, args.smoke
 
 
+class TargetMissed(RuntimeError):
+    """The run finished and measured its results, but they miss the experiment's target.
+
+    A result, not a failure: :func:`run_experiment` writes ``results`` to results.json (with
+    ``"target_met": False``) before the error propagates, and a sweep keeps the run as finished.
+    """
+
+    def __init__(self, message: str, results: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.results = {**results, "target_met": False}
+
+
 def run_experiment(module: ModuleType, argv: list[str]) -> dict[str, Any]:
-    """Parse, run, write results.json, print where the outputs went."""
+    """Parse, run, write results.json, print where the outputs went.
+
+    A run that raises :class:`TargetMissed` still writes its results.json (with ``"missed_target"``,
+    the message) and then raises. Any other exception that carries a dict ``results`` attribute
+    (what the run measured before it failed) writes it too, with ``"error"``: such a record is
+    kept for the reports but does not count as finished (a sweep runs it again).
+    """
     cfg, out_dir, smoke = parse_config(module, argv)
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    results = module.run(cfg, out_dir)
-    seconds = time.perf_counter() - start
     record = {
         "experiment": module.NAME,
         "command": "glassgrad run " + " ".join([module.NAME] + [shlex.quote(a) for a in argv]),
         "smoke": smoke,
-        "seconds": round(seconds, 2),
+        "seconds": 0.0,
         "config": dataclasses.asdict(cfg),
-        "results": results,
     }
+    try:
+        results = module.run(cfg, out_dir)
+    except Exception as err:
+        measured = getattr(err, "results", None)
+        if isinstance(measured, dict):
+            line = (str(err).strip().splitlines() or [""])[0]
+            record.update(seconds=round(time.perf_counter() - start, 2), results=measured)
+            if isinstance(err, TargetMissed):
+                record["missed_target"] = line
+            else:
+                record["error"] = f"{type(err).__name__}: {line}".rstrip(": ")
+            (out_dir / "results.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+        raise
+    seconds = time.perf_counter() - start
+    record.update(seconds=round(seconds, 2), results=results)
     (out_dir / "results.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     print(f"\n{module.NAME}: done in {seconds:.1f} s; outputs in {out_dir}/", file=sys.stderr)
     for path in sorted(out_dir.iterdir()):

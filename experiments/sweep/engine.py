@@ -20,6 +20,7 @@ from experiments.sweep.plan import (
     base_config,
     check_fixed,
     is_finished,
+    measured_before_failing,
     plan_runs,
     read_record,
 )
@@ -142,7 +143,9 @@ def run_sweep(module: ModuleType, grid: dict[str, list[str]] | None = None, seed
     spec: SweepSpec | None = getattr(module, "SWEEP", None)
     if summarize and spec is not None and spec.summarize is not None and not failed:
         spec.summarize(outcomes, out)
+    missed = sum(outcome.missed_target for outcome in outcomes)
     print(f"sweep {module.NAME}: {len(outcomes) - len(failed)} of {len(outcomes)} runs finished"
+          + (f" ({missed} missed their target: see target_met in results.csv)" if missed else "")
           + (f", {len(failed)} failed (see error.txt in their folders)" if failed else "")
           + f"; table in {out / 'results.md'}", file=sys.stderr, flush=True)
     return outcomes
@@ -155,7 +158,7 @@ def _outcome(run: PlannedRun, folder: Path, error: str | None) -> RunOutcome:
         saved = folder / "error.txt"
         lines = saved.read_text().strip().splitlines() if saved.exists() else []
         error = lines[-1] if lines else "no complete results.json"
-    return RunOutcome(run, folder, None, error)
+    return RunOutcome(run, folder, measured_before_failing(run, folder), error)
 
 
 def write_reports(module: ModuleType, outcomes: list[RunOutcome], grid: dict[str, list[str]], out: Path) -> Any:

@@ -3,7 +3,9 @@
 All three call the same function for a run, :func:`execute_run`: it runs ``glassgrad run
 EXPERIMENT *argv --out FOLDER`` (through :func:`experiments.common.run_experiment`), sends what
 the run prints to ``FOLDER/run.log``, and on failure saves the traceback to ``FOLDER/error.txt``
-and reports the error's last line instead of raising, so that the other runs go on.
+and reports the error's last line instead of raising, so that the other runs go on. A run that
+missed its target (:class:`experiments.common.TargetMissed`) is no failure: it finished, and its
+results.json says ``target_met: false``.
 
 - **processes** (``--jobs N``, and ``--jobs 1``): N worker processes, started fresh ("spawn"),
   each with one BLAS thread, so that N runs share N cores without oversubscribing them;
@@ -32,7 +34,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from experiments.common import run_experiment
+from experiments.common import TargetMissed, run_experiment
 from experiments.sweep.plan import PlannedRun
 
 OnDone = Callable[[PlannedRun, "str | None"], None]
@@ -55,6 +57,8 @@ def execute_run(module_name: str, argv: list[str], folder: str) -> str | None:
     with (out / "run.log").open("w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
             run_experiment(importlib.import_module(module_name), [*argv, "--out", str(out)])
+        except TargetMissed as missed:  # finished: results.json holds its numbers and target_met: false
+            print(f"target missed: {missed}")
         except (Exception, SystemExit) as err:  # noqa: BLE001  (a failing run is reported; the sweep goes on)
             (out / "error.txt").write_text(traceback.format_exc())
             first_line = (str(err).strip().splitlines() or [""])[0]

@@ -56,7 +56,10 @@ class PlannedRun:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """A planned run after the sweep: its record (results.json) or the last line of its error."""
+    """A planned run after the sweep: its record (results.json) and, for a failed run, the last line of its error.
+
+    A failed run's record is what it measured before it failed (None when nothing was kept).
+    """
 
     run: PlannedRun
     folder: Path
@@ -65,7 +68,14 @@ class RunOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.record is not None
+        """The run finished (whether or not it met its target)."""
+        return self.record is not None and self.error is None
+
+    @property
+    def missed_target(self) -> bool:
+        """The run finished, and its results say ``target_met: false``."""
+        results = self.record.get("results") if self.ok else None
+        return isinstance(results, dict) and results.get("target_met") is False
 
 
 def field_names(module: ModuleType) -> list[str]:
@@ -206,6 +216,16 @@ def read_record(folder: Path) -> dict[str, Any] | None:
 
 
 def is_finished(run: PlannedRun, folder: Path) -> bool:
-    """A finished run: a complete results.json whose config is the one this run would use."""
+    """A finished run: a complete results.json whose config is the one this run would use.
+
+    A record that missed its target is finished; one that says ``"error"`` (what a failed run
+    measured before it failed) is not.
+    """
     record = read_record(folder)
-    return record is not None and record["config"] == run.config
+    return record is not None and "error" not in record and record["config"] == run.config
+
+
+def measured_before_failing(run: PlannedRun, folder: Path) -> dict[str, Any] | None:
+    """The results.json that this run wrote as it failed (with ``"error"``), if there is one."""
+    record = read_record(folder)
+    return record if record is not None and "error" in record and record["config"] == run.config else None

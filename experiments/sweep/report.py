@@ -1,6 +1,7 @@
 """A sweep's results: ``results.csv`` (one row per run), ``results.md`` and ``results.png``.
 
-- **results.csv**: the swept fields, the seed, the run's folder and status, then every number in
+- **results.csv**: the swept fields, the seed, the run's folder and status (ok, missed target or
+  failed; a failed run keeps the numbers it measured before failing, if it saved any), then every number in
   its results.json, flattened: nested keys joined by dots (``results.history.loss.3``),
   booleans as 0/1. A list of more than :data:`LONG_LIST` numbers gives only its last value
   and its length (``.last``, ``.len``), so that per-step curves do not make thousands of columns.
@@ -93,7 +94,7 @@ def write_csv(outcomes: list[RunOutcome], fields: list[str], path: Path) -> None
             fixed = [outcome.run.settings[field] for field in fields]
             if seeded:
                 fixed.append(_cell(outcome.run.seed))
-            status = "ok" if outcome.ok else "failed"
+            status = "failed" if not outcome.ok else "missed target" if outcome.missed_target else "ok"
             writer.writerow([*fixed, outcome.run.name, status, *(_cell(numbers.get(key)) for key in columns),
                              outcome.error or ""])
 
@@ -137,8 +138,10 @@ def write_markdown(outcomes: list[RunOutcome], fields: list[str], title: str, pa
     names = metric_names(outcomes)
     seeds = sorted({outcome.run.seed for outcome in outcomes if outcome.run.seed is not None})
     failed = [outcome for outcome in outcomes if not outcome.ok]
+    missed = sum(outcome.missed_target for outcome in outcomes)
     lines = [f"# {title}", "",
-             f"{len(outcomes)} runs, {len(outcomes) - len(failed)} finished, {len(failed)} failed."]
+             f"{len(outcomes)} runs, {len(outcomes) - len(failed)} finished"
+             + (f" ({missed} missed their target: target_met = 0)" if missed else "") + f", {len(failed)} failed."]
     if seeds:
         lines.append(f"Each cell: mean ± standard deviation over seeds {', '.join(map(str, seeds))} "
                      "(n = the runs that finished).")

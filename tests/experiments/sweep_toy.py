@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from experiments.common import TargetMissed
 
 NAME = "sweep-toy"
 DESCRIPTION = "least squares by gradient descent (sweep tests)"
@@ -26,6 +27,8 @@ class Config:
     features: int = 8
     fail_seeds: str = ""       # comma-separated seeds whose runs raise, to test failure reports
     seed: int = 0
+    target_loss: float = 0.0   # > 0: a final loss above it misses the target (a result, not a failure)
+    fail_late: bool = False    # the failing seeds raise after training, keeping what they measured
 
 
 def smoke() -> Config:
@@ -33,7 +36,8 @@ def smoke() -> Config:
 
 
 def run(cfg: Config, out_dir: Path) -> dict:
-    if str(cfg.seed) in cfg.fail_seeds.split(","):
+    fails = str(cfg.seed) in cfg.fail_seeds.split(",")
+    if fails and not cfg.fail_late:
         raise RuntimeError(f"toy failure for seed {cfg.seed}")
     if os.environ.get(INTERRUPT_AT) == f"{cfg.lr},{cfg.seed}":
         raise KeyboardInterrupt
@@ -51,5 +55,14 @@ def run(cfg: Config, out_dir: Path) -> dict:
         losses.append(loss.item())
     (out_dir / "weight.txt").write_text(" ".join(f"{v:.9g}" for v in weight.detach().numpy().ravel()) + "\n")
     print(f"final loss {losses[-1]:.6g}")
-    return {"final_loss": losses[-1], "converged": losses[-1] < 1e-3, "losses": losses,
-            "first": {"loss": losses[0], "step": 0}, "train_seconds": 0.001}
+    results = {"final_loss": losses[-1], "converged": losses[-1] < 1e-3, "losses": losses,
+               "first": {"loss": losses[0], "step": 0}, "train_seconds": 0.001}
+    if fails:
+        err = RuntimeError(f"toy failure for seed {cfg.seed} after training")
+        err.results = results  # what the run measured before it failed
+        raise err
+    if cfg.target_loss > 0:
+        results["target_met"] = losses[-1] <= cfg.target_loss
+        if not results["target_met"]:
+            raise TargetMissed(f"final loss {losses[-1]:.3g} above the target {cfg.target_loss}", results)
+    return results

@@ -51,7 +51,8 @@ def test_parse_grid_and_seeds():
     planned = plan_runs(sweep_toy, grid, [3], ["--steps", "4"], smoke=True)
     assert [run.name for run in planned] == ["lr=0.1__fail_seeds=1__seed=3", "lr=0.01__fail_seeds=1__seed=3"]
     assert planned[1].argv == ("--smoke", "--steps", "4", "--lr", "0.01", "--fail-seeds", "1", "--seed", "3")
-    assert planned[1].config == {"lr": 0.01, "steps": 4, "features": 8, "fail_seeds": "1", "seed": 3}
+    assert planned[1].config == {"lr": 0.01, "steps": 4, "features": 8, "fail_seeds": "1", "seed": 3,
+                                 "target_loss": 0.0, "fail_late": False}
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -130,6 +131,50 @@ def test_a_failing_run_is_reported_and_the_others_finish(toy_registered, tmp_pat
     assert rows[1]["error"] == "RuntimeError: toy failure for seed 1" and rows[1]["results.final_loss"] == ""
 
 
+def test_runs_that_miss_their_target_are_results_kept_and_not_rerun(toy_registered, tmp_path, capsys):
+    """A missed target is a result: every number in results.csv and results.md, and a resume skips the run."""
+    out = tmp_path / "sweep"
+    argv = ["sweep", "sweep-toy", "--grid", "lr=0.01,0.1", "--seeds", "0,1", "--target-loss", "0.01",
+            "--in-process", "--out", str(out)]
+    assert cli.main(argv) == 0  # nothing failed
+    err = capsys.readouterr().err
+    assert "4 of 4 runs finished (2 missed their target" in err and "FAILED" not in err
+    rows = read_csv(out / "results.csv")
+    assert [row["status"] for row in rows] == ["missed target"] * 2 + ["ok"] * 2
+    assert [row["results.target_met"] for row in rows] == ["0", "0", "1", "1"]
+    records = [json.loads((out / row["run"] / "results.json").read_text()) for row in rows]
+    for row, record in zip(rows, records):
+        assert float(row["results.final_loss"]) == record["results"]["final_loss"]
+        assert row["results.losses.len"] == "30" and row["error"] == ""
+    assert "final loss" in records[0]["missed_target"] and "missed_target" not in records[2]
+    table = (out / "results.md").read_text()
+    assert "4 runs, 4 finished (2 missed their target: target_met = 0), 0 failed." in table
+    import statistics
+
+    slow = [record["results"]["final_loss"] for record in records[:2]]
+    assert f"| 0.01 | 2 | {statistics.fmean(slow):.4g} ± {statistics.stdev(slow):.2g} |" in table
+    stamps = {row["run"]: (out / row["run"] / "results.json").stat().st_mtime_ns for row in rows}
+    assert cli.main(argv) == 0
+    assert "4 runs (4 finished before: skipped); running 0" in capsys.readouterr().err
+    assert stamps == {row["run"]: (out / row["run"] / "results.json").stat().st_mtime_ns for row in rows}
+
+
+def test_a_failed_run_keeps_what_it_measured_and_runs_again(tmp_path, capsys):
+    out, grid = tmp_path / "sweep", {"lr": ["0.1"]}
+    outcomes = run_sweep(sweep_toy, grid, [0, 1], ["--fail-seeds", "1", "--fail-late", "true"], out=out,
+                         in_process=True)
+    assert [o.ok for o in outcomes] == [True, False]
+    assert outcomes[1].error == "RuntimeError: toy failure for seed 1 after training"
+    rows = read_csv(out / "results.csv")
+    assert rows[1]["status"] == "failed" and rows[1]["error"] == outcomes[1].error
+    assert float(rows[1]["results.final_loss"]) == outcomes[1].record["results"]["final_loss"]
+    capsys.readouterr()
+    again = run_sweep(sweep_toy, grid, [0, 1], ["--fail-seeds", "1", "--fail-late", "true"], out=out,
+                      in_process=True)
+    assert "(1 finished before: skipped); running 1" in capsys.readouterr().err  # not taken as finished
+    assert not again[1].ok and again[1].record is not None
+
+
 def test_results_csv_and_markdown(tmp_path):
     out = tmp_path / "sweep"
     outcomes = run_sweep(sweep_toy, {"lr": ["0.05", "0.1"]}, [0, 1, 2], ["--steps", "25"], out=out, in_process=True)
@@ -166,6 +211,15 @@ def test_demo_through_the_command_line(tmp_path, capsys):
     record = json.loads((out / "hidden=8__seed=0" / "results.json").read_text())
     assert record["config"]["hidden"] == 8 and record["config"]["epochs"] == 2 and record["smoke"] is True
     assert "| hidden | n | first_loss |" in (out / "results.md").read_text()
+
+
+def test_demo_that_misses_its_target_still_writes_its_results(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code = cli.main(["run", "demo", "--smoke", "--epochs", "1", "--target-ratio", "1000", "--out", str(out)])
+    assert code == 2 and "the loss fell only" in capsys.readouterr().err  # the command still says so
+    record = json.loads((out / "results.json").read_text())
+    assert record["results"]["target_met"] is False and record["results"]["target_ratio"] == 1000
+    assert record["results"]["final_loss"] > 0 and "target 1000" in record["missed_target"]
 
 
 def test_init_optim_grid_is_a_sweep(tmp_path, capsys):
