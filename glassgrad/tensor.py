@@ -126,7 +126,12 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
 
     @classmethod
     def _make(cls, array: Any, requires_grad: bool) -> Tensor:
-        """Wrap an op's output array without copying or checking."""
+        """Wrap an op's output array without copying or checking.
+
+        NumPy's reductions return a read-only scalar (``numpy.float32``), not an array; it becomes
+        a 0-d array here, so a 0-d result is an ordinary tensor that in-place edits can write."""
+        if isinstance(array, numpy.generic):
+            array = numpy.asarray(array)
         t = cls.__new__(cls)
         t.array, t.requires_grad, t._version_counter = array, requires_grad, [0]
         return t

@@ -33,6 +33,14 @@ if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
 
 
+def _why_read_only(array: Any) -> str:
+    """Name why NumPy refuses writes to ``array``: a broadcast view repeats one element through a
+    stride of 0; anything else is a read-only array the tensor was given (memory-mapped, say)."""
+    if 0 in getattr(array, "strides", ()) and array.size > 1:
+        return "an expanded or broadcast view"
+    return "its array is read-only, e.g. a read-only or memory-mapped NumPy array"
+
+
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "requires_grad", False)
 
@@ -88,10 +96,8 @@ class InPlaceMethods:
         """Write ``values`` into this tensor's own array (no graph) and bump the version."""
         _check_castable(values.dtype, self.dtype, op)
         if not getattr(self.array, "flags", None) or not self.array.flags.writeable:
-            raise RuntimeError(
-                f"in-place edit of a read-only tensor of shape {tuple(self.shape)} (an expanded or "
-                "broadcast view); clone() it first"
-            )
+            raise RuntimeError(f"in-place edit of a read-only tensor of shape {tuple(self.shape)} "
+                               f"({_why_read_only(self.array)}); clone() it first")
         self.array[...] = values
         self._version_counter[0] += 1
 
