@@ -364,5 +364,9 @@ from glassgrad.ops import inverse as inverse  # noqa: E402
 from glassgrad.ops import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops import searchsorted as searchsorted  # noqa: E402
 from glassgrad.ops import unique as unique  # noqa: E402
+# --- nn.functional families of issue 21: torch-level names of shrink/threshold activations, losses, windows ---
+from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
+from glassgrad.ops import rrelu as rrelu  # noqa: E402
+from glassgrad.ops import threshold as threshold  # noqa: E402
 
 allocator.tune()  # glibc: keep freed memory for the next step (glassgrad/allocator.py; GLASSGRAD_MALLOC=system)

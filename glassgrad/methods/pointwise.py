@@ -227,6 +227,9 @@ class PointwiseMethods:
     def tanh(self) -> Tensor:
         return glassgrad.ops.tanh(self)
 
+    def hardshrink(self, lambd: float = 0.5) -> Tensor:
+        return glassgrad.ops.hardshrink(self, lambd)
+
     def maximum(self, other: Any) -> Tensor:
         return glassgrad.ops.maximum(self, other)
 

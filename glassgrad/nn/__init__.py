@@ -119,3 +119,12 @@ from glassgrad.nn.pooling_more import AdaptiveAvgPool1d as AdaptiveAvgPool1d
 from glassgrad.nn.pooling_more import AdaptiveMaxPool2d as AdaptiveMaxPool2d
 from glassgrad.nn.pooling_more import AvgPool1d as AvgPool1d
 from glassgrad.nn.pooling_more import MaxPool1d as MaxPool1d
+
+# isort: split
+# --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
+from glassgrad.nn.activation_shrink import GLU as GLU
+from glassgrad.nn.activation_shrink import Hardshrink as Hardshrink
+from glassgrad.nn.activation_shrink import RReLU as RReLU
+from glassgrad.nn.activation_shrink import Softmin as Softmin
+from glassgrad.nn.activation_shrink import Softshrink as Softshrink
+from glassgrad.nn.activation_shrink import Threshold as Threshold

@@ -188,3 +188,25 @@ from glassgrad.ops.adaptive_max_pool import adaptive_max_pool2d as adaptive_max_
 from glassgrad.ops.distance import cosine_similarity as cosine_similarity  # noqa: E402
 from glassgrad.ops.distance import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops.prelu import prelu as prelu  # noqa: E402
+
+# isort: split
+# --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
+from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
+from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
+from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
+
+
+def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
+    """softmax(-x) along ``dim`` (torch's signature; without ``dim``, torch's legacy implicit choice)."""
+    return ops.softmin(input, dim, dtype)
+
+
+def threshold(input: Any, threshold: float, value: float, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > threshold, else value."""
+    return _apply_activation(ops.threshold, input, inplace, threshold, value)
+
+
+def rrelu(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,  # noqa: A002
+          inplace: bool = False) -> Tensor:
+    """Leaky ReLU with a random negative slope in [lower, upper] while training, the mean slope otherwise."""
+    return _apply_activation(ops.rrelu, input, inplace, lower, upper, training)

@@ -294,3 +294,10 @@ from glassgrad.ops.distance import cosine_similarity as cosine_similarity
 from glassgrad.ops.distance import pairwise_distance as pairwise_distance
 from glassgrad.ops.linalg_inverse import det as det
 from glassgrad.ops.linalg_inverse import inv as inverse
+# --- nn.functional families of issue 21 (shrink/threshold/gated activations, losses, windows, sampling) ---
+from glassgrad.ops.activation_shrink import glu as glu
+from glassgrad.ops.activation_shrink import hardshrink as hardshrink
+from glassgrad.ops.activation_shrink import rrelu as rrelu
+from glassgrad.ops.activation_shrink import softshrink as softshrink
+from glassgrad.ops.activation_shrink import threshold as threshold
+from glassgrad.ops.softmax import softmin as softmin

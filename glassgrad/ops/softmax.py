@@ -85,3 +85,22 @@ def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int 
 def _check_axis(x: Tensor, axis: int, op_name: str) -> None:
     if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
         raise ValueError(f"{op_name}: axis {axis} is out of range for shape {x.shape}")
+
+
+def legacy_softmax_dim(ndim: int, name: str) -> int:
+    """torch's deprecated implicit dim for softmax-like ops called without ``dim`` (with its warning):
+    0 for 0-, 1- and 3-D inputs, else 1."""
+    import warnings
+
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmin(x: Any, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """softmin(x) = softmax(-x) along ``dim``: y_i = e^{-x_i} / sum_j e^{-x_j} (a composition, as torch;
+    its gradient is softmax's with the sign of -x). Without ``dim``, torch's legacy implicit choice."""
+    x = as_tensor(x) if dtype is None else as_tensor(x).to(dtype)
+    if dim is None:
+        dim = legacy_softmax_dim(x.ndim, "softmin")
+    return softmax(-x, dim)

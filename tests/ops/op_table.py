@@ -355,5 +355,11 @@ from tests.ops import table_conv, table_dropout_embedding, table_losses, table_n
 
 OPS += table_conv.ROWS + table_norm.ROWS + table_losses.ROWS + table_recurrent.ROWS + table_dropout_embedding.ROWS
 
+
+# --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
+from tests.ops import table_shrink  # noqa: E402
+
+OPS += table_shrink.ROWS
+
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"
