@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
 
 _grad_enabled = True
+_recording_graph = False  # True while a backward records its own graph (glassgrad/higher_order.py)
 
 def is_grad_enabled() -> bool:
     """True when ops record the graph for backward."""
@@ -318,4 +319,8 @@ def __getattr__(name: str) -> Any:
         from glassgrad import autograd_function
 
         return autograd_function if name == "function" else getattr(autograd_function, name)
+    if name in ("gradcheck", "gradgradcheck", "GradcheckError"):  # torch.autograd.gradcheck / gradgradcheck
+        from glassgrad import gradcheck
+
+        return getattr(gradcheck, name)
     raise AttributeError(f"module 'glassgrad.autograd' has no attribute {name!r}")

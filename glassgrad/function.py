@@ -21,6 +21,12 @@ array; ``backward`` receives d loss / d output and returns one gradient per
 input (``None`` for an input that needs none). ``Function.apply`` wraps the
 arrays in and out of tensors and records the node when a gradient is needed.
 An op never reduces a broadcast gradient itself: the engine does that.
+
+With ``create_graph=True`` the engine calls the same ``backward`` on Tensors, with ``backend.xp``
+mapping NumPy's names to glassgrad's ops, so the backward records a graph
+(``glassgrad/higher_order.py``). An op takes part once its backward is known to compute only from
+``grad``, ``ctx.saved`` and values of zero derivative (masks, indices): it says so with
+``differentiable_backward = True``. Without it, the gradient differentiated again raises.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class Context:
 
 class Function:
     """Base class of every differentiable op."""
+
+    differentiable_backward = False  # True: backward also runs on Tensors and records (see the module docstring)
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:

@@ -8,6 +8,11 @@ Each element of each input is then nudged by +-eps and the central difference
     dL/dx_i ~ (L(x + eps e_i) - L(x - eps e_i)) / (2 eps)
 
 is compared with the analytic value: |analytic - numeric| <= atol + rtol |numeric|.
+
+``gradgradcheck`` checks second derivatives the same way: the function it checks is the first
+derivative, ``autograd.grad(f(x), x, v, create_graph=True)``, as a function of both x and the
+upstream gradient v, so the backward's own backward (recorded with ``create_graph=True``) is
+compared with finite differences of the backward.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
-from glassgrad.autograd import no_grad
+from glassgrad.autograd import enable_grad, no_grad
 from glassgrad.tensor import Tensor
 
 
@@ -30,9 +35,10 @@ def _outputs(result: Any) -> list[Tensor]:
     return list(result) if isinstance(result, tuple | list) else [result]
 
 
-def _weighted_sum(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: list[np.ndarray]) -> float:
+def _weighted_sum(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: list[np.ndarray],
+                  values_need_graph: bool = False) -> float:
     total = 0.0
-    with no_grad():  # the numeric side needs values only, no graph
+    with enable_grad() if values_need_graph else no_grad():  # values only, unless fn differentiates
         outputs = _outputs(fn(*inputs))
     for out, w in zip(outputs, weights):
         total += float(np.sum(out.numpy().astype(np.float64) * w))
@@ -41,20 +47,79 @@ def _weighted_sum(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: lis
 
 def gradcheck(
     fn: Callable[..., Any],
-    inputs: Sequence[Any],
+    inputs: Any,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
     seed: int = 0,
+    *,
+    raise_exception: bool = True,
+    **torch_options: Any,  # noqa: ARG001  (torch's nondet_tol, check_undefined_grad, fast_mode ...: accepted)
 ) -> bool:
     """Compare backward with central differences; raise GradcheckError naming the
-    input index, the element index and both values on the first disagreement.
+    input index, the element index and both values on the first disagreement
+    (``raise_exception=False``: return False instead, as torch).
 
-    ``inputs`` are float64 tensors (or arrays); those with ``requires_grad`` are checked.
-    ``fn`` returns a tensor or a tuple of tensors. Returns True when all agree.
+    ``inputs`` are float64 tensors (or arrays), one or a sequence; those with ``requires_grad``
+    are checked. ``fn`` returns a tensor or a tuple of tensors. Returns True when all agree.
     """
-    tensors = [t if isinstance(t, Tensor) else Tensor(np.asarray(t, dtype=np.float64), requires_grad=True)
-               for t in inputs]
+    try:
+        return _gradcheck(fn, inputs, eps, atol, rtol, seed)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    seed: int = 0,
+    **torch_options: Any,  # noqa: ARG001  (torch's gen_non_contig_grad_outputs, check_undefined_grad ...: accepted)
+) -> bool:
+    """Second derivatives against central differences (torch.autograd.gradgradcheck).
+
+    Checks the function g(x, v) = d <fn(x), v> / dx (the backward, taken with ``create_graph=True``)
+    with ``gradcheck``: its derivatives with respect to x and to v come from differentiating the
+    recorded backward. ``grad_outputs`` (v) are random float64 tensors when not given.
+    """
+    tensors = [_as_input(t) for t in (inputs if isinstance(inputs, Sequence) else (inputs,))]
+    outputs = [o for o in _outputs(fn(*tensors)) if o.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed + 1)
+        grad_outputs = [Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outputs]
+    vs = [_as_input(v) for v in (grad_outputs if isinstance(grad_outputs, Sequence) else (grad_outputs,))]
+    n = len(tensors)
+
+    def first_derivatives(*args: Tensor) -> tuple[Tensor, ...]:
+        from glassgrad.gradients import grad
+
+        xs = args[:n]
+        wanted = [x for x in xs if x.requires_grad]
+        outs = [o for o in _outputs(fn(*xs)) if o.requires_grad]
+        return grad(outs, wanted, args[n:], create_graph=True, materialize_grads=True)
+
+    try:
+        return _gradcheck(first_derivatives, tensors + vs, eps, atol, rtol, seed, values_need_graph=True)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+
+
+def _as_input(t: Any) -> Tensor:
+    return t if isinstance(t, Tensor) else Tensor(np.asarray(t, dtype=np.float64), requires_grad=True)
+
+
+def _gradcheck(fn: Callable[..., Any], inputs: Any, eps: float, atol: float, rtol: float, seed: int,
+               values_need_graph: bool = False) -> bool:
+    tensors = [_as_input(t) for t in (inputs if isinstance(inputs, Sequence) else (inputs,))]
     for i, t in enumerate(tensors):
         if t.requires_grad and t.dtype != np.float64:
             raise TypeError(f"gradcheck: input {i} is {t.dtype}; finite differences need float64")
@@ -76,21 +141,21 @@ def gradcheck(
     loss.backward()
     for i, t in enumerate(tensors):
         if t.requires_grad:
-            _check_input(fn, tensors, weights, i, eps, atol, rtol)
+            _check_input(fn, tensors, weights, i, eps, atol, rtol, values_need_graph)
     return True
 
 
 def _check_input(fn: Callable[..., Any], tensors: list[Tensor], weights: list[np.ndarray],
-                 i: int, eps: float, atol: float, rtol: float) -> None:
+                 i: int, eps: float, atol: float, rtol: float, values_need_graph: bool) -> None:
     t = tensors[i]
     analytic = np.zeros(t.shape) if t.grad is None else backend.to_numpy(t.grad.array)
     flat = t.array.reshape(-1)  # a view: nudging it nudges t
     for j in range(flat.size):
         original = flat[j].item()
         flat[j] = original + eps
-        plus = _weighted_sum(fn, tensors, weights)
+        plus = _weighted_sum(fn, tensors, weights, values_need_graph)
         flat[j] = original - eps
-        minus = _weighted_sum(fn, tensors, weights)
+        minus = _weighted_sum(fn, tensors, weights, values_need_graph)
         flat[j] = original
         numeric = (plus - minus) / (2 * eps)
         got = analytic.reshape(-1)[j]

@@ -5,8 +5,8 @@
 walks the graph the way ``loss.backward()`` does (``glassgrad/autograd.py``: the same topological order,
 the same in-place version checks, the same ``unbroadcast``), but hands back d outputs / d inputs for
 the tensors asked for, which may be leaves or intermediate results, and leaves every ``.grad`` as it
-was. ``create_graph=True`` (a differentiable gradient, for gradient penalties or Hessians) is not
-supported: glassgrad's backward passes compute with arrays, so gradients are first derivatives only.
+was. ``create_graph=True`` records the backward pass (``glassgrad/higher_order.py``), so the returned
+gradients can be differentiated again: gradient penalties, Hessian-vector products, Newton's method.
 """
 
 from __future__ import annotations
@@ -63,15 +63,13 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         outputs: a tensor or a sequence of tensors that require grad.
         inputs: the tensors (leaves or intermediate results) to differentiate with respect to.
         grad_outputs: d loss / d output for each output; may be omitted for one-element outputs.
-        retain_graph: keep the graph's saved arrays for another backward (default: free them).
+        retain_graph: keep the graph's saved arrays for another backward (default: ``create_graph``).
+        create_graph: record the backward pass, so the gradients have a graph of their own.
         allow_unused: return None for an input the outputs do not depend on (default: raise).
         materialize_grads: return zeros instead of None for such an input.
 
     Returns a tuple with one gradient Tensor (or None) per input. ``.grad`` fields are not touched.
     """
-    if create_graph:
-        raise NotImplementedError("autograd.grad(create_graph=True): glassgrad computes first derivatives only "
-                                  "(its backward passes work on arrays), so gradients cannot be differentiated")
     if is_grads_batched:
         raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
@@ -85,6 +83,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     for i, t in enumerate(outputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"autograd.grad: output {i} does not require grad and does not have a grad_fn")
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    if create_graph:
+        return _graph_walk(outputs, grad_outputs, inputs, bool(retain_graph), bool(allow_unused) or materialize_grads,
+                           materialize_grads)
     seeds = [_seed(o, g) for o, g in zip(outputs, grad_outputs)]
     if len(outputs) == 1:
         root, root_grad = outputs[0], seeds[0]
@@ -136,4 +138,32 @@ def _walk(root: Tensor, root_grad: Any, inputs: tuple[Tensor, ...], retain_graph
         if g is None and materialize:
             g = backend.xp.zeros(t.array.shape, dtype=t.dtype)
         results.append(None if g is None else Tensor._make(g, False))
+    return tuple(results)
+
+
+def _graph_walk(outputs: tuple[Tensor, ...], grad_outputs: tuple[Any, ...], inputs: tuple[Tensor, ...],
+                retain_graph: bool, allow_unused: bool, materialize: bool) -> tuple[Tensor | None, ...]:
+    """``grad`` with ``create_graph=True``: the walk of ``higher_order.walk``, whose gradients are Tensors
+    with a graph; a grad_output that is a Tensor with a graph stays connected to it."""
+    from glassgrad import higher_order
+
+    seeds = [g if isinstance(g, Tensor) and g.dtype == o.dtype and g.shape == o.shape
+             else Tensor._make(_seed(o, g), False) for o, g in zip(outputs, grad_outputs)]
+    wanted = {id(t): i for i, t in enumerate(inputs)}
+    found: list[Tensor | None] = [None] * len(inputs)
+
+    def collect(tensor: Tensor, g: Tensor) -> None:
+        i = wanted.get(id(tensor))
+        if i is not None:
+            found[i] = g if found[i] is None else found[i] + g
+
+    higher_order.walk(list(zip(outputs, seeds)), retain_graph, collect, stop_at=wanted)
+    results: list[Tensor | None] = []
+    for i, (t, g) in enumerate(zip(inputs, found)):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"autograd.grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
+                               "outputs; pass allow_unused=True to get None for it")
+        if g is None and materialize:
+            g = Tensor._make(backend.xp.zeros(t.array.shape, dtype=t.dtype), False)
+        results.append(g)
     return tuple(results)

@@ -263,11 +263,11 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
 
         ``gradient`` is d loss / d self; it may be omitted only for a one-element
         tensor (then it is 1). The graph's saved arrays are freed afterwards
-        unless ``retain_graph=True``. ``create_graph`` (higher-order gradients)
-        is not supported.
+        unless ``retain_graph=True``;
+        with ``create_graph=True`` the backward pass is recorded, so ``.grad`` is a Tensor with a
+        graph that can be differentiated again (``retain_graph`` then defaults to True; see
+        ``glassgrad/higher_order.py``).
         """
-        if create_graph:
-            raise NotImplementedError("backward(create_graph=True): glassgrad computes first derivatives only")
         gradient = grad if gradient is None else gradient
         if not self.requires_grad:
             raise RuntimeError(
@@ -288,6 +288,14 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
                 raise RuntimeError(
                     f"backward: gradient has shape {grad_array.shape}, output has shape {tuple(self.shape)}"
                 )
+        if create_graph:
+            from glassgrad import higher_order
+
+            same = isinstance(gradient, Tensor) and gradient.dtype == self.dtype  # keeps a gradient's own graph
+            root_grad = gradient if same else Tensor._make(grad_array, False)
+            retain = True if retain_graph is None else builtins.bool(retain_graph)
+            higher_order.walk([(self, root_grad)], retain, higher_order.accumulate)
+            return
         autograd.backward(self, grad_array, retain_graph=builtins.bool(retain_graph))
 
     def retain_grad(self) -> Tensor:
@@ -375,9 +383,11 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
-    def astype(self, dtype: Any) -> Tensor:
-        """A copy in another dtype; the gradient flows back (cast to this dtype)."""
-        return ops.cast(self, dtypes.to_dtype(dtype))
+    def astype(self, dtype: Any, copy: builtins.bool = True) -> Tensor:
+        """A copy in another dtype; the gradient flows back (cast to this dtype). ``copy=False``
+        (NumPy's) returns this tensor itself when it already has that dtype."""
+        dtype = dtypes.to_dtype(dtype)
+        return self if not copy and dtype == self.dtype else ops.cast(self, dtype)
 
     def float(self) -> Tensor:
         return self.to(dtypes.float32)
@@ -404,6 +414,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
         return self.to(dtypes.uint8)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
+        if autograd._recording_graph and self.requires_grad:  # numpy would drop the graph: never silently
+            raise RuntimeError("create_graph=True: a backward turned a tensor of the graph into a NumPy array "
+                               "(numpy.asarray, or an array's item assignment); the gradient would lose its graph")
         array = backend.to_numpy(self.array)
         return array if dtype is None else array.astype(dtype)
 

@@ -63,8 +63,7 @@ def test_unused_inputs_and_refusals():
         glassgrad.autograd.grad((x * 2).sum(), glassgrad.ones(2))
     with pytest.raises(RuntimeError, match="only for scalar outputs"):
         glassgrad.autograd.grad(x * 2, x)
-    with pytest.raises(NotImplementedError, match="create_graph"):
-        glassgrad.autograd.grad((x * 2).sum(), x, create_graph=True)
+    assert glassgrad.autograd.grad((x * x).sum(), x, create_graph=True)[0].grad_fn is not None
     loss = (x * x).sum()
     glassgrad.autograd.grad(loss, x)
     with pytest.raises(RuntimeError, match="second time"):

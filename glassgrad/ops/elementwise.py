@@ -32,6 +32,8 @@ def _scaled(b: Any, alpha: Any) -> Any:
 class Add(Function):
     """z = a + b;  dz/da = 1,  dz/db = 1."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         return a + b
@@ -48,6 +50,8 @@ def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
 
 class Sub(Function):
     """z = a - b;  dz/da = 1,  dz/db = -1."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -73,6 +77,8 @@ subtract = sub
 class Mul(Function):
     """z = a * b;  dz/da = b,  dz/db = a."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
@@ -96,6 +102,8 @@ multiply = mul
 
 class Div(Function):
     """z = a / b;  dz/da = 1 / b,  dz/db = -a / b^2.  (x / 0 is +-inf and 0 / 0 NaN, as torch.)"""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
@@ -138,6 +146,8 @@ divide = div
 class Neg(Function):
     """z = -a;  dz/da = -1."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return -a
@@ -162,6 +172,8 @@ negative = neg
 class Exp(Function):
     """z = e^a;  dz/da = e^a = z."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         with backend.xp.errstate(over="ignore"):  # e^1000 = inf, silently, as torch
@@ -182,6 +194,8 @@ def exp(a: Any) -> Tensor:
 
 class Log(Function):
     """z = ln a;  dz/da = 1 / a.  (ln 0 = -inf and ln of a negative = NaN, as in torch.)"""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
@@ -204,6 +218,8 @@ def log(a: Any) -> Tensor:
 class Sqrt(Function):
     """z = sqrt(a);  dz/da = 1 / (2 sqrt(a)) = 0.5 / z."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         with backend.xp.errstate(invalid="ignore"):
@@ -225,6 +241,8 @@ def sqrt(a: Any) -> Tensor:
 
 class Abs(Function):
     """z = |a|;  dz/da = sign(a), taken as 0 at a = 0 (torch's convention)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:

@@ -28,6 +28,8 @@ class PowScalar(Function):
     1 for p = 1, inf for 0 < p < 1 and -inf (times the sign) for p < 0.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, *, exponent: float) -> Any:
         ctx.save_for_backward(a)
@@ -55,6 +57,8 @@ class Pow(Function):
     As in PyTorch: dz/da is 0 where b == 0; dz/db is NaN where a < 0 (ln
     undefined) and 0 where a == 0 and b >= 0 (the limit of a^b ln a).
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

@@ -42,6 +42,8 @@ def _cast_first(x: Any, dtype: Any) -> Tensor:
 class Sum(Function):
     """y = sum of x over axes;  dy/dx = 1 for every summed element."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dtype: Any) -> Any:
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
@@ -68,6 +70,8 @@ class Mean(Function):
 
     Over an empty axis N = 0 and y is NaN (0/0), as torch gives.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
@@ -103,6 +107,8 @@ def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = No
 class NanSum(Function):
     """y = sum of the non-NaN x over axes;  dy/dx = 1 where x is not NaN, 0 at a NaN."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
         ctx.counted = ~backend.xp.isnan(x)
@@ -127,6 +133,8 @@ def nansum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = 
 class NanMean(Function):
     """y = (sum of the non-NaN x) / n, n the count of non-NaN x;
     dy/dx = 1/n where x is not NaN, 0 at a NaN (y is NaN when n = 0)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:

@@ -1,0 +1,211 @@
+"""The array namespace of a backward that records a graph (``create_graph=True``).
+
+Every op's backward is written once, against ``backend.xp``: ``grad * xp.exp(y)``,
+``xp.where(mask, grad, 0)``, ``grad.sum(axis=0)``. On the ordinary path ``xp`` is NumPy and
+those names compute with arrays. While ``glassgrad/higher_order.py`` runs a backward that must
+record its own graph, the backward receives Tensors (the gradient, and the saved inputs and
+outputs) and ``backend.xp`` is an instance of ``RecordingNamespace``: the same names, sorted
+into three kinds.
+
+* **differentiable twins**: ``exp``, ``where``, ``maximum``, ``moveaxis`` ... called with a
+  Tensor run glassgrad's op of that meaning, which records a node (``TWINS`` below);
+* **constants**: ``sign``, ``isnan``, ``zeros_like``, comparisons ... whose derivative is zero
+  (or whose result does not depend on the values at all) run NumPy on the arrays and give an
+  array;
+* **anything else** called with a Tensor that requires grad raises: NumPy would drop the graph,
+  and a second derivative computed through it would be silently wrong.
+
+Called with arrays only, every name is NumPy's own, so the forwards of the ops a recording
+backward calls (which receive arrays) run exactly as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy
+
+from glassgrad.tensor import Tensor
+
+
+def _tensors_in(values: Any) -> list[Tensor]:
+    """The Tensors among ``values``, looking one level into lists and tuples (``concatenate([a, b])``)."""
+    found = []
+    for v in values:
+        if isinstance(v, Tensor):
+            found.append(v)
+        elif isinstance(v, list | tuple):
+            found.extend(x for x in v if isinstance(x, Tensor))
+    return found
+
+
+def _arrays_of(value: Any) -> Any:
+    """``value`` with every Tensor (one level into lists and tuples) replaced by its array."""
+    if isinstance(value, Tensor):
+        return value.array
+    if isinstance(value, list | tuple):
+        return type(value)(_arrays_of(v) for v in value)
+    return value
+
+
+def _ops() -> Any:
+    from glassgrad import ops
+
+    return ops
+
+
+def _pad(a: Tensor, widths: Any, mode: str = "constant", constant_values: float = 0.0) -> Tensor:
+    """numpy.pad's (before, after) pairs, first axis first, as torch's flat list, last axis first."""
+    if mode != "constant":
+        raise NotImplementedError(f"create_graph: numpy.pad(mode={mode!r}) has no differentiable twin")
+    pairs = numpy.broadcast_to(numpy.asarray(widths, dtype=numpy.int64), (a.ndim, 2))
+    flat = tuple(int(w) for pair in reversed(pairs.tolist()) for w in pair)
+    return _ops().pad(a, flat, value=constant_values)
+
+
+def _expand_dims(a: Tensor, axis: Any) -> Tensor:
+    axes = sorted(axis if isinstance(axis, tuple | list) else (axis,), key=lambda i: i % (a.ndim + 1))
+    for i in axes:
+        a = a.unsqueeze(i)
+    return a
+
+
+# numpy name -> glassgrad op of the same meaning (signatures adapted where NumPy's differs)
+TWINS: dict[str, Callable[..., Any]] = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: a / b,
+    "true_divide": lambda a, b: a / b,
+    "negative": lambda a: -a,
+    "power": lambda a, b: _ops().pow(a, b),
+    "square": lambda a: a * a,
+    "reciprocal": lambda a: 1 / a,
+    "matmul": lambda a, b: _ops().matmul(a, b),
+    "dot": lambda a, b: _ops().matmul(a, b),
+    "exp": lambda a: _ops().exp(a),
+    "log": lambda a: _ops().log(a),
+    "sqrt": lambda a: _ops().sqrt(a),
+    "abs": lambda a: _ops().abs(a),
+    "absolute": lambda a: _ops().abs(a),
+    "tanh": lambda a: _ops().tanh(a),
+    "sin": lambda a: _ops().sin(a),
+    "cos": lambda a: _ops().cos(a),
+    "tan": lambda a: _ops().tan(a),
+    "sinh": lambda a: _ops().sinh(a),
+    "cosh": lambda a: _ops().cosh(a),
+    "arcsin": lambda a: _ops().asin(a),
+    "arccos": lambda a: _ops().acos(a),
+    "arctan": lambda a: _ops().atan(a),
+    "arcsinh": lambda a: _ops().asinh(a),
+    "arccosh": lambda a: _ops().acosh(a),
+    "arctanh": lambda a: _ops().atanh(a),
+    "arctan2": lambda a, b: _ops().atan2(a, b),
+    "hypot": lambda a, b: _ops().hypot(a, b),
+    "log1p": lambda a: _ops().log1p(a),
+    "expm1": lambda a: _ops().expm1(a),
+    "log2": lambda a: _ops().log2(a),
+    "log10": lambda a: _ops().log10(a),
+    "exp2": lambda a: _ops().exp2(a),
+    "logaddexp": lambda a, b: _ops().logaddexp(a, b),
+    "maximum": lambda a, b: _ops().maximum(a, b),
+    "minimum": lambda a, b: _ops().minimum(a, b),
+    "fmax": lambda a, b: _ops().fmax(a, b),
+    "fmin": lambda a, b: _ops().fmin(a, b),
+    "clip": lambda a, low=None, high=None: _ops().clip(a, low, high),
+    "where": lambda cond, a, b: _ops().where(cond, a, b),
+    "sum": lambda a, axis=None, keepdims=False: _ops().as_tensor(a).sum(axis=axis, keepdims=keepdims),
+    "mean": lambda a, axis=None, keepdims=False: _ops().as_tensor(a).mean(axis=axis, keepdims=keepdims),
+    "einsum": lambda spec, *operands: _ops().einsum(spec, *operands),
+    "moveaxis": lambda a, source, destination: _ops().movedim(a, source, destination),
+    "swapaxes": lambda a, i, j: _ops().as_tensor(a).transpose(i, j),
+    "transpose": lambda a, axes=None: _ops().as_tensor(a).permute(
+        tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)),
+    "reshape": lambda a, shape: _ops().as_tensor(a).reshape(shape),
+    "expand_dims": _expand_dims,
+    "broadcast_to": lambda a, shape: _ops().broadcast_to(a, tuple(shape)),
+    "concatenate": lambda arrays, axis=0: _ops().concatenate([_ops().as_tensor(x) for x in arrays], axis),
+    "stack": lambda arrays, axis=0: _ops().stack([_ops().as_tensor(x) for x in arrays], axis),
+    "flip": lambda a, axis=None: _ops().flip(a, tuple(range(a.ndim)) if axis is None else axis),
+    "cumsum": lambda a, axis: _ops().cumsum(a, axis),
+    "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, _ops().as_tensor(indices), axis),
+    "pad": _pad,
+    "tril": lambda a, k=0: _ops().tril(a, k),
+    "triu": lambda a, k=0: _ops().triu(a, k),
+}
+
+# names whose result has zero derivative, or does not depend on the values: computed on arrays
+CONSTANTS = frozenset({
+    "sign", "signbit", "isnan", "isinf", "isfinite", "isclose", "floor", "ceil", "trunc", "rint", "round",
+    "zeros_like", "ones_like", "empty_like", "full_like", "equal", "not_equal", "less", "less_equal", "greater",
+    "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "argmax", "argmin", "argsort",
+    "nonzero", "flatnonzero", "argwhere", "shape", "ndim", "result_type", "broadcast_shapes", "iinfo", "finfo",
+})
+
+
+class _Refused:
+    """A NumPy function without a differentiable twin: fine on arrays, an error on a graph tensor."""
+
+    def __init__(self, function: Any, name: str) -> None:
+        self._function, self._name = function, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if any(t.requires_grad for t in _tensors_in(args) + _tensors_in(kwargs.values())):
+            raise NotImplementedError(
+                f"create_graph=True: a backward called numpy.{self._name} on a tensor of the graph; it has no "
+                "differentiable twin in glassgrad.graph_namespace.TWINS, so the gradient cannot be differentiated")
+        return self._function(*_arrays_of(args), **{k: _arrays_of(v) for k, v in kwargs.items()})
+
+    def __getattr__(self, attribute: str) -> Any:  # ufunc methods: numpy.add.at, numpy.maximum.reduce ...
+        return _Refused(getattr(self._function, attribute), f"{self._name}.{attribute}")
+
+
+class _Twin(_Refused):
+    """NumPy's function on arrays; glassgrad's differentiable op when a Tensor comes in."""
+
+    def __init__(self, function: Any, name: str, twin: Callable[..., Any]) -> None:
+        super().__init__(function, name)
+        self._twin = twin
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _tensors_in(args) or _tensors_in(kwargs.values()):
+            return self._twin(*args, **kwargs)
+        return self._function(*args, **kwargs)
+
+
+class _Constant(_Refused):
+    """A function with zero derivative: computed on the arrays, whatever comes in."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._function(*_arrays_of(args), **{k: _arrays_of(v) for k, v in kwargs.items()})
+
+
+class RecordingNamespace:
+    """``backend.xp`` while a backward records its graph: NumPy's names, each a twin, a constant
+    or refused for graph tensors (see the module docstring). Non-callables (dtypes, ``inf``,
+    ``errstate``, ``ndarray``) are NumPy's own."""
+
+    def __init__(self, arrays: Any = numpy, prefix: str = "") -> None:
+        self._arrays, self._prefix = arrays, prefix
+        self._cache: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        found = self._cache.get(name)
+        if found is None:
+            found = self._cache[name] = self._wrap(name, getattr(self._arrays, name))
+        return found
+
+    def _wrap(self, name: str, value: Any) -> Any:
+        full = self._prefix + name
+        if isinstance(value, type(numpy)):  # numpy.linalg, numpy.lib, numpy.random
+            return RecordingNamespace(value, full + ".")
+        if not callable(value) or isinstance(value, type) or name == "errstate":
+            return value
+        if full in TWINS:
+            return _Twin(value, full, TWINS[full])
+        if full in CONSTANTS:
+            return _Constant(value, full)
+        return _Refused(value, full)

@@ -1,0 +1,221 @@
+"""Higher-order gradients: the backward pass that records its own graph (``create_graph=True``).
+
+The ordinary backward (``glassgrad/autograd.py``) calls each op's ``backward`` on arrays, so a
+gradient is a number with no history. To differentiate a gradient again (a gradient penalty,
+a Hessian-vector product, Newton's method) the backward pass itself must be recorded. Here the
+SAME ``backward`` of each op is called, but on Tensors:
+
+* the incoming gradient is a Tensor (with a graph, when it depends on something that requires grad);
+* each array the forward saved is replaced by the graph Tensor it came from: an input's array by
+  that input, the output's array by the output (``_graph_saved``);
+* ``backend.xp`` is a ``RecordingNamespace`` (``glassgrad/graph_namespace.py``), so ``xp.exp(y)``
+  runs glassgrad's ``exp`` op and records a node; the fast kernels are off, so their readable twins
+  (written with ``xp`` and Tensor methods) run.
+
+Every operation the backward performs is then an ordinary op application, recorded like any forward,
+and the gradients it returns are Tensors that can be differentiated again, to any order.
+
+An op opts in by setting ``differentiable_backward = True`` on its class, once its backward has been
+checked to compute only from ``grad``, ``ctx.saved`` and values whose derivative is zero (masks,
+indices, shapes). A backward of an op that has not opted in, or that saved a value derived from its
+inputs that cannot be mapped back to a graph tensor, still runs on arrays, and its gradient gets a
+``NotTwiceDifferentiable`` node: the first derivative is right, and differentiating it again raises
+(as torch's ``once_differentiable`` functions do). A second derivative is never silently wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from glassgrad import autograd, backend, kernels
+from glassgrad.autograd import Node, check_versions, topological_order
+from glassgrad.function import Context, Function
+from glassgrad.graph_namespace import RecordingNamespace
+from glassgrad.tensor import Tensor
+
+_NAMESPACES: dict[int, RecordingNamespace] = {}
+
+
+def _namespace_of(arrays: Any) -> RecordingNamespace:
+    """The recording namespace over ``arrays`` (NumPy, or CuPy), made once."""
+    if id(arrays) not in _NAMESPACES:
+        _NAMESPACES[id(arrays)] = RecordingNamespace(arrays)
+    return _NAMESPACES[id(arrays)]
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[None]:
+    """Grad mode on, ``backend.xp`` the recording namespace, the plain kernels: a backward run inside
+    records its graph. Nested uses (a recording backward that itself runs one) are fine."""
+    arrays, mode, was_recording = backend.xp, kernels.get_mode(), autograd._recording_graph
+    namespace = arrays if isinstance(arrays, RecordingNamespace) else _namespace_of(arrays)
+    backend.xp, autograd._recording_graph = namespace, True
+    kernels.set_mode("reference")
+    try:
+        with autograd.enable_grad():
+            yield
+    finally:
+        backend.xp, autograd._recording_graph = arrays, was_recording
+        kernels.set_mode(mode)
+
+
+class NotTwiceDifferentiable(Function):
+    """The gradient an op's array backward gave, passed on as it is; differentiating it raises.
+
+    y = g (computed without a graph);  dy/d(anything) is unknown: backward raises ``ctx.reason``."""
+
+    @staticmethod
+    def forward(ctx: Context, *inputs: Any, value: Any, reason: str) -> Any:
+        ctx.reason = reason
+        return value
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        raise NotImplementedError(ctx.reason)
+
+
+def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | str:
+    """``ctx.saved`` with each float array replaced by the graph tensor it is (an input, or the output);
+    integer and bool arrays (indices, masks) stay arrays. A float array that is neither: the reason
+    it cannot be differentiated, as a string."""
+    mapped = []
+    for position, array in enumerate(node.ctx.saved):
+        found = output if array is output.array else next((t for t in node.inputs if t.array is array), None)
+        if found is not None:
+            mapped.append(found)
+        elif getattr(array, "dtype", None) is not None and backend.is_float(array.dtype):
+            return (f"{node.op.__name__}.backward cannot be differentiated (create_graph=True): saved value "
+                    f"{position} is derived from its inputs and is not one of the graph's tensors")
+        else:
+            mapped.append(array)
+    return tuple(mapped)
+
+
+def _not_differentiable(node: Node, out_grad: Tensor, reason: str) -> list[Tensor | None]:
+    """The array backward's gradients, each behind a ``NotTwiceDifferentiable`` node."""
+    in_grads = node.op.backward(node.ctx, out_grad.array)
+    if not isinstance(in_grads, tuple):
+        in_grads = (in_grads,)
+    sources = tuple(t for t in (*node.inputs, out_grad) if t.requires_grad)
+    with autograd.enable_grad():
+        return [None if g is None else NotTwiceDifferentiable.apply(*sources, value=g, reason=reason)
+                for g in in_grads]
+
+
+def input_grads(node: Node, output: Tensor, out_grad: Tensor) -> list[tuple[Tensor, Tensor]]:
+    """Each input of ``node`` that requires grad with its share of ``out_grad``, as a Tensor with a graph."""
+    op_name = node.op.__name__
+    saved: Any = f"{op_name}.backward cannot be differentiated yet (create_graph=True): glassgrad has no " \
+                 "differentiable backward for this op"
+    if getattr(node.op, "differentiable_backward", False):
+        saved = _graph_saved(node, output)
+    if isinstance(saved, str):
+        in_grads: Any = _not_differentiable(node, out_grad, saved)
+    else:
+        ctx = copy.copy(node.ctx)
+        ctx.saved = saved
+        with recording():
+            in_grads = node.op.backward(ctx, out_grad)
+        if not isinstance(in_grads, tuple):
+            in_grads = (in_grads,)
+    if len(in_grads) != len(node.inputs):
+        raise RuntimeError(f"{op_name}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs")
+    shares = []
+    with autograd.enable_grad():
+        for parent, g in zip(node.inputs, in_grads):
+            if g is None or not parent.requires_grad:
+                continue
+            if not isinstance(g, Tensor):  # a constant the backward built with arrays (zeros, a mask)
+                g = Tensor._make(backend.xp.asarray(g), False)
+            if g.shape != parent.shape:
+                g = _unbroadcast(g, tuple(parent.shape), op_name)
+            shares.append((parent, g if g.dtype == parent.dtype else g.to(parent.dtype)))
+    return shares
+
+
+def _unbroadcast(grad: Tensor, shape: tuple[int, ...], op_name: str) -> Tensor:
+    """``autograd.unbroadcast`` on a Tensor: the sum over the broadcast copies, recorded."""
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        raise RuntimeError(f"{op_name}.backward returned a gradient of shape {tuple(grad.shape)} "
+                           f"for an input of shape {shape}")
+    kept = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    reduced = grad.sum(axis=tuple(range(extra)) + kept, keepdims=True) if extra or kept else grad
+    reduced = reduced.reshape(tuple(reduced.shape[extra:]))
+    if tuple(reduced.shape) != shape:
+        raise RuntimeError(f"{op_name}.backward returned a gradient of shape {tuple(grad.shape)} "
+                           f"that cannot be reduced to the input's shape {shape}")
+    return reduced
+
+
+def _order(roots: list[Tensor]) -> list[Tensor]:
+    """The tensors with a node behind all ``roots``, outputs first (one topological order for all)."""
+    joined = Tensor._make(backend.xp.zeros(()), True)
+    joined._node = Node(Function, Context(), tuple(roots))
+    return list(reversed(topological_order(joined)[:-1]))
+
+
+def walk(roots: list[tuple[Tensor, Tensor]], retain_graph: bool,
+         deliver: Callable[[Tensor, Tensor], None], stop_at: dict[int, Any] | None = None) -> None:
+    """Propagate each root's gradient (d loss / d root, a Tensor) through the graph, recording.
+
+    ``deliver(tensor, grad)`` receives the whole gradient of each leaf that requires grad, of each
+    tensor with ``retain_grad()``, and of each tensor whose id is in ``stop_at`` (``autograd.grad``'s
+    inputs), once all contributions to it are summed.
+    """
+    stop_at = stop_at or {}
+    pending: dict[int, Tensor] = {}
+    leaves: dict[int, Tensor] = {}
+    for root, root_grad in roots:
+        if id(root) in pending:
+            with autograd.enable_grad():
+                root_grad = pending[id(root)] + root_grad
+        pending[id(root)] = root_grad
+        if root._node is None:
+            leaves[id(root)] = root
+    for tensor in _order([root for root, _ in roots]):
+        out_grad = pending.pop(id(tensor), None)
+        if out_grad is None:
+            continue
+        if tensor._retains_grad or id(tensor) in stop_at:
+            deliver(tensor, out_grad)
+        node = tensor._node
+        if node.released:
+            raise RuntimeError(f"Trying to backward through the graph a second time: the buffers of "
+                               f"{node.op.__name__} were freed by an earlier backward. Pass retain_graph=True "
+                               "the first time if you need to walk it twice.")
+        if node.saved_versions:
+            check_versions(node)
+        for parent, g in input_grads(node, tensor, out_grad):
+            key = id(parent)
+            if key in pending:
+                with autograd.enable_grad():
+                    g = pending[key] + g
+            pending[key] = g
+            if parent._node is None:
+                leaves[key] = parent
+        if not retain_graph:
+            node.release()
+    for key, leaf in leaves.items():
+        if key in pending:
+            deliver(leaf, pending.pop(key))
+
+
+def accumulate(tensor: Tensor, grad: Tensor) -> None:
+    """``tensor.grad += grad`` out of place, so the sum is recorded too (``backward(create_graph=True)``);
+    a leaf's ``register_hook`` hooks see the gradient first."""
+    if tensor._node is None and tensor._hooks:
+        grad = _run_hooks(tensor._hooks, grad)
+    with autograd.enable_grad():
+        tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+
+
+def _run_hooks(hooks: dict[int, Any], grad: Tensor) -> Tensor:
+    for hook in list(hooks.values()):
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced
+    return grad
