@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from experiments.common import RUNS_DIR, check_output_folder
-from experiments.sweep import executors, report
+from experiments.sweep import executors, interrupts, report
 from experiments.sweep.plan import (
     PlannedRun,
     RunOutcome,
@@ -98,6 +98,9 @@ def run_sweep(module: ModuleType, grid: dict[str, list[str]] | None = None, seed
         summarize: call the experiment's ``SWEEP.summarize`` when every run finished.
 
     Returns one :class:`RunOutcome` per run, in the planned order; runs that fail do not raise.
+    Ctrl-C stops dispatching: the running runs finish and are kept, the others do not start (a
+    second Ctrl-C stops the running runs too); the reports are written for what finished, and
+    then ``KeyboardInterrupt`` is raised.
     Worker processes start fresh and import the ``__main__`` script again, so a script that calls
     this must do so under ``if __name__ == "__main__":``.
     """
@@ -128,18 +131,28 @@ def run_sweep(module: ModuleType, grid: dict[str, list[str]] | None = None, seed
         errors[run.name] = error
         progress(run, error)
 
-    try:
-        if todo and use_ray:
-            executors.run_on_ray(todo, module.__name__, ray_address, jobs, on_done)
-        elif todo and in_process:
-            executors.run_serially(todo, module.__name__, on_done)
-        elif todo:
-            executors.run_in_processes(todo, module.__name__, jobs, on_done)
-    finally:
-        progress.close()
-    outcomes = [_outcome(run, out / run.name, errors.get(run.name)) for run in planned]
+    stopped_now = False  # a second Ctrl-C (or one inside an in-process run) stopped the running runs
+    with interrupts.ctrl_c_stops_dispatch() as stop:
+        try:
+            if todo and use_ray:
+                executors.run_on_ray(todo, module.__name__, ray_address, jobs, on_done, stop)
+            elif todo and in_process:
+                executors.run_serially(todo, module.__name__, on_done, stop)
+            elif todo:
+                executors.run_in_processes(todo, module.__name__, jobs, on_done, stop)
+        except KeyboardInterrupt:
+            stopped_now = True
+        finally:
+            progress.close()
+    interrupted = stopped_now or stop.requested
+    not_run = "not finished: the sweep was interrupted (Ctrl-C)" if interrupted else None
+    outcomes = [_outcome(run, out / run.name, errors.get(run.name, not_run)) for run in planned]
     write_reports(module, outcomes, full_grid, out)
     failed = [outcome for outcome in outcomes if not outcome.ok]
+    if interrupted:
+        print(f"sweep {module.NAME}: interrupted: {len(outcomes) - len(failed)} of {len(outcomes)} runs finished "
+              f"(table in {out / 'results.md'}); the same command runs the rest", file=sys.stderr, flush=True)
+        raise KeyboardInterrupt
     spec: SweepSpec | None = getattr(module, "SWEEP", None)
     if summarize and spec is not None and spec.summarize is not None and not failed:
         spec.summarize(outcomes, out)

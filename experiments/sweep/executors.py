@@ -17,7 +17,9 @@ results.json says ``target_met: false``.
   Ray picks and returns every file the run wrote; this process writes them into the run's
   folder, so a cluster needs no shared disk.
 
-Every backend calls ``on_done(run, error)`` as each run ends (``error`` is None on success).
+Every backend calls ``on_done(run, error)`` as each run ends (``error`` is None on success), and
+starts no new run once its ``stop`` request is set (the first Ctrl-C; see
+:mod:`experiments.sweep.interrupts`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import importlib
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.common import TargetMissed, run_experiment
+from experiments.sweep.interrupts import StopRequest, ignore_ctrl_c
 from experiments.sweep.plan import PlannedRun
 
 OnDone = Callable[[PlannedRun, "str | None"], None]
@@ -66,8 +70,12 @@ def execute_run(module_name: str, argv: list[str], folder: str) -> str | None:
     return None
 
 
-def run_serially(runs: list[tuple[PlannedRun, Path]], module_name: str, on_done: OnDone) -> None:
+def run_serially(runs: list[tuple[PlannedRun, Path]], module_name: str, on_done: OnDone,
+                 stop: StopRequest | None = None) -> None:
+    """One run after another in this process; none starts once ``stop`` is requested."""
     for run, folder in runs:
+        if stop is not None and stop.requested:
+            return
         on_done(run, execute_run(module_name, list(run.argv), str(folder)))
 
 
@@ -86,24 +94,51 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_in_processes(runs: list[tuple[PlannedRun, Path]], module_name: str, jobs: int, on_done: OnDone) -> None:
-    """``jobs`` fresh worker processes, one BLAS thread each; runs are handed out as workers free up."""
+def run_in_processes(runs: list[tuple[PlannedRun, Path]], module_name: str, jobs: int, on_done: OnDone,
+                     stop: StopRequest | None = None) -> None:
+    """``jobs`` fresh worker processes, one BLAS thread each; runs are handed out as workers free up.
+
+    A run is handed out only when a worker is free, so once ``stop`` is requested no queued run
+    starts; an exception here (a second Ctrl-C) terminates the workers and their runs.
+    """
+    stop = stop or StopRequest()
     context = multiprocessing.get_context("spawn")  # fresh interpreters: nothing inherited but the arguments
-    with _environment(ONE_THREAD), ProcessPoolExecutor(min(jobs, len(runs)), mp_context=context) as pool:
-        pending = {pool.submit(execute_run, module_name, list(run.argv), str(folder)): run for run, folder in runs}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    run = pending.pop(future)
-                    try:
-                        error = future.result()
-                    except Exception as err:  # noqa: BLE001  (a worker that died, e.g. out of memory)
-                        error = f"the worker process failed: {type(err).__name__}: {err}"
-                    on_done(run, error)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    queue, workers = list(runs), min(jobs, len(runs))
+    with _environment(ONE_THREAD):
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_ctrl_c)
+    pending: dict[Any, PlannedRun] = {}
+    try:
+        while queue or pending:
+            while queue and len(pending) < workers and not stop.requested:
+                run, folder = queue.pop(0)
+                pending[pool.submit(execute_run, module_name, list(run.argv), str(folder))] = run
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                run = pending.pop(future)
+                try:
+                    error = future.result()
+                except Exception as err:  # noqa: BLE001  (a worker that died, e.g. out of memory)
+                    error = f"the worker process failed: {type(err).__name__}: {err}"
+                on_done(run, error)
+    except BaseException:
+        if pending:
+            print(f"sweep: stopping the {len(pending)} running run{'s' if len(pending) > 1 else ''}",
+                  file=sys.stderr, flush=True)
+        _terminate_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now (Python 3.14 has ``terminate_workers``; before it, its processes)."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 # ----- Ray -------------------------------------------------------------------------------------
@@ -167,14 +202,25 @@ def ray_session(address: str | None, cpus: int) -> Iterator[Any]:
 
 
 def run_on_ray(runs: list[tuple[PlannedRun, Path]], module_name: str, address: str | None, cpus: int,
-               on_done: OnDone) -> None:
-    """One Ray task per run (one CPU each); files come back to this machine as each task ends."""
+               on_done: OnDone, stop: StopRequest | None = None) -> None:
+    """One Ray task per run (one CPU each); files come back to this machine as each task ends.
+
+    No more tasks are submitted than the cluster has CPUs, so once ``stop`` is requested no queued
+    run starts; an exception here (a second Ctrl-C) cancels the running tasks.
+    """
+    stop = stop or StopRequest()
     with ray_session(address, cpus) as ray:
         remote = ray.remote(num_cpus=1, max_retries=0, runtime_env={"env_vars": ONE_THREAD})(ray_task)
         folders = {run.name: folder for run, folder in runs}
-        pending = {remote.remote(module_name, list(run.argv), os.getcwd()): run for run, _ in runs}
+        slots = max(1, int(ray.cluster_resources().get("CPU", cpus)))
+        queue, pending = list(runs), {}
         try:
-            while pending:
+            while queue or pending:
+                while queue and len(pending) < slots and not stop.requested:
+                    run, _ = queue.pop(0)
+                    pending[remote.remote(module_name, list(run.argv), os.getcwd())] = run
+                if not pending:
+                    break
                 done, _ = ray.wait(list(pending), num_returns=1)
                 for ref in done:
                     run = pending.pop(ref)

@@ -7,6 +7,8 @@ make ``experiments.find`` return it. Worker processes and Ray tasks import it by
 from __future__ import annotations
 
 import os
+import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from experiments.common import TargetMissed
 NAME = "sweep-toy"
 DESCRIPTION = "least squares by gradient descent (sweep tests)"
 INTERRUPT_AT = "SWEEP_TOY_INTERRUPT_AT"  # environment: the run (lr,seed) that raises KeyboardInterrupt
+# environment: "LR,SEED,TIMES,PID": that run sends SIGINT (Ctrl-C) TIMES times to the sweep's process PID;
+# after two it waits (for the sweep to stop it)
+CTRL_C_AT = "SWEEP_TOY_CTRL_C_AT"
 
 
 @dataclass
@@ -35,12 +40,24 @@ def smoke() -> Config:
     return Config(steps=5)
 
 
+def press_ctrl_c(pid: int, times: int) -> None:
+    """What a user's Ctrl-C does to the sweep's process, ``times`` times; after the second, wait to be stopped."""
+    for _ in range(times):
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.5)  # two signals sent at once may arrive as one
+    if times >= 2:
+        time.sleep(60)  # the sweep stops this run long before
+
+
 def run(cfg: Config, out_dir: Path) -> dict:
     fails = str(cfg.seed) in cfg.fail_seeds.split(",")
     if fails and not cfg.fail_late:
         raise RuntimeError(f"toy failure for seed {cfg.seed}")
     if os.environ.get(INTERRUPT_AT) == f"{cfg.lr},{cfg.seed}":
         raise KeyboardInterrupt
+    lr, seed, times, pid = (os.environ.get(CTRL_C_AT) or ",,0,0").split(",")
+    if (lr, seed) == (str(cfg.lr), str(cfg.seed)):
+        press_ctrl_c(int(pid), int(times))
     rng = np.random.default_rng(cfg.seed)
     x = gg.tensor(rng.standard_normal((64, cfg.features)).astype(np.float32))
     target = x @ gg.tensor(rng.standard_normal((cfg.features, 1)).astype(np.float32))

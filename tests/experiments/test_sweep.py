@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,36 @@ def test_an_interrupted_sweep_resumes(tmp_path, monkeypatch):
     # a finished run whose settings differ (here --steps) is not "finished": it runs again
     changed = run_sweep(sweep_toy, grid, seeds, ["--steps", "3"], out=out, in_process=True)
     assert all(o.record["config"]["steps"] == 3 for o in changed)
+
+
+@pytest.mark.parametrize("backend", ["in_process", "processes"])
+def test_ctrl_c_stops_dispatching_and_keeps_the_running_run(tmp_path, monkeypatch, capsys, backend):
+    """The first Ctrl-C (during the second of four runs): that run finishes, the last two never start."""
+    out, grid = tmp_path / "sweep", {"lr": ["0.05", "0.1"]}
+    monkeypatch.setenv(sweep_toy.CTRL_C_AT, f"0.05,1,1,{os.getpid()}")
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(sweep_toy, grid, [0, 1], out=out, jobs=1, in_process=backend == "in_process")
+    err = capsys.readouterr().err
+    assert "Ctrl-C: no new runs will start; the running runs finish and are kept (press Ctrl-C again" in err
+    assert "interrupted: 2 of 4 runs finished" in err and "the same command runs the rest" in err
+    assert sorted(p.parent.name for p in out.glob("*/results.json")) == ["lr=0.05__seed=0", "lr=0.05__seed=1"]
+    assert not (out / "lr=0.1__seed=0").exists()  # never started
+    rows = read_csv(out / "results.csv")  # the reports say what finished
+    assert [row["status"] for row in rows] == ["ok", "ok", "failed", "failed"]
+    assert rows[2]["error"] == "not finished: the sweep was interrupted (Ctrl-C)"
+    monkeypatch.delenv(sweep_toy.CTRL_C_AT)
+    assert all(o.ok for o in run_sweep(sweep_toy, grid, [0, 1], out=out, in_process=True))  # resumes
+
+
+def test_a_second_ctrl_c_stops_the_running_runs(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "sweep"
+    monkeypatch.setenv(sweep_toy.CTRL_C_AT, f"0.05,0,2,{os.getpid()}")  # the first run: Ctrl-C twice, then waits
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(sweep_toy, {"lr": ["0.05", "0.1"]}, [0], out=out, jobs=1)
+    err = capsys.readouterr().err
+    assert "sweep: stopping the 1 running run" in err and "interrupted: 0 of 2 runs finished" in err
+    assert not list(out.glob("*/results.json"))  # stopped in its 60 s wait, the second never started
+    assert not (out / "lr=0.1__seed=0").exists()
 
 
 def test_a_failing_run_is_reported_and_the_others_finish(toy_registered, tmp_path, capsys):
