@@ -369,4 +369,22 @@ from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
 
+# --- tensor queries and layouts (glassgrad/methods/queries.py, glassgrad/layout.py) ---
+from glassgrad.layout import jagged as jagged  # noqa: E402
+from glassgrad.layout import layout as layout  # noqa: E402
+from glassgrad.layout import sparse_bsc as sparse_bsc  # noqa: E402
+from glassgrad.layout import sparse_bsr as sparse_bsr  # noqa: E402
+from glassgrad.layout import sparse_coo as sparse_coo  # noqa: E402
+from glassgrad.layout import sparse_csc as sparse_csc  # noqa: E402
+from glassgrad.layout import sparse_csr as sparse_csr  # noqa: E402
+from glassgrad.layout import strided as strided  # noqa: E402
+from glassgrad.methods.queries import is_complex as is_complex  # noqa: E402
+from glassgrad.methods.queries import is_conj as is_conj  # noqa: E402
+from glassgrad.methods.queries import is_inference as is_inference  # noqa: E402
+from glassgrad.methods.queries import is_neg as is_neg  # noqa: E402
+from glassgrad.methods.queries import is_nonzero as is_nonzero  # noqa: E402
+from glassgrad.methods.queries import is_same_size as is_same_size  # noqa: E402
+from glassgrad.methods.queries import is_signed as is_signed  # noqa: E402
+from glassgrad.methods.queries import is_storage as is_storage  # noqa: E402
+
 allocator.tune()  # glibc: keep freed memory for the next step (glassgrad/allocator.py; GLASSGRAD_MALLOC=system)

@@ -39,6 +39,7 @@ from glassgrad import autograd, backend, dtypes
 from glassgrad.device import device, device_of
 from glassgrad.methods.inplace import InPlaceMethods
 from glassgrad.methods.pointwise import PointwiseMethods
+from glassgrad.methods.queries import QueryMethods
 from glassgrad.methods.reduction import ReductionMethods
 from glassgrad.methods.shape import ShapeMethods
 
@@ -87,7 +88,7 @@ def legacy_shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:
     return None
 
 
-class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods):
+class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, QueryMethods):
     """An n-dimensional array that records the ops applied to it for backward.
 
     Attributes:

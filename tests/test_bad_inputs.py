@@ -92,6 +92,15 @@ def adam_state(n: int) -> dict[str, Any]:
     return opt.state_dict()
 
 
+def momentum_state(n: int) -> dict[str, Any]:
+    """An SGD(momentum=0.9) state_dict over one parameter of ``n`` elements, after one step."""
+    params = param(n)
+    opt = optim.SGD(params, lr=0.1, momentum=0.9)
+    params[0].grad = gg.ones(n)
+    opt.step()
+    return opt.state_dict()
+
+
 def stepped_scheduler(make: Callable[[optim.Optimizer], Any]) -> None:
     opt = optim.SGD(param(), lr=0.1)
     scheduler = make(opt)
@@ -241,6 +250,10 @@ ROWS = [
         r"load_state_dict.*NoneType"),
     row("optim", "Adam state of another shape", lambda tmp: optim.Adam(param(2)).load_state_dict(adam_state(3)),
         ValueError, r"Adam.load_state_dict.*exp_avg.*\(3,\).*\(2,\)"),
+    row("optim", "Adam's state into SGD", lambda tmp: optim.SGD(param(), lr=0.1, momentum=0.9).load_state_dict(
+        adam_state(2)), ValueError, r"SGD.load_state_dict.*state of Adam.*missing 'momentum_buffer'.*unexpected"),
+    row("optim", "SGD's state into Adam", lambda tmp: optim.Adam(param()).load_state_dict(momentum_state(2)),
+        ValueError, r"Adam.load_state_dict.*state of SGD.*missing 'exp_avg'.*unexpected 'momentum_buffer'"),
     row("optim", "NaN max_norm", lambda tmp: nn.utils.clip_grad_norm_(param(), NAN), ValueError,
         r"clip_grad_norm_: max_norm.*nan"),
     row("optim", "negative clip value", lambda tmp: nn.utils.clip_grad_value_(param(), -1.0), ValueError,

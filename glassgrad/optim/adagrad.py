@@ -69,6 +69,11 @@ class Adagrad(Optimizer):
         state = self.state[p] = {"step": 0, "sum": backend.xp.full_like(p.array, group["initial_accumulator_value"])}
         return state
 
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
+        """A parameter's state after a step (``load_state_dict`` refuses any other)."""
+        return frozenset({"step", "sum"})
+
     @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""

@@ -97,6 +97,11 @@ class Adam(Optimizer):
             buf = self._scratch[p.dtype] = backend.xp.empty(p.size, dtype=p.dtype)
         return buf[: p.size].reshape(p.shape)
 
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
+        """A parameter's state after a step (``load_state_dict`` refuses any other)."""
+        return frozenset({"step", "exp_avg", "exp_avg_sq"} | ({"max_exp_avg_sq"} if group.get("amsgrad") else set()))
+
     @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""

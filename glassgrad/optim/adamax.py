@@ -60,6 +60,11 @@ class Adamax(Optimizer):
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
+        """A parameter's state after a step (``load_state_dict`` refuses any other)."""
+        return frozenset({"step", "exp_avg", "exp_inf"})
+
     @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""

@@ -90,6 +90,11 @@ class NAdam(Optimizer):
                         capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
+        """A parameter's state after a step (``load_state_dict`` refuses any other)."""
+        return frozenset({"step", "mu_product", "exp_avg", "exp_avg_sq"})
+
     @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""

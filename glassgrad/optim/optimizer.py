@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import autograd, backend
+from glassgrad.optim.state_slots import check_slot_names
 from glassgrad.tensor import Tensor
 
 
@@ -191,18 +192,19 @@ class Optimizer:
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"load_state_dict: the saved state has {len(saved_groups)} parameter groups, "
                              f"this optimizer has {len(self.param_groups)}")
-        by_index: dict[int, Tensor] = {}
+        by_index: dict[int, tuple[Tensor, dict[str, Any], dict[str, Any]]] = {}
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if len(group["params"]) != len(saved["params"]):
                 raise ValueError(f"load_state_dict: group {i} has {len(saved['params'])} parameters in the saved "
                                  f"state but {len(group['params'])} here")
             for idx, p in zip(saved["params"], group["params"]):
-                by_index[int(idx)] = p
+                by_index[int(idx)] = p, {**group, **saved}, saved
         state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for idx, slots in state_dict["state"].items():
-            p = by_index.get(int(idx))
-            if p is None:
+            if int(idx) not in by_index:
                 raise ValueError(f"load_state_dict: state for parameter index {idx}, which no group holds")
+            p, group_after, saved_group = by_index[int(idx)]
+            check_slot_names(self, idx, slots, group_after, saved_group)
             state[p] = {k: _import(k, v, p) for k, v in slots.items()}
             if self._checks_state_shapes():
                 _check_slot_shapes(name, idx, state[p], p)
@@ -211,6 +213,15 @@ class Optimizer:
             for key, value in saved.items():
                 if key != "params":
                     group[key] = copy.deepcopy(value)
+
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str] | None:
+        """The slots of a parameter's state after a step with ``group``'s hyper-parameters.
+
+        ``load_state_dict`` refuses a saved state with other slots (see ``glassgrad.optim.state_slots``).
+        None (this base, a user's own subclass, LBFGS): not checked.
+        """
+        return None
 
     def _checks_state_shapes(self) -> bool:
         """True for glassgrad's own update rules, whose array slots all have their parameter's shape.

@@ -75,6 +75,12 @@ class RMSprop(Optimizer):
                         capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    @classmethod
+    def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
+        """A parameter's state after a step (``load_state_dict`` refuses any other)."""
+        return frozenset({"step", "square_avg"} | ({"momentum_buffer"} if group.get("momentum", 0) > 0 else set())
+                         | ({"grad_avg"} if group.get("centered") else set()))
+
     @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; return the closure's loss."""

@@ -79,3 +79,45 @@ def test_lbfgs_flat_state_is_not_a_shape_error():
 def test_malformed_state_dicts_name_the_problem(state_dict, error, pattern):
     with pytest.raises(error, match=pattern):
         optim.SGD([nn.Parameter(gg.ones(2))], lr=0.1).load_state_dict(state_dict)
+
+
+def _slots(make: type, options: dict) -> set[str]:
+    return set(_stepped(make, options, (2,)).state_dict()["state"][0])
+
+
+@pytest.mark.parametrize("saver, saver_options", OPTIMIZERS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("make, options", OPTIMIZERS, ids=lambda v: getattr(v, "__name__", ""))
+def test_state_of_another_kind_of_optimizer_is_refused_at_load(saver, saver_options, make, options):
+    """Adam's state into SGD(momentum) (which torch only notices at step) or SGD's into Adam (a bare KeyError)."""
+    saved = _stepped(saver, saver_options, (2,)).state_dict()
+    target = _stepped(make, options, (2,))
+    # the same slots (Adam and RAdam), or one family whose saved hyper-parameters (amsgrad) carry over: it loads
+    if _slots(saver, saver_options) == _slots(make, options) or issubclass(make, saver) or issubclass(saver, make):
+        target.load_state_dict(saved)
+        target.step()
+        return
+    before = repr(target.state_dict())
+    with pytest.raises(ValueError) as caught:
+        target.load_state_dict(saved)
+    message = str(caught.value)
+    assert message.startswith(f"{make.__name__}.load_state_dict: parameter 0's saved state is the state of ")
+    assert saver.__name__ in message and ("missing '" in message or "unexpected '" in message)
+    assert repr(target.state_dict()) == before  # nothing half-loaded
+
+
+def test_the_message_names_the_missing_and_unexpected_slots():
+    adam_state = _stepped(optim.Adam, {}, (2,)).state_dict()
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: parameter 0's saved state is the state of Adam, "
+                                         r"AdamW or RAdam, not SGD's: missing 'momentum_buffer'; unexpected "
+                                         r"'exp_avg', 'exp_avg_sq', 'step'"):
+        optim.SGD([nn.Parameter(gg.ones(2))], lr=0.1, momentum=0.9).load_state_dict(adam_state)
+    sgd_state = _stepped(optim.SGD, {"lr": 0.1, "momentum": 0.9}, (2,)).state_dict()
+    with pytest.raises(ValueError, match=r"Adam.load_state_dict: .* the state of SGD, not Adam's: missing "
+                                         r"'exp_avg', 'exp_avg_sq', 'step'; unexpected 'momentum_buffer'"):
+        optim.Adam([nn.Parameter(gg.ones(2))]).load_state_dict(sgd_state)
+    # the saved hyper-parameters count: SGD(momentum=0.9)'s state fits a plain SGD, which takes its momentum
+    plain = optim.SGD([nn.Parameter(gg.ones(2))], lr=0.1)
+    plain.load_state_dict(sgd_state)
+    assert plain.param_groups[0]["momentum"] == 0.9
+    # a state saved before the first step is empty and fits every optimizer
+    optim.Adam([nn.Parameter(gg.ones(2))]).load_state_dict(optim.SGD([nn.Parameter(gg.ones(2))], lr=0.1).state_dict())
