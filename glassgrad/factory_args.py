@@ -46,6 +46,8 @@ def check_options(op: str, options: dict[str, Any]) -> None:
             raise NotImplementedError(f"{op}: out= is not supported; assign the result instead")
         if key not in TORCH_ONLY_OPTIONS and key != "out":
             raise TypeError(f"{op}() got an unexpected keyword argument '{key}'")
+        if key == "layout" and value is not None and str(value) != "torch.strided":
+            raise NotImplementedError(f"{op}: layout={value}: glassgrad tensors are dense (torch.strided) only")
 
 
 def float_dtype(op: str, dtype: Any) -> numpy.dtype:
