@@ -30,6 +30,7 @@ from glassgrad.serialization import CheckpointError
 from glassgrad.train import Model, fit
 from glassgrad.vision import transforms as vision_transforms
 from glassgrad.vision import utils as vision_utils
+from tests.test_serialization import crafted_entry
 
 NAN = float("nan")
 
@@ -331,6 +332,13 @@ ROWS = [
         CheckpointError, r"cut\.pt is not a readable checkpoint"),
     row("checkpoint", "unknown compression", lambda tmp: gg.load(unknown_compression(tmp)), CheckpointError,
         r"method\.pt is not a readable checkpoint"),
+    row("checkpoint", "a tensor of strings", lambda tmp: gg.load(crafted_entry(tmp, "<U2", (2,), bytes(16))),
+        CheckpointError, r"crafted\.pt is not a valid checkpoint: entry 'w' holds strings"),
+    row("checkpoint", "a tensor of datetimes", lambda tmp: gg.load(crafted_entry(tmp, "<M8[D]", (2,), bytes(16))),
+        CheckpointError, r"crafted\.pt is not a valid checkpoint: entry 'w' holds datetimes"),
+    row("checkpoint", "2**40 elements over 16 bytes", lambda tmp: gg.load(crafted_entry(tmp, "<f8", (2**40,),
+                                                                                        bytes(16))),
+        CheckpointError, r"crafted\.pt.*entry 'w' declares shape \(1099511627776,\) of float64.*holds 16 bytes"),
     row("checkpoint", "bad map_location", lambda tmp: load_saved(tmp, map_location="gpu"), RuntimeError, r"gpu"),
 ]
 

@@ -293,3 +293,51 @@ def test_unsupported_objects_are_refused_before_writing(tmp_path):
         with pytest.raises(TypeError, match="save"):
             torch.save(bad, tmp_path / "x.pt")
     assert list(tmp_path.iterdir()) == []
+
+
+def npy_entry(descr: str, shape: tuple[int, ...], payload: bytes) -> bytes:
+    """A .npy entry with a hand-written header: it may declare any dtype and any size."""
+    from numpy.lib import format as npy_format
+
+    header = io.BytesIO()
+    npy_format.write_array_header_1_0(header, {"descr": descr, "fortran_order": False, "shape": shape})
+    return header.getvalue() + payload
+
+
+def crafted_entry(tmp_path, descr, shape, payload, entry="w"):
+    """A checkpoint {"w": tensor} whose entry ``entry`` (the tensor, or the structure) has a crafted header."""
+    import zipfile
+
+    text = json.dumps({"format": "glassgrad-checkpoint", "version": 2,
+                       "root": {"__dict__": [["w", {"__tensor__": "w", "id": 1}]]}}).encode()
+    entries = {"w": npy_entry("<f4", (2,), bytes(8)), STRUCTURE_ENTRY: npy_entry("|u1", (len(text),), text)}
+    entries[entry] = npy_entry(descr, shape, payload)
+    path = tmp_path / "crafted.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(f"{name}.npy", data)
+    return path
+
+
+def test_a_crafted_entry_of_strings_or_datetimes_is_refused(tmp_path):
+    assert torch.load(crafted_entry(tmp_path, "<f4", (2,), bytes(8)))["w"].shape == (2,)  # the file itself is fine
+    for descr, what in [("<U2", "strings"), ("|S3", "bytes"), ("<M8[D]", "datetimes"), ("<m8[s]", "timedeltas"),
+                        ("|V8", "raw bytes"), ("|O", "objects"), ([("a", "<i4"), ("b", "<f4")], "records")]:
+        path = crafted_entry(tmp_path, descr, (2,), bytes(16))
+        with pytest.raises(CheckpointError, match=rf"crafted\.pt is not a valid checkpoint: entry 'w' holds {what} "
+                                                  r"\(dtype .*\); a checkpoint's arrays hold only booleans"):
+            torch.load(path)
+
+
+@pytest.mark.parametrize("count", [3, 2**20, 2**27, 2**40, 2**62, 2**70])
+@pytest.mark.parametrize("entry", ["w", STRUCTURE_ENTRY])
+def test_declared_sizes_are_checked_against_the_bytes_before_allocating(tmp_path, count, entry):
+    """A header that declares ``count`` float64s over 16 bytes: the same clear error at every size."""
+    path = crafted_entry(tmp_path, "<f8", (count,), bytes(16), entry)
+    with pytest.raises(CheckpointError, match=rf"crafted\.pt is not a valid checkpoint: entry '{entry}' declares "
+                                              rf"shape \({count},\) of float64 \({count * 8} bytes\) but holds 16"):
+        torch.load(path)
+    if entry == "w":
+        path = crafted_entry(tmp_path, "<f8", (1,), bytes(16), entry)  # more bytes than declared: refused too
+        with pytest.raises(CheckpointError, match=r"declares shape \(1,\) of float64 \(8 bytes\) but holds more"):
+            torch.load(path)

@@ -7,7 +7,8 @@ A checkpoint is a NumPy ``.npz`` archive (a zip of ``.npy`` files):
 - the entry ``__structure__`` holds the nesting as JSON (see ``encode.py`` for
   the tags), with classes stored by name only.
 
-``load`` reads the arrays with ``allow_pickle=False`` and rebuilds classes only
+``load`` reads the arrays without pickle, each entry's declared dtype (numbers only) and size
+checked against the bytes present before anything is allocated (``npz_reader.py``), and rebuilds classes only
 from the allow-list (glassgrad's own, and what ``add_safe_globals`` names), so
 a checkpoint holds data, never code: nothing outside the list is imported or
 called. State dicts, tensors, arrays, numbers, strings and containers always
@@ -41,6 +42,7 @@ from glassgrad.serialization.atomic import atomic_write
 from glassgrad.serialization.decode import Decoder
 from glassgrad.serialization.encode import STRUCTURE_ENTRY, Encoder
 from glassgrad.serialization.errors import CheckpointError, UnsafeGlobalError
+from glassgrad.serialization.npz_reader import NpzEntries
 from glassgrad.tensor import Tensor
 
 FORMAT = "glassgrad-checkpoint"
@@ -175,7 +177,7 @@ def _load_npz(data: bytes, source: str, weights_only: bool) -> Any:
         raise CheckpointError(f"load: {source} is a PyTorch pickle checkpoint (torch.save); glassgrad never runs "
                               "pickle. Re-save it from PyTorch with safetensors.torch.save_file(model.state_dict(), "
                               "'model.safetensors') and load that file.")
-    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+    with NpzEntries(data, source) as archive:
         structure = _structure(archive, source)
 
         def entry(name: str) -> np.ndarray:
@@ -204,7 +206,7 @@ def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
     """The classes and functions a checkpoint names that ``load`` would refuse; nothing is imported or built."""
     data, source = _read_source(f)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        with NpzEntries(data, source) as archive:
             structure = _structure(archive, source)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, UnicodeDecodeError, NotImplementedError) as exc:
         if isinstance(exc, CheckpointError):
