@@ -368,6 +368,33 @@ from glassgrad.ops import unique as unique  # noqa: E402
 from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
+from glassgrad.ops import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
+from glassgrad.ops import poisson_nll_loss as poisson_nll_loss  # noqa: E402
+from glassgrad.ops import triplet_margin_loss as triplet_margin_loss  # noqa: E402
+
+# --- torch-level op families of issue 21: pointwise, type promotion ---
+from glassgrad.ops import addcmul as addcmul  # noqa: E402
+from glassgrad.ops import addcdiv as addcdiv  # noqa: E402
+from glassgrad.ops import copysign as copysign  # noqa: E402
+from glassgrad.ops import frexp as frexp  # noqa: E402
+from glassgrad.ops import ldexp as ldexp  # noqa: E402
+from glassgrad.ops import nextafter as nextafter  # noqa: E402
+from glassgrad.ops import nan_to_num as nan_to_num  # noqa: E402
+from glassgrad.ops import logaddexp2 as logaddexp2  # noqa: E402
+from glassgrad.ops import logit as logit  # noqa: E402
+from glassgrad.ops import float_power as float_power  # noqa: E402
+from glassgrad.ops import heaviside as heaviside  # noqa: E402
+from glassgrad.ops import sinc as sinc  # noqa: E402
+from glassgrad.ops import deg2rad as deg2rad  # noqa: E402
+from glassgrad.ops import rad2deg as rad2deg  # noqa: E402
+from glassgrad.ops import gcd as gcd  # noqa: E402
+from glassgrad.ops import lcm as lcm  # noqa: E402
+from glassgrad.ops import isreal as isreal  # noqa: E402
+from glassgrad.ops import positive as positive  # noqa: E402
+from glassgrad.ops import can_cast as can_cast  # noqa: E402
+from glassgrad.ops import promote_types as promote_types  # noqa: E402
+from glassgrad.ops import result_type as result_type  # noqa: E402
 
 # --- tensor queries and layouts (glassgrad/methods/queries.py, glassgrad/layout.py) ---
 from glassgrad.layout import jagged as jagged  # noqa: E402

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-__all__ = ["aminmax", "cummax", "cummin", "kthvalue", "max", "median", "min", "mode", "sort", "topk"]
+__all__ = ["aminmax", "cummax", "cummin", "frexp", "kthvalue", "max", "median", "min", "mode", "nanmedian", "sort",
+           "topk"]
 
 
 def _named_result(name: str, fields: tuple[str, ...]) -> Any:
@@ -36,3 +37,5 @@ sort = _named_result("sort", ("values", "indices"))
 topk = _named_result("topk", ("values", "indices"))
 cummax = _named_result("cummax", ("values", "indices"))
 cummin = _named_result("cummin", ("values", "indices"))
+nanmedian = _named_result("nanmedian", ("values", "indices"))
+frexp = _named_result("frexp", ("mantissa", "exponent"))

@@ -150,11 +150,11 @@ class InPlaceMethods:
 
     def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self += value * tensor1 * tensor2"""
-        return self._inplace(lambda s, t1, t2: s + value * t1 * t2, tensor1, tensor2)
+        return self._inplace(glassgrad.ops.addcmul, tensor1, tensor2, value=value)
 
     def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self += value * tensor1 / tensor2"""
-        return self._inplace(lambda s, t1, t2: s + value * t1 / t2, tensor1, tensor2)
+        return self._inplace(glassgrad.ops.addcdiv, tensor1, tensor2, value=value)
 
     def lerp_(self, end: Any, weight: Any) -> Tensor:
         """self += weight * (end - self)"""
@@ -322,6 +322,46 @@ class InPlaceMethods:
 
     def clamp_max_(self, max: Any) -> Tensor:  # noqa: A002
         return self._inplace(glassgrad.ops.clip, None, max)
+
+    def copysign_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.copysign, other)
+
+    def ldexp_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.ldexp, other)
+
+    def nextafter_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.nextafter, other)
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return self._inplace(glassgrad.ops.nan_to_num, nan, posinf, neginf)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return self._inplace(glassgrad.ops.logit, eps)
+
+    def float_power_(self, exponent: Any) -> Tensor:
+        """self = self^exponent in float64; torch requires self to be float64 already."""
+        if self.dtype != numpy.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype} but the operation's "
+                               "result requires dtype float64")
+        return self._inplace(glassgrad.ops.float_power, exponent)
+
+    def heaviside_(self, values: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.heaviside, values)
+
+    def sinc_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.sinc)
+
+    def deg2rad_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.deg2rad)
+
+    def rad2deg_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.rad2deg)
+
+    def gcd_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.gcd, other)
+
+    def lcm_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.lcm, other)
 
     # ----- filling and copying ----------------------------------------------
     def zero_(self) -> Tensor:

@@ -260,3 +260,58 @@ class PointwiseMethods:
 
     def clamp_max(self, max: Any) -> Tensor:  # noqa: A002
         return glassgrad.ops.clip(self, None, max)
+
+    # ----- fused products, float parts, log-odds, steps (ops/pointwise_multiply_add.py & co.) ----------
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return glassgrad.ops.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        return glassgrad.ops.addcdiv(self, tensor1, tensor2, value=value)
+
+    def copysign(self, other: Any) -> Tensor:
+        return glassgrad.ops.copysign(self, other)
+
+    def ldexp(self, other: Any) -> Tensor:
+        return glassgrad.ops.ldexp(self, other)
+
+    def frexp(self) -> Any:
+        return glassgrad.ops.frexp(self)
+
+    def nextafter(self, other: Any) -> Tensor:
+        return glassgrad.ops.nextafter(self, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return glassgrad.ops.nan_to_num(self, nan, posinf, neginf)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        return glassgrad.ops.logit(self, eps)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        return glassgrad.ops.logaddexp2(self, other)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        return glassgrad.ops.float_power(self, exponent)
+
+    def heaviside(self, values: Any) -> Tensor:
+        return glassgrad.ops.heaviside(self, values)
+
+    def sinc(self) -> Tensor:
+        return glassgrad.ops.sinc(self)
+
+    def deg2rad(self) -> Tensor:
+        return glassgrad.ops.deg2rad(self)
+
+    def rad2deg(self) -> Tensor:
+        return glassgrad.ops.rad2deg(self)
+
+    def gcd(self, other: Any) -> Tensor:
+        return glassgrad.ops.gcd(self, other)
+
+    def lcm(self, other: Any) -> Tensor:
+        return glassgrad.ops.lcm(self, other)
+
+    def positive(self) -> Tensor:
+        return glassgrad.ops.positive(self)
+
+    def isreal(self) -> Tensor:
+        return glassgrad.ops.isreal(self)

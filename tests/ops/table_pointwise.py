@@ -62,6 +62,18 @@ def ternary(draw: st.DrawFn, domain: Domain = ANY) -> Case:
     return Case(tuple(draw(array(s, domain)) for s in shapes_3))
 
 
+@st.composite
+def ternary_of(draw: st.DrawFn, *domains: Domain) -> Case:
+    """Three inputs of mutually broadcastable shapes, each from its own domain."""
+    shapes_3 = draw(broadcast_shapes(3))
+    return Case(tuple(draw(array(s, d)) for s, d in zip(shapes_3, domains)))
+
+
+SCALES = st.sampled_from([1, 0.5, -2.0])  # addcmul's and addcdiv's ``value``
+# frexp's mantissa jumps at every power of 2: |x| in [0.63, 0.87], [1.13, 1.87] or [2.13, 3]
+OFF_POWERS_OF_TWO = Domain(avoid=(-2.0, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.0), margin=0.13)
+
+
 def _fn(name: str) -> Any:
     """torch.<name> as a reference function ``ref(torch, *tensors)``."""
     return lambda t, *xs, **params: getattr(t, name)(*xs, **params)
@@ -151,4 +163,25 @@ ROWS: list[OpSpec] = [
     OpSpec("relu6", ops.relu6, _nn_fn("relu6"), unary(Domain(-2.0, 8.0, avoid=(0.0, 6.0)))),
     OpSpec("hardsigmoid", ops.hardsigmoid, _nn_fn("hardsigmoid"), unary(HARD_CORNERS)),
     OpSpec("hardswish", ops.hardswish, _nn_fn("hardswish"), unary(HARD_CORNERS)),
+    # fused products, float parts, log-odds, powers in float64, signal functions, angles
+    OpSpec("addcmul", lambda a, b, c, value: ops.addcmul(a, b, c, value=value),
+           lambda t, a, b, c, value: t.addcmul(a, b, c, value=value), with_params(ternary(), value=SCALES)),
+    OpSpec("addcdiv", lambda a, b, c, value: ops.addcdiv(a, b, c, value=value),
+           lambda t, a, b, c, value: t.addcdiv(a, b, c, value=value),
+           with_params(ternary_of(ANY, ANY, DENOMINATOR), value=SCALES)),
+    OpSpec("copysign", ops.copysign, _fn("copysign"), binary(NONZERO, NONZERO)),
+    OpSpec("ldexp", ops.ldexp, _fn("ldexp"), binary(ANY, Domain(-2.0, 2.0))),
+    OpSpec("frexp_mantissa", lambda a: ops.frexp(a)[0], lambda t, a: t.frexp(a)[0], unary(OFF_POWERS_OF_TWO)),
+    OpSpec("nextafter", ops.nextafter, _fn("nextafter"), maximum_case()),  # a != b: torch gives 0 at a == b
+    OpSpec("nan_to_num", lambda a: ops.nan_to_num(a, 0.5), lambda t, a: t.nan_to_num(a, 0.5), unary()),
+    _unary("logit", Domain(0.05, 0.95)),
+    OpSpec("logit_eps", lambda a: ops.logit(a, 0.2), lambda t, a: t.logit(a, 0.2),
+           unary(Domain(0.02, 0.98, avoid=(0.2, 0.8)))),
+    OpSpec("logaddexp2", ops.logaddexp2, _fn("logaddexp2"), binary()),
+    OpSpec("float_power", ops.float_power, _fn("float_power"), binary(POSITIVE, Domain(-2.0, 2.0))),
+    OpSpec("float_power_scalar", lambda a, p: ops.float_power(a, p), lambda t, a, p: t.float_power(a, p),
+           with_params(unary(POSITIVE), p=st.sampled_from([2, 0.5, -1.5]))),
+    _unary("sinc"),
+    _unary("deg2rad"),
+    _unary("rad2deg"),
 ]
