@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001  (every failure becomes one line unless --debug)
         if debug:
             raise
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        # every line of the message, folded into one (load_state_dict lists its missing keys on the next lines)
+        message = " ".join(line.strip() for line in str(err).strip().splitlines() if line.strip()) or type(err).__name__
         if isinstance(err, KeyError):
             message = f"missing key {message}"
         kind = "" if isinstance(err, _USER_ERRORS) else f"{type(err).__name__}: "

@@ -41,9 +41,14 @@ def find_run(run_dir: str, runs_root: Path) -> Path:
 
 
 def read_record(run: Path) -> dict[str, Any]:
-    record = json.loads((run / "results.json").read_text())
+    path = run / "results.json"
+    try:
+        record = json.loads(path.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path}: not readable JSON ({err}); was the run stopped while writing it? "
+                         "Run the experiment again") from None
     if not isinstance(record, dict) or "experiment" not in record:
-        raise ValueError(f"{run / 'results.json'}: no 'experiment' entry; was it written by glassgrad run?")
+        raise ValueError(f"{path}: no 'experiment' entry; was it written by glassgrad run?")
     return record
 
 
@@ -76,12 +81,18 @@ def load_state_dict(path: Path) -> dict[str, Any]:
     return state
 
 
-def rebuild(module: ModuleType, cfg: Any, results: dict[str, Any], state: dict[str, Any]) -> Any:
+def rebuild(module: ModuleType, cfg: Any, results: dict[str, Any], state: dict[str, Any], source: Path) -> Any:
+    """The experiment's model with the weights of ``source``; weights that do not fit are one line naming it."""
     if not hasattr(module, "build_model"):
         raise ValueError(f"experiment {module.NAME} cannot rebuild its model (it has no build_model(cfg, results)); "
                          "only --format safetensors works for it")
     model = module.build_model(cfg, results)
-    model.load_state_dict(state)
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as err:  # missing/unexpected keys and size mismatches, one per line: keep them all
+        reasons = " ".join(line.strip() for line in str(err).splitlines()[1:] if line.strip())
+        raise RuntimeError(f"{source}: the weights do not fit {module.NAME}'s model as its results.json configures "
+                           f"it: {reasons or str(err)}") from None
     return model.eval()
 
 
@@ -93,18 +104,19 @@ def export_run(registry: Any, run_dir: str, fmt: str, out: str | None, opset: in
     record = read_record(run)
     module = registry.find(record["experiment"])
     cfg, results = config_of(module, record), record.get("results", {})
-    state = load_state_dict(checkpoint_path(module, run))
+    weights = checkpoint_path(module, run)
+    state = load_state_dict(weights)
     target = Path(out) if out else run / f"model.{fmt}"
     metadata = {"format": "pt", "experiment": module.NAME}
     if fmt == "safetensors":
         if hasattr(module, "build_model"):
-            gg.safetensors.save_model(rebuild(module, cfg, results, state), target, metadata=metadata)
+            gg.safetensors.save_model(rebuild(module, cfg, results, state, weights), target, metadata=metadata)
         else:
             gg.safetensors.save_file(state, target, metadata=metadata)
         return target
     if not hasattr(module, "example_input"):
         raise ValueError(f"experiment {module.NAME} gives no example_input(cfg, results) to trace its model with")
-    model = rebuild(module, cfg, results, state)
+    model = rebuild(module, cfg, results, state, weights)
     example = module.example_input(cfg, results)
     example = example if isinstance(example, tuple) else (example,)
     names = ["input"] if len(example) == 1 else [f"input_{i}" for i in range(len(example))]

@@ -376,3 +376,42 @@ def test_cli_error_is_one_line_with_exit_code_2(tmp_path: Path, capsys: pytest.C
     assert code == 2, err
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert re.search(pattern, err), err
+
+
+def broken_run(tmp: Path, what: str) -> Path:
+    """A mnist-mlp run folder as `glassgrad run` leaves it, with one thing wrong."""
+    import json
+
+    from experiments import mnist_mlp
+
+    run = tmp / "run"
+    run.mkdir()
+    record = json.dumps({"experiment": mnist_mlp.NAME, "config": {"dataset": "synthetic"}, "results": {}}, indent=2)
+    model = mnist_mlp.build_model(mnist_mlp.Config(dataset="synthetic"), {})
+    state = dict(model.state_dict())
+    if what == "truncated results.json":
+        record = record[:record.index("mnist") + 3]  # cut off mid-write, inside a string
+    else:  # weights of another model: a key missing, one unexpected, one of another size
+        first, last = list(state)[0], list(state)[-1]
+        state[first] = gg.zeros(3, *state[first].shape[1:])
+        del state[last]
+        state["head.weight"] = gg.zeros(2, 2)
+    (run / "results.json").write_text(record)
+    gg.save({"model": state}, run / mnist_mlp.WEIGHTS)
+    return run
+
+
+@pytest.mark.parametrize("what, pattern", [
+    ("truncated results.json", r"run/results\.json: not readable JSON \(Unterminated string"),
+    ("weights of another model", r"run/model\.npz: the weights do not fit mnist-mlp's model .*Missing key\(s\) in "
+                                 r"state_dict: .*Unexpected key\(s\) in state_dict: .head\.weight.*size mismatch for"),
+])
+def test_export_of_a_broken_run_names_the_file_and_every_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                what: str, pattern: str) -> None:
+    run = broken_run(tmp_path, what)
+    code = cli.main(["export", str(run), "--format", "safetensors", "--out", str(tmp_path / "w.safetensors")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert re.search(pattern, err), err
+    assert not (tmp_path / "w.safetensors").exists()
