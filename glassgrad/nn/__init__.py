@@ -128,3 +128,13 @@ from glassgrad.nn.activation_shrink import RReLU as RReLU
 from glassgrad.nn.activation_shrink import Softmin as Softmin
 from glassgrad.nn.activation_shrink import Softshrink as Softshrink
 from glassgrad.nn.activation_shrink import Threshold as Threshold
+from glassgrad.nn.loss_likelihood import CTCLoss as CTCLoss
+from glassgrad.nn.loss_likelihood import GaussianNLLLoss as GaussianNLLLoss
+from glassgrad.nn.loss_likelihood import PoissonNLLLoss as PoissonNLLLoss
+from glassgrad.nn.loss_margin import HingeEmbeddingLoss as HingeEmbeddingLoss
+from glassgrad.nn.loss_margin import MultiLabelMarginLoss as MultiLabelMarginLoss
+from glassgrad.nn.loss_margin import MultiLabelSoftMarginLoss as MultiLabelSoftMarginLoss
+from glassgrad.nn.loss_margin import MultiMarginLoss as MultiMarginLoss
+from glassgrad.nn.loss_margin import SoftMarginLoss as SoftMarginLoss
+from glassgrad.nn.loss_margin import TripletMarginLoss as TripletMarginLoss
+from glassgrad.nn.loss_margin import TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss

@@ -194,6 +194,16 @@ from glassgrad.ops.prelu import prelu as prelu  # noqa: E402
 from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
 from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
+from glassgrad.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops.losses_likelihood import gaussian_nll_loss as gaussian_nll_loss  # noqa: E402
+from glassgrad.ops.losses_likelihood import poisson_nll_loss as poisson_nll_loss  # noqa: E402
+from glassgrad.ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
+from glassgrad.ops.losses_margin import multi_margin_loss as multi_margin_loss  # noqa: E402
+from glassgrad.ops.losses_margin import multilabel_margin_loss as multilabel_margin_loss  # noqa: E402
+from glassgrad.ops.losses_margin import multilabel_soft_margin_loss as multilabel_soft_margin_loss  # noqa: E402
+from glassgrad.ops.losses_margin import soft_margin_loss as soft_margin_loss  # noqa: E402
+from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_loss  # noqa: E402
+from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss  # noqa: E402, E501
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
