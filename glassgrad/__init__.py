@@ -369,6 +369,9 @@ from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
 from glassgrad.ops import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops import pdist as pdist  # noqa: E402
+from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
+from glassgrad.nn.channel_shuffle import channel_shuffle as native_channel_shuffle  # noqa: E402
 from glassgrad.ops import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
 from glassgrad.ops import poisson_nll_loss as poisson_nll_loss  # noqa: E402
 from glassgrad.ops import triplet_margin_loss as triplet_margin_loss  # noqa: E402

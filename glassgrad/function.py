@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from glassgrad import autograd
 
 
@@ -80,3 +82,12 @@ class Function:
             if ctx.saved:
                 result._node.saved_versions = autograd.saved_versions(ctx.saved, inputs, result)
         return result
+
+
+def _as_zero_d(scalar: Any, ctx: Context) -> Any:
+    """``scalar`` as a 0-d array, put in its place in ``ctx.saved`` too, so a saved output is still
+    recognised as the output's own array (``glassgrad/higher_order.py`` maps it to the output)."""
+    array = numpy.asarray(scalar)
+    if any(saved is scalar for saved in ctx.saved):
+        ctx.saved = tuple(array if saved is scalar else saved for saved in ctx.saved)
+    return array

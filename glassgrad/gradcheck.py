@@ -136,9 +136,10 @@ def _gradcheck(fn: Callable[..., Any], inputs: Any, eps: float, atol: float, rto
         if out.requires_grad:
             term = (out * Tensor(w)).sum()
             loss = term if loss is None else loss + term
-    if loss is None:
+    if loss is None and not values_need_graph:
         raise GradcheckError("gradcheck: no output requires grad, nothing to check")
-    loss.backward()
+    if loss is not None:  # (gradgradcheck of a piecewise-constant op: its gradient is a constant 0)
+        loss.backward()
     for i, t in enumerate(tensors):
         if t.requires_grad:
             _check_input(fn, tensors, weights, i, eps, atol, rtol, values_need_graph)

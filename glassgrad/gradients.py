@@ -147,8 +147,7 @@ def _graph_walk(outputs: tuple[Tensor, ...], grad_outputs: tuple[Any, ...], inpu
     with a graph; a grad_output that is a Tensor with a graph stays connected to it."""
     from glassgrad import higher_order
 
-    seeds = [g if isinstance(g, Tensor) and g.dtype == o.dtype and g.shape == o.shape
-             else Tensor._make(_seed(o, g), False) for o, g in zip(outputs, grad_outputs)]
+    seeds = [_graph_seed(o, g) for o, g in zip(outputs, grad_outputs)]
     wanted = {id(t): i for i, t in enumerate(inputs)}
     found: list[Tensor | None] = [None] * len(inputs)
 
@@ -167,3 +166,13 @@ def _graph_walk(outputs: tuple[Tensor, ...], grad_outputs: tuple[Any, ...], inpu
             g = Tensor._make(backend.xp.zeros(t.array.shape, dtype=t.dtype), False)
         results.append(g)
     return tuple(results)
+
+
+def _graph_seed(output: Tensor, grad_output: Any) -> Tensor:
+    """d loss / d output as a Tensor; a grad_output that is a Tensor keeps its graph (cast if need be)."""
+    if not isinstance(grad_output, Tensor):
+        return Tensor._make(_seed(output, grad_output), False)
+    if grad_output.shape != output.shape:
+        raise RuntimeError(f"autograd.grad: grad_outputs has shape {tuple(grad_output.shape)}, output has shape "
+                           f"{tuple(output.shape)}")
+    return grad_output if grad_output.dtype == output.dtype else grad_output.to(output.dtype)

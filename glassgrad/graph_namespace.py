@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 def _tensors_in(values: Any) -> list[Tensor]:
@@ -68,6 +68,14 @@ def _expand_dims(a: Tensor, axis: Any) -> Tensor:
     axes = sorted(axis if isinstance(axis, tuple | list) else (axis,), key=lambda i: i % (a.ndim + 1))
     for i in axes:
         a = a.unsqueeze(i)
+    return a
+
+
+def _prod(a: Tensor, axis: Any, keepdims: bool) -> Tensor:
+    """numpy.prod over several axes: torch's prod takes one dim, so one axis at a time."""
+    axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    for i in sorted((i % a.ndim for i in axes), reverse=True):
+        a = _ops().prod(a, i, keepdim=keepdims)
     return a
 
 
@@ -115,21 +123,26 @@ TWINS: dict[str, Callable[..., Any]] = {
     "fmin": lambda a, b: _ops().fmin(a, b),
     "clip": lambda a, low=None, high=None: _ops().clip(a, low, high),
     "where": lambda cond, a, b: _ops().where(cond, a, b),
-    "sum": lambda a, axis=None, keepdims=False: _ops().as_tensor(a).sum(axis=axis, keepdims=keepdims),
-    "mean": lambda a, axis=None, keepdims=False: _ops().as_tensor(a).mean(axis=axis, keepdims=keepdims),
+    "sum": lambda a, axis=None, keepdims=False: as_tensor(a).sum(axis=axis, keepdims=keepdims),
+    "prod": lambda a, axis=None, keepdims=False: _prod(a, axis, keepdims),
+    "mean": lambda a, axis=None, keepdims=False: as_tensor(a).mean(axis=axis, keepdims=keepdims),
+    "amax": lambda a, axis=None, keepdims=False: _ops().amax(a, () if axis is None else axis, keepdims),
+    "amin": lambda a, axis=None, keepdims=False: _ops().amin(a, () if axis is None else axis, keepdims),
+    "max": lambda a, axis=None, keepdims=False: _ops().amax(a, () if axis is None else axis, keepdims),
+    "min": lambda a, axis=None, keepdims=False: _ops().amin(a, () if axis is None else axis, keepdims),
     "einsum": lambda spec, *operands: _ops().einsum(spec, *operands),
     "moveaxis": lambda a, source, destination: _ops().movedim(a, source, destination),
-    "swapaxes": lambda a, i, j: _ops().as_tensor(a).transpose(i, j),
-    "transpose": lambda a, axes=None: _ops().as_tensor(a).permute(
+    "swapaxes": lambda a, i, j: as_tensor(a).transpose(i, j),
+    "transpose": lambda a, axes=None: as_tensor(a).permute(
         tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)),
-    "reshape": lambda a, shape: _ops().as_tensor(a).reshape(shape),
+    "reshape": lambda a, shape: as_tensor(a).reshape(shape),
     "expand_dims": _expand_dims,
     "broadcast_to": lambda a, shape: _ops().broadcast_to(a, tuple(shape)),
-    "concatenate": lambda arrays, axis=0: _ops().concatenate([_ops().as_tensor(x) for x in arrays], axis),
-    "stack": lambda arrays, axis=0: _ops().stack([_ops().as_tensor(x) for x in arrays], axis),
+    "concatenate": lambda arrays, axis=0: _ops().concatenate([as_tensor(x) for x in arrays], axis),
+    "stack": lambda arrays, axis=0: _ops().stack([as_tensor(x) for x in arrays], axis),
     "flip": lambda a, axis=None: _ops().flip(a, tuple(range(a.ndim)) if axis is None else axis),
     "cumsum": lambda a, axis: _ops().cumsum(a, axis),
-    "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, _ops().as_tensor(indices), axis),
+    "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, as_tensor(indices), axis),
     "pad": _pad,
     "tril": lambda a, k=0: _ops().tril(a, k),
     "triu": lambda a, k=0: _ops().triu(a, k),
@@ -137,7 +150,8 @@ TWINS: dict[str, Callable[..., Any]] = {
 
 # names whose result has zero derivative, or does not depend on the values: computed on arrays
 CONSTANTS = frozenset({
-    "sign", "signbit", "isnan", "isinf", "isfinite", "isclose", "floor", "ceil", "trunc", "rint", "round",
+    "sign", "signbit", "isnan", "isinf", "isfinite", "isclose", "floor", "ceil", "trunc", "rint", "round", "fix",
+    "floor_divide",
     "zeros_like", "ones_like", "empty_like", "full_like", "equal", "not_equal", "less", "less_equal", "greater",
     "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "argmax", "argmin", "argsort",
     "nonzero", "flatnonzero", "argwhere", "shape", "ndim", "result_type", "broadcast_shapes", "iinfo", "finfo",

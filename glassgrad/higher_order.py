@@ -15,12 +15,19 @@ SAME ``backward`` of each op is called, but on Tensors:
 Every operation the backward performs is then an ordinary op application, recorded like any forward,
 and the gradients it returns are Tensors that can be differentiated again, to any order.
 
-An op opts in by setting ``differentiable_backward = True`` on its class, once its backward has been
-checked to compute only from ``grad``, ``ctx.saved`` and values whose derivative is zero (masks,
-indices, shapes). A backward of an op that has not opted in, or that saved a value derived from its
-inputs that cannot be mapped back to a graph tensor, still runs on arrays, and its gradient gets a
-``NotTwiceDifferentiable`` node: the first derivative is right, and differentiating it again raises
-(as torch's ``once_differentiable`` functions do). A second derivative is never silently wrong.
+Values the forward derived from its inputs and kept for backward (a softmax's normaliser, a
+convolution's unfolded input, GELU's Phi(x)) are not graph tensors. For such an op the forward is
+run once more, on the input Tensors and recording, so those values are recomputed with their graph
+(``_graph_context``); the first-order path keeps what it saved and pays nothing.
+
+An op opts in by setting ``differentiable_backward = True`` on its class, once its forward and
+backward have been checked to compute with ``xp`` and Tensor-compatible array methods only, from
+``grad``, ``ctx`` and values whose derivative is zero (masks, indices, shapes), and its forward to
+draw no random numbers it would draw differently a second time. A backward of an op that has not
+opted in, or one that calls a NumPy function without a differentiable twin, still runs on arrays,
+and its gradient gets a ``NotTwiceDifferentiable`` node: the first derivative is right, and
+differentiating it again raises (as torch's ``once_differentiable`` functions do). A second
+derivative is never silently wrong.
 """
 
 from __future__ import annotations
@@ -77,21 +84,43 @@ class NotTwiceDifferentiable(Function):
         raise NotImplementedError(ctx.reason)
 
 
-def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | str:
+def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | None:
     """``ctx.saved`` with each float array replaced by the graph tensor it is (an input, or the output);
-    integer and bool arrays (indices, masks) stay arrays. A float array that is neither: the reason
-    it cannot be differentiated, as a string."""
+    integer and bool arrays (indices, masks) stay arrays. None when a float array is neither."""
     mapped = []
-    for position, array in enumerate(node.ctx.saved):
+    for array in node.ctx.saved:
         found = output if array is output.array else next((t for t in node.inputs if t.array is array), None)
-        if found is not None:
-            mapped.append(found)
-        elif getattr(array, "dtype", None) is not None and backend.is_float(array.dtype):
-            return (f"{node.op.__name__}.backward cannot be differentiated (create_graph=True): saved value "
-                    f"{position} is derived from its inputs and is not one of the graph's tensors")
-        else:
-            mapped.append(array)
+        if found is None and _is_float_array(array):
+            return None
+        mapped.append(array if found is None else found)
     return tuple(mapped)
+
+
+def _is_float_array(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_float_array(v) for v in value)
+    return hasattr(value, "dtype") and hasattr(value, "shape") and backend.is_float(value.dtype)
+
+
+def _derived_attributes(ctx: Context) -> list[str]:
+    """Names of the float arrays the forward kept on ``ctx`` outside ``saved`` (derived values)."""
+    return [name for name, value in vars(ctx).items()
+            if name not in ("saved", "params", "needs_input_grad") and _is_float_array(value)]
+
+
+def _graph_context(node: Node, output: Tensor) -> Context:
+    """The context the backward runs with when it records: the saved inputs and output as the graph's
+    tensors; or, when the forward kept values derived from the inputs, a fresh context from running
+    the forward again on the input tensors, recording, so those values carry their graph."""
+    mapped = _graph_saved(node, output)
+    if mapped is not None and not _derived_attributes(node.ctx):
+        ctx = copy.copy(node.ctx)
+        ctx.saved = mapped
+        return ctx
+    ctx = Context()
+    ctx.needs_input_grad, ctx.params = node.ctx.needs_input_grad, node.ctx.params
+    node.op.forward(ctx, *node.inputs, **node.ctx.params)
+    return ctx
 
 
 def _not_differentiable(node: Node, out_grad: Tensor, reason: str) -> list[Tensor | None]:
@@ -105,22 +134,27 @@ def _not_differentiable(node: Node, out_grad: Tensor, reason: str) -> list[Tenso
                 for g in in_grads]
 
 
+def _recorded_grads(node: Node, output: Tensor, out_grad: Tensor) -> Any:
+    """The op's backward run on Tensors, recording; or, when it cannot be, the array backward's
+    gradients behind ``NotTwiceDifferentiable`` nodes that say why."""
+    op_name = node.op.__name__
+    if not node.op.differentiable_backward:
+        return _not_differentiable(node, out_grad, f"{op_name}.backward cannot be differentiated yet "
+                                   "(create_graph=True): glassgrad has no differentiable backward for this op")
+    try:
+        with recording():
+            return node.op.backward(_graph_context(node, output), out_grad)
+    except NotImplementedError as err:  # a NumPy call without a twin, or one that would drop the graph
+        return _not_differentiable(node, out_grad, f"{op_name}.backward cannot be differentiated "
+                                   f"(create_graph=True): {err}")
+
+
 def input_grads(node: Node, output: Tensor, out_grad: Tensor) -> list[tuple[Tensor, Tensor]]:
     """Each input of ``node`` that requires grad with its share of ``out_grad``, as a Tensor with a graph."""
     op_name = node.op.__name__
-    saved: Any = f"{op_name}.backward cannot be differentiated yet (create_graph=True): glassgrad has no " \
-                 "differentiable backward for this op"
-    if getattr(node.op, "differentiable_backward", False):
-        saved = _graph_saved(node, output)
-    if isinstance(saved, str):
-        in_grads: Any = _not_differentiable(node, out_grad, saved)
-    else:
-        ctx = copy.copy(node.ctx)
-        ctx.saved = saved
-        with recording():
-            in_grads = node.op.backward(ctx, out_grad)
-        if not isinstance(in_grads, tuple):
-            in_grads = (in_grads,)
+    in_grads = _recorded_grads(node, output, out_grad)
+    if not isinstance(in_grads, tuple | list):
+        in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):
         raise RuntimeError(f"{op_name}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs")
     shares = []

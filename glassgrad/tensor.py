@@ -292,8 +292,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         if create_graph:
             from glassgrad import higher_order
 
-            same = isinstance(gradient, Tensor) and gradient.dtype == self.dtype  # keeps a gradient's own graph
-            root_grad = gradient if same else Tensor._make(grad_array, False)
+            keeps = isinstance(gradient, Tensor)  # a gradient with a graph of its own stays connected to it
+            root_grad = gradient.to(self.dtype) if keeps else Tensor._make(grad_array, False)
             retain = True if retain_graph is None else builtins.bool(retain_graph)
             higher_order.walk([(self, root_grad)], retain, higher_order.accumulate)
             return
@@ -416,7 +416,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
         if autograd._recording_graph and self.requires_grad:  # numpy would drop the graph: never silently
-            raise RuntimeError("create_graph=True: a backward turned a tensor of the graph into a NumPy array "
+            raise NotImplementedError("create_graph=True: a backward turned a tensor of the graph into a NumPy array "
                                "(numpy.asarray, or an array's item assignment); the gradient would lose its graph")
         array = backend.to_numpy(self.array)
         return array if dtype is None else array.astype(dtype)

@@ -32,7 +32,8 @@ _ONES: dict[tuple[int, Any, str], Any] = {}
 
 
 def _serves(x: Any) -> bool:
-    return (x.size >= SMALLEST and x.ndim >= 2 and kernels.fast() and x.dtype.kind == "f" and x.itemsize >= 4
+    # kernels.fast() first: a backward recording its graph (reference mode) passes Tensors, whose size is a method
+    return (kernels.fast() and x.size >= SMALLEST and x.ndim >= 2 and x.dtype.kind == "f" and x.itemsize >= 4
             and x.flags.c_contiguous)
 
 

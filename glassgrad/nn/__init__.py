@@ -138,3 +138,5 @@ from glassgrad.nn.loss_margin import MultiMarginLoss as MultiMarginLoss
 from glassgrad.nn.loss_margin import SoftMarginLoss as SoftMarginLoss
 from glassgrad.nn.loss_margin import TripletMarginLoss as TripletMarginLoss
 from glassgrad.nn.loss_margin import TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss
+from glassgrad.nn.channel_shuffle import ChannelShuffle as ChannelShuffle
+from glassgrad.nn.local_response_norm import LocalResponseNorm as LocalResponseNorm

@@ -191,10 +191,13 @@ from glassgrad.ops.prelu import prelu as prelu  # noqa: E402
 
 # isort: split
 # --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
+from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
 from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
 from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
 from glassgrad.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops.distance import pdist as pdist  # noqa: E402
+from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm  # noqa: E402
 from glassgrad.ops.losses_likelihood import gaussian_nll_loss as gaussian_nll_loss  # noqa: E402
 from glassgrad.ops.losses_likelihood import poisson_nll_loss as poisson_nll_loss  # noqa: E402
 from glassgrad.ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402

@@ -333,3 +333,5 @@ from glassgrad.ops.losses_margin import multilabel_soft_margin_loss as multilabe
 from glassgrad.ops.losses_margin import soft_margin_loss as soft_margin_loss
 from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_loss
 from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss
+from glassgrad.ops.distance import pdist as pdist
+from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm

@@ -27,6 +27,8 @@ class ReLU(Function):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         y = backend.xp.maximum(x, 0)
         ctx.save_for_backward(y)
@@ -47,6 +49,8 @@ class LeakyReLU(Function):
     """y = x where x > 0, else slope * x;  dy/dx = 1 where x > 0, else slope."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, slope: float) -> Any:
         positive = x > 0
         ctx.save_for_backward(positive)
@@ -67,7 +71,10 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
 # ----- sigmoid: the one home of the formula ---------------------------------------------------
 def stable_sigmoid(x: Any) -> Any:
     """sigma(x) = 1 / (1 + e^-x) on an array, without overflow: e^-|x| never exceeds 1,
-    and for x < 0 the form e^x / (1 + e^x) keeps full relative precision."""
+    and for x < 0 the form e^x / (1 + e^x) keeps full relative precision. Given a Tensor (a backward
+    recording its graph), the ``sigmoid`` op, whose derivative y (1 - y) holds at x = 0 too."""
+    if isinstance(x, Tensor):
+        return sigmoid(x)
     xp = backend.xp
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -88,6 +95,8 @@ class Sigmoid(Function):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         y = stable_sigmoid(x)
         ctx.save_for_backward(y)
@@ -108,6 +117,8 @@ class Tanh(Function):
     """y = tanh x;  dy/dx = 1 - y^2."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         y = backend.xp.tanh(x)
         ctx.save_for_backward(y)
@@ -141,6 +152,8 @@ class GELU(Function):
     """
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, approximate: str) -> Any:
         ctx.approximate = approximate
         if approximate == "tanh":
@@ -180,6 +193,8 @@ class SiLU(Function):
     """y = x sigma(x) (swish);  dy/dx = sigma(x) (1 + x (1 - sigma(x)))."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         s = stable_sigmoid(x)
         ctx.save_for_backward(x, s)
@@ -201,6 +216,8 @@ class Softplus(Function):
     dy/dx = sigma(beta x) (1 where beta x > threshold)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, beta: float, threshold: float) -> Any:
         xp = backend.xp
         scaled = x * beta
@@ -223,6 +240,8 @@ class Mish(Function):
     """y = x tanh(softplus(x));  with t = tanh(softplus(x)):  dy/dx = t + x sigma(x) (1 - t^2)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         t = backend.xp.tanh(backend.xp.logaddexp(0, x))
         ctx.save_for_backward(x, t)
@@ -243,6 +262,8 @@ class LogSigmoid(Function):
     """y = ln sigma(x) = -ln(1 + e^-x);  dy/dx = 1 - sigma(x) = sigma(-x)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
         return -backend.xp.logaddexp(0, -x)
@@ -262,6 +283,8 @@ class Softsign(Function):
     """y = x / (1 + |x|);  dy/dx = 1 / (1 + |x|)^2."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
         return x / (1 + backend.xp.abs(x))
@@ -281,6 +304,8 @@ class Tanhshrink(Function):
     """y = x - tanh x;  dy/dx = tanh^2 x."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any) -> Any:
         t = backend.xp.tanh(x)
         ctx.save_for_backward(t)
@@ -310,6 +335,8 @@ class ELU(Function):
     """
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, alpha: float, scale: float, input_scale: float) -> Any:
         xp = backend.xp
         positive = x > 0

@@ -114,6 +114,8 @@ def equal(input: Any, other: Any) -> bool:  # noqa: A002
 class Cast(Function):
     """y = x converted to another dtype;  dx = dy converted back."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, dtype: Any) -> Any:
         ctx.dtype = x.dtype

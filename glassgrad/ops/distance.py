@@ -1,4 +1,4 @@
-"""Distances and similarities between vectors: cdist, pairwise_distance, cosine_similarity.
+"""Distances and similarities between vectors: cdist, pairwise_distance, pdist, cosine_similarity.
 
 Each is written with existing differentiable ops (subtraction, products, the ``Norm`` op of
 ``reduce_stats.py``), so its gradient is theirs, chained by the engine:
@@ -8,15 +8,19 @@ Each is written with existing differentiable ops (subtraction, products, the ``N
   (x1[i] - x2[j]) / D[i, j] for p = 2, and the engine sums it over j (the adjoint of the broadcast).
   Where D = 0 the gradient is 0, as torch's.
 - ``pairwise_distance(x1, x2, p, eps)``: ||x1 - x2 + eps||_p over the last dimension.
-- ``cosine_similarity(x1, x2, dim, eps)``: sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)).
+- ``pdist(x, p)``: the distances between every pair of rows i < j of x, as one (N (N - 1) / 2,) vector.
+- ``cosine_similarity(x1, x2, dim, eps)``: sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)), x1 and x2
+  broadcast first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from glassgrad import ops
-from glassgrad.tensor import Tensor, as_tensor
+from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
 def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: str | None = None) -> Tensor:  # noqa: ARG001
@@ -47,17 +51,46 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepd
 
 
 def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """The cosine of the angle between x1 and x2 along ``dim`` (the two broadcast):
-    sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)); F.cosine_similarity."""
-    a, b = as_tensor(x1), as_tensor(x2)
+    """The cosine of the angle between x1 and x2 along ``dim``; F.cosine_similarity.
+
+    As torch: the two broadcast FIRST, then each is divided by its norm along ``dim`` (at least
+    ``eps``) and the products are summed, so the result stays in [-1, 1]. The clamp to ``eps``
+    changes the value only: the gradient flows through the norm as if unclamped (torch clamps
+    in place without recording it). An integer or bool input meets a float one in its dtype;
+    a common dtype that is not floating is an error. 0-d inputs count as one element (dim 0 or -1).
+    """
+    a, b = as_tensor_pair(x1, x2)
     if a.dtype.kind != "f" or b.dtype.kind != "f":
-        raise RuntimeError(f"cosine_similarity: expected floating point tensors, got {a.dtype} and {b.dtype}")
+        raise RuntimeError(f"cosine_similarity: expected common dtype to be floating point, yet common dtype "
+                           f"is {a.dtype} (inputs {as_tensor(x1).dtype} and {as_tensor(x2).dtype})")
     try:
-        ndim = len(ops.broadcast_shapes(a.shape, b.shape))
+        shape = ops.broadcast_shapes(a.shape, b.shape)
     except (ValueError, RuntimeError) as err:
         raise RuntimeError(f"cosine_similarity: x1 {tuple(a.shape)} and x2 {tuple(b.shape)} do not broadcast") from err
+    ndim = max(len(shape), 1)
     if not -ndim <= dim < ndim:
-        raise IndexError(f"cosine_similarity: dim {dim} is out of range for inputs of {ndim} dimensions")
-    norm_a = ops.norm(a, 2, dim, True).clamp_min(eps)
-    norm_b = ops.norm(b, 2, dim, True).clamp_min(eps)
-    return ((a / norm_a) * (b / norm_b)).sum(dim)
+        raise IndexError(f"cosine_similarity: dim {dim} is out of range for inputs of {len(shape)} dimensions")
+    a, b = ops.expand(a, shape or (1,)), ops.expand(b, shape or (1,))
+    cosine = ((a / _clamped_norm(a, dim, eps)) * (b / _clamped_norm(b, dim, eps))).sum(dim)
+    return cosine.reshape(()) if not shape else cosine
+
+
+def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
+    """||x|| along ``dim`` (kept), raised to ``eps`` in value only: its gradient is the norm's."""
+    norm = ops.norm(x, 2, dim, True)
+    return norm + (norm.clamp_min(eps) - norm).detach()
+
+
+def pdist(input: Any, p: float = 2.0) -> Tensor:  # noqa: A002
+    """The p-norm distances between every pair of rows i < j of an (N, M) input, in row-major pair order
+    (N (N - 1) / 2 values; torch.pdist / F.pdist). A composition: gather both rows of each pair, then
+    the norm of their difference, so the gradient is the norm's (0 for two equal rows, as torch)."""
+    x = as_tensor(input)
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"pdist only supports floating-point dtypes, got {x.dtype}")
+    if p < 0:
+        raise RuntimeError(f"pdist only supports non-negative p values, got {p}")
+    first, second = np.triu_indices(x.shape[0], k=1)
+    return ops.norm(x[first] - x[second], p, -1)

@@ -274,6 +274,8 @@ class Maximum(Function):
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         return backend.xp.maximum(a, b)
@@ -295,6 +297,8 @@ class Minimum(Function):
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         return backend.xp.minimum(a, b)
@@ -316,6 +320,8 @@ class Clip(Function):
     (bounds inclusive, as torch.clamp)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, *, low: float | None, high: float | None) -> Any:
         ctx.save_for_backward(a)
         ctx.low, ctx.high = low, high
@@ -326,9 +332,9 @@ class Clip(Function):
         (a,) = ctx.saved
         keep = backend.xp.ones(a.shape, dtype=bool)
         if ctx.low is not None:
-            keep &= a >= ctx.low
+            keep = keep & (a >= ctx.low)
         if ctx.high is not None:
-            keep &= a <= ctx.high
+            keep = keep & (a <= ctx.high)
         return grad * keep
 
 
@@ -375,6 +381,8 @@ class Where(Function):
     """z = a where cond else b;  dz/da = cond,  dz/db = not cond."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any, *, cond: Any) -> Any:
         ctx.cond = cond
         return backend.xp.where(cond, a, b)

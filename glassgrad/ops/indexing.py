@@ -175,13 +175,80 @@ class GetItem(Function):
         return index.read(x)
 
     @staticmethod
+    differentiable_backward = True
+
     def backward(ctx: Context, grad: Any) -> Any:
         index = ctx.index
         if index.advanced is None and index.keeps_all:
             return grad.reshape(ctx.shape)  # only None and full slices: nothing to scatter
-        dx = backend.xp.zeros(ctx.shape, dtype=grad.dtype)
-        index.write(dx, grad, accumulate=index.repeats)
-        return dx
+        return written_at(ctx.shape, index, grad, accumulate=index.repeats)
+
+
+@dataclass(frozen=True)
+class ArrayIndex:
+    """A NumPy index (``key``: ints, slices, integer arrays, masks, with NumPy's rules) that reads and
+    writes as a ``TorchIndex`` does, so ``GetItem`` and ``WriteAt`` serve the other ops' adjoints too
+    (a scatter along a dim, a masked write)."""
+
+    key: Any
+    keeps_all = False
+    repeats = True  # a write back adds up (numpy.add.at): correct whether or not positions repeat
+
+    @property
+    def advanced(self) -> Any:
+        return self.key
+
+    def read(self, array: Any) -> Any:
+        return array[self.key]
+
+    def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
+        if accumulate:
+            backend.xp.add.at(array, self.key, values)
+        else:
+            array[self.key] = values
+
+
+def read_at(index: Any, x: Any) -> Any:
+    """``x[index]`` for a ``TorchIndex`` or ``ArrayIndex``: on an array directly; on a Tensor (a backward
+    recording its graph, glassgrad/higher_order.py) the ``GetItem`` op."""
+    return GetItem.apply(x, index=index) if isinstance(x, Tensor) else index.read(x)
+
+
+def written_at(shape: tuple[int, ...], index: Any, values: Any, accumulate: bool) -> Any:
+    """Zeros of ``shape`` with ``values`` written at ``index`` (added up where a position repeats, with
+    ``accumulate``): the adjoint of reading. On a Tensor, the differentiable op ``WriteAt``."""
+    if isinstance(values, Tensor):
+        return WriteAt.apply(values, shape=tuple(shape), index=index, accumulate=accumulate)
+    out = backend.xp.zeros(shape, dtype=values.dtype)
+    index.write(out, values, accumulate)
+    return out
+
+
+def zeroed_at(x: Any, index: Any) -> Any:
+    """A copy of ``x`` with the positions at ``index`` set to 0; on a Tensor, x times a constant mask."""
+    if isinstance(x, Tensor):
+        keep = backend.xp.ones(tuple(x.shape), dtype=x.dtype)
+        index.write(keep, 0)
+        return x * keep
+    out = x.copy()
+    index.write(out, 0)
+    return out
+
+
+class WriteAt(Function):
+    """y = zeros of ``shape`` with v written at ``index`` (added where a position repeats, with
+    ``accumulate``): the backward of reading, as an op;  dv = dy read at ``index``."""
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, values: Any, *, shape: tuple[int, ...], index: Any, accumulate: bool) -> Any:
+        ctx.index = index
+        return written_at(shape, index, values, accumulate)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return read_at(ctx.index, grad)
 
 
 def getitem(x: Any, index: Any) -> Tensor:
@@ -202,13 +269,13 @@ class IndexPut(Function):
         return y
 
     @staticmethod
+    differentiable_backward = True
+
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        dv = ctx.index.read(grad) if ctx.needs_input_grad[1] else None
+        dv = read_at(ctx.index, grad) if ctx.needs_input_grad[1] else None
         if ctx.accumulate:
             return grad, dv
-        dx = grad.copy()
-        ctx.index.write(dx, 0)
-        return dx, dv
+        return zeroed_at(grad, ctx.index), dv
 
 
 def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:

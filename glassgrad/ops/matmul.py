@@ -35,6 +35,8 @@ class MatMul(Function):
     """
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         if a.ndim > 2 and b.ndim == 2:
@@ -86,6 +88,8 @@ class Linear(Function):
     dx = dy W,  dW = dy^T x (summed over the leading axes),  db = sum of dy."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None) -> Any:
         ctx.save_for_backward(x, weight)
         y = rows(x) @ weight.T  # (N, out): the leading axes as rows of one product

@@ -42,6 +42,8 @@ class Reshape(Function):
     """y = x with a new shape;  dx = dy reshaped back."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, shape: tuple[int, ...]) -> Any:
         ctx.shape = x.shape
         return x.reshape(shape)
@@ -80,13 +82,15 @@ class Permute(Function):
     """y = x with axes reordered by ``dims``;  dx = dy with the inverse order."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, dims: tuple[int, ...]) -> Any:
         ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))
         return x.transpose(dims)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return grad.transpose(ctx.inverse)
+        return backend.xp.transpose(grad, ctx.inverse)  # xp's form: a Tensor's transpose(d0, d1) is torch's
 
 
 def permute(x: Any, *dims: Any) -> Tensor:
@@ -141,6 +145,8 @@ class Expand(Function):
     (the engine's ``unbroadcast`` does that sum)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, shape: tuple[int, ...]) -> Any:
         return backend.xp.broadcast_to(x, shape)
 

@@ -52,6 +52,8 @@ class UnaryPointwise(Function):
     ``quiet_float_errors()``.
     """
 
+    differentiable_backward = True
+
     saves_output: bool = False
 
     @staticmethod

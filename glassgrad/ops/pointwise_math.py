@@ -214,6 +214,8 @@ class Xlogy(Function):
     dz/dx = ln y (0 where x == 0 and y <= 0, as torch),  dz/dy = x / y."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, y: Any) -> Any:
         xp = backend.xp
         ctx.save_for_backward(x, y)
@@ -243,6 +245,8 @@ class Hypot(Function):
     """z = sqrt(a^2 + b^2) (without overflow);  dz/da = a / z,  dz/db = b / z."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         z = backend.xp.hypot(a, b)
         ctx.save_for_backward(a, b, z)
@@ -266,6 +270,8 @@ class LogAddExp(Function):
     dz/da = e^a / (e^a + e^b) = sigmoid(a - b),  dz/db = sigmoid(b - a)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with quiet_float_errors():
@@ -292,6 +298,8 @@ class Lerp(Function):
     """
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, start: Any, end: Any, weight: Any) -> Any:
         xp = backend.xp
         ctx.save_for_backward(start, end, weight)
@@ -324,6 +332,8 @@ class NanIgnoringPick(Function):
     (where z is a), and the gradient goes to the input picked:  dz/da = to_a,  dz/db = not to_a."""
 
     @staticmethod
+    differentiable_backward = True
+
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         (to_a,) = ctx.saved
         return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)

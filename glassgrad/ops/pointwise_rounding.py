@@ -25,6 +25,8 @@ class PiecewiseConstant(Function):
     """Base of the rounding ops: z = step(a) is flat between its jumps, so dz/da = 0."""
 
     @staticmethod
+    differentiable_backward = True
+
     def backward(ctx: Context, grad: Any) -> Any:
         return backend.xp.zeros_like(grad)
 
@@ -134,6 +136,8 @@ class Frac(Function):
     """z = a - trunc(a) (the fractional part, with a's sign);  dz/da = 1."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any) -> Any:
         return a - backend.xp.trunc(a)
 
@@ -218,6 +222,8 @@ class Remainder(Function):
     dz/da = 1,  dz/db = -floor(a / b)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with backend.xp.errstate(divide="ignore", invalid="ignore"):
@@ -241,6 +247,8 @@ class Fmod(Function):
     """z = a - b * trunc(a / b) (C's fmod, the sign of a);  dz/da = 1,  dz/db = -trunc(a / b)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with backend.xp.errstate(divide="ignore", invalid="ignore"):

@@ -128,6 +128,8 @@ class Atan2(Function):
     """z = atan2(y, x), the angle of the point (x, y);
     dz/dy = x / (x^2 + y^2),  dz/dx = -y / (x^2 + y^2)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, y: Any, x: Any) -> Any:
         ctx.save_for_backward(y, x)

@@ -169,6 +169,8 @@ class Prod(Function):
     product of the rest and every other element 0;  two or more zeros: all 0.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dtype: Any) -> Any:
         ctx.save_for_backward(x)
@@ -181,7 +183,7 @@ class Prod(Function):
         xp = backend.xp
         is_zero = x == 0
         zeros = is_zero.sum(axis=ctx.axes, keepdims=True)
-        product_of_nonzero = xp.where(is_zero, 1, x).prod(axis=ctx.axes, keepdims=True)
+        product_of_nonzero = xp.prod(xp.where(is_zero, 1, x), axis=ctx.axes, keepdims=True)
         others = xp.where(
             zeros == 0,
             product_of_nonzero / xp.where(is_zero, 1, x),  # no zero: y / x_i

@@ -25,9 +25,12 @@ class Extreme(Function):
     """y = max (or min) of x over axes;
     dy/dx = 1/k at each of the k elements equal to y, 0 elsewhere (ties share evenly)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, smallest: bool) -> Any:
-        y = x.min(axis=axes, keepdims=True) if smallest else x.max(axis=axes, keepdims=True)
+        xp = backend.xp  # xp's amin/amax, not x.min/x.max: a Tensor's max(dim) is torch's (values, indices)
+        y = xp.amin(x, axis=axes, keepdims=True) if smallest else xp.amax(x, axis=axes, keepdims=True)
         ctx.save_for_backward(x, y)
         ctx.axes, ctx.keepdim = axes, keepdim
         return y if keepdim else y.squeeze(axes)

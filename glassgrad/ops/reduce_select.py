@@ -21,14 +21,33 @@ def scatter_add_along(shape: tuple[int, ...], dim: int, indices: Any, values: An
     """An array of zeros of ``shape`` with ``values[p]`` added at ``indices[p]`` along ``dim``.
 
     ``indices`` and ``values`` have the same shape, equal to ``shape`` except along ``dim``.
-    A position picked twice (cummax does that) receives the sum.
+    A position picked twice (cummax does that) receives the sum. Given a Tensor (a backward
+    recording its graph), the differentiable op ``ScatterAddAlong``.
     """
+    if isinstance(values, Tensor):
+        return ScatterAddAlong.apply(values, shape=tuple(shape), dim=dim, indices=indices)
     xp = backend.xp
     out = xp.zeros(shape, dtype=values.dtype)
     positions = list(xp.indices(indices.shape, sparse=True))  # one open grid per axis
     positions[dim] = indices
     xp.add.at(out, tuple(positions), values)
     return out
+
+
+class ScatterAddAlong(Function):
+    """out = zeros of ``shape`` with values[p] added at indices[p] along ``dim`` (the adjoint of picking);
+    d values = d out picked at the same indices."""
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, values: Any, *, shape: tuple[int, ...], dim: int, indices: Any) -> Any:
+        ctx.dim, ctx.indices = dim, indices
+        return scatter_add_along(shape, dim, indices, values)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return backend.xp.take_along_axis(grad, ctx.indices, axis=ctx.dim)
 
 
 class TakeAlongDim(Function):
@@ -38,6 +57,8 @@ class TakeAlongDim(Function):
     ``indices`` has as many axes as x (at least 1). With ``keepdim=False`` the
     output drops ``dim`` (its length in ``indices`` must then be 1).
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, indices: Any, dim: int, keepdim: bool) -> Any:
@@ -75,6 +96,8 @@ class EqualShare(Function):
     This is torch's rule for ``max()``, ``min()`` and ``median()`` without a dim:
     tied elements share the gradient evenly (a NaN result shares it among the NaNs).
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, value: Any) -> Any:

@@ -46,6 +46,8 @@ class Var(Function):
     """y = sum((x - m)^2) / d, m the mean over the axes, d = N - correction;
     dy/dx = 2 (x - m) / d."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dof: float) -> Any:
         centred = x - x.mean(axis=axes, keepdims=True)
@@ -63,6 +65,8 @@ class Var(Function):
 
 class Std(Function):
     """y = sqrt(var(x));  dy/dx = (x - m) / (d y), and 0 where y = 0 (a constant slice), as torch."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dof: float) -> Any:
@@ -132,10 +136,12 @@ class LogSumExp(Function):
     (m taken as 0 when it is infinite, so a slice of -inf gives -inf);
     dy/dx = exp(x - y) (the softmax of the slice)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
         xp = backend.xp
-        m = x.max(axis=axes, keepdims=True)
+        m = xp.amax(x, axis=axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
         with xp.errstate(divide="ignore"):
             y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
@@ -168,6 +174,8 @@ class Norm(Function):
     Where y = 0 (or x = 0 when p < 1) the gradient is 0, as torch gives.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, p: float) -> Any:
         xp = backend.xp
@@ -176,9 +184,9 @@ class Norm(Function):
             with xp.errstate(divide="ignore", over="ignore"):  # 0 to a negative power: inf, as torch
                 y = (size**p).sum(axis=axes, keepdims=True) ** (1 / p)
         elif p == math.inf:
-            y = size.max(axis=axes, keepdims=True)
+            y = xp.amax(size, axis=axes, keepdims=True)
         elif p == -math.inf:
-            y = size.min(axis=axes, keepdims=True)
+            y = xp.amin(size, axis=axes, keepdims=True)
         elif p == 0:
             y = (x != 0).sum(axis=axes, keepdims=True).astype(x.dtype)
         elif p == 1:

@@ -18,7 +18,7 @@ from glassgrad.tensor import Tensor, as_tensor
 
 def stable_log_softmax(x: Any, axis: int) -> Any:
     """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
-    shifted = x - x.max(axis=axis, keepdims=True)
+    shifted = x - backend.xp.amax(x, axis=axis, keepdims=True)
     return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
 
 
@@ -26,6 +26,8 @@ class Softmax(Function):
     """y_i = e^{x_i} / sum_j e^{x_j};  dx = y * (dy - sum_j dy_j y_j)."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
             e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
@@ -57,6 +59,8 @@ class LogSoftmax(Function):
     """y_i = x_i - log sum_j e^{x_j};  dx = dy - softmax(x) * sum_j dy_j."""
 
     @staticmethod
+    differentiable_backward = True
+
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         y = stable_log_softmax(x, axis)
         ctx.save_for_backward(y)
