@@ -26,9 +26,9 @@ from glassgrad.tensor import Tensor, as_tensor
 class ReLU(Function):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         y = backend.xp.maximum(x, 0)
         ctx.save_for_backward(y)
@@ -48,9 +48,9 @@ def relu(x: Any) -> Tensor:
 class LeakyReLU(Function):
     """y = x where x > 0, else slope * x;  dy/dx = 1 where x > 0, else slope."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, slope: float) -> Any:
         positive = x > 0
         ctx.save_for_backward(positive)
@@ -94,9 +94,9 @@ def sigmoid_inplace(a: Any) -> Any:
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         y = stable_sigmoid(x)
         ctx.save_for_backward(y)
@@ -116,9 +116,9 @@ def sigmoid(x: Any) -> Tensor:
 class Tanh(Function):
     """y = tanh x;  dy/dx = 1 - y^2."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         y = backend.xp.tanh(x)
         ctx.save_for_backward(y)
@@ -151,9 +151,9 @@ class GELU(Function):
         dy/dx = (1 + tanh u) / 2 + x/2 (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2).
     """
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, approximate: str) -> Any:
         ctx.approximate = approximate
         if approximate == "tanh":
@@ -192,9 +192,9 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 class SiLU(Function):
     """y = x sigma(x) (swish);  dy/dx = sigma(x) (1 + x (1 - sigma(x)))."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         s = stable_sigmoid(x)
         ctx.save_for_backward(x, s)
@@ -215,9 +215,9 @@ class Softplus(Function):
     """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold (torch's cut-off);
     dy/dx = sigma(beta x) (1 where beta x > threshold)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, beta: float, threshold: float) -> Any:
         xp = backend.xp
         scaled = x * beta
@@ -239,9 +239,9 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 class Mish(Function):
     """y = x tanh(softplus(x));  with t = tanh(softplus(x)):  dy/dx = t + x sigma(x) (1 - t^2)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         t = backend.xp.tanh(backend.xp.logaddexp(0, x))
         ctx.save_for_backward(x, t)
@@ -261,9 +261,9 @@ def mish(x: Any) -> Tensor:
 class LogSigmoid(Function):
     """y = ln sigma(x) = -ln(1 + e^-x);  dy/dx = 1 - sigma(x) = sigma(-x)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
         return -backend.xp.logaddexp(0, -x)
@@ -282,9 +282,9 @@ def logsigmoid(x: Any) -> Tensor:
 class Softsign(Function):
     """y = x / (1 + |x|);  dy/dx = 1 / (1 + |x|)^2."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
         return x / (1 + backend.xp.abs(x))
@@ -303,9 +303,9 @@ def softsign(x: Any) -> Tensor:
 class Tanhshrink(Function):
     """y = x - tanh x;  dy/dx = tanh^2 x."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         t = backend.xp.tanh(x)
         ctx.save_for_backward(t)
@@ -334,9 +334,9 @@ class ELU(Function):
     elu: scale = c = 1;  selu: alpha, scale the SELU constants, c = 1;  celu: scale = 1, c = 1 / alpha.
     """
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, alpha: float, scale: float, input_scale: float) -> Any:
         xp = backend.xp
         positive = x > 0

@@ -273,9 +273,9 @@ class Maximum(Function):
     """z = max(a, b) element-wise;  the gradient goes to the larger input,
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         return backend.xp.maximum(a, b)
@@ -296,9 +296,9 @@ class Minimum(Function):
     """z = min(a, b) element-wise;  the gradient goes to the smaller input,
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         return backend.xp.minimum(a, b)
@@ -319,9 +319,9 @@ class Clip(Function):
     """z = min(max(a, low), high);  dz/da = 1 where low <= a <= high, else 0
     (bounds inclusive, as torch.clamp)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, *, low: float | None, high: float | None) -> Any:
         ctx.save_for_backward(a)
         ctx.low, ctx.high = low, high
@@ -380,9 +380,9 @@ clamp = clip
 class Where(Function):
     """z = a where cond else b;  dz/da = cond,  dz/db = not cond."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any, *, cond: Any) -> Any:
         ctx.cond = cond
         return backend.xp.where(cond, a, b)

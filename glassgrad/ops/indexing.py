@@ -174,9 +174,9 @@ class GetItem(Function):
         ctx.shape, ctx.index = x.shape, index
         return index.read(x)
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         index = ctx.index
         if index.advanced is None and index.keeps_all:
@@ -268,9 +268,9 @@ class IndexPut(Function):
         index.write(y, v, accumulate)
         return y
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         dv = read_at(ctx.index, grad) if ctx.needs_input_grad[1] else None
         if ctx.accumulate:

@@ -34,9 +34,9 @@ class MatMul(Function):
     then dB = rows(A)^T rows(dC) sums over the stack in the same product.
     """
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         if a.ndim > 2 and b.ndim == 2:
@@ -87,9 +87,9 @@ class Linear(Function):
     """y = x W^T + b (x: (..., in), W: (out, in), b: (out,)), one op for speed;
     dx = dy W,  dW = dy^T x (summed over the leading axes),  db = sum of dy."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None) -> Any:
         ctx.save_for_backward(x, weight)
         y = rows(x) @ weight.T  # (N, out): the leading axes as rows of one product

@@ -41,9 +41,9 @@ def sizes_argument(sizes: tuple[Any, ...]) -> tuple[int, ...]:
 class Reshape(Function):
     """y = x with a new shape;  dx = dy reshaped back."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, shape: tuple[int, ...]) -> Any:
         ctx.shape = x.shape
         return x.reshape(shape)
@@ -81,9 +81,9 @@ view = reshape
 class Permute(Function):
     """y = x with axes reordered by ``dims``;  dx = dy with the inverse order."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, dims: tuple[int, ...]) -> Any:
         ctx.inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))
         return x.transpose(dims)
@@ -144,9 +144,9 @@ class Expand(Function):
     """y = x broadcast to ``shape`` (a read-only view);  dx = sum of dy over the copies
     (the engine's ``unbroadcast`` does that sum)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, shape: tuple[int, ...]) -> Any:
         return backend.xp.broadcast_to(x, shape)
 

@@ -213,9 +213,9 @@ class Xlogy(Function):
     """z = x ln y, and 0 where x == 0 (even for y == 0);
     dz/dx = ln y (0 where x == 0 and y <= 0, as torch),  dz/dy = x / y."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, y: Any) -> Any:
         xp = backend.xp
         ctx.save_for_backward(x, y)
@@ -244,9 +244,9 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
 class Hypot(Function):
     """z = sqrt(a^2 + b^2) (without overflow);  dz/da = a / z,  dz/db = b / z."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         z = backend.xp.hypot(a, b)
         ctx.save_for_backward(a, b, z)
@@ -269,9 +269,9 @@ class LogAddExp(Function):
     """z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a - b|) (stable);
     dz/da = e^a / (e^a + e^b) = sigmoid(a - b),  dz/db = sigmoid(b - a)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with quiet_float_errors():
@@ -297,9 +297,9 @@ class Lerp(Function):
     (``end - (end - start)(1 - w)``), so w = 1 gives exactly ``end``.
     """
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, start: Any, end: Any, weight: Any) -> Any:
         xp = backend.xp
         ctx.save_for_backward(start, end, weight)
@@ -331,9 +331,9 @@ class NanIgnoringPick(Function):
     """Base of fmax and fmin: z takes a or b element by element; forward saves ``to_a``
     (where z is a), and the gradient goes to the input picked:  dz/da = to_a,  dz/db = not to_a."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         (to_a,) = ctx.saved
         return backend.xp.where(to_a, grad, 0), backend.xp.where(to_a, 0, grad)

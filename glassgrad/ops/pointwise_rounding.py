@@ -24,9 +24,9 @@ from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 class PiecewiseConstant(Function):
     """Base of the rounding ops: z = step(a) is flat between its jumps, so dz/da = 0."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         return backend.xp.zeros_like(grad)
 
@@ -135,9 +135,9 @@ def signbit(input: Any) -> Tensor:  # noqa: A002
 class Frac(Function):
     """z = a - trunc(a) (the fractional part, with a's sign);  dz/da = 1."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return a - backend.xp.trunc(a)
 
@@ -221,9 +221,9 @@ class Remainder(Function):
     """z = a - b * floor(a / b) (``a % b``, the sign of b, as Python);
     dz/da = 1,  dz/db = -floor(a / b)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with backend.xp.errstate(divide="ignore", invalid="ignore"):
@@ -246,9 +246,9 @@ def remainder(a: Any, b: Any) -> Tensor:
 class Fmod(Function):
     """z = a - b * trunc(a / b) (C's fmod, the sign of a);  dz/da = 1,  dz/db = -trunc(a / b)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
         with backend.xp.errstate(divide="ignore", invalid="ignore"):

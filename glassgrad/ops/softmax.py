@@ -25,9 +25,9 @@ def stable_log_softmax(x: Any, axis: int) -> Any:
 class Softmax(Function):
     """y_i = e^{x_i} / sum_j e^{x_j};  dx = y * (dy - sum_j dy_j y_j)."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
             e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
@@ -58,9 +58,9 @@ def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | No
 class LogSoftmax(Function):
     """y_i = x_i - log sum_j e^{x_j};  dx = dy - softmax(x) * sum_j dy_j."""
 
-    @staticmethod
     differentiable_backward = True
 
+    @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         y = stable_log_softmax(x, axis)
         ctx.save_for_backward(y)
