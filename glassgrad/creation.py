@@ -229,24 +229,89 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None,
 
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False, **options: Any) -> Tensor:
-    """``steps`` evenly spaced values from ``start`` to ``end``, both included (default float dtype)."""
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included (default float dtype).
+
+    For an integer dtype the values are torch's exactly (``_integer_spaced``)."""
     check_options("linspace", options)
     start, end = _number("linspace", "start", start), _number("linspace", "end", end)
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 0:
-        raise RuntimeError(f"linspace: number of steps must be a non-negative int, got {steps!r}")
-    values = numpy.linspace(start, end, steps, dtype=numpy.float64)
-    return finish(values.astype(any_dtype(dtype, None)), device, requires_grad, "linspace")
+    steps = _steps("linspace", steps)
+    target = any_dtype(dtype, None)
+    if target.kind in "iub":
+        values = _integer_spaced("linspace", start, end, steps, target)
+    else:
+        values = numpy.linspace(start, end, steps, dtype=numpy.float64).astype(target)
+    return finish(values, device, requires_grad, "linspace")
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False, **options: Any) -> Tensor:
-    """``steps`` values base^t for t evenly spaced from ``start`` to ``end``."""
+    """``steps`` values base^t for t evenly spaced from ``start`` to ``end``.
+
+    For an integer dtype the values are torch's exactly (``_integer_spaced``)."""
     check_options("logspace", options)
     start, end = _number("logspace", "start", start), _number("logspace", "end", end)
+    steps = _steps("logspace", steps)
+    target = any_dtype(dtype, None)
+    if target.kind in "iub":
+        values = _integer_spaced("logspace", start, end, steps, target, float(base))
+    else:
+        values = numpy.power(float(base), numpy.linspace(start, end, steps, dtype=numpy.float64)).astype(target)
+    return finish(values, device, requires_grad, "logspace")
+
+
+def _steps(op: str, steps: Any) -> int:
     if not isinstance(steps, int) or isinstance(steps, bool) or steps < 0:
-        raise RuntimeError(f"logspace: number of steps must be a non-negative int, got {steps!r}")
-    values = numpy.power(float(base), numpy.linspace(start, end, steps, dtype=numpy.float64))
-    return finish(values.astype(any_dtype(dtype, None)), device, requires_grad, "logspace")
+        raise RuntimeError(f"{op}: number of steps must be a non-negative int, got {steps!r}")
+    return steps
+
+
+def _integer_spaced(op: str, start: int | float, end: int | float, steps: int, dtype: numpy.dtype,
+                    base: float | None = None) -> numpy.ndarray:
+    """linspace (``base`` None) or logspace for an integer dtype, computed as torch computes it.
+
+    ``start`` and ``end`` first become integers of ``dtype`` (``_to_integer``: 2.7 -> 2), then
+    with step = (end - start) / (steps - 1) in float64 the first half counts up from start and
+    the second half down from end: t_i = start + step * i for i < steps // 2, else
+    end - step * (steps - 1 - i). linspace cuts each t_i toward zero; logspace cuts base^t_i,
+    and refuses a power outside the dtype's range (torch's value there is undefined). One step
+    gives ``start`` (logspace: base^start with start as given); bool has only that one-step form.
+    """
+    if steps == 0:
+        return numpy.zeros(0, dtype=dtype)
+    if dtype.kind == "b":  # one step is a fill, which torch does have for bool
+        if steps > 1:
+            raise NotImplementedError(f"\"{op}_cpu\" not implemented for 'Bool'")
+        return numpy.array([bool(start if base is None else base ** float(start))])
+    if steps == 1 and base is not None:
+        return numpy.array([_to_integer(op, "base ** start", base ** float(start), dtype)], dtype=dtype)
+    first, last = _to_integer(op, "start", start, dtype), _to_integer(op, "end", end, dtype)
+    if steps == 1:
+        return numpy.array([first], dtype=dtype)
+    step = float(last - first) / (steps - 1)
+    i = numpy.arange(steps)
+    t = numpy.where(i < steps // 2, first + step * i, last - step * (steps - 1 - i))
+    if base is None:
+        return t.astype(dtype)  # float -> int cuts toward zero
+    with numpy.errstate(all="ignore"):
+        powers = numpy.power(base, t)
+    limits = numpy.iinfo(dtype)
+    outside = ~((powers >= limits.min) & (powers < limits.max + 1))  # NaN is outside too
+    if outside.any():
+        raise RuntimeError(f"{op}: {base}^{t[outside][0]} = {powers[outside][0]} does not fit in {dtype} "
+                           f"(torch's result there is undefined); use a floating dtype")
+    return powers.astype(dtype)
+
+
+def _to_integer(op: str, name: str, value: int | float, dtype: numpy.dtype) -> int:
+    """A number as torch converts it to an integer dtype: a float is cut toward zero and must lie
+    in the dtype's range (127.9 does not fit int8); a negative int wraps around for an unsigned
+    dtype (-1 is 255 in uint8) when its magnitude fits."""
+    limits = numpy.iinfo(dtype)
+    if isinstance(value, int) and limits.min == 0 and -limits.max <= value < 0:
+        return value % (limits.max + 1)
+    if not limits.min <= value <= limits.max:  # NaN fails too
+        raise RuntimeError(f"{op}: {name}={value!r}: value cannot be converted to type {dtype} without overflow")
+    return math.trunc(value)
 
 
 # the random factories live in random_tensors.py; importable from here as they always were

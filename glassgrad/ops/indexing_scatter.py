@@ -73,10 +73,17 @@ class Gather(Function):
 
 def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:  # noqa: ARG001
     """Values of ``x`` picked along ``dim`` by ``index`` (same number of dims as ``x``); the
-    result has index's shape. ``sparse_grad`` is accepted and ignored."""
+    result has index's shape. ``sparse_grad`` is accepted and ignored. A 0-d ``x`` counts as one
+    element along dim 0 (or -1), read by a 0-d or 1-d index: ``gather(tensor(5.), 0, tensor([0, 0]))``
+    is ``[5., 5.]``, as torch."""
     x = as_tensor(x)
     if x.ndim == 0:
-        return gather(reshape(x, 1), 0, as_tensor(index).reshape(1)).reshape(())
+        index = as_tensor(index)
+        wrap_dim(dim, 1, "gather")
+        if index.ndim > 1:
+            raise ValueError(f"gather: Index tensor must have the same number of dimensions as the input tensor "
+                             f"(index {tuple(index.shape)}, input ())")
+        return gather(reshape(x, 1), 0, reshape(index, -1)).reshape(tuple(index.shape))
     dim = wrap_dim(dim, x.ndim, "gather")
     return Gather.apply(x, dim=dim, index=_check_index(x, dim, index, "gather"))
 

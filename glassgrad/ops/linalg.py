@@ -23,14 +23,17 @@ follow from the product's and the sum's. ``trace`` is the einsum "ii->". ``einsu
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.bitwise import logical_and, logical_or
 from glassgrad.ops.einsum import einsum
 from glassgrad.ops.matmul import MatMul
+from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -189,7 +192,9 @@ def kron(input: Any, other: Any) -> Tensor:  # noqa: A002
 def _scaled_sum(op: str, input: Any, product: Tensor, beta: float, alpha: float) -> Tensor:  # noqa: A002
     """beta * input + alpha * product, with ``input`` broadcast to the product's shape.
 
-    As in torch, beta = 0 ignores ``input`` altogether (a NaN in it does not spread).
+    As in torch, beta = 0 ignores ``input`` altogether (a NaN in it does not spread). On integer
+    tensors alpha and beta become integers first (``_integral_scalar``); on bool tensors the sum is
+    ``(beta and input) or (alpha and product)``.
     """
     input = as_tensor(input)  # noqa: A001
     try:
@@ -201,10 +206,33 @@ def _scaled_sum(op: str, input: Any, product: Tensor, beta: float, alpha: float)
             f"{op}: input of shape {tuple(input.shape)} does not broadcast to the product's shape "
             f"{tuple(product.shape)}"
         )
+    dtype = result_type(input, product)
+    if dtype.kind != "f":
+        beta, alpha = _integral_scalar(op, "beta", beta, dtype), _integral_scalar(op, "alpha", alpha, dtype)
+    if dtype.kind == "b":
+        out = product if alpha else logical_and(product, False)
+        return logical_or(out, input) if beta else out
     out = product if alpha == 1 else product * alpha
     if beta == 0:
         return out
     return out + (input if beta == 1 else input * beta)
+
+
+def _integral_scalar(op: str, name: str, value: Any, dtype: numpy.dtype) -> int | bool:
+    """``alpha`` or ``beta`` for an integer or bool result, as torch converts it: a float is cut
+    toward zero (2.9 -> 2, -1.5 -> -1) and must fit ``dtype``; ``addr`` refuses a float, and a bool
+    unless the result is bool."""
+    if op == "addr" and isinstance(value, bool | numpy.bool_) and dtype.kind != "b":
+        raise RuntimeError(f"{op}: Boolean {name} only supported for Boolean results.")
+    if op == "addr" and not isinstance(value, bool | int | numpy.integer | numpy.bool_):
+        raise RuntimeError(f"{op}: For integral input tensors, argument {name} must not be a floating point number.")
+    if dtype.kind == "b":
+        return bool(value)
+    whole = int(value) if isinstance(value, bool | int | numpy.integer | numpy.bool_) else math.trunc(float(value))
+    limits = numpy.iinfo(dtype)
+    if not limits.min <= whole <= limits.max:
+        raise RuntimeError(f"{op}: {name}={value!r}: value cannot be converted to type {dtype} without overflow")
+    return whole
 
 
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:  # noqa: A002

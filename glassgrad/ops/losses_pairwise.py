@@ -10,6 +10,7 @@ import numpy as np
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
+from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -129,7 +130,8 @@ def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: float =
     if x1.shape != x2.shape or x1.ndim not in (1, 2) or y.shape != x1.shape[:-1]:
         raise ValueError(f"cosine_embedding_loss: need input1 and input2 of one shape (N, D) or (D,) and target "
                          f"(N,) or (); got {tuple(x1.shape)}, {tuple(x2.shape)}, {tuple(y.shape)}")
-    return CosineEmbedding.apply(x1, like(x2, x1), y, margin=float(margin), reduction=reduction)
+    dtype = _float_result(x1, x2)  # torch: int and bool inputs give the default float dtype
+    return CosineEmbedding.apply(x1.to(dtype), x2.to(dtype), y, margin=float(margin), reduction=reduction)
 
 
 # ----- margin ranking ------------------------------------------------------------------
@@ -167,4 +169,25 @@ def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0
     if not (x1.ndim == x2.ndim == y.ndim):
         raise ValueError(f"margin_ranking_loss: All input tensors should have same dimension but got sizes: "
                          f"input1: {tuple(x1.shape)}, input2: {tuple(x2.shape)}, target: {tuple(y.shape)}")
-    return MarginRanking.apply(x1, like(x2, x1), like(y, x1), margin=float(margin), reduction=reduction)
+    _refuse_bool_subtraction(x1, x2, y)
+    dtype = _float_result(x1, x2, y)  # torch: int inputs give the default float dtype (the float margin)
+    return MarginRanking.apply(x1.to(dtype), x2.to(dtype), y.to(dtype), margin=float(margin), reduction=reduction)
+
+
+def _float_result(*tensors: Tensor) -> Any:
+    """The dtype the tensors meet in (torch's promotion); an integer or bool one becomes the default float."""
+    dtype = result_type(*tensors)
+    return dtype if dtype.kind == "f" else backend.get_default_dtype()
+
+
+def _refuse_bool_subtraction(x1: Tensor, x2: Tensor, y: Tensor) -> None:
+    """torch's errors for -y * (x1 - x2) on bool tensors (the subtraction is checked first)."""
+    if x1.dtype.kind == "b" and x2.dtype.kind == "b":
+        raise RuntimeError("margin_ranking_loss: Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if x1.dtype.kind == "b" or x2.dtype.kind == "b":
+        raise RuntimeError("margin_ranking_loss: Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if y.dtype.kind == "b":
+        raise RuntimeError("margin_ranking_loss: Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")

@@ -102,7 +102,7 @@ def test_no_degrees_of_freedom_give_nan_and_a_warning(name):
 
 
 def test_dataloader_accepts_torch_worker_arguments():
-    """num_workers / pin_memory / persistent_workers are accepted; glassgrad loads in the main process."""
+    """num_workers / pin_memory / persistent_workers as torch: worker processes read the batches."""
     dataset = glassgrad.utils.data.TensorDataset(glassgrad.arange(10.0))
     loader = glassgrad.utils.data.DataLoader(dataset, batch_size=4, shuffle=True, num_workers=2, pin_memory=True,
                                              persistent_workers=True)

@@ -14,67 +14,30 @@ A data set with a ``batch(indices)`` method (``TensorDataset``, a ``Subset`` of
 one) hands over a whole batch in one array lookup when ``collate_fn`` is the
 default: same values, no per-sample Python loop.
 
-Workers: glassgrad runs everything in the calling process. ``num_workers`` is
-accepted; with ``num_workers > 0`` the loader behaves as ONE worker process would:
-``worker_init_fn(0)`` runs at the start of each epoch and ``get_worker_info()``
-reports worker 0 of 1 while the data set is read (so sharding code sees all the
-data). ``pin_memory``, ``timeout``, ``prefetch_factor`` and
-``persistent_workers`` are checked as torch checks them and otherwise have no effect.
+Workers: with ``num_workers > 0`` batches are read by that many worker processes
+(``worker_pool.py``, ``worker.py``): the main process hands each worker the indices of
+the batches it is to make, the workers read and collate them in parallel and send them
+back through shared memory (``shared_batch.py``), and the loader yields them in the
+sampler's order: the same batches as ``num_workers=0`` for the same generator.
+``get_worker_info()`` inside a worker gives its id, the number of workers, its seed
+and its copy of the data set, so an ``IterableDataset`` can take its share of a stream.
+``pin_memory`` is accepted and has no effect (no pinned memory on NumPy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glassgrad.tensor import Tensor
 from glassgrad.utils.data.collate import default_collate, default_convert
-from glassgrad.utils.data.dataset import IterableDataset, TensorDataset, batch_gatherer
+from glassgrad.utils.data.dataset import IterableDataset, TensorDataset
+from glassgrad.utils.data.fetch import IterableFetcher, MapFetcher, as_arrays
 from glassgrad.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, numpy_generator
-
-
-@dataclass
-class WorkerInfo:
-    """What ``get_worker_info()`` returns inside a (simulated) worker."""
-
-    id: int
-    num_workers: int
-    seed: int
-    dataset: Any
-
-
-_current_worker: WorkerInfo | None = None
-
-
-def get_worker_info() -> WorkerInfo | None:
-    """The current worker's info while a loader with ``num_workers > 0`` reads data; otherwise None."""
-    return _current_worker
-
-
-def _as_worker(worker: WorkerInfo | None, read: Callable[[], Any]) -> Any:
-    """Run ``read()`` as the simulated worker (``get_worker_info()`` gives ``worker`` meanwhile)."""
-    global _current_worker
-    if worker is None:
-        return read()
-    _current_worker = worker
-    try:
-        return read()
-    finally:
-        _current_worker = None
-
-
-def _as_arrays(batch: Any) -> Any:
-    """The ``as_tensors=False`` form of a batch: Tensors replaced by their arrays."""
-    if isinstance(batch, Tensor):
-        return batch.array
-    if isinstance(batch, list | tuple):
-        return tuple(_as_arrays(b) for b in batch)
-    if isinstance(batch, dict):
-        return {k: _as_arrays(v) for k, v in batch.items()}
-    return batch
+from glassgrad.utils.data.worker import WorkerInfo as WorkerInfo
+from glassgrad.utils.data.worker import get_worker_info as get_worker_info
+from glassgrad.utils.data.worker_pool import WorkerPoolIterator, resolve_context
 
 
 def _pick_generator(generator: Any, rng: np.random.Generator | None, seed: int | None) -> Any:
@@ -113,14 +76,16 @@ class DataLoader:
         shuffle: a new random order each epoch.
         sampler: the order of indices (exclusive with ``shuffle``).
         batch_sampler: yields whole lists of indices (exclusive with batch_size, shuffle, sampler, drop_last).
-        num_workers: accepted; data is read in this process (see the module docstring).
+        num_workers: worker processes reading batches in parallel (0: read in this process).
         collate_fn: merges a list of samples into a batch (default: :func:`default_collate`).
         pin_memory: accepted, no effect (no pinned memory on NumPy).
         drop_last: skip the last batch when it is smaller than ``batch_size``.
-        timeout: must be >= 0; no effect.
-        worker_init_fn: called as ``worker_init_fn(0)`` each epoch when ``num_workers > 0``.
+        timeout: seconds to wait for a worker's batch before raising (0: wait as long as it takes).
+        worker_init_fn: called as ``worker_init_fn(worker_id)`` in each worker process as it starts.
+        multiprocessing_context: the start method ("fork", "spawn", "forkserver") or a context.
         generator: ``numpy.random.Generator`` for the shuffles (None: the module generator).
-        prefetch_factor, persistent_workers: need ``num_workers > 0`` (as torch); no effect.
+        prefetch_factor: batches each worker reads ahead (default 2); needs ``num_workers > 0``.
+        persistent_workers: keep the worker processes from one epoch to the next.
         rng: glassgrad's older name for ``generator``.
         seed: shorthand for ``generator=numpy.random.default_rng(seed)``.
         as_tensors: False yields tuples of raw arrays instead of Tensors.
@@ -141,10 +106,17 @@ class DataLoader:
         if dataset is None:
             raise TypeError("DataLoader: dataset is None; pass a Dataset, a sequence of samples or a tuple of tensors")
         _check_workers(num_workers, timeout, prefetch_factor, persistent_workers)
+        if multiprocessing_context is not None:
+            if num_workers == 0:
+                raise ValueError(f"multiprocessing_context can only be used with multi-process loading "
+                                 f"(num_workers > 0), but got num_workers={num_workers}")
+            resolve_context(multiprocessing_context)  # a clear error now, not at the first epoch
         self.dataset = dataset
         self.generator = _pick_generator(generator, rng, seed)
         self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
         self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
+        if prefetch_factor is None and num_workers > 0:
+            prefetch_factor = 2  # torch's default
         self.prefetch_factor, self.persistent_workers = prefetch_factor, persistent_workers
         self.pin_memory_device, self.in_order, self.as_tensors = pin_memory_device, in_order, as_tensors
         self._iterable = isinstance(dataset, IterableDataset)
@@ -160,6 +132,7 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self._pool: WorkerPoolIterator | None = None  # the persistent workers, once started
 
     def _check_batching(self, batch_size: Any, shuffle: Any, sampler: Any, batch_sampler: Any,
                         drop_last: bool) -> None:
@@ -202,59 +175,32 @@ class DataLoader:
         return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
-        worker = None
-        if self.num_workers > 0:
-            seed = int(numpy_generator(self.generator).integers(0, 2**63 - 1))
-            worker = WorkerInfo(id=0, num_workers=1, seed=seed, dataset=self.dataset)
-            if self.worker_init_fn is not None:
-                _as_worker(worker, lambda: self.worker_init_fn(0))  # type: ignore[misc]
-        batches = self._iterable_batches(worker) if self._iterable else self._map_batches(worker)
-        for batch in batches:
-            yield batch if self.as_tensors else _as_arrays(batch)
+        if self.num_workers > 0 and self.persistent_workers and self._pool is not None and not self._pool.closed:
+            self._pool.start_epoch()  # the same workers, a new pass (no new seed, as torch)
+            return self._pool
+        # drawn for every new iterator, with or without workers (as torch), so that the shuffle that
+        # follows is the same whatever num_workers is
+        base_seed = int(numpy_generator(self.generator).integers(0, 2**63 - 1))
+        if self.num_workers == 0:
+            return self._in_this_process()
+        pool = WorkerPoolIterator(self, base_seed)
+        self._pool = pool if self.persistent_workers else None
+        return pool
 
-    def _map_batches(self, worker: WorkerInfo | None) -> Iterator[Any]:
-        if self.batch_sampler is None:  # batching off: one converted sample at a time
-            for index in self.sampler:  # type: ignore[union-attr]
-                yield self.collate_fn(_as_worker(worker, lambda i=index: self.dataset[i]))
-            return
-        gather = batch_gatherer(self.dataset) if self._default_collate else None
-        for indices in self.batch_sampler:
-            if gather is not None:
-                arrays = _as_worker(worker, lambda idx=indices: gather(np.asarray(idx, dtype=np.int64)))
-                yield [Tensor._make(a, False) for a in arrays]
-                continue
-            yield self.collate_fn(_as_worker(worker, lambda idx=indices: self._fetch(idx)))
-
-    def _fetch(self, indices: list[int]) -> list[Any]:
-        many = getattr(self.dataset, "__getitems__", None)
-        if callable(many):
-            return many(indices)
-        return [self.dataset[i] for i in indices]
-
-    def _iterable_batches(self, worker: WorkerInfo | None) -> Iterator[Any]:
-        stream = self._stream(worker)
-        if self.batch_size is None:
-            for sample in stream:
-                yield self.collate_fn(sample)
-            return
-        batch: list[Any] = []
-        for sample in stream:
-            batch.append(sample)
-            if len(batch) == self.batch_size:
-                yield self.collate_fn(batch)
-                batch = []
-        if batch and not self.drop_last:
-            yield self.collate_fn(batch)
-
-    def _stream(self, worker: WorkerInfo | None) -> Iterator[Any]:
-        """The IterableDataset's samples, each read as the simulated worker."""
-        iterator = _as_worker(worker, lambda: iter(self.dataset))
-        while True:
+    def _in_this_process(self) -> Iterator[Any]:
+        """The batches, read one after another in this process."""
+        if self._iterable:
+            fetch: Any = IterableFetcher(self.dataset, self.batch_size, self.drop_last, self.collate_fn)
+            tasks: Any = iter(int, 1)  # endless: the stream says when it is done
+        else:
+            fetch = MapFetcher(self.dataset, self._auto_collation, self.collate_fn, self._default_collate)
+            tasks = self.batch_sampler if self._auto_collation else self.sampler
+        for task in tasks:
             try:
-                sample = _as_worker(worker, lambda: next(iterator))
+                batch = fetch(task)
             except StopIteration:
                 return
-            yield sample
+            yield batch if self.as_tensors else as_arrays(batch)
 
     def __repr__(self) -> str:
         return (f"DataLoader({type(self.dataset).__name__}, batch_size={self.batch_size}, shuffle={self.shuffle}, "

@@ -8,12 +8,14 @@ one list per batch. Random samplers take ``generator``: a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence, Sized
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 import numpy as np
 
 from glassgrad.random import resolve_rng
+from glassgrad.tensor import Tensor
 
 
 def numpy_generator(generator: Any) -> np.random.Generator:
@@ -50,6 +52,18 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+CHUNK = 32  # indices drawn at a time with replacement, as torch's RandomSampler draws them
+
+
+def epoch_generator(generator: Any) -> np.random.Generator:
+    """A generator for one pass, seeded by ONE draw from ``generator`` (None: the module generator).
+
+    So a pass costs its source the same single draw however many indices it yields, as torch's
+    samplers cost the global generator one seed per epoch.
+    """
+    return np.random.default_rng(int(numpy_generator(generator).integers(0, 2**63 - 1)))
+
+
 class RandomSampler(Sampler):
     """A random order: a fresh permutation each epoch, or draws with replacement.
 
@@ -58,45 +72,65 @@ class RandomSampler(Sampler):
         replacement: draw ``num_samples`` indices independently (repeats possible).
         num_samples: how many indices per epoch (default: the data set's length);
             without replacement, more than the length repeats whole permutations.
-        generator: a ``numpy.random.Generator``, or None for the module generator.
+        generator: a ``glassgrad.Generator`` or ``numpy.random.Generator``; None: each epoch
+            takes one seed from the module generator (``glassgrad.manual_seed``) and draws from it.
+
+    Indices are drawn as they are consumed, as torch's are: with replacement ``CHUNK`` (32) at a
+    time, without it one permutation of the data set at a time. So
+    ``RandomSampler(data, replacement=True, num_samples=10**10)`` costs nothing until iterated
+    and little after (an "infinite" loader).
     """
 
     def __init__(self, data_source: Sized, replacement: bool = False, num_samples: int | None = None,
                  generator: Any = None) -> None:
         if not isinstance(replacement, bool):
             raise TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
-        if num_samples is not None and (not isinstance(num_samples, int | np.integer) or num_samples <= 0):
-            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         self.data_source, self.replacement, self._num_samples = data_source, replacement, num_samples
         self.generator = generator
+        if not isinstance(self.num_samples, int | np.integer) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
 
     @property
     def num_samples(self) -> int:
-        return len(self.data_source) if self._num_samples is None else int(self._num_samples)
+        """Indices per epoch; without ``num_samples``, the data set's length now (it may change)."""
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def _source(self) -> Callable[[], np.random.Generator]:
+        """Where this epoch's draws come from: the given generator (looked up at each draw, so a
+        ``manual_seed`` mid-epoch takes effect), or a private one seeded from the module generator."""
+        if self.generator is None:
+            private = epoch_generator(None)
+            return lambda: private
+        return lambda: numpy_generator(self.generator)
 
     def __iter__(self) -> Iterator[int]:
-        n, rng = len(self.data_source), numpy_generator(self.generator)
+        n, source = len(self.data_source), self._source()
         if n == 0:
-            return iter(())
+            raise ValueError(f"RandomSampler: cannot draw {self.num_samples} indices from an empty data set")
         if self.replacement:
-            return iter(rng.integers(0, n, size=self.num_samples).tolist())
-        whole, rest = divmod(self.num_samples, n)
-        order = [rng.permutation(n) for _ in range(whole)] + [rng.permutation(n)[:rest]]
-        return iter(np.concatenate(order).tolist())
+            full, rest = divmod(int(self.num_samples), CHUNK)
+            for _ in range(full):
+                yield from source().integers(0, n, size=CHUNK).tolist()
+            yield from source().integers(0, n, size=rest).tolist()
+        else:
+            full, rest = divmod(int(self.num_samples), n)
+            for _ in range(full):
+                yield from source().permutation(n).tolist()
+            yield from source().permutation(n)[:rest].tolist()
 
     def __len__(self) -> int:
-        return self.num_samples
+        return int(self.num_samples)
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices, in a random order each epoch."""
+    """The given indices, in a random order each epoch (drawn when the epoch starts)."""
 
     def __init__(self, indices: Sequence[int], generator: Any = None) -> None:
         self.indices, self.generator = indices, generator
 
     def __iter__(self) -> Iterator[int]:
-        order = numpy_generator(self.generator).permutation(len(self.indices))
-        return (int(self.indices[i]) for i in order)
+        for i in numpy_generator(self.generator).permutation(len(self.indices)).tolist():
+            yield int(self.indices[i])
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -108,8 +142,14 @@ class WeightedRandomSampler(Sampler):
     Args:
         weights: one non-negative weight per index (need not sum to 1).
         num_samples: how many indices per epoch.
-        replacement: draw with replacement (the default) or without.
-        generator: a ``numpy.random.Generator``, or None for the module generator.
+        replacement: draw with replacement (the default) or without (then each index at most once).
+        generator: a ``glassgrad.Generator`` or ``numpy.random.Generator``, or None for the module generator.
+
+    Each epoch takes one seed from ``generator`` when iteration starts. With replacement the indices
+    are then drawn ``CHUNK`` at a time as they are consumed (inverse transform sampling: a uniform
+    number ``u`` in [0, total) picks the first index whose running sum of weights exceeds ``u``), so a
+    huge ``num_samples`` costs nothing up front; without replacement all are drawn at once (at most
+    ``len(weights)`` of them).
     """
 
     def __init__(self, weights: Any, num_samples: int, replacement: bool = True, generator: Any = None) -> None:
@@ -117,22 +157,30 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        weights = np.asarray(weights, dtype=np.float64)
-        if weights.ndim != 1:
-            raise ValueError(f"weights should be a 1d sequence but given weights have shape {weights.shape}")
-        if np.any(weights < 0) or not np.all(np.isfinite(weights)) or weights.sum() <= 0:
+        array = np.asarray(weights, dtype=np.float64)
+        if array.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {array.shape}")
+        if np.any(array < 0) or not np.all(np.isfinite(array)) or array.sum() <= 0:
             raise ValueError("WeightedRandomSampler: weights must be finite, non-negative and not all zero")
-        if not replacement and num_samples > np.count_nonzero(weights):
+        if not replacement and num_samples > np.count_nonzero(array):
             raise ValueError(f"WeightedRandomSampler: cannot draw {num_samples} samples without replacement "
-                             f"from {np.count_nonzero(weights)} non-zero weights")
-        self.weights, self.num_samples, self.replacement, self.generator = weights, int(num_samples), replacement, \
-            generator
+                             f"from {np.count_nonzero(array)} non-zero weights")
+        self.weights = Tensor._make(array, False)  # float64, as torch keeps them
+        self.num_samples, self.replacement, self.generator = int(num_samples), replacement, generator
 
     def __iter__(self) -> Iterator[int]:
-        rng = numpy_generator(self.generator)
-        drawn = rng.choice(len(self.weights), size=self.num_samples, replace=self.replacement,
-                           p=self.weights / self.weights.sum())
-        return iter(drawn.tolist())
+        weights = self.weights.numpy()
+        rng = epoch_generator(self.generator)
+        if not self.replacement:
+            yield from rng.choice(len(weights), size=self.num_samples, replace=False,
+                                  p=weights / weights.sum()).tolist()
+            return
+        running = np.cumsum(weights)  # index i covers [running[i-1], running[i])
+        last = int(np.flatnonzero(weights)[-1])  # a u rounded up to the total still lands on a real index
+        full, rest = divmod(self.num_samples, CHUNK)
+        for size in itertools.chain(itertools.repeat(CHUNK, full), [rest]):
+            picked = np.searchsorted(running, rng.random(size) * running[-1], side="right")
+            yield from np.minimum(picked, last).tolist()
 
     def __len__(self) -> int:
         return self.num_samples
