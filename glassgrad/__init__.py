@@ -369,6 +369,9 @@ from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
 from glassgrad.ops import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops import conv3d as conv3d  # noqa: E402
+from glassgrad.ops import conv_transpose1d as conv_transpose1d  # noqa: E402
+from glassgrad.ops import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.ops import pdist as pdist  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as native_channel_shuffle  # noqa: E402
@@ -398,6 +401,10 @@ from glassgrad.ops import positive as positive  # noqa: E402
 from glassgrad.ops import can_cast as can_cast  # noqa: E402
 from glassgrad.ops import promote_types as promote_types  # noqa: E402
 from glassgrad.ops import result_type as result_type  # noqa: E402
+from glassgrad.ops import dist as dist  # noqa: E402
+from glassgrad.ops import nanmedian as nanmedian  # noqa: E402
+from glassgrad.ops import nanquantile as nanquantile  # noqa: E402
+from glassgrad.ops import quantile as quantile  # noqa: E402
 
 # --- tensor queries and layouts (glassgrad/methods/queries.py, glassgrad/layout.py) ---
 from glassgrad.layout import jagged as jagged  # noqa: E402

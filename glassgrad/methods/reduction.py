@@ -169,3 +169,18 @@ class ReductionMethods:
 
     def equal(self, other: Any) -> bool:
         return glassgrad.ops.equal(self, other)
+
+    # ----- quantiles and distances (ops/reduce_quantile.py, ops/reduce_dist.py) -------------------------
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
+        return glassgrad.ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
+        return glassgrad.ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return glassgrad.ops.nanmedian(self, dim, keepdim)
+
+    def dist(self, other: Any, p: float = 2) -> Tensor:
+        return glassgrad.ops.dist(self, other, p)

@@ -335,3 +335,11 @@ from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_lo
 from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss
 from glassgrad.ops.distance import pdist as pdist
 from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm
+from glassgrad.ops.conv_nd import conv3d as conv3d
+from glassgrad.ops.conv_nd import conv_transpose1d as conv_transpose1d
+from glassgrad.ops.conv_nd import conv_transpose3d as conv_transpose3d
+# --- torch-level op families of issue 21: quantiles and distances (ops/reduce_quantile.py, reduce_dist.py) ---
+from glassgrad.ops.reduce_dist import dist as dist
+from glassgrad.ops.reduce_quantile import nanmedian as nanmedian
+from glassgrad.ops.reduce_quantile import nanquantile as nanquantile
+from glassgrad.ops.reduce_quantile import quantile as quantile

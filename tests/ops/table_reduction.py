@@ -15,8 +15,9 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
 
+import glassgrad as gg
 from glassgrad import ops
-from tests.ops.op_table import OpSpec, reduce_case
+from tests.ops.op_table import OpSpec, maximum_case, reduce_case, with_params
 from tests.ops.strategies import NONZERO, Case, array, distinct_array, shapes
 
 
@@ -98,6 +99,22 @@ def aminmax_case(draw: st.DrawFn) -> Case:
     return Case(case.arrays, {**case.params, "dim": draw(st.sampled_from([None, case.params["dim"]]))})
 
 
+@st.composite
+def quantile_case(draw: st.DrawFn) -> Case:
+    """An array without ties, levels q (a number or a list: a 1-D tensor), a dim or None, keepdim and
+    an interpolation mode."""
+    case = draw(one_dim_case())
+    q = draw(st.sampled_from([0.0, 0.5, 1.0, 0.3]) | st.lists(st.sampled_from([0.1, 0.25, 0.5, 0.8]), max_size=3))
+    interpolation = draw(st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]))
+    dim = draw(st.sampled_from([None, case.params["dim"]]))
+    return Case(case.arrays, {"q": q, "dim": dim, "keepdim": case.params["keepdim"], "interpolation": interpolation})
+
+
+def _levels(a: Any, q: Any, make_tensor: Any) -> Any:
+    """quantile's q: a number as it is, a list as a 1-D tensor of a's dtype (torch requires the same dtype)."""
+    return make_tensor(q, dtype=a.dtype) if isinstance(q, list) else q
+
+
 def _torch_norm(t: Any, a: Any, p: Any, dim: Any, keepdim: bool) -> Any:
     if dim is None and keepdim:  # torch's norm keeps dims only when they are named ('fro' then means 2)
         return t.norm(a, p=2 if p == "fro" else p, dim=_dims(dim, a.ndim), keepdim=True)
@@ -167,4 +184,14 @@ ROWS: list[OpSpec] = [
     OpSpec("mode", lambda a, dim, keepdim: a.mode(dim, keepdim), lambda t, a, dim, keepdim: a.mode(dim, keepdim),
            one_dim_case()),
     OpSpec("msort", lambda a: ops.msort(a), lambda t, a: t.msort(a), distinct_case(min_dims=1)),
+    # quantiles (without ties, so each pick is one element) and the distance of two tensors
+    OpSpec("quantile", lambda a, q, **kw: ops.quantile(a, _levels(a, q, gg.tensor), **kw),
+           lambda t, a, q, **kw: t.quantile(a, _levels(a, q, t.tensor), **kw), quantile_case()),
+    OpSpec("nanquantile", lambda a, q, **kw: a.nanquantile(_levels(a, q, gg.tensor), **kw),
+           lambda t, a, q, **kw: a.nanquantile(_levels(a, q, t.tensor), **kw), quantile_case()),
+    OpSpec("nanmedian_all", lambda a: a.nanmedian(), lambda t, a: a.nanmedian(), distinct_case()),
+    OpSpec("nanmedian_dim", lambda a, dim, keepdim: ops.nanmedian(a, dim, keepdim),
+           lambda t, a, dim, keepdim: t.nanmedian(a, dim, keepdim), one_dim_case()),
+    OpSpec("dist", lambda a, b, p: ops.dist(a, b, p), lambda t, a, b, p: t.dist(a, b, p),
+           with_params(maximum_case(), p=st.sampled_from([2, 1, 3, 0.5]))),  # a != b: no kink of |a - b|
 ]
