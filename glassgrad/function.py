@@ -75,6 +75,8 @@ class Function:
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
+        if isinstance(out, numpy.generic):  # NumPy gives a scalar for a 0-d result: an array, also where saved
+            out = _as_zero_d(out, ctx)
         result = autograd._tensor_class()._make(out, record)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)

@@ -64,6 +64,23 @@ def _pad(a: Tensor, widths: Any, mode: str = "constant", constant_values: float 
     return _ops().pad(a, flat, value=constant_values)
 
 
+def _split(a: Tensor, bounds: Any, axis: int = 0) -> list[Tensor]:
+    """numpy.split at the positions ``bounds`` (a list) as torch's split into sizes."""
+    if isinstance(bounds, int):
+        return list(_ops().split(a, a.shape[axis] // bounds, axis))
+    edges = [0, *bounds, a.shape[axis]]
+    return list(_ops().split(a, [stop - start for start, stop in zip(edges, edges[1:])], axis))
+
+
+def _take(a: Tensor, indices: Any, axis: int | None = None) -> Tensor:
+    """numpy.take: the elements (or, along ``axis``, the slices) at ``indices``, differentiable."""
+    from glassgrad.ops.indexing import ArrayIndex, read_at
+
+    if axis is None:
+        return read_at(ArrayIndex(indices), a.reshape(-1))
+    return read_at(ArrayIndex((slice(None),) * (axis % a.ndim) + (indices,)), a)
+
+
 def _expand_dims(a: Tensor, axis: Any) -> Tensor:
     axes = sorted(axis if isinstance(axis, tuple | list) else (axis,), key=lambda i: i % (a.ndim + 1))
     for i in axes:
@@ -144,6 +161,9 @@ TWINS: dict[str, Callable[..., Any]] = {
     "cumsum": lambda a, axis: _ops().cumsum(a, axis),
     "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, as_tensor(indices), axis),
     "pad": _pad,
+    "split": _split,
+    "take": _take,
+    "roll": lambda a, shift, axis=None: _ops().roll(a, shift, axis),
     "tril": lambda a, k=0: _ops().tril(a, k),
     "triu": lambda a, k=0: _ops().triu(a, k),
 }

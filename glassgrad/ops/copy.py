@@ -12,6 +12,8 @@ from glassgrad.tensor import Tensor, as_tensor
 class Clone(Function):
     """y = x in new memory;  dy/dx = 1."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         return x.copy()

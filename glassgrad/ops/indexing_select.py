@@ -24,6 +24,14 @@ def add_along_dim(target: Any, dim: int, index: Any, values: Any) -> None:
     xp.add.at(xp.moveaxis(target, dim, 0), index, xp.moveaxis(values, dim, 0))
 
 
+def added_along_dim(shape: tuple[int, ...], dim: int, index: Any, values: Any) -> Any:
+    """Zeros of ``shape`` with ``values[..., i, ...]`` added at ``index[i]`` along ``dim`` (repeats add up):
+    the adjoint of ``take(x, index, dim)``, as a new array; on a Tensor, the differentiable ``WriteAt`` op."""
+    from glassgrad.ops.indexing import ArrayIndex, written_at
+
+    return written_at(tuple(shape), ArrayIndex((slice(None),) * dim + (index,)), values, accumulate=True)
+
+
 def _index_array(index: Any, op: str, max_dims: int = 1) -> Any:
     array = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
     if array.dtype.kind not in "iu" or array.ndim > max_dims:
@@ -58,6 +66,8 @@ def _value_tensor(value: Any, x: Tensor, op: str) -> Tensor:
 class IndexSelect(Function):
     """y = x taken at ``index`` along ``dim``;  dx = dy added back at those positions."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, dim: int, index: Any) -> Any:
         ctx.dim, ctx.index, ctx.shape = dim, index, x.shape
@@ -65,9 +75,7 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        dx = backend.xp.zeros(ctx.shape, dtype=grad.dtype)
-        add_along_dim(dx, ctx.dim, ctx.index, grad)
-        return dx
+        return added_along_dim(ctx.shape, ctx.dim, ctx.index, grad)
 
 
 def index_select(x: Any, dim: int, index: Any) -> Tensor:
@@ -85,6 +93,8 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
 class IndexAdd(Function):
     """y = x with alpha * source[i] added at slice index[i] along ``dim``;
     dx = dy;  dsource = alpha * dy taken at ``index``."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, source: Any, *, dim: int, index: Any, alpha: Any) -> Any:
@@ -147,6 +157,8 @@ def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
 class MaskedFill(Function):
     """y = value where mask else x (mask broadcast);
     dx = dy where not mask;  dvalue = sum of dy where mask."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, value: Any, *, mask: Any) -> Any:

@@ -19,6 +19,8 @@ class Triangle(Function):
     """y = x with the elements above (tril) or below (triu) diagonal k zeroed;
     dx = dy with the same elements zeroed."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, lower: bool, diagonal: int) -> Any:
         ctx.lower, ctx.diagonal = lower, diagonal
@@ -58,6 +60,8 @@ class Diagonal(Function):
     """y[..., i] = x[..., i, i + offset] over dims (dim1, dim2), the diagonal put last;
     dx = zeros with dy written back onto that diagonal."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, offset: int, dim1: int, dim2: int) -> Any:
         xp = backend.xp
@@ -67,10 +71,12 @@ class Diagonal(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        from glassgrad.ops.indexing import ArrayIndex, written_at
+
         xp = backend.xp
-        dx = xp.zeros(ctx.shape, dtype=grad.dtype)
-        xp.moveaxis(dx, ctx.dims, (-2, -1))[..., ctx.rows, ctx.cols] = grad
-        return dx
+        moved = [n for i, n in enumerate(ctx.shape) if i not in ctx.dims] + [ctx.shape[d] for d in ctx.dims]
+        dx = written_at(tuple(moved), ArrayIndex((Ellipsis, ctx.rows, ctx.cols)), grad, accumulate=False)
+        return xp.moveaxis(dx, (-2, -1), ctx.dims)  # zeros with dy on the diagonal, the dims put back
 
 
 def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
@@ -90,6 +96,8 @@ _diagonal_of = diagonal  # ``diag`` below has a parameter named ``diagonal``, as
 class DiagEmbed(Function):
     """y = zero matrices over dims (dim1, dim2) with x's last dim written on diagonal ``offset``;
     dx = that diagonal of dy."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, offset: int, dim1: int, dim2: int) -> Any:

@@ -22,6 +22,8 @@ from glassgrad.tensor import Tensor, as_tensor
 class Cat(Function):
     """y = the inputs joined along ``dim``;  dx_i = the slice of dy that x_i filled."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, *xs: Any, dim: int) -> Any:
         ctx.dim = dim

@@ -13,7 +13,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
-from glassgrad.ops.indexing_select import add_along_dim
+from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.ops.movement import reshape, sizes_argument, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -28,6 +28,8 @@ def _dims_argument(dims: Any, ndim: int, op: str) -> tuple[int, ...]:
 
 class Flip(Function):
     """y = x reversed along ``dims``;  dx = dy reversed along the same dims."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, dims: tuple[int, ...]) -> Any:
@@ -64,6 +66,8 @@ def flipud(x: Any) -> Tensor:
 class Roll(Function):
     """y[i] = x[i - shift] (indices wrap around);  dx = dy rolled by -shift."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, shifts: tuple[int, ...], dims: tuple[int, ...] | None) -> Any:
         ctx.shifts, ctx.dims = shifts, dims
@@ -95,6 +99,8 @@ def roll(x: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | None =
 class Repeat(Function):
     """y = x tiled ``reps[k]`` times along dim k (torch's repeat = NumPy's tile);
     dx = the sum of dy over the copies."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, reps: tuple[int, ...]) -> Any:
@@ -134,6 +140,8 @@ class RepeatInterleave(Function):
     """y = each element of x along ``dim`` repeated ``repeats[i]`` times in place;
     dx_i = the sum of dy over x_i's copies."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, repeats: Any, dim: int) -> Any:
         ctx.dim, ctx.repeats, ctx.n = dim, repeats, x.shape[dim]
@@ -145,9 +153,7 @@ class RepeatInterleave(Function):
         source = xp.repeat(xp.arange(ctx.n), ctx.repeats)  # which input element each output came from
         shape = list(grad.shape)
         shape[ctx.dim] = ctx.n
-        dx = xp.zeros(shape, dtype=grad.dtype)
-        add_along_dim(dx, ctx.dim, source, grad)
-        return dx
+        return added_along_dim(tuple(shape), ctx.dim, source, grad)
 
 
 def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *,
@@ -182,6 +188,8 @@ class Unfold(Function):
     """y[..., i, ..., k] = x[..., i * step + k, ...]: the windows of ``size`` along ``dim``, every
     ``step``, as a new last dim;  dx = each window's gradient added back where it was read."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, dim: int, size: int, step: int) -> Any:
         xp = backend.xp
@@ -193,13 +201,15 @@ class Unfold(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        xp = backend.xp
-        dx = xp.zeros(ctx.shape, dtype=grad.dtype)
+        from glassgrad.ops.indexing import ArrayIndex, written_at
+
+        dx = None
         count = grad.shape[ctx.dim]
         for k in range(ctx.size):  # offset k of every window: positions k, k + step, k + 2 step, ...
-            index = [slice(None)] * dx.ndim
+            index = [slice(None)] * len(ctx.shape)
             index[ctx.dim] = slice(k, k + ctx.step * (count - 1) + 1, ctx.step)
-            dx[tuple(index)] += grad[..., k]
+            part = written_at(ctx.shape, ArrayIndex(tuple(index)), grad[..., k], accumulate=False)
+            dx = part if dx is None else dx + part
         return dx
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
-from glassgrad.ops.indexing_select import add_along_dim
+from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("constant", "reflect", "replicate", "circular")
@@ -30,6 +30,8 @@ _NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 class ConstantPad(Function):
     """y = x surrounded by a constant;  dx = the centre of dy."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, widths: tuple[tuple[int, int], ...], value: float) -> Any:
@@ -46,6 +48,8 @@ class CopyPad(Function):
     (``sources[d][j]`` = the input position that output position j copies);
     dx = dy summed back into the source positions, one dim at a time."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, sources: tuple[tuple[int, Any], ...]) -> Any:
         ctx.sources, ctx.shape = sources, x.shape
@@ -55,13 +59,10 @@ class CopyPad(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        xp = backend.xp
         for dim, source in reversed(ctx.sources):
             shape = list(grad.shape)
             shape[dim] = ctx.shape[dim]
-            folded = xp.zeros(shape, dtype=grad.dtype)
-            add_along_dim(folded, dim, source, grad)
-            grad = folded
+            grad = added_along_dim(tuple(shape), dim, source, grad)
         return grad
 
 
