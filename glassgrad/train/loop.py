@@ -79,9 +79,19 @@ def _as_loader(x: Any, y: Any, batch_size: int, shuffle: bool, rng: np.random.Ge
     if isinstance(x, Dataset):
         if y is not None:
             raise ValueError("pass targets inside the Dataset, not as y")
-        return DataLoader(x, batch_size=batch_size, shuffle=shuffle, rng=rng)
-    arrays = (x,) if y is None else (x, y)
-    return DataLoader(TensorDataset(*arrays), batch_size=batch_size, shuffle=shuffle, rng=rng)
+        dataset = x
+    else:
+        dataset = TensorDataset(*((x,) if y is None else (x, y)))
+    # an empty data set has no order to shuffle (torch's RandomSampler refuses it); fit reports it as no batch
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle and not _is_empty(dataset), rng=rng)
+
+
+def _is_empty(dataset: Any) -> bool:
+    """True for a data set of known length 0 (a stream without a length is not known to be empty)."""
+    try:
+        return len(dataset) == 0
+    except TypeError:
+        return False
 
 
 def _split_validation(x: Any, y: Any, fraction: float) -> tuple[Any, Any, tuple[Any, Any]]:
