@@ -161,6 +161,7 @@ TWINS: dict[str, Callable[..., Any]] = {
     "cumsum": lambda a, axis: _ops().cumsum(a, axis),
     "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, as_tensor(indices), axis),
     "pad": _pad,
+    "asarray": lambda a, dtype=None: a if dtype is None else as_tensor(a).to(dtype),
     "split": _split,
     "take": _take,
     "roll": lambda a, shift, axis=None: _ops().roll(a, shift, axis),

@@ -63,10 +63,15 @@ class BatchNorm(Function):
     evaluation: they are the running estimates (constants), dx = dy * w / sqrt(var + eps).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any = None, bias: Any = None, *, mean: Any, var: Any,
                 eps: float, training: bool) -> Any:
         shape = (1, -1) + (1,) * (x.ndim - 2)  # broadcast per channel
+        if training and isinstance(x, Tensor):  # run again on tensors (create_graph): the batch statistics
+            axes = (0,) + tuple(range(2, x.ndim))  # are functions of x, recorded as such
+            mean, var = x.mean(axis=axes), x.var(axis=axes, correction=0)
         r = (1.0 / backend.xp.sqrt(var + eps)).astype(x.dtype).reshape(shape)
         xhat = (x - mean.reshape(shape)) * r
         y = xhat
@@ -94,6 +99,8 @@ class BatchNorm(Function):
 class GroupNorm(Function):
     """Standardise each (sample, group of C/G channels) over its channels and positions,
     then y = xhat * w[c] + b[c]."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any = None, bias: Any = None, *, groups: int, eps: float) -> Any:
@@ -123,6 +130,8 @@ class GroupNorm(Function):
 
 class LayerNorm(Function):
     """Standardise over the last D axes, then y = xhat * w + b (w, b of those D axes' shape)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any = None, bias: Any = None, *, n_axes: int, eps: float) -> Any:

@@ -20,6 +20,8 @@ class Normalize(Function):
     Below ``eps`` the denominator is the constant eps, so only the first term remains.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, p: float, dim: int, eps: float) -> Any:
         xp = backend.xp

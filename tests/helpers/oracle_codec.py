@@ -227,9 +227,12 @@ def same(recorded: Any, now: Any, rtol: float = 1e-5, atol: float = 1e-7) -> boo
             return False
         if recorded.dtype.kind in "fc":
             if recorded.dtype.itemsize <= 4 and recorded.size:  # float32: torch's vectorised kernels differ
-                # by CPU (AVX2 vs AVX-512) in the last bits, relative to the largest value of the answer
+                # by CPU (AVX2 vs AVX-512): by a few ulps of the answer's largest value, and far more in
+                # relative terms in a function's tail (GELU(-3.7): 1e-4 apart from the true value on one CPU,
+                # 2e-3 between two CPUs). A stale recording (other inputs, another torch) differs grossly.
                 finite = np.abs(recorded[np.isfinite(recorded)])
                 atol = max(atol, 16 * float(np.finfo(recorded.dtype).eps) * float(finite.max(initial=0.0)))
+                rtol = max(rtol, 1e-2)
             return bool(np.allclose(recorded, now, rtol=rtol, atol=atol, equal_nan=True))
         return bool(np.array_equal(recorded, now))
     if isinstance(recorded, float) and isinstance(now, float):

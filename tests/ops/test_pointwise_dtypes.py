@@ -42,7 +42,8 @@ def test_activations_of_integers_are_float32(name, torch):
     ours = getattr(F, name)(gg.tensor([-2, 0, 3]))
     assert ours.dtype == gg.float32
     expected = getattr(torch.nn.functional, name)(torch.tensor([-2.0, 0.0, 3.0]))
-    np.testing.assert_allclose(ours.numpy(), expected.numpy(), rtol=1e-6)
+    # float32 results of size ~3: torch's own kernels differ by CPU by a few ulps of that (GELU(-2): 1.8e-7)
+    np.testing.assert_allclose(ours.numpy(), expected.numpy(), rtol=1e-6, atol=1e-6)
 
 
 def test_integer_input_follows_the_default_dtype():
