@@ -32,6 +32,7 @@ import numpy as np
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, reduce_losses, upstream
 from glassgrad.ops.losses_binary import binary_cross_entropy as binary_cross_entropy
 from glassgrad.ops.losses_binary import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
@@ -119,6 +120,8 @@ class CrossEntropy(Function):
     target itself is d loss / d t_c = -(1 - eps) w_c log p_c.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, logits: Any, target: Any, *, weight: Any, ignore_index: int,
                 label_smoothing: float, reduction: str) -> Any:
@@ -137,7 +140,7 @@ class CrossEntropy(Function):
             if eps:
                 per_class = weight if weight is not None else xp.ones(n_classes, dtype=z.dtype)  # (C,)
                 losses = losses - (eps / n_classes) * xp.where(counted, (per_class * log_p).sum(axis=1), 0)
-                q += counted[:, None] * ((eps / n_classes) * per_class)
+                q = q + counted[:, None] * ((eps / n_classes) * per_class)
         else:
             t = _classes_last(target)  # (M, C)
             q = (1 - eps) * t + eps / n_classes if eps else t
@@ -216,6 +219,8 @@ class NLLLoss(Function):
     (w_y = 1 without class weights, 0 for an ignored position, whose x is never read).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, log_probs: Any, target: Any, *, weight: Any, ignore_index: int,
                 reduction: str) -> Any:
@@ -233,8 +238,8 @@ class NLLLoss(Function):
         xp = backend.xp
         g = upstream(grad, ctx.reduction, ctx.denominator).reshape(-1)  # (M,) or (1,)
         n_classes = ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0]
-        d = xp.zeros((ctx.rows.shape[0], n_classes), dtype=grad.dtype)  # (M, C)
-        d[ctx.rows, ctx.safe] = -ctx.w_t * g
+        d = written_at((ctx.rows.shape[0], n_classes), ArrayIndex((ctx.rows, ctx.safe)), -ctx.w_t * g,
+                       accumulate=False)  # (M, C): zeros but -w_y g at each target
         return _classes_back(d, ctx.shape), None
 
 

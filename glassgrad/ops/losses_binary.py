@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,8 @@ class BinaryCrossEntropy(Function):
         d/dp = w (p - y) / max(p (1 - p), 1e-12),    d/dy = w (log(1 - p) - log p).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, p: Any, y: Any, *, weight: Any, reduction: str) -> Any:
         xp = backend.xp
@@ -38,13 +41,13 @@ class BinaryCrossEntropy(Function):
             losses = losses * weight
         ctx.save_for_backward(p, y, log_p, log_1mp)
         ctx.weight, ctx.reduction = weight, reduction
-        return reduce_losses(losses, reduction, losses.size, p.dtype)
+        return reduce_losses(losses, reduction, math.prod(losses.shape), p.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         xp = backend.xp
         p, y, log_p, log_1mp = ctx.saved
-        g = upstream(grad, ctx.reduction, p.size)
+        g = upstream(grad, ctx.reduction, math.prod(p.shape))
         if ctx.weight is not None:
             g = g * ctx.weight
         dp = g * (p - y) / xp.maximum(p * (1 - p), 1e-12) if ctx.needs_input_grad[0] else None
@@ -79,6 +82,8 @@ class BinaryCrossEntropyWithLogits(Function):
         d/dy = w (-x + (r - 1) softplus(-x))
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, weight: Any, pos_weight: Any, reduction: str) -> Any:
         xp = backend.xp
@@ -89,12 +94,12 @@ class BinaryCrossEntropyWithLogits(Function):
             losses = losses * weight
         ctx.save_for_backward(x, y, softplus_neg)
         ctx.weight, ctx.pos_weight, ctx.log_weight, ctx.reduction = weight, pos_weight, log_weight, reduction
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        return reduce_losses(losses, reduction, math.prod(losses.shape), x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         x, y, softplus_neg = ctx.saved
-        g = upstream(grad, ctx.reduction, x.size)
+        g = upstream(grad, ctx.reduction, math.prod(x.shape))
         if ctx.weight is not None:
             g = g * ctx.weight
         dx = dy = None

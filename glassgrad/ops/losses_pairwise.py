@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+import math
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,8 @@ class KLDiv(Function):
     default, which it warns about).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, t: Any, *, log_target: bool, reduction: str) -> Any:
         xp = backend.xp
@@ -37,7 +40,7 @@ class KLDiv(Function):
             with np.errstate(divide="ignore", invalid="ignore"):
                 t_log_t = xp.where(t > 0, t * xp.log(xp.where(t > 0, t, 1)), 0)
             losses = t_log_t - t * x
-        denominator = losses.size
+        denominator = math.prod(losses.shape)
         if reduction == "batchmean":
             denominator, reduction = (x.shape[0] if x.ndim else 1), "mean"
         ctx.save_for_backward(x, t, p_target)
@@ -96,6 +99,8 @@ class CosineEmbedding(Function):
         d cos / d x1 = x2 / sqrt(m1 m2) - cos x1 / m1     (and symmetrically for x2).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x1: Any, x2: Any, y: Any, *, margin: float, reduction: str) -> Any:
         xp = backend.xp
@@ -109,12 +114,12 @@ class CosineEmbedding(Function):
         ctx.d_cos = xp.where(positive, -1.0, 0.0) + xp.where(negative & (cos - margin >= 0), 1.0, 0.0)
         ctx.save_for_backward(x1, x2, m1, m2, denom, cos)
         ctx.reduction = reduction
-        return reduce_losses(losses, reduction, losses.size, x1.dtype)
+        return reduce_losses(losses, reduction, math.prod(losses.shape), x1.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, None]:
         x1, x2, m1, m2, denom, cos = ctx.saved
-        g = (upstream(grad, ctx.reduction, cos.size) * ctx.d_cos)[..., None]  # (N, 1)
+        g = (upstream(grad, ctx.reduction, math.prod(cos.shape)) * ctx.d_cos)[..., None]  # (N, 1)
         d1 = g * (x2 / denom[..., None] - cos[..., None] * x1 / m1[..., None])
         d2 = g * (x1 / denom[..., None] - cos[..., None] * x2 / m2[..., None])
         return d1.astype(x1.dtype, copy=False), d2.astype(x2.dtype, copy=False), None
@@ -142,14 +147,16 @@ class MarginRanking(Function):
         d/dy = -(x1 - x2) [l > 0]   (the indicator includes the kink, as torch's clamp_min).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x1: Any, x2: Any, y: Any, *, margin: float, reduction: str) -> Any:
         xp = backend.xp
         raw = -y * (x1 - x2) + margin
         ctx.active = (raw >= 0).astype(raw.dtype)
         ctx.save_for_backward(x1, x2, y)
-        ctx.reduction, ctx.count = reduction, raw.size
-        return reduce_losses(xp.maximum(raw, 0), reduction, raw.size, x1.dtype)
+        ctx.reduction, ctx.count = reduction, math.prod(raw.shape)
+        return reduce_losses(xp.maximum(raw, 0), reduction, math.prod(raw.shape), x1.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:

@@ -19,6 +19,7 @@ Huber(delta) = delta * SmoothL1(beta=delta); SmoothL1 with beta = 0 is L1.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad import backend
@@ -37,7 +38,7 @@ from glassgrad.tensor import Tensor, as_tensor
 def _weighted(losses: Any, weight: Any) -> tuple[Any, Any]:
     """(weight * losses, the mean's denominator)."""
     if weight is None:
-        return losses, losses.size
+        return losses, math.prod(losses.shape)
     weighted = losses * weight
     return weighted, backend.xp.broadcast_to(weight, weighted.shape).sum()
 
@@ -52,6 +53,8 @@ def _input_and_target_grads(ctx: Context, grad: Any, d_diff: Any) -> tuple[Any, 
 
 class MSELoss(Function):
     """Squared error, loss = (x - y)^2 per element;  d/dx = 2 (x - y),  d/dy = -2 (x - y)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, weight: Any, reduction: str) -> Any:
@@ -69,6 +72,8 @@ class MSELoss(Function):
 
 class L1Loss(Function):
     """Absolute error, loss = |x - y|;  d/dx = sign(x - y) (0 where x = y, as torch),  d/dy = -sign(x - y)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, weight: Any, reduction: str) -> Any:
@@ -91,6 +96,8 @@ class SmoothL1Loss(Function):
         dl/dd = d / beta    if |d| < beta,  sign(d)         otherwise   (d = x - y).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, beta: float, reduction: str) -> Any:
         xp = backend.xp
@@ -101,8 +108,8 @@ class SmoothL1Loss(Function):
         else:
             losses = xp.where(abs_diff < beta, 0.5 * diff * diff / beta, abs_diff - 0.5 * beta)
         ctx.save_for_backward(diff)
-        ctx.beta, ctx.weight, ctx.reduction, ctx.denominator = beta, None, reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.beta, ctx.weight, ctx.reduction, ctx.denominator = beta, None, reduction, math.prod(losses.shape)
+        return reduce_losses(losses, reduction, math.prod(losses.shape), x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -120,6 +127,8 @@ class HuberLoss(Function):
         dl/dd = d    if |d| <= delta,  delta sign(d)            otherwise   (d = x - y).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, delta: float, weight: Any, reduction: str) -> Any:
         xp = backend.xp
@@ -127,7 +136,7 @@ class HuberLoss(Function):
         abs_diff = xp.abs(diff)
         losses = xp.where(abs_diff <= delta, 0.5 * diff * diff, delta * (abs_diff - 0.5 * delta))
         losses = losses if weight is None else losses * weight
-        ctx.denominator = losses.size  # torch's weighted Huber mean divides by the count, not the summed weights
+        ctx.denominator = math.prod(losses.shape)  # torch's weighted Huber mean divides by the count, not the summed weights
         ctx.save_for_backward(diff)
         ctx.delta, ctx.weight, ctx.reduction = delta, weight, reduction
         return reduce_losses(losses, reduction, ctx.denominator, x.dtype)
