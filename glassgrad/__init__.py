@@ -360,6 +360,7 @@ from glassgrad.ops import cdist as cdist  # noqa: E402
 from glassgrad.ops import cosine_similarity as cosine_similarity  # noqa: E402
 from glassgrad.ops import det as det  # noqa: E402
 from glassgrad.ops import histc as histc  # noqa: E402
+from glassgrad.ops import histogram as histogram  # noqa: E402
 from glassgrad.ops import inverse as inverse  # noqa: E402
 from glassgrad.ops import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops import searchsorted as searchsorted  # noqa: E402

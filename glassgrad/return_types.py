@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-__all__ = ["aminmax", "cummax", "cummin", "frexp", "kthvalue", "max", "median", "min", "mode", "nanmedian", "sort",
-           "topk"]
+__all__ = ["aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
+           "sort", "topk"]
 
 
 def _named_result(name: str, fields: tuple[str, ...]) -> Any:
@@ -39,3 +39,4 @@ cummax = _named_result("cummax", ("values", "indices"))
 cummin = _named_result("cummin", ("values", "indices"))
 nanmedian = _named_result("nanmedian", ("values", "indices"))
 frexp = _named_result("frexp", ("mantissa", "exponent"))
+histogram = _named_result("histogram", ("hist", "bin_edges"))

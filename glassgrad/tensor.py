@@ -770,6 +770,12 @@ def _histc(self: Tensor, bins: builtins.int = 100, min: Any = 0, max: Any = 0) -
     return ops.histc(self, bins, min, max)
 
 
+def _histogram(self: Tensor, bins: Any = 100, *, range: Any = None, weight: Any = None,  # noqa: A002
+               density: builtins.bool = False) -> Any:
+    """torch.histogram as a method (glassgrad/ops/histogram.py)."""
+    return ops.histogram(self, bins, range=range, weight=weight, density=density)
+
+
 def _det(self: Tensor) -> Tensor:
     """torch.det as a method (glassgrad/ops/linalg_inverse.py)."""
     return ops.det(self)
@@ -783,5 +789,6 @@ def _inverse(self: Tensor) -> Tensor:
 Tensor.unique = _unique  # type: ignore[attr-defined]
 Tensor.bincount = _bincount  # type: ignore[attr-defined]
 Tensor.histc = _histc  # type: ignore[attr-defined]
+Tensor.histogram = _histogram  # type: ignore[attr-defined]
 Tensor.det = _det  # type: ignore[attr-defined]
 Tensor.inverse = _inverse  # type: ignore[attr-defined]

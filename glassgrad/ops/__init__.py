@@ -287,6 +287,7 @@ from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_p
 from glassgrad.ops.counting import bincount as bincount
 from glassgrad.ops.counting import bucketize as bucketize
 from glassgrad.ops.counting import histc as histc
+from glassgrad.ops.histogram import histogram as histogram
 from glassgrad.ops.counting import searchsorted as searchsorted
 from glassgrad.ops.counting import unique as unique
 from glassgrad.ops.distance import cdist as cdist

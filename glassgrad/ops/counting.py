@@ -7,9 +7,12 @@ They compute with the array library directly and return tensors that do not requ
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad import backend, dtypes
+from glassgrad.ops.histogram import bin_counts, torch_linspace
+from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -67,10 +70,11 @@ def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:  # 
 
 def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
     """A histogram of ``input`` with ``bins`` equal-width bins between ``min`` and ``max`` (the data's own
-    minimum and maximum when both are 0); values outside are ignored; the last bin includes ``max``."""
+    minimum and maximum when both are equal; widened by 1 each side when those are equal too); values
+    outside are ignored; the last bin includes ``max``. Bins as ``histogram``'s (glassgrad/ops/histogram.py)."""
     x = as_tensor(input)
     if x.dtype.kind != "f":
-        raise RuntimeError(f"histc: expected a floating point tensor, got {x.dtype}")
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_torch_name(x.dtype)}\'')
     if bins <= 0:
         raise RuntimeError(f"histc: bins must be > 0, got {bins}")
     low, high = float(min), float(max)
@@ -78,10 +82,12 @@ def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor
         low, high = float(x.array.min()), float(x.array.max())
     if low == high:
         low, high = low - 1, high + 1
-    if low > high:
-        raise RuntimeError(f"histc: max must be larger than min, got min={min} and max={max}")
-    counts, _ = backend.xp.histogram(x.array, bins=bins, range=(low, high))
-    return Tensor._make(counts.astype(x.dtype), False)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise RuntimeError(f"torch.histc: range of [{low}, {high}] is not finite")
+    if not low < high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    edges = backend.xp.asarray(torch_linspace(low, high, int(bins) + 1, x.dtype))
+    return Tensor._make(bin_counts(x.array, edges, None), False)
 
 
 def searchsorted(sorted_sequence: Any, input: Any, *, out_int32: bool = False, right: bool = False,  # noqa: A002
