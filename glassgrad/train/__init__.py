@@ -8,6 +8,7 @@ from glassgrad.train.callbacks import LRSchedulerCallback as LRSchedulerCallback
 from glassgrad.train.callbacks import ModelCheckpoint as ModelCheckpoint
 from glassgrad.train.callbacks import TerminateOnNaN as TerminateOnNaN
 from glassgrad.train.history import History as History
+from glassgrad.train.tensorboard import TensorBoard as TensorBoard
 from glassgrad.train.loop import evaluate as evaluate
 from glassgrad.train.loop import fit as fit
 from glassgrad.train.loop import predict as predict
@@ -17,5 +18,5 @@ from glassgrad.train.model import Model as Model
 
 __all__ = [
     "CSVLogger", "Callback", "EarlyStopping", "History", "LRSchedulerCallback", "LambdaCallback", "Model",
-    "ModelCheckpoint", "TerminateOnNaN", "accuracy", "evaluate", "fit", "predict", "top_k_accuracy",
+    "ModelCheckpoint", "TensorBoard", "TerminateOnNaN", "accuracy", "evaluate", "fit", "predict", "top_k_accuracy",
 ]

@@ -279,7 +279,8 @@ def _check_fit_arguments(x: Any, y: Any, loss_fn: Any, validation_data: Any, cal
 
 def _is_builtin_callback(callback: Callback) -> bool:
     """glassgrad's own callbacks, which never add keys to the logs."""
-    return type(callback).__module__ == "glassgrad.train.callbacks" and type(callback).__name__ != "LambdaCallback"
+    own = ("glassgrad.train.callbacks", "glassgrad.train.tensorboard")
+    return type(callback).__module__ in own and type(callback).__name__ != "LambdaCallback"
 
 
 def _describe_data(loader: Any) -> str:
