@@ -28,6 +28,7 @@ import glassgrad as gg
 from experiments.common.data import DataConfig, load_images
 from glassgrad import nn, optim
 from glassgrad.nn import functional as F
+from glassgrad.utils.data import DataLoader, Dataset
 
 NAME = "resnet"
 DESCRIPTION = "plain vs residual net of equal depth on Fashion-MNIST (gradients, curves); ResNet accuracy (>= 93 %)"
@@ -56,6 +57,8 @@ class Config(DataConfig):
     warmup_steps: int = field(default=200, metadata={"allow_zero": True})
     crop_pad: int = 2
     flip: bool = True
+    workers: int = field(default=0, metadata={"allow_zero": True,
+                                              "help": "DataLoader worker processes that read and augment batches"})
     n_train: int = 0  # 0 = all 60k
     n_test: int = 0  # 0 = all 10k
     target: float = 0.93
@@ -89,6 +92,37 @@ def augment(x: np.ndarray, pad: int, flip: bool, rng: np.random.Generator) -> np
     return x
 
 
+class ImagePairs(Dataset):
+    """Sample i: (image i as it is stored, label i); the batches are put together by ``AugmentBatch``."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.x, self.y = x, y
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.int64]:
+        return self.x[i], self.y[i]
+
+
+class AugmentBatch:
+    """The DataLoader's ``collate_fn``: stack the samples, then crop and flip the batch at random.
+
+    It runs where the batch is made: in a worker process when ``workers > 0``. Its random numbers
+    come from NumPy's global generator, which each worker seeds differently (and the main process
+    from the run's seed), so the augmentations differ across workers and repeat across runs."""
+
+    def __init__(self, pad: int, flip: bool, enabled: bool) -> None:
+        self.pad, self.flip, self.enabled = pad, flip, enabled
+
+    def __call__(self, samples: list[tuple[np.ndarray, np.int64]]) -> tuple[np.ndarray, np.ndarray]:
+        x = np.stack([image for image, _ in samples])
+        y = np.array([label for _, label in samples], dtype=np.int64)
+        if self.enabled:
+            x = augment(x, self.pad, self.flip, np.random.default_rng(np.random.randint(0, 2**31)))
+        return np.ascontiguousarray(x), y
+
+
 def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray, batch: int = 500) -> float:
     model.eval()
     correct = 0
@@ -118,18 +152,20 @@ def train(model: nn.Module, data: tuple, cfg: Config, steps: int, lr: float, aug
     """SGD (Nesterov momentum, weight decay) with warm-up + cosine over ``steps`` minibatch steps
     (cut short after ``max_minutes`` if that is set)."""
     x_train, y_train, x_test, y_test = data
-    rng = np.random.default_rng(cfg.seed + 1)
+    np.random.seed(cfg.seed + 1)  # the augmentations' generator when the batches are made here (workers=0)
+    loader = DataLoader(ImagePairs(x_train, y_train), batch_size=cfg.batch_size, shuffle=True,
+                        drop_last=len(x_train) >= cfg.batch_size, num_workers=cfg.workers,
+                        persistent_workers=cfg.workers > 0, collate_fn=AugmentBatch(cfg.crop_pad, cfg.flip,
+                                                                                    augment_data),
+                        generator=np.random.default_rng(cfg.seed + 1))
     opt = optim.SGD(model.parameters(), lr=lr, momentum=cfg.momentum, nesterov=True, weight_decay=cfg.weight_decay)
-    losses, epoch_acc, step, start = [], [], 0, time.perf_counter()
-    per_epoch = max(1, len(x_train) // cfg.batch_size)
+    losses, epoch_acc, epoch_seconds, step, start = [], [], [], 0, time.perf_counter()
     while step < steps:
-        order = rng.permutation(len(x_train))
-        for b in range(per_epoch):
-            idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
-            xb = augment(x_train[idx], cfg.crop_pad, cfg.flip, rng) if augment_data else x_train[idx]
+        epoch_start = time.perf_counter()
+        for xb, yb in loader:
             for group in opt.param_groups:
                 group["lr"] = cosine_lr(step, steps, lr, min(cfg.warmup_steps, steps // 5 + 1))
-            loss = F.cross_entropy(model(gg.tensor(xb)), gg.tensor(y_train[idx]))
+            loss = F.cross_entropy(model(gg.tensor(xb)), gg.tensor(yb))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -143,12 +179,13 @@ def train(model: nn.Module, data: tuple, cfg: Config, steps: int, lr: float, aug
                 steps = step
             if step >= steps:
                 break
+        epoch_seconds.append(time.perf_counter() - epoch_start)
         if eval_each_epoch:
             epoch_acc.append(accuracy(model, x_test, y_test))
             print(f"  epoch {len(epoch_acc)}: test accuracy {epoch_acc[-1]:.4f} "
                   f"({time.perf_counter() - start:.0f} s)", flush=True)
     return {"losses": losses, "epoch_test_accuracy": epoch_acc, "seconds": time.perf_counter() - start,
-            "steps": step}
+            "steps": step, "epoch_seconds": epoch_seconds}
 
 
 def run(cfg: Config, out_dir: Path) -> dict:
@@ -195,6 +232,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
                            "epochs": cfg.epochs, "test_accuracy": round(final, 4),
                            "epoch_test_accuracy": [round(a, 4) for a in out["epoch_test_accuracy"]],
                            "train_seconds": round(out["seconds"], 1), "steps_done": out["steps"],
+                           "workers": cfg.workers, "epoch_seconds": [round(t, 1) for t in out["epoch_seconds"]],
                            "steps_planned": steps, "target": cfg.target,
                            "target_met": final >= cfg.target}
     print(f"ResNet test accuracy {final:.4f} after {cfg.epochs} epochs, {out['seconds']:.0f} s "

@@ -25,6 +25,7 @@ gradient stays finite.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,8 @@ def _classes_last(x: Any) -> Any:
     """(N, C, d1, ...) -> (M, C); a single sample (C,) -> (1, C)."""
     if x.ndim == 1:
         return x.reshape(1, -1)
-    return backend.xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+    positions = x.shape[0] * math.prod(x.shape[2:])  # not -1: NumPy cannot infer it when C = 0
+    return backend.xp.moveaxis(x, 1, -1).reshape(positions, x.shape[1])
 
 
 def _classes_back(x2: Any, shape: tuple[int, ...]) -> Any:
@@ -146,7 +148,7 @@ class CrossEntropy(Function):
             q = (1 - eps) * t + eps / n_classes if eps else t
             if weight is not None:
                 q = q * weight
-            denominator = m
+            denominator = m if z.size else math.nan  # no logits at all: the mean is NaN, as torch
             with np.errstate(invalid="ignore"):  # a 0 target at a -inf logit gives nan, as torch
                 losses = -(q * log_p).sum(axis=1)  # (M,)
         ctx.save_for_backward(log_p, q)

@@ -20,6 +20,7 @@ batch_norm uses fixed running statistics, so there dx = dxhat * r only.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad import backend
@@ -105,7 +106,8 @@ class GroupNorm(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any = None, bias: Any = None, *, groups: int, eps: float) -> Any:
         n, c = x.shape[:2]
-        xhat_g, r = standardize(x.reshape(n, groups, -1), (2,), eps)  # (N, G, C/G * spatial)
+        per_group = c // groups * math.prod(x.shape[2:])  # not -1: NumPy cannot infer it when N = 0
+        xhat_g, r = standardize(x.reshape(n, groups, per_group), (2,), eps)  # (N, G, C/G * spatial)
         xhat = xhat_g.reshape(x.shape)
         shape = (1, c) + (1,) * (x.ndim - 2)
         y = xhat if weight is None else xhat * weight.reshape(shape)
@@ -122,7 +124,9 @@ class GroupNorm(Function):
         if ctx.needs_input_grad[0]:
             dxhat = grad if weight is None else grad * weight.reshape((1, c) + (1,) * (grad.ndim - 2))
             g = r.shape[1]
-            dx = standardize_backward(dxhat.reshape(n, g, -1), xhat.reshape(n, g, -1), r, (2,)).reshape(grad.shape)
+            per_group = c // g * math.prod(grad.shape[2:])
+            dx = standardize_backward(dxhat.reshape(n, g, per_group), xhat.reshape(n, g, per_group), r,
+                                      (2,)).reshape(grad.shape)
         if weight is None:
             return (dx,)
         return (dx, *_affine_grads(ctx, grad, xhat, (0,) + tuple(range(2, grad.ndim)), weight.shape))

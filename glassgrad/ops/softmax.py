@@ -16,10 +16,24 @@ from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
+def max_shift(x: Any, axes: int | tuple[int, ...]) -> Any:
+    """m = the max of x over ``axes`` (keepdims), the shift that keeps exp(x - m) from overflowing.
+
+    A slice along an empty axis has no max (NumPy refuses one); m is 0 there: exp(x - m) of an
+    empty slice is empty whatever m is, so softmax gives an empty result and logsumexp -inf, as torch.
+    """
+    axes = (axes,) if isinstance(axes, int) else axes
+    if any(x.shape[a] == 0 for a in axes):
+        return backend.xp.zeros(tuple(1 if a in axes or a - x.ndim in axes else n for a, n in enumerate(x.shape)),
+                                dtype=x.dtype)
+    return backend.xp.amax(x, axis=axes, keepdims=True)
+
+
 def stable_log_softmax(x: Any, axis: int) -> Any:
     """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
-    shifted = x - backend.xp.amax(x, axis=axis, keepdims=True)
-    return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
+    shifted = x - max_shift(x, axis)
+    with backend.xp.errstate(divide="ignore"):  # log 0 only for an empty axis, whose result is empty
+        return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
 
 
 class Softmax(Function):
@@ -30,7 +44,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
-            e = backend.xp.exp(x - x.max(axis=axis, keepdims=True))
+            e = backend.xp.exp(x - max_shift(x, axis))
             y = e / sums.sum_along(e, axis)
         ctx.save_for_backward(y)
         ctx.axis = axis

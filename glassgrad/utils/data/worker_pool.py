@@ -62,7 +62,10 @@ class WorkerPoolIterator:
     """Iterates over one DataLoader's batches, read by ``loader.num_workers`` worker processes."""
 
     def __init__(self, loader: Any, base_seed: int) -> None:
-        self.loader = loader
+        # the loader's settings, not the loader: a loader dropped by its user must take its workers along
+        self.persistent, self.as_tensors = loader.persistent_workers, loader.as_tensors
+        self.index_source = None if loader._iterable else \
+            (loader.batch_sampler if loader._auto_collation else loader.sampler)
         self.num_workers = loader.num_workers
         self.iterable = loader._iterable
         self.prefetch = max(1, loader.prefetch_factor) * self.num_workers
@@ -108,9 +111,7 @@ class WorkerPoolIterator:
                     index_queue.put((-1, Restart()))
         self.active = [True] * self.num_workers
         self.next_worker = itertools.cycle(range(self.num_workers))
-        loader = self.loader
-        self.tasks = itertools.repeat(None) if self.iterable else \
-            iter(loader.batch_sampler if loader._auto_collation else loader.sampler)
+        self.tasks = itertools.repeat(None) if self.iterable else iter(self.index_source)
         for _ in range(self.prefetch):
             self._send_task()
 
@@ -140,7 +141,7 @@ class WorkerPoolIterator:
                 del self.owner[self.received]
                 self.received += 1
             if self.received == self.sent:
-                if not self.loader.persistent_workers:
+                if not self.persistent:
                     self.shutdown()
                 raise StopIteration
             if self.received in self.arrived:
@@ -164,7 +165,7 @@ class WorkerPoolIterator:
             message.reraise()
         self._send_task()
         batch = unpack(message)
-        return batch if self.loader.as_tensors else as_arrays(batch)
+        return batch if self.as_tensors else as_arrays(batch)
 
     def _receive(self) -> tuple[int, Any]:
         """The next answer from any worker; errors if a worker died or the loader's timeout passed."""
