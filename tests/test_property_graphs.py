@@ -327,3 +327,64 @@ def test_a_long_chain_reuses_values(seed: int) -> None:
         return (t[[0, 0, 2]] @ b) * s[:, -1] + t.logsumexp(dim=0)[:3]
 
     gg.gradcheck(graph, [a, b])
+
+
+# ----- reductions of empty tensors: the op's identity, or torch's error -------------------------------
+# what a reduction gives over an empty slice (torch's values); an exception type: torch refuses it
+EMPTY_SLICE = {
+    "sum": 0.0, "prod": 1.0, "mean": np.nan, "var": np.nan, "std": np.nan, "logsumexp": -np.inf, "norm": 0.0,
+    "amax": IndexError, "amin": IndexError, "argmax": IndexError,
+}
+SAME_SHAPE = ("softmax", "log_softmax", "cumsum", "cumprod")  # an empty input gives an empty output
+
+
+@st.composite
+def empty_reductions(draw: Any) -> tuple[tuple[int, ...], str, tuple[int, ...], bool]:
+    """(shape with a zero dim, op, dims it reduces, keepdim)."""
+    shape = list(draw(st.lists(st.integers(0, 3), min_size=1, max_size=3)))
+    shape[draw(st.integers(0, len(shape) - 1))] = 0
+    op = draw(st.sampled_from([*EMPTY_SLICE, *SAME_SHAPE]))
+    single = op in SAME_SHAPE or op in ("argmax",)
+    dims = (draw(st.integers(0, len(shape) - 1)),) if single else tuple(
+        draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True)))
+    return tuple(shape), op, dims, draw(st.booleans())
+
+
+def _reduce(m: Any, x: Any, op: str, dims: tuple[int, ...], keep: bool) -> Any:
+    if op in SAME_SHAPE:
+        return getattr(x, op)(dims[0])
+    if op in ("argmax", "prod"):
+        return getattr(x, op)(dims[0], keepdim=keep) if op == "argmax" or len(dims) == 1 else x.prod()
+    return getattr(x, op)(dims, keepdim=keep) if op != "norm" else x.norm(dim=dims, keepdim=keep)
+
+
+@pytest.mark.filterwarnings("ignore:.*degrees of freedom")
+@given(empty_reductions())
+def test_reductions_of_empty_tensors_give_the_identity_or_torchs_error(case: Any) -> None:
+    """Over an empty slice: sum 0, prod 1, mean/var/std NaN, logsumexp -inf, norm 0, a max refused;
+    an empty result where no reduced dim is empty; the gradient is an empty tensor; torch agrees."""
+    shape, op, dims, keep = case
+    note(f"{op} over dims {dims} of {shape}, keepdim={keep}")
+    x = gg.zeros(shape, dtype=gg.float64, requires_grad=True)
+    reduced_empty = any(shape[d] == 0 for d in dims)
+    expected = EMPTY_SLICE.get(op)
+    if isinstance(expected, type):
+        if reduced_empty:
+            with pytest.raises(expected):
+                _reduce(gg, x, op, dims, keep)
+            return
+    y = _reduce(gg, x, op, dims, keep)
+    if op in SAME_SHAPE:
+        assert y.shape == shape
+    elif not isinstance(expected, type):
+        prod_all = op == "prod" and len(dims) > 1
+        assert y.shape == np.zeros(shape).sum(axis=None if prod_all else dims, keepdims=keep and not prod_all).shape
+        assert y.numel() == 0 or reduced_empty
+        np.testing.assert_array_equal(y.detach().numpy(), np.full(y.shape, expected))
+    if y.dtype == gg.float64:  # not argmax's indices
+        y.sum().backward()
+        assert x.grad.shape == shape and x.grad.numel() == 0
+    torch = _real_torch()
+    if torch is not None:
+        answer = _reduce(torch, torch.zeros(shape, dtype=torch.float64), op, dims, keep)
+        np.testing.assert_array_equal(y.detach().numpy(), answer.numpy())

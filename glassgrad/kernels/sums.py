@@ -87,10 +87,18 @@ def sum_along(x: Any, axis: int) -> Any:
     return sum_axes(x, (axis % x.ndim,), keepdims=True)
 
 
+def mean_keepdims(x: Any, axes: tuple[int, ...]) -> Any:
+    """x.mean(axis=axes, keepdims=True); NaN over an empty slice (0 / 0, as torch) without NumPy's warning."""
+    if x.size == 0:
+        with backend.xp.errstate(invalid="ignore"):
+            return x.sum(axis=axes, keepdims=True) / x.dtype.type(0)
+    return x.mean(axis=axes, keepdims=True)
+
+
 def mean_axes(x: Any, axes: tuple[int, ...]) -> Any:
-    """x.mean(axis=axes, keepdims=True) for sorted non-negative axes."""
+    """x.mean(axis=axes, keepdims=True) for sorted non-negative axes (NaN over an empty slice)."""
     if not _serves(x):
-        return x.mean(axis=axes, keepdims=True)
+        return mean_keepdims(x, axes)
     total = sum_axes(x, axes, keepdims=True)
     total *= total.dtype.type(total.size / x.size)  # 1 / (number of elements summed)
     return total

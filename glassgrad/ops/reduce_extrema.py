@@ -140,8 +140,8 @@ def _arg_extreme(input: Any, dim: Any, keepdim: bool, smallest: bool, op_name: s
     x = as_tensor(input)
     pick = backend.xp.argmin if smallest else backend.xp.argmax
     if dim is None:  # the index into the flattened tensor
-        if x.numel() == 0:
-            raise RuntimeError(f"{op_name}(): Expected reduction dim to be specified for input.numel() == 0 "
+        if x.numel() == 0:  # torch's IndexError (max() of nothing is its RuntimeError)
+            raise IndexError(f"{op_name}(): Expected reduction dim to be specified for input.numel() == 0 "
                                f"(input shape {tuple(x.shape)})")
         flat = pick(x.array.reshape(-1))
         shape = (1,) * x.ndim if keepdim else ()

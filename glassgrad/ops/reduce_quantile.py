@@ -136,8 +136,10 @@ def nanmedian(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
     x = as_tensor(input)
     xp = backend.xp
     if dim is None:
-        if x.numel() == 0:
-            raise RuntimeError("nanmedian() input tensor cannot be empty")
+        if x.numel() == 0:  # NaN, as torch (and as median)
+            if x.dtype.kind != "f":
+                raise RuntimeError(f"nanmedian() of an empty {x.dtype} tensor: it has no NaN to return")
+            return equal_share(x, xp.asarray(xp.nan, dtype=x.dtype))
         flat = xp.sort(x.array.reshape(-1))  # NaN sorts last
         valid = int((~xp.isnan(flat)).sum()) if flat.dtype.kind == "f" else flat.size
         return equal_share(x, flat[max(valid - 1, 0) // 2])

@@ -15,8 +15,10 @@ from typing import Any
 
 from glassgrad import backend, dtypes
 from glassgrad.function import Context, Function
+from glassgrad.kernels import sums
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
+from glassgrad.ops.softmax import max_shift
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -50,7 +52,7 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dof: float) -> Any:
-        centred = x - x.mean(axis=axes, keepdims=True)
+        centred = x - sums.mean_keepdims(x, axes)
         ctx.save_for_backward(centred)
         ctx.axes, ctx.keepdim, ctx.dof = axes, keepdim, dof
         with backend.xp.errstate(invalid="ignore", divide="ignore"):
@@ -70,7 +72,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool, dof: float) -> Any:
-        centred = x - x.mean(axis=axes, keepdims=True)
+        centred = x - sums.mean_keepdims(x, axes)
         with backend.xp.errstate(invalid="ignore", divide="ignore"):
             y = backend.xp.sqrt((centred * centred).sum(axis=axes, keepdims=True) / x.dtype.type(dof))
         ctx.save_for_backward(centred, y)
@@ -141,7 +143,7 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, *, axes: tuple[int, ...], keepdim: bool) -> Any:
         xp = backend.xp
-        m = xp.amax(x, axis=axes, keepdims=True)
+        m = max_shift(x, axes)
         m = xp.where(xp.isfinite(m), m, 0)
         with xp.errstate(divide="ignore"):
             y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
@@ -231,4 +233,9 @@ def norm(input: Any, p: Any = "fro", dim: Dims = None, keepdim: bool = False,  #
     if isinstance(p, str):
         raise NotImplementedError(f"norm: p={p!r} is not supported (use a number, inf, -inf or 'fro')")
     axes = reduction_dims(dim, x.ndim, "norm")
-    return Norm.apply(x, axes=axes, keepdim=keepdim, p=float(p))
+    p = float(p)
+    if (p < 0 or p == math.inf) and any(x.shape[a] == 0 for a in axes):  # a max or a 1/sum(1/...): no identity
+        where = "an empty tensor" if dim is None else f"the empty dimension {next(a for a in axes if not x.shape[a])}"
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on {where} because the operation "
+                           "does not have an identity")
+    return Norm.apply(x, axes=axes, keepdim=keepdim, p=p)

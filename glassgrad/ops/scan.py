@@ -7,6 +7,7 @@ a cumulative sum taken in reverse (``_reverse_cumsum``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from glassgrad import backend, dtypes, return_types
@@ -34,6 +35,8 @@ def _scan_input(input: Any, dim: int, dtype: Any, op_name: str) -> tuple[Tensor,
 
 class CumSum(Function):
     """y_k = x_0 + ... + x_k along ``axis``;  dx_i = dy_i + dy_(i+1) + ... + dy_(n-1)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
@@ -75,7 +78,7 @@ class CumProd(Function):
         # one slice per row: (rows, n)
         rows_x = xp.moveaxis(x, ctx.axis, -1)
         shape = rows_x.shape
-        rows_x = rows_x.reshape(-1, shape[-1])
+        rows_x = rows_x.reshape(math.prod(shape[:-1]), shape[-1])  # not -1: NumPy cannot infer it for n = 0
         rows_y = xp.moveaxis(y, ctx.axis, -1).reshape(rows_x.shape)
         rows_g = xp.moveaxis(grad.reshape(x.shape), ctx.axis, -1).reshape(rows_x.shape)
         has_zero = (rows_x == 0).any(axis=1)

@@ -80,9 +80,17 @@ def _order_statistic(x: Tensor, array: Any, axis: int, position: Any, keepdim: b
     return result(take_along_dim(x, indices, axis, keepdim=keepdim), index_result(indices, keepdim, axis, x.ndim))
 
 
+def _refuse_empty_dim(x: Tensor, array: Any, axis: int, op_name: str) -> None:
+    """torch's IndexError for a selection along an empty dim (there is nothing to select)."""
+    if array.shape[axis] == 0:
+        raise IndexError(f"{op_name}(): Expected reduction dim {axis} to have non-zero size "
+                         f"(input shape {tuple(x.shape)})")
+
+
 def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> Any:  # noqa: A002
     """``(values, indices)`` of the k-th smallest element (k counts from 1) along ``dim``."""
     x, array, axis = _as_rows(input, dim, "kthvalue")
+    _refuse_empty_dim(x, array, axis, "kthvalue")
     if not 1 <= k <= array.shape[axis]:
         raise RuntimeError(f"kthvalue(): selected number k={k} out of range for dim {dim} of size "
                            f"{array.shape[axis]} (input shape {tuple(x.shape)})")
@@ -94,20 +102,21 @@ def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> Any:  
 def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:  # noqa: A002
     """The lower median (element (n-1)//2 of the sorted values); NaN when the values include NaN.
 
-    ``median(input)``: a 0-d tensor, tied elements share the gradient evenly.
+    ``median(input)``: a 0-d tensor, tied elements share the gradient evenly; NaN for an empty
+    floating tensor, as torch.
     ``median(input, dim)``: ``(values, indices)``, the gradient goes to the index returned.
     """
     x = as_tensor(input)
     if dim is None:
         if x.numel() == 0:
-            raise RuntimeError("median() input tensor cannot be empty")
+            if x.dtype.kind != "f":
+                raise RuntimeError(f"median() of an empty {x.dtype} tensor: it has no NaN to return")
+            return equal_share(x, backend.xp.asarray(backend.xp.nan, dtype=x.dtype))
         flat = backend.xp.sort(x.array.reshape(-1))  # NaN sorts last: check it first
         value = flat[-1] if backend.xp.isnan(flat[-1]) else flat[(flat.size - 1) // 2]
         return equal_share(x, value)
     x, array, axis = _as_rows(x, dim, "median")
-    if array.shape[axis] == 0:
-        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size "
-                         f"(input shape {tuple(x.shape)})")
+    _refuse_empty_dim(x, array, axis, "median")
     n = array.shape[axis]
     nans = backend.xp.isnan(array).sum(axis=axis, keepdims=True) if array.dtype.kind == "f" else 0
     position = backend.xp.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, else the middle
@@ -119,6 +128,7 @@ def mode(input: Any, dim: int = -1, keepdim: bool = False) -> Any:  # noqa: A002
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest one if several
     are as frequent) and the index of its last occurrence; the gradient goes to that index."""
     x, array, axis = _as_rows(input, dim, "mode")
+    _refuse_empty_dim(x, array, axis, "mode")
     xp = backend.xp
     rows = xp.moveaxis(array, axis, -1)  # (..., n): one slice per row
     flat_rows = rows.reshape(-1, rows.shape[-1])
