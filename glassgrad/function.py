@@ -54,6 +54,7 @@ class Function:
     """Base class of every differentiable op."""
 
     differentiable_backward = False  # True: backward also runs on Tensors and records (see the module docstring)
+    constant_saves: tuple[int, ...] = ()  # positions in ctx.saved of values that are constants (a random mask)
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:

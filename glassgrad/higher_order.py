@@ -20,6 +20,11 @@ convolution's unfolded input, GELU's Phi(x)) are not graph tensors. For such an 
 run once more, on the input Tensors and recording, so those values are recomputed with their graph
 (``_graph_context``); the first-order path keeps what it saved and pays nothing.
 
+Saved values that do not depend on the inputs, or only through a comparison (dropout's random mask,
+max-pooling's padded input used to find the winners), are named by position in the op's
+``constant_saves``: they stay arrays, and the forward is not run again (a second dropout mask would
+differ from the first).
+
 An op opts in by setting ``differentiable_backward = True`` on its class, once its forward and
 backward have been checked to compute with ``xp`` and Tensor-compatible array methods only, from
 ``grad``, ``ctx`` and values whose derivative is zero (masks, indices, shapes), and its forward to
@@ -88,7 +93,11 @@ def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | None:
     """``ctx.saved`` with each float array replaced by the graph tensor it is (an input, or the output);
     integer and bool arrays (indices, masks) stay arrays. None when a float array is neither."""
     mapped = []
-    for array in node.ctx.saved:
+    constants = node.op.constant_saves
+    for position, array in enumerate(node.ctx.saved):
+        if position in constants:
+            mapped.append(array)
+            continue
         found = output if array is output.array else next((t for t in node.inputs if t.array is array), None)
         if found is None and _is_float_array(array):
             return None
@@ -144,7 +153,8 @@ def _recorded_grads(node: Node, output: Tensor, out_grad: Tensor) -> Any:
     try:
         with recording():
             return node.op.backward(_graph_context(node, output), out_grad)
-    except NotImplementedError as err:  # a NumPy call without a twin, or one that would drop the graph
+    except (NotImplementedError, AttributeError, TypeError) as err:  # a NumPy call without a twin, one that
+        # would drop the graph, or an array method a Tensor lacks: first derivatives only, said when differentiated
         return _not_differentiable(node, out_grad, f"{op_name}.backward cannot be differentiated "
                                    f"(create_graph=True): {err}")
 

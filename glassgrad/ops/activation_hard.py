@@ -18,6 +18,8 @@ from glassgrad.tensor import Tensor
 class Hardtanh(Function):
     """y = min(max(x, low), high);  dy/dx = 1 where low < x < high (strictly), else 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, low: float, high: float) -> Any:
         ctx.save_for_backward((x > low) & (x < high))
@@ -44,6 +46,8 @@ def relu6(x: Any) -> Tensor:
 class Hardsigmoid(Function):
     """y = min(max(x / 6 + 1/2, 0), 1);  dy/dx = 1/6 where -3 < x < 3, else 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward((x > -3) & (x < 3))
@@ -63,6 +67,8 @@ def hardsigmoid(x: Any) -> Tensor:
 class Hardswish(Function):
     """y = x hardsigmoid(x) = x min(max(x + 3, 0), 6) / 6;
     dy/dx = 0 where x <= -3,  x / 3 + 1/2 where -3 < x < 3,  1 where x >= 3."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:

@@ -37,6 +37,8 @@ def _float_only(op: str, x: Any) -> Tensor:
 class Hardshrink(Function):
     """y = x where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, lambd: float) -> Any:
         keep = backend.xp.abs(x) > lambd
@@ -56,6 +58,8 @@ def hardshrink(x: Any, lambd: float = 0.5) -> Tensor:
 
 class Softshrink(Function):
     """y = x - lambd sign(x) where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, lambd: float) -> Any:
@@ -80,6 +84,8 @@ def softshrink(x: Any, lambd: float = 0.5) -> Tensor:
 class Threshold(Function):
     """y = x where x > threshold, else value;  dy/dx = 1 where x > threshold, else 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, threshold: float, value: float) -> Any:
         keep = x > threshold
@@ -101,6 +107,9 @@ class RandomLeakyReLU(Function):
     """Training-mode rrelu: y = x where x > 0, else a x with a ~ U[lower, upper) drawn per element;
     dy/dx = 1 where x > 0, else a (the saved slopes)."""
 
+    differentiable_backward = True
+    constant_saves = (0,)  # the slopes: drawn once, piecewise constant in x
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, lower: float, upper: float, rng: np.random.Generator) -> Any:
         xp = backend.xp
@@ -112,7 +121,7 @@ class RandomLeakyReLU(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (slope,) = ctx.saved
-        return grad * slope
+        return grad * slope  # slope: drawn once, piecewise constant in x (constant_saves)
 
 
 def rrelu(x: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
@@ -130,6 +139,8 @@ def rrelu(x: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool
 class GLU(Function):
     """Gated linear unit: with a, b the two halves of x along ``dim``, y = a * sigmoid(b);
     dy/da = sigmoid(b),  dy/db = a sigmoid(b) (1 - sigmoid(b))."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, dim: int) -> Any:

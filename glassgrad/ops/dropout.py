@@ -32,6 +32,9 @@ class Dropout(Function):
         y = x * m,  m_i = [u_i >= p] / (1 - p),  u_i ~ U[0, 1);   dy/dx = m (the saved mask).
     """
 
+    differentiable_backward = True
+    constant_saves = (0,)  # the mask: drawn once, a constant of the second derivative
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, p: float, rng: np.random.Generator) -> Any:
         mask = dropout_mask(x.shape, p, x.dtype, rng)

@@ -145,6 +145,8 @@ def _contract(inputs: list[str], output: str, arrays: list[Any]) -> Any:
 class Einsum(Function):
     """out = einsum(equation, X_1, ..., X_n);  dX_i = einsum(out, X_j (j != i) -> X_i) (see the module text)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, *operands: Any, inputs: list[str], output: str, sizes: dict[str, int]) -> Any:
         ctx.save_for_backward(*operands)

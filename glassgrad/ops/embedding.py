@@ -20,11 +20,16 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.indexing import ArrayIndex, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
 
 def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
     """out (num_rows, D) with out[k] = sum of rows[j] where indices[j] == k.  indices (M,), rows (M, D)."""
+    if isinstance(rows, Tensor):  # a backward recording its graph: the differentiable scatter (WriteAt)
+        from glassgrad.ops.indexing_select import added_along_dim
+
+        return added_along_dim((num_rows, rows.shape[1]), 0, indices, rows)
     xp = backend.xp
     out = xp.zeros((num_rows, rows.shape[1]), dtype=rows.dtype)
     if indices.size == 0:
@@ -42,6 +47,8 @@ def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
 class Embedding(Function):
     """y = W[idx];  dW = scatter-add of dy into the looked-up rows (none into padding_idx)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, weight: Any, *, indices: Any, padding_idx: int | None) -> Any:
         ctx.indices, ctx.padding_idx, ctx.num_rows = indices, padding_idx, weight.shape[0]
@@ -53,7 +60,7 @@ class Embedding(Function):
         rows = grad.reshape(flat_idx.size, grad.shape[-1])  # (M, D)
         dweight = scatter_add_rows(flat_idx, rows, ctx.num_rows)
         if ctx.padding_idx is not None:
-            dweight[ctx.padding_idx] = 0
+            dweight = zeroed_at(dweight, ArrayIndex(ctx.padding_idx))
         return dweight
 
 

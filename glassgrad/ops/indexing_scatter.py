@@ -16,6 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import broadcast_shapes, expand, reshape, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -59,6 +60,8 @@ def _check_index(x: Tensor, dim: int, index: Any, op: str, src: Any = None) -> A
 class Gather(Function):
     """y = x[... index ...] along ``dim``;  dx = zeros with dy added back at the read positions."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, dim: int, index: Any) -> Any:
         ctx.grid, ctx.shape = along_dim(index, dim), x.shape
@@ -66,9 +69,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        dx = backend.xp.zeros(ctx.shape, dtype=grad.dtype)
-        backend.xp.add.at(dx, ctx.grid, grad)
-        return dx
+        return written_at(ctx.shape, ArrayIndex(ctx.grid), grad, accumulate=True)
 
 
 def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:  # noqa: ARG001
@@ -237,6 +238,8 @@ class Scatter(Function):
     """y = x with y[index[p] along dim] = src[p] (where an index repeats, the last write wins);
     dx = dy with the written positions zeroed;  dsrc = dy read back at index (zero past index's shape)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, src: Any, *, dim: int, index: Any) -> Any:
         ctx.grid, ctx.src_shape, ctx.used = along_dim(index, dim), src.shape, tuple(slice(0, n) for n in index.shape)
@@ -246,18 +249,14 @@ class Scatter(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        xp = backend.xp
-        dx = grad.copy()
-        dx[ctx.grid] = 0
+        written = ArrayIndex(ctx.grid)
+        dx = zeroed_at(grad, written)
         dsrc = None
         if ctx.needs_input_grad[1]:
             if len(ctx.src_shape) == 0:  # a scalar value filled in: its gradient sums over the positions
-                dsrc = xp.zeros_like(grad)
-                dsrc[ctx.grid] = grad[ctx.grid]
-                dsrc = dsrc.sum()
+                dsrc = (grad - zeroed_at(grad, written)).sum()  # dy at the written positions, each once
             else:
-                dsrc = xp.zeros(ctx.src_shape, dtype=grad.dtype)
-                dsrc[ctx.used] = grad[ctx.grid]
+                dsrc = written_at(ctx.src_shape, ArrayIndex(ctx.used), read_at(written, grad), accumulate=False)
         return dx, dsrc
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.function import Context, Function
+from glassgrad.ops.indexing import ArrayIndex, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -130,6 +131,8 @@ class IndexCopy(Function):
     """y = x with slice index[i] along ``dim`` replaced by source[i];
     dx = dy with those slices zeroed;  dsource = dy taken at ``index``."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, source: Any, *, dim: int, index: Any) -> Any:
         ctx.dim, ctx.index = dim, index
@@ -139,8 +142,7 @@ class IndexCopy(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        dx = grad.copy()
-        backend.xp.moveaxis(dx, ctx.dim, 0)[ctx.index] = 0
+        dx = zeroed_at(grad, ArrayIndex((slice(None),) * ctx.dim + (ctx.index,)))
         return dx, backend.xp.take(grad, ctx.index, axis=ctx.dim)
 
 
@@ -197,6 +199,8 @@ class MaskedSelect(Function):
     """y = the elements of x where mask is True, as a 1-d tensor (both broadcast);
     dx = zeros with dy written back at those positions."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, mask: Any) -> Any:
         shape = backend.xp.broadcast_shapes(x.shape, mask.shape)
@@ -205,9 +209,8 @@ class MaskedSelect(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        dx = backend.xp.zeros(ctx.mask.shape, dtype=grad.dtype)  # the broadcast shape; the engine sums it down
-        dx[ctx.mask] = grad
-        return dx
+        # zeros of the broadcast shape with dy at the mask (the engine sums it down to x's shape)
+        return written_at(ctx.mask.shape, ArrayIndex(ctx.mask), grad, accumulate=False)
 
 
 def masked_select(x: Any, mask: Any) -> Tensor:
@@ -279,6 +282,8 @@ class IndexFill(Function):
     """y = x with slices ``index`` along ``dim`` set to value;
     dx = dy with those slices zeroed;  dvalue = the sum of dy over them (each slice once)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, value: Any, *, dim: int, index: Any) -> Any:
         ctx.dim, ctx.index = dim, backend.xp.unique(index % x.shape[dim])
@@ -288,8 +293,7 @@ class IndexFill(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        dx = grad.copy()
-        backend.xp.moveaxis(dx, ctx.dim, 0)[ctx.index] = 0
+        dx = zeroed_at(grad, ArrayIndex((slice(None),) * ctx.dim + (ctx.index,)))
         return dx, backend.xp.take(grad, ctx.index, axis=ctx.dim).sum()
 
 

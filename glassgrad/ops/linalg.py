@@ -124,6 +124,8 @@ def trace(input: Any) -> Tensor:  # noqa: A002
 class Outer(Function):
     """C_ij = a_i b_j;  dC/da: da_i = sum_j dC_ij b_j = (dC b)_i,  db_j = sum_i dC_ij a_i = (dC^T a)_j."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
@@ -155,6 +157,8 @@ class Kron(Function):
     Viewed with each output axis split in two, C[i0, j0, i1, j1, ...] = a[i0, i1, ...] * b[j0, j1, ...],
     so  da = sum over the j axes of dC * b,  db = sum over the i axes of dC * a.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

@@ -35,6 +35,9 @@ class MaxPool2d(Function):
     slice. The "fast" kernel mode runs ``glassgrad.kernels.pool`` (same numbers, less memory).
     """
 
+    differentiable_backward = True
+    constant_saves = (0, 1)  # the fast path's (xpad, out): they only pick the winners
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                 out_hw: Pair) -> Any:
@@ -56,7 +59,10 @@ class MaxPool2d(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         geometry = ctx.geometry
-        if ctx.fast:
+        if ctx.fast and isinstance(grad, Tensor):  # recording a graph: the readable twin routes the gradient
+            xpad, _ = ctx.saved
+            dx = max_pool2d_plain_backward(max_pool2d_plain_forward(xpad, geometry)[1], grad, xpad.shape, geometry)
+        elif ctx.fast:
             xpad, out = ctx.saved
             dx = pool_kernel.max_pool2d_backward(xpad, out, grad, geometry)
         else:
@@ -83,10 +89,22 @@ def max_pool2d_plain_forward(xpad: Any, geometry: PoolGeometry) -> tuple[Any, An
 
 def max_pool2d_plain_backward(winner: Any, grad: Any, padded_shape: tuple[int, ...], geometry: PoolGeometry) -> Any:
     """The readable twin's backward: for each tap t, dxpad[tap t's slice] += dy * [t* = t]."""
-    dx = backend.xp.zeros(padded_shape, dtype=grad.dtype)  # (N, C, Hp, Wp)
-    for t, (rows, cols) in enumerate(geometry.taps()):
-        dx[:, :, rows, cols] += grad * (winner == t)
-    return dx
+    return sum_of_taps(padded_shape, geometry.taps(), [grad * (winner == t) for t in range(len(geometry.taps()))])
+
+
+def sum_of_taps(padded_shape: tuple[int, ...], taps: list[Any], values: list[Any]) -> Any:
+    """dxpad (N, C, Hp, Wp): each tap's values added into the slice that tap read (the adjoint of
+    reading the taps); in place on arrays, through ``WriteAt`` on Tensors (a backward recording its graph)."""
+    if not isinstance(values[0], Tensor):
+        dx = backend.xp.zeros(padded_shape, dtype=values[0].dtype)
+        for (rows, cols), v in zip(taps, values):
+            dx[:, :, rows, cols] += v
+        return dx
+    from glassgrad.ops.indexing import ArrayIndex, written_at
+
+    parts = [written_at(padded_shape, ArrayIndex((slice(None), slice(None), rows, cols)), v, accumulate=False)
+             for (rows, cols), v in zip(taps, values)]
+    return sum(parts[1:], parts[0])
 
 
 class AvgPool2d(Function):
@@ -95,6 +113,8 @@ class AvgPool2d(Function):
     divisor = kh*kw (count_include_pad) or the number of real pixels in each window.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, kernel: Pair, stride: Pair, padding: Pair, out_hw: Pair,
                 count_include_pad: bool) -> Any:
@@ -102,7 +122,7 @@ class AvgPool2d(Function):
         pads = ((0, 0), (0, 0), (padding[0], padding[0]), (padding[1], padding[1]))
         xpad = xp.pad(x, pads) if any(padding) else x  # (N, C, Hp, Wp)
         taps = tap_slices(kernel, stride, (1, 1), out_hw)
-        total = xpad[(..., *taps[0])].copy()  # (N, C, Ho, Wo)
+        total = xp.copy(xpad[(..., *taps[0])])  # (N, C, Ho, Wo)
         for rows, cols in taps[1:]:
             total += xpad[:, :, rows, cols]
         if count_include_pad or not any(padding):
@@ -117,9 +137,7 @@ class AvgPool2d(Function):
     def backward(ctx: Context, grad: Any) -> Any:
         padded_shape, padding, taps = ctx.padded_shape, ctx.padding, ctx.taps
         share = grad / ctx.divisor  # (N, C, Ho, Wo)
-        dx = backend.xp.zeros(padded_shape, dtype=grad.dtype)
-        for rows, cols in taps:
-            dx[:, :, rows, cols] += share
+        dx = sum_of_taps(padded_shape, taps, [share] * len(taps))
         ph, pw = padding
         return dx[:, :, ph:padded_shape[2] - ph, pw:padded_shape[3] - pw]
 

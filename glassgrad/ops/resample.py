@@ -32,6 +32,9 @@ from glassgrad.tensor import Tensor, as_tensor
 class Resample2d(Function):
     """y = Mh @ x @ Mw^T;  dx = Mh^T @ dy @ Mw (Mh, Mw constant)."""
 
+    differentiable_backward = True
+    constant_saves = (0, 1)
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, mh: Any, mw: Any) -> Any:
         xp = backend.xp
