@@ -370,6 +370,9 @@ from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
 from glassgrad.ops import ctc_loss as ctc_loss  # noqa: E402
+from glassgrad.ops import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
+from glassgrad.ops import avg_pool3d as avg_pool3d  # noqa: E402
+from glassgrad.ops import max_pool3d as max_pool3d  # noqa: E402
 from glassgrad.ops import conv3d as conv3d  # noqa: E402
 from glassgrad.ops import conv_transpose1d as conv_transpose1d  # noqa: E402
 from glassgrad.ops import conv_transpose3d as conv_transpose3d  # noqa: E402
@@ -406,6 +409,23 @@ from glassgrad.ops import dist as dist  # noqa: E402
 from glassgrad.ops import nanmedian as nanmedian  # noqa: E402
 from glassgrad.ops import nanquantile as nanquantile  # noqa: E402
 from glassgrad.ops import quantile as quantile  # noqa: E402
+from glassgrad.ops import diff as diff  # noqa: E402
+from glassgrad.ops import rot90 as rot90  # noqa: E402
+from glassgrad.ops import adjoint as adjoint  # noqa: E402
+from glassgrad.ops import diagflat as diagflat  # noqa: E402
+from glassgrad.ops import dsplit as dsplit  # noqa: E402
+from glassgrad.ops import hsplit as hsplit  # noqa: E402
+from glassgrad.ops import narrow_copy as narrow_copy  # noqa: E402
+from glassgrad.ops import t as t  # noqa: E402
+from glassgrad.ops import vsplit as vsplit  # noqa: E402
+from glassgrad.ops import block_diag as block_diag  # noqa: E402
+from glassgrad.ops import cartesian_prod as cartesian_prod  # noqa: E402
+from glassgrad.ops import combinations as combinations  # noqa: E402
+from glassgrad.ops import tril_indices as tril_indices  # noqa: E402
+from glassgrad.ops import triu_indices as triu_indices  # noqa: E402
+from glassgrad.ops import isin as isin  # noqa: E402
+from glassgrad.ops import unique_consecutive as unique_consecutive  # noqa: E402
+from glassgrad.ops import clone as clone  # noqa: E402
 
 # --- tensor queries and layouts (glassgrad/methods/queries.py, glassgrad/layout.py) ---
 from glassgrad.layout import jagged as jagged  # noqa: E402

@@ -332,3 +332,32 @@ class ShapeMethods:
 
     def addr(self, vec1: Any, vec2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
         return glassgrad.ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    # ----- differences, turns, named movements, runs (ops/differences.py, movement_rotate.py & co.) -------
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return glassgrad.ops.diff(self, n, dim, prepend, append)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return glassgrad.ops.rot90(self, k, dims)
+
+    def adjoint(self) -> Tensor:
+        return glassgrad.ops.adjoint(self)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        return glassgrad.ops.narrow_copy(self, dim, start, length)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        return glassgrad.ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        return glassgrad.ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        return glassgrad.ops.dsplit(self, indices_or_sections)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return glassgrad.ops.diagflat(self, offset)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Any:
+        return glassgrad.ops.unique_consecutive(self, return_inverse, return_counts, dim)

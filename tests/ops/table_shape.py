@@ -219,6 +219,38 @@ def diag_embed_case(draw: st.DrawFn) -> Case:
     return Case((draw(array(shape)),), {"offset": draw(st.integers(-2, 2)), "dim1": dim1, "dim2": dim2})
 
 
+@st.composite
+def diff_case(draw: st.DrawFn) -> Case:
+    """An array, n in 0..3, a dim, and maybe a prepend (second input) and an append (third)."""
+    shape = draw(shapes(min_dims=1))
+    dim = draw(_dim(len(shape)))
+    arrays = [draw(array(shape))]
+    for _ in range(draw(st.integers(0, 2))):
+        piece = list(shape)
+        piece[dim] = draw(st.integers(1, 2))
+        arrays.append(draw(array(tuple(piece))))
+    return Case(tuple(arrays), {"n": draw(st.integers(0, 3)), "dim": dim})
+
+
+def _ends(xs: tuple[Any, ...]) -> tuple[Any, Any]:
+    """diff's prepend and append: the second and third inputs, where present."""
+    return (xs[1] if len(xs) > 1 else None), (xs[2] if len(xs) > 2 else None)
+
+
+@st.composite
+def rot90_case(draw: st.DrawFn) -> Case:
+    shape = draw(shapes(min_dims=2))
+    n = len(shape)
+    dims = draw(st.permutations(range(-n, n)).filter(lambda p: p[0] % n != p[1] % n))
+    return Case((draw(array(shape)),), {"k": draw(st.integers(-5, 5)), "dims": tuple(dims[:2])})
+
+
+@st.composite
+def block_diag_case(draw: st.DrawFn) -> Case:
+    """1-3 blocks of 0, 1 or 2 dims."""
+    return Case(tuple(draw(array(draw(shapes(max_dims=2)))) for _ in range(draw(st.integers(1, 3)))))
+
+
 def _as_torch(torch: Any, value: Any) -> Any:
     return torch.from_numpy(value) if hasattr(value, "dtype") and not hasattr(value, "requires_grad") else value
 
@@ -284,6 +316,29 @@ MOVEMENT_ROWS: list[OpSpec] = [
            lambda t, a, offset, dim1, dim2: a.diagonal(offset, dim1, dim2), diagonal_case()),
     OpSpec("diag_embed", lambda a, offset, dim1, dim2: a.diag_embed(offset, dim1, dim2),
            lambda t, a, offset, dim1, dim2: t.diag_embed(a, offset, dim1, dim2), diag_embed_case()),
+    # differences, quarter turns, named movements, blocks, combinatorics
+    OpSpec("diff", lambda *xs, n, dim: gg.diff(xs[0], n, dim, *_ends(xs)),
+           lambda t, *xs, n, dim: t.diff(xs[0], n, dim, *_ends(xs)), diff_case()),
+    OpSpec("rot90", lambda a, k, dims: a.rot90(k, dims), lambda t, a, k, dims: a.rot90(k, dims), rot90_case()),
+    OpSpec("adjoint", lambda a: gg.adjoint(a), lambda t, a: t.adjoint(a), one_array(2)),
+    # torch's narrow_copy backward misplaces a negative start (its gradient is then wrong): start from 0 up
+    OpSpec("narrow_copy", lambda a, dim, start, length: a.narrow_copy(dim, start, length),
+           lambda t, a, dim, start, length: a.narrow_copy(dim, start, length),
+           narrow_case().map(lambda c: Case(c.arrays, {**c.params, "start": c.params["start"] % c.arrays[0].shape[
+               c.params["dim"]]}))),
+    OpSpec("hsplit", lambda a, sections: gg.hsplit(a, sections), lambda t, a, sections: t.hsplit(a, sections),
+           one_array(1, sections=lambda s: st.lists(st.integers(0, 4), max_size=2).map(sorted))),
+    OpSpec("dsplit", lambda a, sections: a.dsplit(sections), lambda t, a, sections: a.dsplit(sections),
+           one_array(3, sections=lambda s: st.sampled_from([1, [1], [0, 2]]))),
+    OpSpec("diagflat", lambda a, offset: gg.diagflat(a, offset), lambda t, a, offset: t.diagflat(a, offset),
+           one_array(0, offset=lambda s: st.integers(-2, 2))),
+    OpSpec("block_diag", lambda *xs: gg.block_diag(*xs), lambda t, *xs: t.block_diag(*xs), block_diag_case()),
+    OpSpec("combinations", lambda a, r, with_replacement: gg.combinations(a, r, with_replacement),
+           lambda t, a, r, with_replacement: t.combinations(a, r, with_replacement),
+           one_array(1, 1, r=lambda s: st.integers(0, 3), with_replacement=lambda s: st.booleans())),
+    OpSpec("cartesian_prod", lambda *xs: gg.cartesian_prod(*xs), lambda t, *xs: t.cartesian_prod(*xs),
+           st.lists(shapes(1, 1), min_size=1, max_size=3).flatmap(
+               lambda ss: st.tuples(*(array(s) for s in ss))).map(Case)),
 ]
 
 from tests.ops import table_indexing  # noqa: E402  (it imports OpSpec from op_table, as this file does)
