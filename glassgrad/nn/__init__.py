@@ -140,3 +140,17 @@ from glassgrad.nn.loss_margin import TripletMarginLoss as TripletMarginLoss
 from glassgrad.nn.loss_margin import TripletMarginWithDistanceLoss as TripletMarginWithDistanceLoss
 from glassgrad.nn.channel_shuffle import ChannelShuffle as ChannelShuffle
 from glassgrad.nn.local_response_norm import LocalResponseNorm as LocalResponseNorm
+from glassgrad.nn.conv_nd import Conv3d as Conv3d
+from glassgrad.nn.conv_nd import ConvTranspose1d as ConvTranspose1d
+from glassgrad.nn.conv_nd import ConvTranspose3d as ConvTranspose3d
+from glassgrad.nn.pooling_nd import AdaptiveAvgPool3d as AdaptiveAvgPool3d
+from glassgrad.nn.pooling_nd import AdaptiveMaxPool1d as AdaptiveMaxPool1d
+from glassgrad.nn.pooling_nd import AdaptiveMaxPool3d as AdaptiveMaxPool3d
+from glassgrad.nn.pooling_nd import AvgPool3d as AvgPool3d
+from glassgrad.nn.pooling_nd import LPPool1d as LPPool1d
+from glassgrad.nn.pooling_nd import LPPool2d as LPPool2d
+from glassgrad.nn.pooling_nd import LPPool3d as LPPool3d
+from glassgrad.nn.pooling_nd import MaxPool3d as MaxPool3d
+from glassgrad.nn.pooling_nd import MaxUnpool1d as MaxUnpool1d
+from glassgrad.nn.pooling_nd import MaxUnpool2d as MaxUnpool2d
+from glassgrad.nn.pooling_nd import MaxUnpool3d as MaxUnpool3d

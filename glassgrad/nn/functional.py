@@ -22,8 +22,9 @@ from glassgrad.ops.losses import cross_entropy as cross_entropy
 from glassgrad.ops.losses import mse_loss as mse_loss
 from glassgrad.ops.losses import nll_loss as nll_loss
 from glassgrad.ops.matmul import linear as linear
+from glassgrad.ops.softmax import legacy_softmax_dim
 from glassgrad.random import resolve_rng
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 # ----- activations ----------------------------------------------------------------
@@ -50,14 +51,17 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:  # noqa: A002
     return _gelu(input, approximate)
 
 
-def softmax(input: Any, dim: int) -> Tensor:  # noqa: A002
-    """Softmax along ``dim`` (required, unlike torch's deprecated implicit choice)."""
-    return ops.softmax(input, dim)
+def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002, ARG001
+    """Softmax along ``dim`` (the input cast to ``dtype`` first); without ``dim``, torch's legacy
+    implicit choice with its warning (dim 0 for 0-, 1- and 3-D inputs, else 1)."""
+    x = as_tensor(input)
+    return ops.softmax(x, legacy_softmax_dim(x.ndim, "softmax") if dim is None else dim, dtype)
 
 
-def log_softmax(input: Any, dim: int) -> Tensor:  # noqa: A002
-    """Log-softmax along ``dim``."""
-    return ops.log_softmax(input, dim)
+def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002, ARG001
+    """Log-softmax along ``dim`` (as ``softmax``)."""
+    x = as_tensor(input)
+    return ops.log_softmax(x, legacy_softmax_dim(x.ndim, "log_softmax") if dim is None else dim, dtype)
 
 
 # ----- regularisation ---------------------------------------------------------------
@@ -195,6 +199,12 @@ from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # n
 from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
 from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
+from glassgrad.ops.adaptive_pool_nd import adaptive_avg_pool3d as adaptive_avg_pool3d  # noqa: E402
+from glassgrad.ops.adaptive_pool_nd import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
+from glassgrad.ops.adaptive_pool_nd import adaptive_max_pool3d as adaptive_max_pool3d  # noqa: E402
+from glassgrad.ops.conv_nd import conv3d as conv3d  # noqa: E402
+from glassgrad.ops.conv_nd import conv_transpose1d as conv_transpose1d  # noqa: E402
+from glassgrad.ops.conv_nd import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
 from glassgrad.ops.distance import pdist as pdist  # noqa: E402
 from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm  # noqa: E402
@@ -207,6 +217,14 @@ from glassgrad.ops.losses_margin import multilabel_soft_margin_loss as multilabe
 from glassgrad.ops.losses_margin import soft_margin_loss as soft_margin_loss  # noqa: E402
 from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_loss  # noqa: E402
 from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss  # noqa: E402, E501
+from glassgrad.ops.pool_lp import lp_pool1d as lp_pool1d  # noqa: E402
+from glassgrad.ops.pool_lp import lp_pool2d as lp_pool2d  # noqa: E402
+from glassgrad.ops.pool_lp import lp_pool3d as lp_pool3d  # noqa: E402
+from glassgrad.ops.pool_nd import avg_pool3d as avg_pool3d  # noqa: E402
+from glassgrad.ops.pool_nd import max_pool3d as max_pool3d  # noqa: E402
+from glassgrad.ops.pool_nd import max_unpool1d as max_unpool1d  # noqa: E402
+from glassgrad.ops.pool_nd import max_unpool2d as max_unpool2d  # noqa: E402
+from glassgrad.ops.pool_nd import max_unpool3d as max_unpool3d  # noqa: E402
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002

@@ -13,9 +13,11 @@ from typing import Any
 from glassgrad import autograd, backend, dtypes
 from glassgrad.ops.embedding import embedding as _embedding
 from glassgrad.ops.indexing import one_hot as _one_hot
+from glassgrad.ops.norm import batch_norm as _batch_norm
 from glassgrad.ops.norm import instance_norm as _instance_norm
 from glassgrad.ops.pool import avg_pool2d as _avg_pool2d
 from glassgrad.ops.pool import max_pool2d as _max_pool2d
+from glassgrad.ops.pool_nd import avg_pool_nd, max_pool_nd
 from glassgrad.ops.resample import interpolate as _interpolate
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -58,30 +60,58 @@ def _renorm_rows(indices: Any, weight: Tensor, max_norm: float, norm_type: float
 
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
-    """Max over (kh, kw) windows (torch's F.max_pool2d; ``return_indices`` is not implemented)."""
+    """Max over (kh, kw) windows (torch's F.max_pool2d); ``return_indices`` also gives each maximum's
+    flat index h * W + w (through the N-d pooling of ``ops/pool_nd.py``)."""
     if return_indices:
-        raise NotImplementedError("max_pool2d: return_indices=True is not implemented")
+        return max_pool_nd("max_pool2d", input, 2, kernel_size, stride, padding, dilation, ceil_mode, True)
     return _max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over (kh, kw) windows (torch's F.avg_pool2d; ``ceil_mode`` and ``divisor_override`` not implemented)."""
+    """Mean over (kh, kw) windows (torch's F.avg_pool2d); ``ceil_mode`` and ``divisor_override`` take the
+    N-d pooling of ``ops/pool_nd.py``."""
     if ceil_mode or divisor_override is not None:
-        raise NotImplementedError("avg_pool2d: ceil_mode=True and divisor_override are not implemented")
+        return avg_pool_nd("avg_pool2d", input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                           divisor_override)
     return _avg_pool2d(input, kernel_size, stride, padding, count_include_pad)
 
 
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None,  # noqa: A002
-                  bias: Any = None, use_input_stats: bool = True, momentum: float = 0.1,  # noqa: ARG001
+                  bias: Any = None, use_input_stats: bool = True, momentum: float = 0.1,
                   eps: float = 1e-5) -> Tensor:
     """Normalise each sample's each channel over its spatial positions (torch's F.instance_norm).
 
-    Running statistics are not implemented (torch's default, ``track_running_stats=False``, needs none).
+    With running statistics, as torch: every (sample, channel) instance is a channel of one batch
+    norm over (1, N*C, *), the running estimates repeated N times. With ``use_input_stats`` each
+    instance's mean m_nc and unbiased variance v_nc update its copy, and the copies are averaged
+    back: running = (1 - momentum) running + momentum mean_n(m_nc) (likewise the variance);
+    without, the running estimates normalise every instance.
     """
-    if running_mean is not None or running_var is not None or not use_input_stats:
-        raise NotImplementedError("instance_norm: running statistics are not implemented")
-    return _instance_norm(input, weight, bias, eps)
+    if running_mean is None and running_var is None:
+        if not use_input_stats:
+            raise ValueError("instance_norm: Expected running_mean and running_var to be defined when "
+                             "use_input_stats is false")
+        return _instance_norm(input, weight, bias, eps)
+    if running_mean is None or running_var is None:
+        raise ValueError("instance_norm: give both running_mean and running_var, or neither")
+    x = as_tensor(input)
+    if x.ndim < 3:
+        raise ValueError(f"instance_norm: expected (N, C, *spatial) input, got shape {x.shape}")
+    n, c = x.shape[:2]
+    xp = backend.xp
+    means, variances = Tensor(xp.tile(running_mean.array, n)), Tensor(xp.tile(running_var.array, n))  # (N*C,)
+    folded = x.reshape(1, n * c, *x.shape[2:])
+    out = _batch_norm(folded, means, variances, None, None, use_input_stats, momentum, eps).reshape(x.shape)
+    if use_input_stats:
+        running_mean.array = means.array.reshape(n, c).mean(axis=0).astype(running_mean.dtype)
+        running_var.array = variances.array.reshape(n, c).mean(axis=0).astype(running_var.dtype)
+    per_channel = (c,) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * as_tensor(weight).reshape(per_channel)
+    if bias is not None:
+        out = out + as_tensor(bias).reshape(per_channel)
+    return out
 
 
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassgrad.errors import OpInputError
 from glassgrad.nn.module import Module
 from glassgrad.ops.adaptive_max_pool import adaptive_max_pool2d
 from glassgrad.ops.pool import avg_pool2d, max_pool2d
+from glassgrad.ops.pool_nd import avg_pool_nd, max_pool_nd
 from glassgrad.ops.resample import adaptive_avg_pool2d
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -28,7 +30,7 @@ def _as_image(x: Any, op: str) -> tuple[Tensor, bool]:
     """(N, C, L) -> (N, C, 1, L); unbatched (C, L) -> (1, C, 1, L). Also whether it was unbatched."""
     x = as_tensor(x)
     if x.ndim not in (2, 3):
-        raise ValueError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape {tuple(x.shape)}")
+        raise OpInputError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got shape {tuple(x.shape)}")
     unbatched = x.ndim == 2
     return (x.unsqueeze(0) if unbatched else x).unsqueeze(2), unbatched
 
@@ -39,8 +41,11 @@ def _as_signal(y: Tensor, unbatched: bool) -> Tensor:
 
 
 def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
-               ceil_mode: bool = False) -> Tensor:
-    """Max over sliding windows of length k: (N, C, L) -> (N, C, Lo), Lo = (L + 2p - d(k - 1) - 1) // s + 1."""
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over sliding windows of length k: (N, C, L) -> (N, C, Lo), Lo = (L + 2p - d(k - 1) - 1) // s + 1.
+    ``return_indices`` also gives each maximum's position (through ``ops/pool_nd.py``)."""
+    if return_indices:
+        return max_pool_nd("max_pool1d", input, 1, kernel_size, stride, padding, dilation, ceil_mode, True)
     image, unbatched = _as_image(input, "max_pool1d")
     k = _single(kernel_size, "kernel_size", "max_pool1d")
     s = k if stride is None or stride == () else _single(stride, "stride", "max_pool1d")
@@ -50,9 +55,10 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
-    """Mean over sliding windows of length k: (N, C, L) -> (N, C, Lo), Lo = (L + 2p - k) // s + 1."""
+    """Mean over sliding windows of length k: (N, C, L) -> (N, C, Lo), Lo = (L + 2p - k) // s + 1
+    (``ceil_mode`` through ``ops/pool_nd.py``)."""
     if ceil_mode:
-        raise NotImplementedError("avg_pool1d: ceil_mode=True is not supported")
+        return avg_pool_nd("avg_pool1d", input, 1, kernel_size, stride, padding, True, count_include_pad)
     image, unbatched = _as_image(input, "avg_pool1d")
     k = _single(kernel_size, "kernel_size", "avg_pool1d")
     s = k if stride is None or stride == () else _single(stride, "stride", "avg_pool1d")
@@ -73,14 +79,13 @@ class MaxPool1d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
-        if return_indices:
-            raise NotImplementedError("MaxPool1d: return_indices=True is not supported")
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = stride if stride is not None else kernel_size
-        self.dilation, self.ceil_mode = dilation, ceil_mode
+        self.dilation, self.ceil_mode, self.return_indices = dilation, ceil_mode, return_indices
 
-    def forward(self, x: Tensor) -> Tensor:
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Tensor) -> Any:
+        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                          self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "

@@ -5,42 +5,52 @@ convolution becomes one matrix product; col2im sends window elements back to the
 came from, adding where windows overlap. Both work on channel-major arrays (C, N, H, W): the
 layout the convolution GEMM produces (see ``conv.py``).
 
-These are the plain versions, any stride: one (C, N, Ho, Wo) strided slice per kernel tap.
+These are the plain versions, any stride: one (C, N, Ho, Wo) strided slice per kernel tap. They take
+any number of spatial axes: the 3-D convolutions (``conv_nd.py``) use them on (C, N, D, H, W).
 col2im uses no scatter (``np.add.at``): it loops over the kh*kw taps only. The stride-1 fast
 kernel (whole padded rows as contiguous runs) is ``glassgrad/kernels/conv.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.ops.window import Pair, tap_slice
+from glassgrad.ops.window import Pair, tap_slices
 
 
-def channel_major(x: Any, pads: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Any:
+def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
     """(N, C, H, W) -> contiguous (C, N, H + top + bottom, W + left + right), zero-padded.
 
+    Any number of spatial axes: ``pads`` holds (before, after) for each, in order (a 3-D input
+    (N, C, D, H, W) takes (front, back, top, bottom, left, right)).
     No copy when x is already a channel-major view without padding (a conv output).
     """
     xp = backend.xp
-    xt = x.transpose(1, 0, 2, 3)  # (C, N, H, W) view
+    xt = x.swapaxes(0, 1)  # (C, N, H, W) view
     if not any(pads):
         return xp.ascontiguousarray(xt)
-    top, bottom, left, right = pads
-    c, n, h, w = xt.shape
-    out = xp.zeros((c, n, h + top + bottom, w + left + right), dtype=x.dtype)
-    out[:, :, top:top + h, left:left + w] = xt
-    return out
+    sizes = xt.shape[2:]
+    padded = tuple(size + pads[2 * k] + pads[2 * k + 1] for k, size in enumerate(sizes))
+    from glassgrad.ops.indexing import ArrayIndex, written_at  # zeros around xt (the WriteAt op on a Tensor)
+
+    inner = ArrayIndex((slice(None), slice(None)) + _inner(pads, padded))
+    return written_at(tuple(xt.shape[:2]) + padded, inner, xt, accumulate=False)
 
 
-def crop2d(x: Any, pads: tuple[int, int, int, int]) -> Any:
-    """Drop (top, bottom, left, right) rows/columns of the last two axes (a view)."""
+def _inner(pads: tuple[int, ...], padded: tuple[int, ...]) -> tuple[slice, ...]:
+    """The slices of the padded spatial axes that hold the unpadded input."""
+    return tuple(slice(pads[2 * k], size - pads[2 * k + 1]) for k, size in enumerate(padded))
+
+
+def crop2d(x: Any, pads: tuple[int, ...]) -> Any:
+    """Drop (top, bottom, left, right) rows/columns of the last two axes (a view); with
+    (before, after) pairs for more axes, of that many last axes."""
     if not any(pads):
         return x
-    top, bottom, left, right = pads
-    h, w = x.shape[-2:]
-    return x[..., top:h - bottom, left:w - right]
+    spatial = len(pads) // 2
+    return x[(Ellipsis,) + _inner(pads, x.shape[-spatial:])]
 
 
 def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> Any:
@@ -48,14 +58,21 @@ def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -
 
     (C, N, Hp, Wp) -> (C, kh, kw, N, Ho, Wo) with
     cols[c, i, j, n, y, x] = xcm[c, n, y*sh + i*dh, x*sw + j*dw].
+    Any number of spatial axes: (C, N, Dp, Hp, Wp) -> (C, kd, kh, kw, N, Do, Ho, Wo) in 3-D.
     """
+    if not hasattr(xcm, "strides"):  # a Tensor (a backward recording its graph): the op, im2col_ops.py
+        from glassgrad.ops.im2col_ops import Im2Col
+
+        return Im2Col.apply(xcm, kernel=tuple(kernel), stride=tuple(stride), dilation=tuple(dilation),
+                            out_hw=tuple(out_hw))
     xp = backend.xp
     c, n = xcm.shape[:2]
-    s_c, s_n, s_h, s_w = xcm.strides
+    s_c, s_n = xcm.strides[:2]
+    spatial = xcm.strides[2:]
     view = xp.lib.stride_tricks.as_strided(
         xcm,
-        shape=(c, kernel[0], kernel[1], n, out_hw[0], out_hw[1]),
-        strides=(s_c, dilation[0] * s_h, dilation[1] * s_w, s_n, stride[0] * s_h, stride[1] * s_w),
+        shape=(c, *kernel, n, *out_hw),
+        strides=(s_c, *(d * s for d, s in zip(dilation, spatial)), s_n, *(st * s for st, s in zip(stride, spatial))),
         writeable=False,
     )
     return xp.ascontiguousarray(view)
@@ -64,12 +81,15 @@ def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -
 def col2im(cols: Any, padded_hw: Pair, stride: Pair, dilation: Pair) -> Any:
     """Adjoint of im2col: (C, kh, kw, N, Ho, Wo) -> (C, N, Hp, Wp), summing overlaps.
 
-    One strided-slice addition per kernel tap (i, j).
+    One strided-slice addition per kernel tap (i, j) (per (i, j, l) in 3-D).
     """
-    c, kh, kw, n, ho, wo = cols.shape
-    out = backend.xp.zeros((c, n) + tuple(padded_hw), dtype=cols.dtype)
-    for i in range(kh):
-        rows = tap_slice(i, stride[0], dilation[0], ho)
-        for j in range(kw):
-            out[:, :, rows, tap_slice(j, stride[1], dilation[1], wo)] += cols[:, i, j]
-    return out
+    if not hasattr(cols, "strides"):  # a Tensor (a backward recording its graph): the op, im2col_ops.py
+        from glassgrad.ops.im2col_ops import Col2Im
+
+        return Col2Im.apply(cols, padded_hw=tuple(padded_hw), stride=tuple(stride), dilation=tuple(dilation))
+    spatial = len(padded_hw)
+    c, kernel, n, out = cols.shape[0], cols.shape[1:1 + spatial], cols.shape[1 + spatial], cols.shape[2 + spatial:]
+    result = backend.xp.zeros((c, n) + tuple(padded_hw), dtype=cols.dtype)
+    for tap, window in zip(itertools.product(*(range(k) for k in kernel)), tap_slices(kernel, stride, dilation, out)):
+        result[(slice(None), slice(None)) + window] += cols[(slice(None),) + tap]
+    return result

@@ -14,6 +14,7 @@ instead of positional tuples.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from typing import NamedTuple
 
@@ -51,41 +52,43 @@ def tap_slice(tap: int, stride: int, dilation: int, out: int) -> slice:
     return slice(start, start + stride * (out - 1) + 1, stride)
 
 
-def tap_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, slice]]:
+def tap_slices(kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> list[tuple[slice, ...]]:
     """For each kernel tap (i, j), row-major: the (rows, cols) slices of the padded input that
-    the tap sees across all output positions."""
-    return [(tap_slice(i, stride[0], dilation[0], out_hw[0]), tap_slice(j, stride[1], dilation[1], out_hw[1]))
-            for i in range(kernel[0]) for j in range(kernel[1])]
+    the tap sees across all output positions. Any number of spatial axes: a 3-D kernel gives
+    (depths, rows, cols) slices per tap (i, j, l)."""
+    per_axis = [[tap_slice(i, s, d, o) for i in range(k)] for k, s, d, o in zip(kernel, stride, dilation, out_hw)]
+    return list(itertools.product(*per_axis))
 
 
 class ConvGeometry(NamedTuple):
-    """Every number of one 2-D convolution's window layout."""
+    """Every number of one convolution's window layout: 2-D as named, or any number of spatial axes
+    (a 3-D convolution's in_hw is (D, H, W) and its pads (front, back, top, bottom, left, right))."""
 
     in_hw: Pair  # (H, W) of the unpadded input
     kernel: Pair  # (kh, kw)
     stride: Pair
-    pads: tuple[int, int, int, int]  # (top, bottom, left, right)
+    pads: tuple[int, int, int, int]  # (top, bottom, left, right): (before, after) per axis
     dilation: Pair
     out_hw: Pair  # (Ho, Wo)
     groups: int = 1
 
     @property
     def padded_hw(self) -> Pair:
-        top, bottom, left, right = self.pads
-        return (self.in_hw[0] + top + bottom, self.in_hw[1] + left + right)
+        return tuple(size + self.pads[2 * k] + self.pads[2 * k + 1]  # type: ignore[return-value]
+                     for k, size in enumerate(self.in_hw))
 
     @classmethod
     def of(cls, in_hw: Pair, kernel: Pair, stride: Pair, pads: tuple[int, int, int, int], dilation: Pair,
            groups: int = 1) -> ConvGeometry:
         """The geometry with its output size worked out."""
-        top, bottom, left, right = pads
-        out_hw = (out_size(in_hw[0], kernel[0], stride[0], top + bottom, dilation[0]),
-                  out_size(in_hw[1], kernel[1], stride[1], left + right, dilation[1]))
-        return cls(tuple(in_hw), tuple(kernel), tuple(stride), tuple(pads), tuple(dilation), out_hw, groups)
+        out_hw = tuple(out_size(size, k, s, pads[2 * a] + pads[2 * a + 1], d)
+                       for a, (size, k, s, d) in enumerate(zip(in_hw, kernel, stride, dilation)))
+        return cls(tuple(in_hw), tuple(kernel), tuple(stride), tuple(pads), tuple(dilation), out_hw,  # type: ignore[arg-type]
+                   groups)
 
 
 class PoolGeometry(NamedTuple):
-    """Every number of one 2-D pooling window layout.
+    """Every number of one pooling window layout (2-D as named; any number of spatial axes works).
 
     ``pads`` is ((top, bottom), (left, right)): ``padding`` on the top and left; on the bottom
     and right, as much as the last window needs (at most ``padding``, more with ceil_mode).
@@ -104,6 +107,6 @@ class PoolGeometry(NamedTuple):
         pads = tuple((p, max(0, need_ - size - p)) for p, need_, size in zip(padding, need, in_hw))
         return cls(kernel, stride, padding, dilation, out_hw, pads)  # type: ignore[arg-type]
 
-    def taps(self) -> list[tuple[slice, slice]]:
-        """(rows, cols) slices of the padded input, one per tap, row-major."""
+    def taps(self) -> list[tuple[slice, ...]]:
+        """(rows, cols) slices of the padded input, one per tap, row-major ((depths, rows, cols) in 3-D)."""
         return tap_slices(self.kernel, self.stride, self.dilation, self.out_hw)

@@ -89,5 +89,6 @@ def test_pooling_and_norm_adapters_take_torch_order(torch):
                        lambda a: torch.nn.functional.max_pool2d(a, 3, 2, 1, 1, True), [x], torch)
     compare_with_torch(lambda a: F.instance_norm(a, eps=1e-3), lambda a: torch.nn.functional.instance_norm(a, eps=1e-3),
                        [x], torch)
-    with pytest.raises(NotImplementedError, match="return_indices"):
-        F.max_pool2d(gg.tensor(x), 2, return_indices=True)
+    values, indices = F.max_pool2d(gg.tensor(x), 2, return_indices=True)  # checked against torch in test_conv_pool_nd
+    np.testing.assert_array_equal(values.numpy(), F.max_pool2d(gg.tensor(x), 2).numpy())
+    assert indices.dtype == gg.int64 and indices.shape == values.shape

@@ -357,9 +357,9 @@ OPS += table_conv.ROWS + table_norm.ROWS + table_losses.ROWS + table_recurrent.R
 
 
 # --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
-from tests.ops import table_losses_more, table_nn_functional, table_shrink  # noqa: E402
+from tests.ops import table_losses_more, table_nn_functional, table_shrink, table_windows  # noqa: E402
 
-OPS += table_shrink.ROWS + table_losses_more.ROWS + table_nn_functional.ROWS
+OPS += table_shrink.ROWS + table_losses_more.ROWS + table_nn_functional.ROWS + table_windows.ROWS
 
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"
