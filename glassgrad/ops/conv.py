@@ -62,6 +62,8 @@ class Conv2d(Function):
     chunk of the batch (tested equal to this one).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: Pair,
                 pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
@@ -103,7 +105,7 @@ def conv2d_plain_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry)
     y = y.reshape(o, n, ho, wo)
     if bias is not None:
         y += bias.reshape(o, 1, 1, 1)
-    return y.transpose(1, 0, 2, 3), cols  # (N, O, Ho, Wo) view
+    return y.swapaxes(0, 1), cols  # (N, O, Ho, Wo) view
 
 
 def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeometry, need_x: bool,
@@ -119,12 +121,12 @@ def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeome
     dy_g = dy.reshape(g, o // g, -1)  # (G, Og, M)
     dx = dw = None
     if need_x:
-        dcols = weight.reshape(g, o // g, k).transpose(0, 2, 1) @ dy_g  # (G, K, M)
+        dcols = weight.reshape(g, o // g, k).swapaxes(1, 2) @ dy_g  # (G, K, M)
         dcols = dcols.reshape(g * cg, kh, kw, n, ho, wo)  # (C, kh, kw, N, Ho, Wo)
         dx_padded = col2im(dcols, geometry.padded_hw, geometry.stride, geometry.dilation)  # (C, N, Hp, Wp)
-        dx = crop2d(dx_padded, geometry.pads).transpose(1, 0, 2, 3)  # (N, C, H, W)
+        dx = crop2d(dx_padded, geometry.pads).swapaxes(0, 1)  # (N, C, H, W)
     if need_w:
-        dw = (cols @ dy_g.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
+        dw = (cols @ dy_g.swapaxes(1, 2)).swapaxes(1, 2).reshape(weight.shape)  # (G, K, Og) -> (O, Cg, kh, kw)
     db = sums.sum_last(dy.reshape(o, -1)).reshape(o)  # dy.sum over all but the channel axis
     return dx, dw, db
 
@@ -136,6 +138,8 @@ class ConvTranspose2d(Function):
     dx_g = W_g @ cols_g;  dW_g = x_g @ cols_g^T;  db = sum dy.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: Pair, padding: Pair,
                 output_padding: Pair, dilation: Pair, groups: int) -> Any:
@@ -146,7 +150,7 @@ class ConvTranspose2d(Function):
                         zip((h, w), stride, dilation, (kh, kw), output_padding))
         w_g = weight.reshape(g, c_in // g, og * kh * kw)  # (G, Cg, K)
         xcm = channel_major(x).reshape(g, c_in // g, n * h * w)  # (G, Cg, N*L)
-        cols = w_g.transpose(0, 2, 1) @ xcm  # (G, K, N*L)
+        cols = w_g.swapaxes(1, 2) @ xcm  # (G, K, N*L)
         cols = cols.reshape(g * og, kh, kw, n, h, w)  # (O, kh, kw, N, H, W)
         pads = (padding[0], padding[0], padding[1], padding[1])
         y = crop2d(col2im(cols, full_hw, stride, dilation), pads)  # (O, N, Hout, Wout)
@@ -156,7 +160,7 @@ class ConvTranspose2d(Function):
         # the geometry of the adjoint conv2d: from this op's output (its input) back to x (its output)
         ctx.geometry = ConvGeometry(in_hw=(y.shape[2], y.shape[3]), kernel=(kh, kw), stride=stride, pads=pads,
                                     dilation=dilation, out_hw=(h, w), groups=g)
-        return y.transpose(1, 0, 2, 3)  # (N, O, Hout, Wout) view
+        return y.swapaxes(0, 1)  # (N, O, Hout, Wout) view
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
@@ -171,9 +175,9 @@ class ConvTranspose2d(Function):
         w_g = weight.reshape(g, cg, og * kh * kw)  # (G, Cg, K)
         dx = dw = None
         if ctx.needs_input_grad[0]:
-            dx = (w_g @ cols).reshape((g * cg, grad.shape[0]) + in_hw).transpose(1, 0, 2, 3)  # (N, C, H, W)
+            dx = (w_g @ cols).reshape((g * cg, grad.shape[0]) + in_hw).swapaxes(0, 1)  # (N, C, H, W)
         if ctx.needs_input_grad[1]:
-            dw = (xcm @ cols.transpose(0, 2, 1)).reshape(weight.shape)  # (G, Cg, K)
+            dw = (xcm @ cols.swapaxes(1, 2)).reshape(weight.shape)  # (G, Cg, K)
         if len(ctx.needs_input_grad) == 2:
             return dx, dw
         db = grad.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
