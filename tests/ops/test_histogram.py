@@ -45,16 +45,18 @@ def test_histogram_matches_torch(rng, torch):
         _same(ours.bin_edges, theirs.bin_edges)
 
 
+def _weighted(lib, values, weight, kw):
+    """lib.histogram of ``values`` in 6 bins with ``kw``, where a "w" stands for the ``weight`` tensor."""
+    args = {k: (lib.tensor(weight) if v == "w" else v) for k, v in kw.items()}
+    return lib.histogram(lib.tensor(values), 6, **args)
+
+
 def test_weighted_and_density_histograms_match_torch(rng, torch):
     for dtype in (np.float32, np.float64):
         values = rng.uniform(-3, 3, size=(6, 7)).astype(dtype)
         weight = rng.uniform(0, 2, size=(6, 7)).astype(dtype)
         for kw in ({"density": True}, {"weight": "w"}, {"weight": "w", "density": True}, {"range": (-1.0, 1.0)}):
-            def call(lib, kw=kw):
-                args = {k: (lib.tensor(weight) if v == "w" else v) for k, v in kw.items()}
-                return lib.histogram(lib.tensor(values), 6, **args)
-
-            ours, theirs = call(glassgrad), call(torch)
+            ours, theirs = (_weighted(lib, values, weight, kw) for lib in (glassgrad, torch))
             _same(ours.hist, theirs.hist, exact=False)  # sums in another order: last bits may differ
             _same(ours.bin_edges, theirs.bin_edges)
     empty = glassgrad.histogram(glassgrad.tensor(np.zeros(0, np.float32)), 2, density=True)
@@ -74,7 +76,8 @@ def test_method_named_fields_and_tuple_unpacking(torch):
 def test_no_derivative_as_torch(torch):
     for make in (lambda lib: lib.histogram(lib.tensor([1.0, 2.0, 3.0], requires_grad=True), 2),
                  lambda lib: lib.histogram(lib.tensor([1.0, 2.0, 3.0]), 2, weight=lib.ones(3, requires_grad=True)),
-                 lambda lib: lib.histogram(lib.tensor([1.0, 2.0, 3.0]), lib.tensor([0.0, 2.0, 4.0], requires_grad=True)),
+                 lambda lib: lib.histogram(lib.tensor([1.0, 2.0, 3.0]),
+                                           lib.tensor([0.0, 2.0, 4.0], requires_grad=True)),
                  lambda lib: lib.histogram(lib.tensor([1.0, 2.0, 3.0]), 2)):
         ours, theirs = make(glassgrad), make(torch)
         assert (ours.hist.requires_grad, ours.bin_edges.requires_grad) == \
