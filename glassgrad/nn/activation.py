@@ -10,12 +10,14 @@ derivatives are documented with the ops (``ops/activation.py``,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from glassgrad import ops
 from glassgrad.nn.module import Module
 from glassgrad.ops.activation import gelu as gelu  # kept for ``nn.functional``'s import
+from glassgrad.ops.softmax import legacy_softmax_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -132,8 +134,15 @@ class CELU(ELU):
 class Hardtanh(Module):
     """y = min(max(x, min_val), max_val)."""
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
+        for old, new, value in (("min_value", "min_val", min_value), ("max_value", "max_val", max_value)):
+            if value is not None:  # torch's deprecated spellings, with its warning
+                warnings.warn(f"keyword argument `{old}` is deprecated and rename to `{new}`", FutureWarning,
+                              stacklevel=2)
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         if min_val > max_val:
             raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
@@ -213,28 +222,31 @@ class GELU(Module):
 
 
 class Softmax(Module):
-    """y_i = e^{x_i} / sum_j e^{x_j} along ``dim`` (default -1; torch's implicit-dim rule is not copied)."""
+    """y_i = e^{x_i} / sum_j e^{x_j} along ``dim`` (None: torch's legacy implicit choice, with its warning:
+    dim 0 for 0-, 1- and 3-D inputs, else 1)."""
 
-    def __init__(self, dim: int = -1) -> None:
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.softmax(x, self.dim)
+        x = as_tensor(x)
+        return ops.softmax(x, legacy_softmax_dim(x.ndim, "softmax") if self.dim is None else self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Module):
-    """y_i = x_i - log sum_j e^{x_j} along ``dim`` (default -1)."""
+    """y_i = x_i - log sum_j e^{x_j} along ``dim`` (None: torch's legacy implicit choice, as Softmax)."""
 
-    def __init__(self, dim: int = -1) -> None:
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return ops.log_softmax(x, self.dim)
+        x = as_tensor(x)
+        return ops.log_softmax(x, legacy_softmax_dim(x.ndim, "log_softmax") if self.dim is None else self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

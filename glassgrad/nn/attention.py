@@ -40,9 +40,9 @@ class MultiheadAttention(Module):
             projections are three separate weights ``q_proj_weight``, ``k_proj_weight``,
             ``v_proj_weight`` instead of one packed ``in_proj_weight``.
         batch_first: inputs and outputs are (N, L, E) instead of (L, N, E).
-        device: accepted for torch compatibility (glassgrad's layers live on the CPU here).
+        device: where the parameters live (default: the default device).
         dtype: parameter dtype (default float32).
-        rng: generator for the initial weights.
+        rng: generator for the initial weights (keyword only).
 
     Shape:
         query (L, N, E) or (N, L, E) with batch_first, or (L, E) unbatched;
@@ -61,7 +61,7 @@ class MultiheadAttention(Module):
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
                  add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
-                 vdim: int | None = None, batch_first: bool = False, device: Any = None, dtype: Any = None,
+                 vdim: int | None = None, batch_first: bool = False, device: Any = None, dtype: Any = None, *,
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
         if embed_dim <= 0 or num_heads <= 0:
@@ -98,6 +98,8 @@ class MultiheadAttention(Module):
             self.register_parameter("bias_k", None)
             self.register_parameter("bias_v", None)
         self._reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def _reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         """torch's init: Xavier-uniform projections, zero biases, Xavier-normal bias_k/bias_v."""

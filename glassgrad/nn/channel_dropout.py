@@ -52,7 +52,7 @@ def channel_dropout(x: Any, p: float, training: bool, spatial_dims: int, name: s
 class _ChannelDropout(Module):
     spatial_dims = 1
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         self.p, self.inplace, self.rng = _check_p(type(self).__name__, p), inplace, rng
 
@@ -81,9 +81,11 @@ class Dropout2d(_ChannelDropout):
         return channel_dropout(x, self.p, self.training, spatial, "Dropout2d", self.rng)
 
 
-def alpha_dropout(x: Any, p: float = 0.5, training: bool = False, rng: np.random.Generator | None = None) -> Tensor:
-    """F.alpha_dropout: dropped elements become alpha' = -lambda alpha, then y = a * x + b (module docstring)."""
-    x = as_tensor(x)
+def alpha_dropout(input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, *,  # noqa: A002, ARG001
+                  rng: np.random.Generator | None = None) -> Tensor:
+    """F.alpha_dropout: dropped elements become alpha' = -lambda alpha, then y = a * x + b (module docstring).
+    ``inplace`` is accepted; the result is always a new tensor."""
+    x = as_tensor(input)
     _check_p("alpha_dropout", p)
     if not training or p == 0.0:
         return x
@@ -100,12 +102,12 @@ def alpha_dropout(x: Any, p: float = 0.5, training: bool = False, rng: np.random
 class AlphaDropout(Module):
     """Dropout for SELU networks (module docstring); the identity in eval mode."""
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         self.p, self.inplace, self.rng = _check_p("AlphaDropout", p), inplace, rng
 
     def forward(self, x: Tensor) -> Tensor:
-        return alpha_dropout(x, self.p, self.training, self.rng)
+        return alpha_dropout(x, self.p, self.training, rng=self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

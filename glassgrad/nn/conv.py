@@ -26,7 +26,7 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple[int, ...], stride: Any,
                  padding: Any, dilation: Any, groups: int, bias: bool, transposed: bool,
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 dtype: Any = None, rng: np.random.Generator | None = None, device: Any = None) -> None:
         super().__init__()
         name = type(self).__name__
         if groups < 1 or in_channels % groups or out_channels % groups:
@@ -46,6 +46,8 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         init.default_layer_init_(self.weight, self.bias, rng)
@@ -88,7 +90,9 @@ class Conv2d(_ConvNd):
         dilation: spacing between kernel taps (default 1).
         groups: split input and output channels into this many independent groups.
         bias: learn an additive bias per output channel (default True).
-        dtype, rng: parameter dtype (default float32) and generator for the initial values.
+        padding_mode: only 'zeros' is implemented.
+        device, dtype: where the parameters live, their dtype (default float32).
+        rng: generator for the initial values (keyword only).
 
     Shape:
         input (N, C_in, H, W) or (C_in, H, W) -> output (N, C_out, Ho, Wo),
@@ -101,11 +105,12 @@ class Conv2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+                 rng: np.random.Generator | None = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
         super().__init__(in_channels, out_channels, pair(kernel_size, "kernel_size"), pair(stride, "stride"),
-                         _padding_arg(padding), pair(dilation, "dilation"), groups, bias, False, dtype, rng)
+                         _padding_arg(padding), pair(dilation, "dilation"), groups, bias, False, dtype, rng, device)
 
     def _weight(self) -> Tensor:
         return self.weight
@@ -146,11 +151,13 @@ class Conv1d(_ConvNd):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-                 padding: Any = 0, dilation: int = 1, groups: int = 1, bias: bool = True,
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 padding: Any = 0, dilation: int = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f"Conv1d: only padding_mode='zeros' is supported, got {padding_mode!r}")
         k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
         super().__init__(in_channels, out_channels, (int(k),), stride, padding, dilation, groups, bias,
-                         False, dtype, rng)
+                         False, dtype, rng, device)
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
@@ -181,10 +188,13 @@ class ConvTranspose2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
-                 dilation: Any = 1, dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 dilation: Any = 1, padding_mode: str = "zeros", device: Any = None, dtype: Any = None, *,
+                 rng: np.random.Generator | None = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose2d, got {padding_mode!r}')
         self_output_padding = pair(output_padding, "output_padding")
         super().__init__(in_channels, out_channels, pair(kernel_size, "kernel_size"), pair(stride, "stride"),
-                         pair(padding, "padding"), pair(dilation, "dilation"), groups, bias, True, dtype, rng)
+                         pair(padding, "padding"), pair(dilation, "dilation"), groups, bias, True, dtype, rng, device)
         self.output_padding = self_output_padding
 
     def forward(self, x: Tensor) -> Tensor:

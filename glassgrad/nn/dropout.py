@@ -18,13 +18,13 @@ class Dropout(Module):
     Args:
         p: probability of zeroing an element (default 0.5).
         inplace: accepted for torch compatibility; glassgrad never edits in place.
-        rng: generator for the masks (default: the module generator at each call).
+        rng: generator for the masks (default: the module generator at each call; keyword only).
 
     Shape:
         input (*) -> output (*), the same shape.
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | None = None) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")

@@ -29,11 +29,13 @@ class PReLU(Module):
     """y = x for x > 0, a * x otherwise, with the slope ``a`` learned: one shared (num_parameters=1)
     or one per channel (dimension 1 of the input). ``a`` starts at ``init`` (0.25)."""
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.num_parameters = num_parameters
         dtype = dtype or backend.get_default_dtype()
         self.weight = Parameter(backend.xp.full((num_parameters,), init, dtype=dtype))
+        if device is not None:
+            self.to(device)
 
     def forward(self, x: Tensor) -> Tensor:
         return prelu(x, self.weight)
@@ -77,7 +79,7 @@ class RMSNorm(Module):
     """
 
     def __init__(self, normalized_shape: Any, eps: float | None = None, elementwise_affine: bool = True,
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
@@ -85,6 +87,8 @@ class RMSNorm(Module):
             self.weight = Parameter(backend.xp.ones(shape, dtype=dtype or backend.get_default_dtype()))
         else:
             self.weight = None
+        if device is not None:
+            self.to(device)
 
     def forward(self, x: Tensor) -> Tensor:
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)

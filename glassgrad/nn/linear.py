@@ -22,8 +22,9 @@ class Linear(Module):
         in_features: size of each input sample.
         out_features: size of each output sample.
         bias: learn an additive bias (default True).
+        device: where the parameters live (default: the default device).
         dtype: parameter dtype (default float32).
-        rng: generator for the initial weights (default: the module generator).
+        rng: generator for the initial weights (default: the module generator; keyword only).
 
     Shape:
         input (..., in_features) -> output (..., out_features).
@@ -33,8 +34,8 @@ class Linear(Module):
         bias: (out_features,), same distribution.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
@@ -47,6 +48,8 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         init.default_layer_init_(self.weight, self.bias, rng)
@@ -93,7 +96,7 @@ class Bilinear(Module):
     """
 
     def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
         dtype = dtype or backend.get_default_dtype()
@@ -103,6 +106,8 @@ class Bilinear(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         bound = 1 / math.sqrt(self.in1_features)

@@ -6,15 +6,29 @@ num_batches_tracked) are torch's, so torch state_dicts load as they are.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.nn.functional_layers import instance_norm
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.norm import batch_norm, group_norm, layer_norm
 from glassgrad.tensor import Tensor, as_tensor
+
+
+def _running_stats(module: Module, num_features: int, dtype: Any, track: bool) -> None:
+    """The buffers running_mean (init 0), running_var (init 1) and num_batches_tracked, or None for each."""
+    xp = backend.xp
+    if track:
+        module.register_buffer("running_mean", Tensor(xp.zeros(num_features, dtype=dtype)))
+        module.register_buffer("running_var", Tensor(xp.ones(num_features, dtype=dtype)))
+        module.register_buffer("num_batches_tracked", Tensor(xp.asarray(0, dtype=np.int64)))
+    else:
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            module.register_buffer(name, None)
 
 
 def _affine_params(module: Module, shape: tuple[int, ...], dtype: Any, weight: bool, bias: bool) -> None:
@@ -43,20 +57,15 @@ class _BatchNorm(Module):
     _ranks: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = None) -> None:
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
-        xp = backend.xp
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = dtype or backend.get_default_dtype()
-        _affine_params(self, (num_features,), dtype, affine, affine)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(xp.zeros(num_features, dtype=dtype)))
-            self.register_buffer("running_var", Tensor(xp.ones(num_features, dtype=dtype)))
-            self.register_buffer("num_batches_tracked", Tensor(xp.asarray(0, dtype=np.int64)))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
+        _affine_params(self, (num_features,), dtype, affine, affine and bias)
+        _running_stats(self, num_features, dtype, track_running_stats)
+        if device is not None:
+            self.to(device)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -84,7 +93,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -98,6 +107,8 @@ class BatchNorm1d(_BatchNorm):
         affine: learn weight (init 1) and bias (init 0) per channel (default True).
         track_running_stats: keep running_mean (init 0), running_var (init 1) and
             num_batches_tracked (int64) buffers, used in eval mode (default True).
+        device, dtype: where the parameters and buffers live, their float dtype.
+        bias: with affine, also learn the bias (default True; keyword only).
 
     Shape:
         (N, C) or (N, C, L) -> same.
@@ -126,18 +137,22 @@ class GroupNorm(Module):
         num_channels: C.
         eps: added to the variance (default 1e-5).
         affine: learn weight (init 1) and bias (init 0) per channel (default True).
+        device, dtype: where the parameters live, their float dtype.
+        bias: with affine, also learn the bias (default True; keyword only).
 
     Shape:
         (N, C, *) -> same.
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels={num_channels}")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        _affine_params(self, (num_channels,), dtype or backend.get_default_dtype(), affine, affine)
+        _affine_params(self, (num_channels,), dtype or backend.get_default_dtype(), affine, affine and bias)
+        if device is not None:
+            self.to(device)
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
@@ -146,28 +161,63 @@ class GroupNorm(Module):
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
 
-class InstanceNorm2d(GroupNorm):
-    """Instance normalisation: each (sample, channel) plane standardised on its own
-    (GroupNorm with one channel per group). Batch statistics in both modes.
+class InstanceNorm2d(Module):
+    """Instance normalisation: each (sample, channel) plane standardised over its own H x W
+    positions, then an optional per-channel weight and bias.
+
+    By default the statistics are the input's in both modes. With ``track_running_stats`` the
+    running estimates move by each batch's per-instance statistics averaged over the batch
+    (``F.instance_norm``) and normalise the input in eval mode.
 
     Args:
-        num_features: C.  eps: default 1e-5.  affine: per-channel weight and bias (default False, as torch).
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the new statistics in the running estimates (default 0.1; None counts as 0).
+        affine: learn weight (init 1) and bias (init 0) per channel (default False, as torch).
+        track_running_stats: keep running_mean, running_var (and num_batches_tracked, as torch) (default False).
+        device, dtype: where the parameters and buffers live, their float dtype.
+        bias: with affine, also learn the bias (default True; keyword only).
 
     Shape:
-        (N, C, H, W) -> same.
+        (N, C, H, W) or unbatched (C, H, W) -> same.
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, affine: bool = False, dtype: Any = None) -> None:
-        super().__init__(num_features, num_features, eps, affine, dtype)
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
+                 track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = dtype or backend.get_default_dtype()
+        _affine_params(self, (num_features,), dtype, affine, affine and bias)
+        _running_stats(self, num_features, dtype, track_running_stats)
+        if device is not None:
+            self.to(device)
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
-        if x.ndim != 4:
-            raise ValueError(f"InstanceNorm2d: expected a 4-D input (N, C, H, W), got shape {x.shape}")
-        return super().forward(x)
+        if x.ndim not in (3, 4):
+            raise ValueError(f"InstanceNorm2d: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape {x.shape}")
+        if x.shape[-3] != self.num_features:
+            if self.affine:
+                raise ValueError(f"InstanceNorm2d: expected input's size at dim={x.ndim - 3} to match num_features "
+                                 f"({self.num_features}), but got: {x.shape[-3]}.")
+            warnings.warn(f"input's size at dim={x.ndim - 3} does not match num_features. You can silence this "
+                          "warning by not passing in num_features, which is not used because affine=False",
+                          stacklevel=2)
+        batch = x if x.ndim == 4 else x.unsqueeze(0)
+        y = instance_norm(batch, self.running_mean, self.running_var, self.weight, self.bias,
+                          self.training or not self.track_running_stats,
+                          0.0 if self.momentum is None else self.momentum, self.eps)
+        return y if x.ndim == 4 else y.squeeze(0)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class LayerNorm(Module):
@@ -185,12 +235,14 @@ class LayerNorm(Module):
     """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, dtype: Any = None) -> None:
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = shape, eps, elementwise_affine
         _affine_params(self, shape, dtype or backend.get_default_dtype(), elementwise_affine,
                        elementwise_affine and bias)
+        if device is not None:
+            self.to(device)
 
     def forward(self, x: Tensor) -> Tensor:
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)

@@ -48,7 +48,10 @@ class ZeroPad2d(_Pad):
 
 
 class ConstantPad2d(_Pad):
-    """Pads (N, C, H, W) or (C, H, W) with ``value``: (left, right, top, bottom)."""
+    """Pads (N, C, H, W) or (C, H, W) with ``value`` (required, as torch): (left, right, top, bottom)."""
+
+    def __init__(self, padding: Any, value: float) -> None:
+        super().__init__(padding, value)
 
 
 class ReflectionPad2d(_Pad):

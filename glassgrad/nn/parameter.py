@@ -15,14 +15,14 @@ class Parameter(Tensor):
         data: a Tensor (its array is shared, as torch shares the storage), an array or
             nested lists; None gives an empty float tensor, as ``torch.nn.Parameter()``.
         requires_grad: whether the optimiser should learn it (default True).
-        dtype: optional cast (a glassgrad extension; torch's Parameter has no dtype).
+        dtype: optional cast (a glassgrad extension, keyword only; torch's Parameter has no dtype).
 
     A read-only NumPy array (``arr.flags.writeable`` False, e.g. a memory-mapped
     file or a broadcast view) is COPIED: a parameter is edited in place by every
     optimiser step and by ``load_state_dict``, so it must own writable memory.
     """
 
-    def __init__(self, data: Any = None, requires_grad: bool = True, dtype: Any = None) -> None:
+    def __init__(self, data: Any = None, requires_grad: bool = True, *, dtype: Any = None) -> None:
         if data is None:
             data = backend.xp.zeros(0, dtype=dtype or backend.get_default_dtype())
         super().__init__(data, requires_grad=False, dtype=dtype)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassgrad.nn.functional_layers import avg_pool2d, interpolate, max_pool2d
 from glassgrad.nn.module import Module
-from glassgrad.ops.pool import avg_pool2d, max_pool2d
-from glassgrad.ops.resample import adaptive_avg_pool2d, interpolate
+from glassgrad.ops.resample import adaptive_avg_pool2d
 from glassgrad.tensor import Tensor
 
 
@@ -18,6 +18,7 @@ class MaxPool2d(Module):
         stride: int or pair (default: kernel_size, i.e. non-overlapping windows).
         padding: implicit -inf padding on each side (at most half the kernel).
         dilation: spacing between window taps (default 1).
+        return_indices: also return each maximum's position (as ``F.max_pool2d``).
         ceil_mode: round the output size up instead of down.
 
     Shape:
@@ -27,14 +28,15 @@ class MaxPool2d(Module):
     """
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                 ceil_mode: bool = False) -> None:
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = stride if stride is not None else kernel_size
-        self.dilation, self.ceil_mode = dilation, ceil_mode
+        self.dilation, self.return_indices, self.ceil_mode = dilation, return_indices, ceil_mode
 
-    def forward(self, x: Tensor) -> Tensor:
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, x: Tensor) -> Any:
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                          self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -46,21 +48,24 @@ class AvgPool2d(Module):
 
     Args:
         kernel_size, stride (default kernel_size), padding: as MaxPool2d (zero padding).
+        ceil_mode: round the output size up instead of down (as ``F.avg_pool2d``).
         count_include_pad: count the padded zeros in the mean (default True, as torch).
+        divisor_override: divide each window's sum by this instead (as ``F.avg_pool2d``).
 
     Shape:
         (N, C, H, W) -> (N, C, Ho, Wo), Ho = (H + 2 p - k) // s + 1.
     """
 
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 count_include_pad: bool = True) -> None:
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
         super().__init__()
         self.kernel_size, self.padding = kernel_size, padding
         self.stride = stride if stride is not None else kernel_size
-        self.count_include_pad = count_include_pad
+        self.ceil_mode, self.count_include_pad, self.divisor_override = ceil_mode, count_include_pad, divisor_override
 
     def forward(self, x: Tensor) -> Tensor:
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                          self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -97,20 +102,22 @@ class Upsample(Module):
         mode: 'nearest' (default) or 'bilinear'.
         align_corners: 'bilinear' only: map the corner pixels' centres onto each other
             (True) or the corner pixels' edges (False, the default).
+        recompute_scale_factor: as ``F.interpolate`` (only None/False is implemented).
 
     Shape:
         (N, C, H, W) -> (N, C, Ho, Wo).
     """
 
     def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
-                 align_corners: bool | None = None) -> None:
+                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
         if mode not in ("nearest", "bilinear"):
             raise ValueError(f"Upsample: mode must be 'nearest' or 'bilinear', got {mode!r}")
         self.size, self.scale_factor, self.mode, self.align_corners = size, scale_factor, mode, align_corners
+        self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, x: Tensor) -> Tensor:
-        return interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
+        return interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners, self.recompute_scale_factor)
 
     def extra_repr(self) -> str:
         what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"

@@ -52,16 +52,21 @@ class RNNBase(Module):
         batch_first: input and output are (B, T, features) instead of (T, B, features).
         dropout: probability of zeroing each output of every layer but the last, in training mode.
         bidirectional: also run each layer backwards in time; outputs have 2H features (default False).
-        dtype: parameter dtype (default float32).
-        rng: generator for the initial weights and the dropout masks (default: the module generator).
+        proj_size: LSTM projections of the hidden state; only 0 (none) is implemented.
+        device, dtype: where the parameters live, their float dtype (default float32).
+        rng: generator for the initial weights and the dropout masks (default: the module generator; keyword only).
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, dtype: Any = None,
-                 rng: np.random.Generator | None = None, bidirectional: bool = False) -> None:
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         if mode not in _GATES:
             raise ValueError(f"{type(self).__name__}: unknown mode {mode!r}; choose one of {list(_GATES)}")
+        if proj_size != 0:
+            if mode != "LSTM":
+                raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise NotImplementedError(f"LSTM: proj_size={proj_size} (projected hidden states) is not implemented")
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r}")
@@ -83,6 +88,8 @@ class RNNBase(Module):
                     setattr(self, f"bias_ih_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
                     setattr(self, f"bias_hh_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
         self.reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         """Every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)), as torch."""
@@ -201,11 +208,11 @@ class RNN(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, nonlinearity: str = "tanh",
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size, hidden_size,
-                         num_layers, bias, batch_first, dropout, dtype, rng, bidirectional)
+                         num_layers, bias, batch_first, dropout, bidirectional, device=device, dtype=dtype, rng=rng)
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
@@ -244,10 +251,10 @@ class LSTM(RNNBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, dtype: Any = None,
-                 rng: np.random.Generator | None = None) -> None:
-        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng,
-                         bidirectional)
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         proj_size, device, dtype, rng=rng)
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         x, unbatched = self._time_major(x)
@@ -289,10 +296,10 @@ class GRU(RNNBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, dtype: Any = None,
-                 rng: np.random.Generator | None = None) -> None:
-        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, dtype, rng,
-                         bidirectional)
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype, rng=rng)
 
     def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
         x, unbatched = self._time_major(x)

@@ -27,8 +27,8 @@ class _CellBase(Module):
 
     gates = 1
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype: Any = None,
-                 rng: np.random.Generator | None = None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None, dtype: Any = None,
+                 *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
             if not isinstance(value, int) or value < 1:
@@ -46,6 +46,8 @@ class _CellBase(Module):
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
         self.reset_parameters(rng)
+        if device is not None:
+            self.to(device)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         bound = 1.0 / math.sqrt(self.hidden_size)
@@ -85,10 +87,10 @@ class RNNCell(_CellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
-                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 device: Any = None, dtype: Any = None, *, rng: np.random.Generator | None = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        super().__init__(input_size, hidden_size, bias, dtype, rng)
+        super().__init__(input_size, hidden_size, bias, device, dtype, rng=rng)
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Any, hx: Any = None) -> Tensor:

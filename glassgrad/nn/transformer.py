@@ -68,7 +68,7 @@ class TransformerEncoderLayer(_FeedForwardMixin, Module):
         nhead: attention heads (E must be divisible by it).
         dim_feedforward: hidden width of the feed-forward net (default 2048).
         dropout: on the attention weights, after each block, and inside the feed-forward net (default 0.1).
-        activation: "relu" (default), "gelu", or a callable.
+        activation: the relu function (default, as torch), "relu", "gelu", or a callable.
         layer_norm_eps: LayerNorm's eps (default 1e-5).
         batch_first: (N, L, E) instead of (L, N, E).
         norm_first: pre-norm (LayerNorm before each block) instead of post-norm.
@@ -79,8 +79,8 @@ class TransformerEncoderLayer(_FeedForwardMixin, Module):
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
-                 activation: Activation = "relu", layer_norm_eps: float = 1e-5, batch_first: bool = False,
-                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None,
+                 activation: Activation = ops.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None, *,
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
         dtype = dtype or backend.get_default_dtype()
@@ -91,6 +91,8 @@ class TransformerEncoderLayer(_FeedForwardMixin, Module):
         self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.dropout1, self.dropout2 = Dropout(dropout), Dropout(dropout)
+        if device is not None:
+            self.to(device)
 
     def forward(self, src: Tensor, src_mask: Any = None, src_key_padding_mask: Any = None,
                 is_causal: bool = False) -> Tensor:
@@ -118,8 +120,8 @@ class TransformerDecoderLayer(_FeedForwardMixin, Module):
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
-                 activation: Activation = "relu", layer_norm_eps: float = 1e-5, batch_first: bool = False,
-                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None,
+                 activation: Activation = ops.relu, layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None, dtype: Any = None, *,
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
         dtype = dtype or backend.get_default_dtype()
@@ -133,6 +135,8 @@ class TransformerDecoderLayer(_FeedForwardMixin, Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.dropout1, self.dropout2, self.dropout3 = Dropout(dropout), Dropout(dropout), Dropout(dropout)
+        if device is not None:
+            self.to(device)
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Any = None, memory_mask: Any = None,
                 tgt_key_padding_mask: Any = None, memory_key_padding_mask: Any = None, tgt_is_causal: bool = False,
@@ -244,10 +248,10 @@ class Transformer(Module):
     """
 
     def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6, num_decoder_layers: int = 6,
-                 dim_feedforward: int = 2048, dropout: float = 0.1, activation: Activation = "relu",
+                 dim_feedforward: int = 2048, dropout: float = 0.1, activation: Activation = ops.relu,
                  custom_encoder: Module | None = None, custom_decoder: Module | None = None,
                  layer_norm_eps: float = 1e-5, batch_first: bool = False, norm_first: bool = False,
-                 bias: bool = True, device: Any = None, dtype: Any = None,
+                 bias: bool = True, device: Any = None, dtype: Any = None, *,
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
         settings = dict(dim_feedforward=dim_feedforward, dropout=dropout, activation=activation,
@@ -269,6 +273,8 @@ class Transformer(Module):
         for p in self.parameters():
             if p.ndim > 1:
                 init.xavier_uniform_(p, rng=rng)
+        if device is not None:
+            self.to(device)
 
     def forward(self, src: Tensor, tgt: Tensor, src_mask: Any = None, tgt_mask: Any = None, memory_mask: Any = None,
                 src_key_padding_mask: Any = None, tgt_key_padding_mask: Any = None,

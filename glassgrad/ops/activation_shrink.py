@@ -51,9 +51,9 @@ class Hardshrink(Function):
         return grad * keep
 
 
-def hardshrink(x: Any, lambd: float = 0.5) -> Tensor:
+def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """x where |x| > lambd, else 0 (torch.nn.functional.hardshrink)."""
-    return Hardshrink.apply(_float_only("hardshrink", x), lambd=float(lambd))
+    return Hardshrink.apply(_float_only("hardshrink", input), lambd=float(lambd))
 
 
 class Softshrink(Function):
@@ -74,11 +74,11 @@ class Softshrink(Function):
         return grad * keep
 
 
-def softshrink(x: Any, lambd: float = 0.5) -> Tensor:
+def softshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """Move x towards 0 by lambd, stopping at 0 (torch.nn.functional.softshrink); lambd >= 0."""
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be non-negative, but found {lambd}")
-    return Softshrink.apply(_float_only("softshrink", x), lambd=float(lambd))
+    return Softshrink.apply(_float_only("softshrink", input), lambd=float(lambd))
 
 
 class Threshold(Function):
@@ -158,9 +158,9 @@ class GLU(Function):
         return backend.xp.concatenate([da, db], axis=ctx.dim)
 
 
-def glu(x: Any, dim: int = -1) -> Tensor:
+def glu(input: Any, dim: int = -1) -> Tensor:  # noqa: A002
     """a * sigmoid(b) for the halves a, b of x along ``dim`` (torch.nn.functional.glu)."""
-    x = as_tensor(x)
+    x = as_tensor(input)
     if x.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     if not -x.ndim <= dim < x.ndim:

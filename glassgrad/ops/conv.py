@@ -232,14 +232,14 @@ def _unbatched(x: Tensor) -> tuple[Tensor, bool]:
     return x, False
 
 
-def conv2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation, as torch.nn.functional.conv2d).
 
-    Shapes: x (N, C, H, W) or (C, H, W); weight (O, C/groups, kh, kw); bias (O,);
+    Shapes: input x (N, C, H, W) or (C, H, W); weight (O, C/groups, kh, kw); bias (O,);
     output (N, O, Ho, Wo) with Ho = (H + 2p - d(kh-1) - 1) // s + 1.
     """
-    x, weight = as_tensor(x), as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
     x, squeeze = _unbatched(x)
     _check_conv_inputs("conv2d", x, weight, bias, groups, in_axis=1)
@@ -260,14 +260,14 @@ def conv2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any 
     return reshape(y, y.shape[1:]) if squeeze else y
 
 
-def conv_transpose2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
+def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,  # noqa: A002
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """Transposed convolution (the adjoint of conv2d), as torch.nn.functional.conv_transpose2d.
 
-    Shapes: x (N, C_in, H, W) or (C_in, H, W); weight (C_in, C_out/groups, kh, kw); bias (C_out,);
+    Shapes: input x (N, C_in, H, W) or (C_in, H, W); weight (C_in, C_out/groups, kh, kw); bias (C_out,);
     output (N, C_out, Hout, Wout) with Hout = (H - 1) s - 2p + d(kh-1) + output_padding + 1.
     """
-    x, weight = as_tensor(x), as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
     x, squeeze = _unbatched(x)
     _check_conv_inputs("conv_transpose2d", x, weight, bias, groups, in_axis=0)
@@ -291,10 +291,10 @@ def conv_transpose2d(x: Any, weight: Any, bias: Any = None, stride: Any = 1, pad
     return reshape(y, y.shape[1:]) if squeeze else y
 
 
-def conv1d(x: Any, weight: Any, bias: Any = None, stride: int = 1, padding: Any = 0,
+def conv1d(input: Any, weight: Any, bias: Any = None, stride: int = 1, padding: Any = 0,  # noqa: A002
            dilation: int = 1, groups: int = 1) -> Tensor:
-    """1-D convolution as a conv2d of height 1: x (N, C, L), weight (O, C/groups, k)."""
-    x, weight = as_tensor(x), as_tensor(weight)
+    """1-D convolution as a conv2d of height 1: input x (N, C, L), weight (O, C/groups, k)."""
+    x, weight = as_tensor(input), as_tensor(weight)
     if x.ndim != 3 or weight.ndim != 3:
         raise ValueError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), "
                          f"got {x.shape} and {weight.shape}")

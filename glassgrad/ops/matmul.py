@@ -109,9 +109,9 @@ class Linear(Function):
         return dx, dw, db
 
 
-def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:  # noqa: A002
     """x @ weight.T + bias, as torch.nn.functional.linear."""
-    x, weight = as_tensor(x), as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
     check_layer_input_dtype("linear", x, weight)

@@ -166,7 +166,7 @@ def _affine_args(weight: Any, bias: Any) -> tuple[Tensor, ...]:
     return tuple(as_tensor(t) for t in (weight, bias) if t is not None)
 
 
-def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, weight: Any = None,
+def batch_norm(input: Any, running_mean: Tensor | None, running_var: Tensor | None, weight: Any = None,  # noqa: A002
                bias: Any = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Batch normalisation over axis 1 of (N, C) or (N, C, *), as torch.nn.functional.batch_norm.
 
@@ -174,7 +174,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
     tensors are given, update them in place: running = (1 - momentum) running + momentum batch,
     with the *unbiased* batch variance. Otherwise normalise with the running statistics.
     """
-    x = as_tensor(x)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected (N, C) or (N, C, *) input, got shape {x.shape}")
     c = x.shape[1]
@@ -202,9 +202,10 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
     return BatchNorm.apply(x, *_affine_args(weight, bias), mean=mean, var=var, eps=eps, training=training)
 
 
-def group_norm(x: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,  # noqa: A002
+               eps: float = 1e-5) -> Tensor:
     """Group normalisation of (N, C, *): statistics per sample over groups of C/num_groups channels."""
-    x = as_tensor(x)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected (N, C, *) input, got shape {x.shape}")
     if num_groups < 1 or x.shape[1] % num_groups:
@@ -215,9 +216,10 @@ def group_norm(x: Any, num_groups: int, weight: Any = None, bias: Any = None, ep
     return GroupNorm.apply(x, *_affine_args(weight, bias), groups=num_groups, eps=eps)
 
 
-def layer_norm(x: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None,  # noqa: A002
+               eps: float = 1e-5) -> Tensor:
     """Layer normalisation over the trailing axes given by ``normalized_shape``."""
-    x = as_tensor(x)
+    x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if len(shape) == 0 or tuple(x.shape[x.ndim - len(shape):]) != shape or x.ndim < len(shape):
         raise ValueError(f"layer_norm: input of shape {x.shape} does not end in normalized_shape {shape}")

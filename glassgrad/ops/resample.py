@@ -97,12 +97,12 @@ def _check_4d(op: str, x: Tensor) -> None:
         raise TypeError(f"{op}: needs a floating input, got {x.dtype}")
 
 
-def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
     """Average pooling to a fixed (Ho, Wo) whatever the input size (torch's window rule).
 
     output_size: an int, or a pair whose entries may be None (keep that input size).
     """
-    x = as_tensor(x)
+    x = as_tensor(input)
     _check_4d("adaptive_avg_pool2d", x)
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, int) else output_size
     ho, wo = (x.shape[2 + k] if sizes[k] is None else int(sizes[k]) for k in range(2))
@@ -146,7 +146,7 @@ def interpolate(x: Any, size: Any = None, scale_factor: Any = None, mode: str = 
     return _resample(x, mh, mw)
 
 
-def upsample(x: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+def upsample(input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",  # noqa: A002
              align_corners: bool | None = None) -> Tensor:
     """Same as ``interpolate`` (torch's older name)."""
-    return interpolate(x, size, scale_factor, mode, align_corners)
+    return interpolate(input, size, scale_factor, mode, align_corners)
