@@ -154,3 +154,5 @@ from glassgrad.nn.pooling_nd import MaxPool3d as MaxPool3d
 from glassgrad.nn.pooling_nd import MaxUnpool1d as MaxUnpool1d
 from glassgrad.nn.pooling_nd import MaxUnpool2d as MaxUnpool2d
 from glassgrad.nn.pooling_nd import MaxUnpool3d as MaxUnpool3d
+from glassgrad.nn.fold import Fold as Fold
+from glassgrad.nn.fold import Unfold as Unfold

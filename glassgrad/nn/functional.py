@@ -225,6 +225,8 @@ from glassgrad.ops.pool_nd import max_pool3d as max_pool3d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool1d as max_unpool1d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool2d as max_unpool2d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool3d as max_unpool3d  # noqa: E402
+from glassgrad.ops.unfold import fold as fold  # noqa: E402
+from glassgrad.ops.unfold import unfold as unfold  # noqa: E402
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002

@@ -1,5 +1,5 @@
-"""Op-table rows for nn.functional's layer ops of issue 21: pdist, local_response_norm, channel_shuffle
-(joined into ``OPS`` by op_table.py)."""
+"""Op-table rows for nn.functional's layer ops of issue 21: pdist, local_response_norm, channel_shuffle,
+unfold and fold (joined into ``OPS`` by op_table.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from glassgrad import ops
 from glassgrad.nn.channel_shuffle import channel_shuffle
+from glassgrad.ops.unfold import fold, unfold
 from tests.ops.op_table import OpSpec
 from tests.ops.strategies import Case, array
 
@@ -44,7 +45,25 @@ def channel_shuffle_case(draw: st.DrawFn) -> Case:
     return Case((draw(array(shape)),), {"groups": groups})
 
 
+@st.composite
+def unfold_case(draw: st.DrawFn, folding: bool = False) -> Case:
+    """An image (N, C, H, W) and block geometry; for fold, the columns such a geometry makes."""
+    kernel = (draw(st.integers(1, 2)), draw(st.integers(1, 3)))
+    dilation, padding, stride = draw(st.integers(1, 2)), draw(st.integers(0, 1)), draw(st.integers(1, 2))
+    size = (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
+    blocks = [(n + 2 * padding - dilation * (k - 1) - 1) // stride + 1 for n, k in zip(size, kernel)]
+    assume(min(blocks) >= 1)
+    params = {"kernel_size": kernel, "dilation": dilation, "padding": padding, "stride": stride}
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    if folding:
+        return Case((draw(array((n, c * kernel[0] * kernel[1], blocks[0] * blocks[1]))),),
+                    {"output_size": size, **params})
+    return Case((draw(array((n, c, *size))),), params)
+
+
 ROWS: list[OpSpec] = [
+    OpSpec("unfold_im2col", unfold, _nn("unfold"), unfold_case()),
+    OpSpec("fold_col2im", fold, _nn("fold"), unfold_case(folding=True)),
     OpSpec("pdist", ops.pdist, _nn("pdist"), pdist_case()),
     OpSpec("local_response_norm", ops.local_response_norm, _nn("local_response_norm"), local_response_norm_case()),
     OpSpec("channel_shuffle", channel_shuffle, lambda t, x, groups: t.nn.functional.channel_shuffle(x, groups),
