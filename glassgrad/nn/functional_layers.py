@@ -14,7 +14,6 @@ from glassgrad import autograd, backend, dtypes
 from glassgrad.ops.embedding import embedding as _embedding
 from glassgrad.ops.indexing import one_hot as _one_hot
 from glassgrad.ops.norm import batch_norm as _batch_norm
-from glassgrad.ops.norm import batch_norm as _batch_norm
 from glassgrad.ops.norm import instance_norm as _instance_norm
 from glassgrad.ops.pool import avg_pool2d as _avg_pool2d
 from glassgrad.ops.pool import max_pool2d as _max_pool2d
