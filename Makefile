@@ -26,6 +26,7 @@ test: $(VENV)/.installed      ## the test suite (torch oracle tests run live whe
 
 fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests (tests/fixtures; needs torch==2.13.0)
 	rm -rf tests/fixtures/torch_oracle
+	$(PY) -m tests.helpers.torch_signatures
 	GLASSGRAD_ORACLE=record $(PY) -m pytest -q
 
 lint: $(VENV)/.installed
