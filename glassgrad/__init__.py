@@ -71,6 +71,7 @@ from glassgrad.tensor import Tensor as Tensor
 __version__ = "0.1.0"
 
 # torch's dtype names and devices
+from glassgrad.dtypes import bfloat16 as bfloat16  # noqa: E402
 from glassgrad.dtypes import bool as bool  # noqa: E402
 from glassgrad.dtypes import double as double  # noqa: E402
 from glassgrad.dtypes import finfo as finfo  # noqa: E402
@@ -353,6 +354,8 @@ from glassgrad.legacy_types import LongTensor as LongTensor  # noqa: E402
 from glassgrad.legacy_types import ShortTensor as ShortTensor  # noqa: E402
 # --- autograd extras: torch.autograd.Function over Tensors (also importable as glassgrad.autograd.function) ---
 from glassgrad import autograd_function as _autograd_function  # noqa: E402, F401
+from glassgrad import autograd_functional as _autograd_functional  # noqa: E402, F401  (torch.autograd.functional)
+from glassgrad import func as func  # noqa: E402  (torch.func: grad, jacrev, hessian, functional_call)
 from glassgrad import linalg as linalg  # noqa: E402
 from glassgrad.ops import bincount as bincount  # noqa: E402
 from glassgrad.ops import bucketize as bucketize  # noqa: E402
@@ -426,6 +429,11 @@ from glassgrad.ops import triu_indices as triu_indices  # noqa: E402
 from glassgrad.ops import isin as isin  # noqa: E402
 from glassgrad.ops import unique_consecutive as unique_consecutive  # noqa: E402
 from glassgrad.ops import clone as clone  # noqa: E402
+from glassgrad.ops import as_strided as as_strided  # noqa: E402
+from glassgrad.ops import as_strided_scatter as as_strided_scatter  # noqa: E402
+from glassgrad.ops import diagonal_scatter as diagonal_scatter  # noqa: E402
+from glassgrad.ops import select_scatter as select_scatter  # noqa: E402
+from glassgrad.ops import slice_scatter as slice_scatter  # noqa: E402
 
 # --- tensor queries and layouts (glassgrad/methods/queries.py, glassgrad/layout.py) ---
 from glassgrad.layout import jagged as jagged  # noqa: E402

@@ -361,3 +361,19 @@ class ShapeMethods:
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: int | None = None) -> Any:
         return glassgrad.ops.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def slice_scatter(self, src: Any, dim: int = 0, start: int | None = None, end: int | None = None,
+                      step: int = 1) -> Tensor:
+        return glassgrad.ops.slice_scatter(self, src, dim, start, end, step)
+
+    def select_scatter(self, src: Any, dim: int, index: int) -> Tensor:
+        return glassgrad.ops.select_scatter(self, src, dim, index)
+
+    def diagonal_scatter(self, src: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return glassgrad.ops.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        return glassgrad.ops.as_strided(self, size, stride, storage_offset)
+
+    def as_strided_scatter(self, src: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        return glassgrad.ops.as_strided_scatter(self, src, size, stride, storage_offset)

@@ -372,3 +372,9 @@ from glassgrad.ops.combinatorics import tril_indices as tril_indices
 from glassgrad.ops.combinatorics import triu_indices as triu_indices
 from glassgrad.ops.set_ops import isin as isin
 from glassgrad.ops.set_ops import unique_consecutive as unique_consecutive
+# --- torch-level op families of issue 21: views written into copies (ops/indexing_view_scatter.py) ---
+from glassgrad.ops.indexing_view_scatter import as_strided as as_strided
+from glassgrad.ops.indexing_view_scatter import as_strided_scatter as as_strided_scatter
+from glassgrad.ops.indexing_view_scatter import diagonal_scatter as diagonal_scatter
+from glassgrad.ops.indexing_view_scatter import select_scatter as select_scatter
+from glassgrad.ops.indexing_view_scatter import slice_scatter as slice_scatter

@@ -12,6 +12,7 @@ from typing import Any
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 import glassgrad as gg
@@ -182,6 +183,43 @@ def take_case(draw: st.DrawFn) -> Case:
     return Case((draw(array(shape)),), {"index": index})
 
 
+@st.composite
+def view_scatter_case(draw: st.DrawFn, kind: str) -> Case:
+    """An input, the view's parameters, and a source of the view's shape (slice, select or diagonal)."""
+    shape = draw(shapes(min_dims=2 if kind == "diagonal" else 1))
+    x = np.zeros(shape)
+    if kind == "slice":
+        dim = draw(_dim(len(shape)))
+        start = draw(st.none() | st.integers(-shape[dim] - 1, shape[dim]))
+        end = draw(st.none() | st.integers(-5, 5))
+        params = {"dim": dim, "start": start, "end": end, "step": draw(st.integers(1, 3))}
+        key = (slice(None),) * (dim % len(shape)) + (slice(params["start"], params["end"], params["step"]),)
+        view_shape = x[key].shape
+    elif kind == "select":
+        dim = draw(_dim(len(shape)))
+        params = {"dim": dim, "index": draw(st.integers(-shape[dim], shape[dim] - 1))}
+        view_shape = np.take(x, params["index"], axis=dim).shape
+    else:
+        n = len(shape)
+        dim1, dim2 = draw(st.permutations(range(-n, n)).filter(lambda p: p[0] % n != p[1] % n))[:2]
+        params = {"offset": draw(st.integers(-2, 2)), "dim1": dim1, "dim2": dim2}
+        view_shape = np.diagonal(x, params["offset"], dim1, dim2).shape
+    return Case((draw(array(shape)), draw(array(view_shape))), params)
+
+
+@st.composite
+def as_strided_case(draw: st.DrawFn) -> Case:
+    """A contiguous input and a size / stride / storage offset that stay inside its elements (positions may repeat)."""
+    shape = draw(shapes(min_dims=1))
+    numel = int(np.prod(shape))
+    size = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
+    stride = tuple(draw(st.integers(0, 3)) for _ in size)
+    reach = sum((n - 1) * s for n, s in zip(size, stride))
+    assume(reach < numel)
+    offset = draw(st.none() | st.integers(0, numel - 1 - reach))
+    return Case((draw(array(shape)),), {"size": size, "stride": stride, "offset": offset})
+
+
 def _torch_index_put(torch: Any, a: Any, v: Any, index: tuple[Any, ...], accumulate: bool) -> Any:
     """torch's ``index_put`` takes index tensors only: find the positions ``a[index]`` names with
     torch's own getitem, and pass their coordinates."""
@@ -235,5 +273,14 @@ ROWS: list[OpSpec] = [
     OpSpec("take_along_dim", lambda a, index, dim: a.take_along_dim(index, dim),
            lambda t, a, index, dim: a.take_along_dim(t.from_numpy(index), dim), take_along_dim_case()),
     OpSpec("take", lambda a, index: a.take(index), lambda t, a, index: a.take(t.from_numpy(index)), take_case()),
+    # a view of the input written into a copy of it; as_strided reads positions of the storage
+    OpSpec("slice_scatter", lambda a, s, **kw: gg.slice_scatter(a, s, **kw),
+           lambda t, a, s, **kw: t.slice_scatter(a, s, **kw), view_scatter_case("slice")),
+    OpSpec("select_scatter", lambda a, s, **kw: a.select_scatter(s, **kw),
+           lambda t, a, s, **kw: a.select_scatter(s, **kw), view_scatter_case("select")),
+    OpSpec("diagonal_scatter", lambda a, s, **kw: gg.diagonal_scatter(a, s, **kw),
+           lambda t, a, s, **kw: t.diagonal_scatter(a, s, **kw), view_scatter_case("diagonal")),
+    OpSpec("as_strided", lambda a, size, stride, offset: a.as_strided(size, stride, offset),
+           lambda t, a, size, stride, offset: a.as_strided(size, stride, offset), as_strided_case()),
 ]
 
