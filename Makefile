@@ -28,6 +28,10 @@ fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests 
 	rm -rf tests/fixtures/torch_oracle
 	$(PY) -m tests.helpers.torch_signatures
 	GLASSGRAD_ORACLE=record $(PY) -m pytest -q
+	# torch's op and module database (tests/fixtures/opdb); its sample generators need expecttest
+	$(PY) -m pip install -q expecttest
+	$(PY) -m tests.opdb.record
+	$(PY) -m tests.opdb.record_modules
 
 lint: $(VENV)/.installed
 	$(PY) -m pip install -q ruff

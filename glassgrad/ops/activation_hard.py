@@ -12,7 +12,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.promotion import float_input
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 class Hardtanh(Function):
@@ -32,10 +32,17 @@ class Hardtanh(Function):
 
 
 def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """Clamp to [min_val, max_val] with torch's corner gradients (0 at the corners)."""
+    """Clamp to [min_val, max_val] with torch's corner gradients (0 at the corners).
+
+    An integer tensor stays integer, as in torch: the bounds are truncated to integers first."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
-    return Hardtanh.apply(float_input(x), low=float(min_val), high=float(max_val))
+    t = as_tensor(x)
+    if t.dtype.kind == "b":
+        raise RuntimeError("hardtanh: bool inputs are not supported (torch: 'Bool inputs not supported')")
+    if t.dtype.kind in "iu":  # no gradient to carry: a plain clamp in the tensor's own dtype
+        return Tensor._make(backend.xp.clip(t.array, int(min_val), int(max_val)).astype(t.dtype), False)
+    return Hardtanh.apply(t, low=float(min_val), high=float(max_val))
 
 
 def relu6(x: Any) -> Tensor:

@@ -26,6 +26,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.function import Context, Function
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
+from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor
 
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
@@ -129,8 +130,12 @@ class PoissonNLL(Function):
 def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool = False,  # noqa: A002
                      size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
                      reduction: str = "mean") -> Tensor:
-    """Poisson negative log-likelihood of ``target`` counts under a predicted rate (torch's F.poisson_nll_loss)."""
+    """Poisson negative log-likelihood of ``target`` counts under a predicted rate (torch's F.poisson_nll_loss).
+
+    An integer ``input`` is promoted as torch does: to a float ``target``'s dtype, else the default float."""
     x, t = as_tensor(input), as_tensor(target)
+    if is_integral(x):
+        x = float_input(x) if is_integral(t) else x.to(t.dtype)
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not a valid value for reduction")

@@ -1,0 +1,197 @@
+"""A sample of the op database (tensors nested in lists, tuples and dicts, dtypes, numbers) as storable
+data, and back as the objects of either framework: torch's when recording, glassgrad's when testing.
+
+Tags added to those of tests/helpers/oracle_codec.py (a dict with exactly one key):
+
+    {"T": [array, dtype name, requires_grad]}   a tensor (bfloat16 values kept as float32)
+    {"dtype": "float32"}                         a dtype        {"device": "cpu"}   a device
+    {"obj": ["nn.PairwiseDistance", {"p": 2.0, ...}]}   an object torch's sample passes as an option
+                                                 (a dataclass of options, a parameterless module),
+                                                 rebuilt from its public name and constructor arguments
+
+Anything else torch may put in a sample (a memory format, a generator, a function) cannot be stored:
+``encode`` raises :class:`OutOfScope` with the reason, and the sample is left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from tests.helpers.oracle_codec import ArrayStore
+from tests.helpers.oracle_codec import decode as decode_plain
+from tests.helpers.oracle_codec import encode as encode_plain
+
+IN_SCOPE_DTYPES = ("float64", "float32", "int64", "bool")
+
+
+class OutOfScope(Exception):
+    """A sample (or a whole OpInfo) that glassgrad leaves out by design; the message says why."""
+
+
+def dtype_name(dtype: Any) -> str:
+    """torch.float32 / numpy.dtype('float32') -> 'float32'."""
+    return str(dtype).removeprefix("torch.")
+
+
+def encode(value: Any, store: ArrayStore, torch: Any) -> Any:
+    """torch's ``value`` as JSON-able data (arrays set aside in ``store``)."""
+    if isinstance(value, torch.Tensor):
+        return {"T": _encode_tensor(value, store, torch)}
+    if isinstance(value, torch.dtype):
+        if value.is_complex:
+            raise OutOfScope("complex tensors")
+        return {"dtype": dtype_name(value)}
+    if isinstance(value, torch.device):
+        return {"device": str(value)}
+    if isinstance(value, torch.memory_format | torch.layout):
+        raise OutOfScope("memory formats")
+    if isinstance(value, torch.nn.PairwiseDistance):
+        return {"obj": ["nn.PairwiseDistance", encode({"p": value.norm, "eps": value.eps, "keepdim": value.keepdim},
+                                                      store, torch)]}
+    if isinstance(value, torch.nn.TransformerEncoderLayer):
+        return {"obj": ["nn.TransformerEncoderLayer", encode(_encoder_layer_arguments(value, torch), store, torch)]}
+    if dataclasses.is_dataclass(value) and getattr(torch.nn, type(value).__name__, None) is type(value):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {"obj": [f"nn.{type(value).__name__}", encode(fields, store, torch)]}
+    if isinstance(value, complex):
+        raise OutOfScope("complex tensors")
+    if isinstance(value, dict):
+        return {"d": [[encode(k, store, torch), encode(v, store, torch)] for k, v in value.items()
+                      if not _is_default_layout(v, torch)]}
+    if isinstance(value, list):
+        return [encode(v, store, torch) for v in value]
+    if isinstance(value, tuple):  # torch.Size and torch's named tuples (values, indices) included
+        return {"t": [encode(v, store, torch) for v in value]}
+    if callable(value) or type(value).__module__.startswith("torch"):
+        raise OutOfScope(f"a {type(value).__name__} in the sample")
+    try:
+        return encode_plain(value, store)
+    except TypeError as error:
+        raise OutOfScope(str(error)) from None
+
+
+def _encoder_layer_arguments(layer: Any, torch: Any) -> dict[str, Any]:
+    """The constructor arguments of a TransformerEncoderLayer, read back from its parts."""
+    activations = {torch.nn.functional.relu: "relu", torch.nn.functional.gelu: "gelu"}
+    if layer.activation not in activations:
+        raise OutOfScope("a TransformerEncoderLayer with a custom activation")
+    return {"d_model": layer.self_attn.embed_dim, "nhead": layer.self_attn.num_heads,
+            "dim_feedforward": layer.linear1.out_features, "dropout": layer.dropout.p,
+            "activation": activations[layer.activation], "layer_norm_eps": layer.norm1.eps,
+            "batch_first": layer.self_attn.batch_first, "norm_first": layer.norm_first,
+            "bias": layer.linear1.bias is not None}
+
+
+def _is_default_layout(value: Any, torch: Any) -> bool:
+    """``memory_format=torch.preserve_format`` / ``contiguous_format``, ``layout=torch.strided``: what every
+    glassgrad tensor has, so a keyword that asks for it is dropped (other formats stay out of scope)."""
+    return any(value is default for default in (torch.preserve_format, torch.contiguous_format, torch.strided))
+
+
+def _encode_tensor(tensor: Any, store: ArrayStore, torch: Any) -> list[Any]:
+    if tensor.layout != torch.strided:
+        raise OutOfScope("sparse tensors")
+    if tensor.is_quantized:
+        raise OutOfScope("quantized tensors")
+    if tensor.is_complex():
+        raise OutOfScope("complex tensors")
+    data = tensor.detach().cpu()
+    if data.dtype == torch.bfloat16:
+        data = data.float()
+    return [store.put(data.numpy(force=True).copy()), dtype_name(tensor.dtype), bool(tensor.requires_grad)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Framework:
+    """How one framework (torch, glassgrad, or plain answers) makes a tensor, a dtype and a device."""
+
+    make_tensor: Callable[[np.ndarray, Any, bool], Any]
+    dtype: Callable[[str], Any]
+    device: Callable[[str], Any]
+    make_object: Callable[[str, dict[str, Any]], Any]
+
+
+def _dtype_in(module: Any) -> Callable[[str], Any]:
+    def dtype(name: str) -> Any:
+        found = getattr(module, name, None)
+        if found is None:
+            raise NotImplementedError(f"{module.__name__} has no dtype {name!r}")
+        return found
+    return dtype
+
+
+def _device_in(module: Any) -> Callable[[str], Any]:
+    return lambda name: module.device(name) if hasattr(module, "device") else name
+
+
+def _object_in(module: Any) -> Callable[[str, dict[str, Any]], Any]:
+    def make(path: str, arguments: dict[str, Any]) -> Any:
+        target = module
+        for part in path.split("."):
+            target = getattr(target, part, None)
+            if target is None:
+                raise AttributeError(f"{module.__name__}.{path} does not exist")
+        return target(**arguments)
+    return make
+
+
+def torch_framework(torch: Any) -> Framework:
+    return Framework(lambda array, dtype, requires_grad: torch.tensor(array).to(dtype).requires_grad_(requires_grad),
+                     _dtype_in(torch), _device_in(torch), _object_in(torch))
+
+
+def glassgrad_framework(glassgrad: Any) -> Framework:
+    return Framework(lambda array, dtype, requires_grad: glassgrad.tensor(array.astype(dtype),
+                                                                          requires_grad=requires_grad),
+                     _dtype_in(glassgrad), _device_in(glassgrad), _object_in(glassgrad))
+
+
+@dataclasses.dataclass
+class Answer:
+    """A tensor of a recorded answer as plain data: its values (bfloat16 as float32) and dtype name."""
+
+    values: np.ndarray
+    dtype: str
+
+
+ANSWERS = Framework(lambda array, dtype, requires_grad: Answer(array, dtype), lambda name: name, lambda name: name,
+                    lambda path, arguments: (path, arguments))
+
+
+def decode(data: Any, store: ArrayStore, framework: Framework) -> Any:
+    """The inverse of :func:`encode`, building ``framework``'s tensors, dtypes and devices."""
+    if isinstance(data, list):
+        return [decode(v, store, framework) for v in data]
+    if not isinstance(data, dict):
+        return data
+    ((tag, body),) = data.items()
+    if tag == "T":
+        ref, name, requires_grad = body
+        return framework.make_tensor(store.get(ref), framework.dtype(name), requires_grad)
+    if tag == "dtype":
+        return framework.dtype(body)
+    if tag == "device":
+        return framework.device(body)
+    if tag == "obj":
+        return framework.make_object(body[0], decode(body[1], store, framework))
+    if tag == "t":
+        return tuple(decode(v, store, framework) for v in body)
+    if tag == "d":
+        return {decode(k, store, framework): decode(v, store, framework) for k, v in body}
+    return decode_plain(data, store)
+
+
+def walk(value: Any) -> Iterator[Any]:
+    """Every leaf of a nest of lists, tuples and dicts, in a fixed order (dicts by insertion)."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from walk(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from walk(item)
+    else:
+        yield value
