@@ -27,6 +27,7 @@ import numpy
 
 import glassgrad
 from glassgrad import autograd, backend
+from glassgrad.errors import OpInputError
 from glassgrad.random import resolve_rng
 
 if TYPE_CHECKING:
@@ -98,7 +99,10 @@ class InPlaceMethods:
         if not getattr(self.array, "flags", None) or not self.array.flags.writeable:
             raise RuntimeError(f"in-place edit of a read-only tensor of shape {tuple(self.shape)} "
                                f"({_why_read_only(self.array)}); clone() it first")
-        self.array[...] = values
+        try:
+            self.array[...] = values
+        except ValueError as err:  # a value that does not broadcast to this shape: torch's RuntimeError
+            raise OpInputError(f"in-place edit of a tensor of shape {tuple(self.shape)}: {err}") from err
         self._version_counter[0] += 1
 
     # ----- arithmetic -------------------------------------------------------
@@ -396,8 +400,9 @@ class InPlaceMethods:
         try:
             key.write(self.array, value)
         except (IndexError, ValueError) as err:
-            raise type(err)(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
-                            f"in a tensor of shape {tuple(self.shape)}: {err}") from None
+            kind = OpInputError if isinstance(err, ValueError) else type(err)  # a shape error: torch's RuntimeError
+            raise kind(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
+                       f"in a tensor of shape {tuple(self.shape)}: {err}") from None
         self._version_counter[0] += 1
         return self
 
@@ -408,22 +413,84 @@ class InPlaceMethods:
         self._write(backend.xp.asarray(values.astype(self.dtype)))
         return self
 
+    def _continuous_fill(self, name: str, check: bool, message: str) -> None:
+        """torch's checks before a continuous distribution fills this tensor: a float dtype, valid parameters."""
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"{name}: a continuous distribution needs a floating dtype, got {self.dtype}")
+        if not check:
+            raise RuntimeError(f"{name} expects {message}")
+
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        self._continuous_fill("normal_", std >= 0, f"std >= 0.0, but found std {std}")
         return self._random_fill(resolve_rng(generator).normal(mean, std, self.shape))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        self._continuous_fill("uniform_", a <= b, f"to return a [from, to) range, but found from={a} > to={b}")
         return self._random_fill(resolve_rng(generator).uniform(a, b, self.shape))
 
-    def bernoulli_(self, p: float = 0.5, *, generator: Any = None) -> Tensor:
-        return self._random_fill(resolve_rng(generator).random(self.shape) < p)
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        """1 with probability p (a number, or a tensor broadcast to this shape), else 0."""
+        probability = backend.to_numpy(p.array) if hasattr(p, "array") else numpy.asarray(p, dtype=numpy.float64)
+        if ((probability < 0) | (probability > 1) | numpy.isnan(probability)).any():
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return self._random_fill(resolve_rng(generator).random(self.shape) < probability)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Exponential samples of rate ``lambd`` (density lambd e^(-lambd x), x >= 0)."""
+        self._continuous_fill("exponential_", lambd > 0, f"lambda > 0.0, but found lambda={lambd}")
         return self._random_fill(resolve_rng(generator).exponential(1.0 / lambd, self.shape))
 
-    def random_(self, low: int = 0, high: int | None = None, *, generator: Any = None) -> Tensor:
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        """The number of Bernoulli(p) trials up to and including the first success: 1, 2, 3, ..."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self._random_fill(resolve_rng(generator).geometric(p, self.shape))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Cauchy samples: density 1 / (pi sigma (1 + ((x - median) / sigma)^2))."""
+        self._continuous_fill("cauchy_", sigma > 0, f"sigma > 0.0, but found sigma={sigma}")
+        return self._random_fill(median + sigma * resolve_rng(generator).standard_cauchy(self.shape))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        """e^N with N normal of mean ``mean`` and standard deviation ``std`` (the log's parameters)."""
+        self._continuous_fill("log_normal_", std > 0, f"std > 0.0, but found std={std}")
+        return self._random_fill(resolve_rng(generator).lognormal(mean, std, self.shape))
+
+    def random_(self, *bounds: int, to: int | None = None, generator: Any = None) -> Tensor:
+        """Integers drawn uniformly from [from, to - 1]: ``random_(to)``, ``random_(from, to)``, or, with no
+        bounds, from 0 to the dtype's largest integer (2^mantissa for floats: 2^24 for float32, 2^53 for
+        float64, so every value is exact), as torch."""
+        if len(bounds) > 2 or (to is not None and len(bounds) == 2):
+            raise TypeError("random_() takes random_(to), random_(from, to) or random_(from=0, to=None)")
+        if len(bounds) == 2:
+            low, high = bounds
+        elif len(bounds) == 1:
+            low, high = (0, bounds[0]) if to is None else (bounds[0], to)
+        else:
+            low, high = 0, to
         if high is None:
-            low, high = 0, low if low else 2**24
-        return self._random_fill(resolve_rng(generator).integers(low, high, self.shape))
+            high = _random_ceiling(self.dtype) + 1
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        if self.dtype.kind in "iub" and not _random_floor(self.dtype) <= low <= high - 1 <= _random_ceiling(self.dtype):
+            raise RuntimeError(f"random_: [from, to - 1] = [{low}, {high - 1}] is out of bounds for {self.dtype}")
+        draws = resolve_rng(generator).integers(low, high - 1, self.shape, dtype=numpy.int64, endpoint=True)
+        return self._random_fill(draws)
+
+
+def _random_ceiling(dtype: Any) -> int:
+    """The largest value ``random_()`` draws for ``dtype``: its largest integer, 2^mantissa for floats."""
+    dtype = numpy.dtype(dtype)
+    if dtype.kind == "b":
+        return 1
+    if dtype.kind == "f":
+        return 2 ** (numpy.finfo(dtype).nmant + 1)
+    return int(numpy.iinfo(dtype).max)
+
+
+def _random_floor(dtype: Any) -> int:
+    dtype = numpy.dtype(dtype)
+    return 0 if dtype.kind in "bu" else int(numpy.iinfo(dtype).min)
 
 
 def _check_same_shape(result: Any, own: Any, op: Any) -> None:

@@ -315,3 +315,10 @@ class PointwiseMethods:
 
     def isreal(self) -> Tensor:
         return glassgrad.ops.isreal(self)
+
+    # ----- sampling with this tensor as the probabilities (glassgrad/random_tensors.py) -----------------
+    def bernoulli(self, p: float | None = None, *, generator: Any = None) -> Tensor:
+        return glassgrad.random_tensors.bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        return glassgrad.random_tensors.multinomial(self, num_samples, replacement, generator=generator)
