@@ -247,10 +247,18 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
     """Propagate ``grad`` (d loss / d root) to every leaf that requires grad."""
     if root._node is None:
         _accumulate_leaf(root, grad)
+        if root._post_accumulate_hooks:
+            from glassgrad.hooks import run_post_accumulate_hooks
+
+            run_post_accumulate_hooks(root)
         return
     pending: dict[int, Any] = {id(root): grad}
     hooked_leaves: dict[int, Tensor] = {}  # leaves with register_hook hooks: their gradient is summed first
-    for tensor in reversed(topological_order(root)):
+    order = topological_order(root)[::-1]
+    finishing = _post_hooked_leaves_by_last_use(order) if post_accumulate_hooks_registered else {}
+    for step, tensor in enumerate(order):
+        if step in finishing:  # after the step before: the last node feeding these leaves has run
+            _finish_leaves(finishing.pop(step), pending, hooked_leaves)
         out_grad = pending.pop(id(tensor), None)
         if out_grad is None:
             continue
@@ -268,6 +276,8 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
         _propagate(node, out_grad, pending, hooked_leaves)
         if not retain_graph:
             node.release()
+    for leaves in finishing.values():
+        _finish_leaves(leaves, pending, hooked_leaves)
     for key, leaf in hooked_leaves.items():
         from glassgrad.hooks import run_hooks
 
@@ -293,11 +303,48 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves
         key = id(parent)
         if parent._node is not None:  # an inner tensor: sum what reaches it, pass it on when its turn comes
             pending[key] = pending[key] + g if key in pending else g
-        elif parent._hooks:  # a leaf with register_hook hooks: its hooks see the summed gradient
+        elif parent._hooks or parent._post_accumulate_hooks:  # hooks see the summed gradient (below)
             hooked_leaves[key] = parent
             pending[key] = pending[key] + g if key in pending else g
         else:
             _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
+
+
+# --- Tensor.register_post_accumulate_grad_hook (glassgrad/hooks.py) ---
+post_accumulate_hooks_registered = False  # set by the first registration: until then backward skips the bookkeeping
+
+
+def _post_hooked_leaves_by_last_use(order: list[Tensor]) -> dict[int, list[Tensor]]:
+    """The leaves with post-accumulate hooks, keyed by the step AFTER the last step whose node takes
+    them as input: once that node has run, every contribution to the leaf's gradient is in. Firing the
+    hooks there, mid-walk, is what lets DistributedDataParallel start a bucket's all-reduce while the
+    rest of the backward still runs."""
+    last: dict[int, tuple[int, Tensor]] = {}
+    for step, tensor in enumerate(order):
+        for parent in tensor._node.inputs:
+            if parent._node is None and parent._post_accumulate_hooks:
+                last[id(parent)] = (step + 1, parent)
+    by_step: dict[int, list[Tensor]] = {}
+    for step, leaf in last.values():
+        by_step.setdefault(step, []).append(leaf)
+    return by_step
+
+
+def _finish_leaves(leaves: list[Tensor], pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
+    """Accumulate each leaf's summed gradient (its register_hook hooks first), then run its
+    post-accumulate hooks; a leaf no gradient reached this time is left alone (torch does the same)."""
+    from glassgrad.hooks import run_hooks, run_post_accumulate_hooks
+
+    for leaf in leaves:
+        key = id(leaf)
+        if key not in pending:
+            continue
+        grad = pending.pop(key)
+        hooked_leaves.pop(key, None)
+        if leaf._hooks:
+            grad = run_hooks(leaf._hooks, grad, f"a leaf of shape {tuple(leaf.shape)}")
+        _accumulate_leaf(leaf, grad)
+        run_post_accumulate_hooks(leaf)
 
 
 def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:

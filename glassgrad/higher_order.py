@@ -255,6 +255,10 @@ def accumulate(tensor: Tensor, grad: Tensor) -> None:
         grad = _run_hooks(tensor._hooks, grad)
     with autograd.enable_grad():
         tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+    if tensor._node is None and tensor._post_accumulate_hooks:  # register_post_accumulate_grad_hook
+        from glassgrad.hooks import run_post_accumulate_hooks
+
+        run_post_accumulate_hooks(tensor)
 
 
 def _run_hooks(hooks: dict[int, Any], grad: Tensor) -> Tensor:

@@ -101,3 +101,30 @@ def register_hook(tensor: Tensor, hook: Callable[[Tensor], Tensor | None]) -> Re
         hooks = ctx.hooks
     hooks[key] = hook
     return RemovableHandle(hooks, key)
+
+
+def register_post_accumulate_grad_hook(tensor: Tensor, hook: Callable[[Tensor], None]) -> RemovableHandle:
+    """torch's ``Tensor.register_post_accumulate_grad_hook``: ``hook(tensor)`` runs on a leaf once backward
+    has added all of this backward's contributions into ``tensor.grad``. It may edit ``tensor.grad`` in
+    place; what it returns is ignored. The engine fires it as soon as the last node feeding the leaf has run, so
+    the rest of the backward is still to come: what DistributedDataParallel needs to start a bucket's
+    all-reduce early. A backward that sends no gradient to the leaf does not call it."""
+    if tensor._node is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if not tensor.requires_grad:
+        raise RuntimeError(f"cannot register a hook on a tensor that doesn't require gradient (shape "
+                           f"{tuple(tensor.shape)})")
+    if not callable(hook):
+        raise TypeError(f"register_post_accumulate_grad_hook: expected a function, got a {type(hook).__name__}")
+    autograd.post_accumulate_hooks_registered = True
+    key = next(_hook_ids)
+    hooks = tensor.__dict__.setdefault("_post_accumulate_hooks", {})
+    hooks[key] = hook
+    return RemovableHandle(hooks, key)
+
+
+def run_post_accumulate_hooks(leaf: Tensor) -> None:
+    """Call each post-accumulate hook of ``leaf`` on the leaf itself, in the order registered."""
+    for hook in list((leaf._post_accumulate_hooks or {}).values()):
+        with autograd.no_grad():
+            hook(leaf)  # what it returns is ignored, as torch

@@ -100,6 +100,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
     __array_priority__ = 1000
     _hooks: dict | None = None  # register_hook's hooks (glassgrad/hooks.py), on the few tensors that have them
+    _post_accumulate_hooks: dict | None = None  # register_post_accumulate_grad_hook's (glassgrad/hooks.py)
     _grad: Tensor | None = None  # class-level defaults: a new tensor sets only its array, flag and version
     _node: autograd.Node | None = None
     _retains_grad = False
@@ -751,7 +752,16 @@ def _register_hook(self: Tensor, hook: Any) -> Any:
     return register_hook(self, hook)
 
 
+def _register_post_accumulate_grad_hook(self: Tensor, hook: Any) -> Any:
+    """``hook(tensor)`` runs on this leaf once backward has accumulated its gradient into ``.grad``
+    (see glassgrad/hooks.py); returns a handle whose ``remove()`` unregisters it."""
+    from glassgrad.hooks import register_post_accumulate_grad_hook
+
+    return register_post_accumulate_grad_hook(self, hook)
+
+
 Tensor.register_hook = _register_hook  # type: ignore[attr-defined]
+Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook  # type: ignore[attr-defined]
 
 
 def _unique(self: Tensor, sorted: builtins.bool = True, return_inverse: builtins.bool = False,  # noqa: A002
