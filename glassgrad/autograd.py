@@ -366,6 +366,10 @@ def __getattr__(name: str) -> Any:
         from glassgrad import autograd_function
 
         return autograd_function if name == "function" else getattr(autograd_function, name)
+    if name == "functional":  # torch.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp
+        from glassgrad import autograd_functional
+
+        return autograd_functional
     if name in ("gradcheck", "gradgradcheck", "GradcheckError"):  # torch.autograd.gradcheck / gradgradcheck
         from glassgrad import gradcheck
 
