@@ -11,16 +11,18 @@ import glassgrad
 from tests.programs.harness import disable_dropout, load_arrays, load_program, state_arrays
 
 
-def test_mnist_runs_learns_and_saves(mnist_root, tmp_path, monkeypatch):
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_mnist_runs_learns_and_saves(mnist_root, tmp_path, monkeypatch, seed):
     monkeypatch.chdir(tmp_path)
     program = load_program("mnist")
-    model, history = program.main(["--epochs", "2", "--batch-size", "4", "--test-batch-size", "4",
+    model, history = program.main(["--epochs", "2", "--batch-size", "4", "--test-batch-size", "4", "--seed", str(seed),
                                    "--lr", "0.5", "--log-interval", "1", "--data", str(mnist_root), "--save-model"])
     assert len(history["train"]) == 4 and np.all(np.isfinite(history["train"]))
     assert history["train"][-1] < history["train"][0]
     assert history["lr"] == pytest.approx([0.5 * 0.7, 0.5 * 0.7 ** 2])  # StepLR(step_size=1, gamma=0.7)
+    # the fake test images are noise with random labels: the test pass runs and counts, it cannot learn
     (first_loss, _), (last_loss, correct) = history["test"]
-    assert last_loss < first_loss and 0 <= correct <= 4
+    assert np.isfinite([first_loss, last_loss]).all() and 0 <= correct <= 4
     reloaded = program.Net()
     reloaded.load_state_dict(glassgrad.load(tmp_path / "mnist_cnn.pt"))
     reloaded.eval()
