@@ -5,7 +5,9 @@ None for the default one that ``glassgrad.manual_seed`` seeds); ``rng=`` is
 accepted as its older glassgrad name. The numbers are drawn on the host in
 float64 (or int64) and then cast and moved, so one seed gives one sequence
 whatever the dtype or device. None of these is differentiable: the result is
-a new leaf (``requires_grad=True`` makes it a parameter-like leaf).
+a new leaf (``requires_grad=True`` makes it a parameter-like leaf); only
+``bernoulli`` and ``poisson`` of a tensor that requires grad stay in its graph,
+as in torch, with gradient 0 (``Drawn``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy
 
 from glassgrad import dtypes
 from glassgrad.factory_args import any_dtype, check_options, finish, float_dtype, host, read_size
+from glassgrad.function import Context, Function
 from glassgrad.random import pick_generator
 from glassgrad.tensor import Tensor
 
@@ -189,7 +192,7 @@ def bernoulli(input: Any, p: float | None = None, *, generator: Any = None, rng:
     if numpy.any((probability < 0) | (probability > 1)) or numpy.any(numpy.isnan(probability)):
         raise RuntimeError("bernoulli: expected all probabilities in [0, 1]")
     draws = pick_generator(generator, rng, "bernoulli").random(tuple(input.shape)) < probability
-    return finish(draws.astype(input.dtype), input.device, False, "bernoulli")
+    return _drawn_from(input, finish(numpy.asarray(draws).astype(input.dtype), input.device, False, "bernoulli"))
 
 
 def poisson(input: Any, generator: Any = None, *, rng: Any = None) -> Tensor:  # noqa: A002
@@ -199,7 +202,26 @@ def poisson(input: Any, generator: Any = None, *, rng: Any = None) -> Tensor:  #
     if numpy.any(rates < 0) or not numpy.all(numpy.isfinite(rates)):
         raise RuntimeError("poisson: expected finite rates >= 0")
     counts = pick_generator(generator, rng, "poisson").poisson(rates)
-    return finish(numpy.asarray(counts).astype(input.dtype), input.device, False, "poisson")
+    return _drawn_from(input, finish(numpy.asarray(counts).astype(input.dtype), input.device, False, "poisson"))
+
+
+class Drawn(Function):
+    """y = samples drawn with x as the distribution's parameters;  torch's gradient: dy/dx = 0."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, samples: Any) -> Any:
+        return samples
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad * 0
+
+
+def _drawn_from(parameters: Tensor, samples: Tensor) -> Tensor:
+    """``samples``, in the graph of ``parameters`` (gradient 0) when that requires grad, as torch keeps them."""
+    if not parameters.requires_grad:
+        return samples
+    return Drawn.apply(parameters, samples=samples.array)
 
 
 # ----- shaped like another tensor ----------------------------------------------------------------
