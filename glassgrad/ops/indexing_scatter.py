@@ -99,6 +99,8 @@ def take_along_dim(x: Any, indices: Any, dim: int | None = None) -> Tensor:
     if indices.ndim != x.ndim:
         raise ValueError(f"take_along_dim: input {tuple(x.shape)} and indices {tuple(indices.shape)} should have "
                          "the same number of dimensions")
+    if indices.dtype.kind in "iu" and indices.numel() and (indices.array < 0).any():  # torch counts them from the end
+        indices = Tensor._make(backend.xp.where(indices.array < 0, indices.array + x.shape[dim], indices.array), False)
     rest = broadcast_shapes(*(tuple(t.shape[:dim]) + (1,) + tuple(t.shape[dim + 1:]) for t in (x, indices)))
     x_shape = rest[:dim] + (x.shape[dim],) + rest[dim + 1:]
     i_shape = rest[:dim] + (indices.shape[dim],) + rest[dim + 1:]

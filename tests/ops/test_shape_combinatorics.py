@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
+from tests.helpers.oracle import compare_with_torch
 
 INTS = np.array([[1, 5, 2, 2], [3, 3, 9, -4], [0, 0, 7, 7]])
 
@@ -151,3 +152,10 @@ def test_unique_consecutive_matches_torch(torch, dim, inverse, counts) -> None:
                 torch.tensor(floats).unique_consecutive(return_inverse=inverse, return_counts=counts))
     assert_same(gg.unique_consecutive(gg.tensor(3), return_inverse=inverse, return_counts=counts),
                 torch.unique_consecutive(torch.tensor(3), return_inverse=inverse, return_counts=counts))
+
+
+def test_take_along_dim_counts_negative_indices_from_the_end(torch) -> None:
+    x = np.arange(10.0).reshape(2, 5)
+    index = np.array([[-1, 0], [-5, 2]])
+    compare_with_torch(lambda a: gg.take_along_dim(a, gg.tensor(index), 1),
+                       lambda a: torch.take_along_dim(a, torch.tensor(index), 1), [x], torch)
