@@ -34,6 +34,7 @@ as torch's "materialised" gradients), which the node splits again, one gradient 
 
 from __future__ import annotations
 
+import copy
 import sys
 from typing import Any
 
@@ -84,7 +85,9 @@ class FunctionCtx:
 
 
 def once_differentiable(fn: Any) -> Any:
-    """torch.autograd.function.once_differentiable: glassgrad's gradients are first-order only anyway."""
+    """torch.autograd.function.once_differentiable: the backward runs as usual, but its gradients cannot
+    be differentiated again (with create_graph=True they raise torch's error when differentiated)."""
+    fn.once_differentiable = True
     return fn
 
 
@@ -99,37 +102,72 @@ class _Unpack(ArrayFunction):
         ctx.packed_shape, ctx.packed_dtype, ctx.start, ctx.stop = packed.shape, packed.dtype, start, stop
         return packed[start:stop].reshape(shape).astype(dtype)
 
+    differentiable_backward = True
+
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        grad_packed = backend.xp.zeros(ctx.packed_shape, dtype=ctx.packed_dtype)
-        grad_packed[ctx.start:ctx.stop] = grad.reshape(-1)
-        return grad_packed
+        from glassgrad.ops.indexing import ArrayIndex, written_at
+
+        return written_at(ctx.packed_shape, ArrayIndex(slice(ctx.start, ctx.stop)), grad.reshape(-1), accumulate=False)
 
 
 class _UserNode(ArrayFunction):
     """The array-level node of one ``Function.apply``; subclassed per user class (see ``_node_class``)."""
 
     user_function: type = None  # type: ignore[assignment]
+    differentiable_backward = True  # the user's backward, run on the graph's tensors (see backward)
 
     @classmethod
     def backward(cls, ctx: Context, grad: Any) -> Any:
+        """The user's backward on Tensors. On arrays (the ordinary path) under no_grad, returning arrays; on a
+        Tensor (create_graph=True, glassgrad/higher_order.py) under grad mode, so the glassgrad ops it calls
+        record the graph of the gradients it returns, as torch differentiates a custom Function twice."""
+        recording = isinstance(grad, Tensor)
         user_ctx: FunctionCtx = ctx.user_ctx
+        if recording:
+            user_ctx = _graph_user_ctx(cls.user_function.__name__, user_ctx, ctx)
         output_grads = []
         for layout in ctx.output_layout:  # one gradient per forward output, in order
             if layout[0] == "packed":
                 _, start, stop, shape, dtype = layout
-                piece = grad if ctx.single else grad[start:stop].reshape(shape)
-                output_grads.append(Tensor._make(piece.astype(dtype, copy=False), False))
+                piece = (grad if ctx.single else grad[start:stop].reshape(shape)).astype(dtype, copy=False)
+                output_grads.append(piece if recording else Tensor._make(piece, False))
             else:  # a non-differentiable output: zeros of its shape
                 _, shape, dtype = layout
                 output_grads.append(Tensor._make(backend.xp.zeros(shape, dtype=dtype), False))
-        with autograd.no_grad():
+        with autograd.enable_grad() if recording else autograd.no_grad():
             returned = cls.user_function.backward(user_ctx, *output_grads)
-        return _check_returned(cls.user_function.__name__, returned, ctx.arg_is_tensor, ctx.input_shapes)
+        return _check_returned(cls.user_function.__name__, returned, ctx.arg_is_tensor, ctx.input_shapes, recording)
 
 
-def _check_returned(name: str, returned: Any, arg_is_tensor: tuple[bool, ...], input_shapes: list) -> tuple:
-    """The user's backward result as one array (or None) per Tensor argument, checked as torch checks it."""
+def _graph_user_ctx(name: str, user_ctx: FunctionCtx, ctx: Context) -> FunctionCtx:
+    """The user's ctx for a backward that records its graph: saved inputs are the graph's inputs already; a saved
+    output (one output only) becomes the graph's output tensor. Anything else computed in forward has a dependence
+    on the inputs the graph does not know: refused, so a second derivative is never silently wrong."""
+    output = getattr(ctx, "graph_output", None)
+    saved = []
+    for position, t in enumerate(user_ctx.saved_tensors):
+        if t is None or id(t) in ctx.input_ids or not backend.is_float(t.dtype):
+            saved.append(t)
+        elif id(t.array) in ctx.output_ids and ctx.single and output is not None and t.array is output.array:
+            saved.append(output)
+        else:
+            raise NotImplementedError(f"{name}: saved tensor {position} is neither an input nor the output of "
+                                      "forward, so its dependence on the inputs is unknown to the graph (save inputs "
+                                      "or the output, as torch asks)")
+    for attribute, value in vars(user_ctx).items():
+        if isinstance(value, Tensor) and backend.is_float(value.dtype) and id(value) not in ctx.input_ids:
+            raise NotImplementedError(f"{name}: ctx.{attribute} is a tensor computed in forward; its dependence on "
+                                      "the inputs is unknown to the graph (save the inputs with save_for_backward)")
+    graph_ctx = copy.copy(user_ctx)
+    graph_ctx._saved = tuple(saved)
+    return graph_ctx
+
+
+def _check_returned(name: str, returned: Any, arg_is_tensor: tuple[bool, ...], input_shapes: list,
+                    keep_tensors: bool = False) -> tuple:
+    """The user's backward result as one array (or None) per Tensor argument, checked as torch checks it
+    (``keep_tensors``: the Tensors themselves, with their graph)."""
     if not isinstance(returned, tuple | list):
         returned = (returned,)
     returned = tuple(returned)
@@ -150,7 +188,7 @@ def _check_returned(name: str, returned: Any, arg_is_tensor: tuple[bool, ...], i
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"function {name}Backward returned a {type(g).__name__} at position {position}; "
                             "expected a Tensor or None")
-        arrays.append(None if g is None else g.array)
+        arrays.append(None if g is None else g if keep_tensors else g.array)
     for position, (g, shape) in enumerate(zip(arrays, input_shapes)):
         if g is not None and g.shape != tuple(shape) and not _reducible(g.shape, tuple(shape)):
             raise RuntimeError(f"function {name}Backward returned an invalid gradient at index {position} - got "
@@ -172,7 +210,11 @@ _node_classes: dict[type, type] = {}
 def _node_class(user_function: type) -> type:
     """The ``_UserNode`` subclass named after the user's class, so its node prints ``<NameBackward>``."""
     if user_function not in _node_classes:
-        _node_classes[user_function] = type(user_function.__name__, (_UserNode,), {"user_function": user_function})
+        once = getattr(user_function.backward, "once_differentiable", False)
+        _node_classes[user_function] = type(user_function.__name__, (_UserNode,), {
+            "user_function": user_function, "differentiable_backward": not once,
+            "not_differentiable_reason": "trying to differentiate twice a function that was marked with "
+                                         "@once_differentiable" if once else None})
     return _node_classes[user_function]
 
 
@@ -235,6 +277,8 @@ def _wrap_outputs(cls: type, ctx: FunctionCtx, output: Any, tensor_inputs: tuple
     node_ctx = Context()
     node_ctx.user_ctx, node_ctx.arg_is_tensor = ctx, arg_is_tensor
     node_ctx.input_shapes = [t.shape for t in tensor_inputs]
+    node_ctx.input_ids = frozenset(id(t) for t in tensor_inputs)  # (ids: the checks under create_graph)
+    node_ctx.output_ids = frozenset(id(o.array) for o in outputs)
     node_ctx.params = {}
     node_ctx.needs_input_grad = tuple(t.requires_grad for t in tensor_inputs)
     node_ctx.single = sum(differentiable) == 1

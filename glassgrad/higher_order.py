@@ -124,7 +124,7 @@ def _graph_context(node: Node, output: Tensor) -> Context:
     mapped = _graph_saved(node, output)
     if mapped is not None and not _derived_attributes(node.ctx):
         ctx = copy.copy(node.ctx)
-        ctx.saved = mapped
+        ctx.saved, ctx.graph_output = mapped, output  # (a custom Function's saved output is mapped by its node)
         return ctx
     ctx = Context()
     ctx.needs_input_grad, ctx.params = node.ctx.needs_input_grad, node.ctx.params
@@ -148,7 +148,8 @@ def _recorded_grads(node: Node, output: Tensor, out_grad: Tensor) -> Any:
     gradients behind ``NotTwiceDifferentiable`` nodes that say why."""
     op_name = node.op.__name__
     if not node.op.differentiable_backward:
-        return _not_differentiable(node, out_grad, f"{op_name}.backward cannot be differentiated yet "
+        reason = getattr(node.op, "not_differentiable_reason", None)
+        return _not_differentiable(node, out_grad, reason or f"{op_name}.backward cannot be differentiated yet "
                                    "(create_graph=True): glassgrad has no differentiable backward for this op")
     try:
         with recording():
