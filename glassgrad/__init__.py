@@ -368,13 +368,10 @@ from glassgrad.ops import inverse as inverse  # noqa: E402
 from glassgrad.ops import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops import searchsorted as searchsorted  # noqa: E402
 from glassgrad.ops import unique as unique  # noqa: E402
-# --- nn.functional families of issue 21: torch-level names of shrink/threshold activations, losses, windows ---
+# --- nn.functional families of issue 21: torch-level names (shrink/threshold activations, 3-D windows, pdist) ---
 from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops import rrelu as rrelu  # noqa: E402
 from glassgrad.ops import threshold as threshold  # noqa: E402
-from glassgrad.ops import ctc_loss as ctc_loss  # noqa: E402
-from glassgrad.ops import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
-from glassgrad.ops import avg_pool3d as avg_pool3d  # noqa: E402
 from glassgrad.ops import max_pool3d as max_pool3d  # noqa: E402
 from glassgrad.ops import conv3d as conv3d  # noqa: E402
 from glassgrad.ops import conv_transpose1d as conv_transpose1d  # noqa: E402
@@ -382,9 +379,6 @@ from glassgrad.ops import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.ops import pdist as pdist  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as native_channel_shuffle  # noqa: E402
-from glassgrad.ops import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
-from glassgrad.ops import poisson_nll_loss as poisson_nll_loss  # noqa: E402
-from glassgrad.ops import triplet_margin_loss as triplet_margin_loss  # noqa: E402
 
 # --- torch-level op families of issue 21: pointwise, type promotion ---
 from glassgrad.ops import addcmul as addcmul  # noqa: E402

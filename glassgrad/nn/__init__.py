@@ -156,3 +156,4 @@ from glassgrad.nn.pooling_nd import MaxUnpool2d as MaxUnpool2d
 from glassgrad.nn.pooling_nd import MaxUnpool3d as MaxUnpool3d
 from glassgrad.nn.fold import Fold as Fold
 from glassgrad.nn.fold import Unfold as Unfold
+from glassgrad.nn.embedding_bag import EmbeddingBag as EmbeddingBag

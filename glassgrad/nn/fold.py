@@ -1,11 +1,11 @@
-"""The Unfold and Fold layers: Modules over ``glassgrad/ops/unfold.py`` (im2col and col2im; the math is there)."""
+"""The Unfold and Fold layers: Modules over ``glassgrad/ops/fold_unfold.py`` (im2col and col2im; the math is there)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from glassgrad.nn.module import Module
-from glassgrad.ops.unfold import fold, unfold
+from glassgrad.ops.fold_unfold import fold, unfold
 from glassgrad.tensor import Tensor
 
 

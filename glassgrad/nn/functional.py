@@ -207,6 +207,11 @@ from glassgrad.ops.conv_nd import conv_transpose1d as conv_transpose1d  # noqa: 
 from glassgrad.ops.conv_nd import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
 from glassgrad.ops.distance import pdist as pdist  # noqa: E402
+from glassgrad.ops.embedding_bag import embedding_bag as embedding_bag  # noqa: E402
+from glassgrad.ops.fold_unfold import fold as fold  # noqa: E402
+from glassgrad.ops.fold_unfold import unfold as unfold  # noqa: E402
+from glassgrad.ops.grid_sample import affine_grid as affine_grid  # noqa: E402
+from glassgrad.ops.grid_sample import grid_sample as grid_sample  # noqa: E402
 from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm  # noqa: E402
 from glassgrad.ops.losses_likelihood import gaussian_nll_loss as gaussian_nll_loss  # noqa: E402
 from glassgrad.ops.losses_likelihood import poisson_nll_loss as poisson_nll_loss  # noqa: E402
@@ -225,8 +230,6 @@ from glassgrad.ops.pool_nd import max_pool3d as max_pool3d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool1d as max_unpool1d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool2d as max_unpool2d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool3d as max_unpool3d  # noqa: E402
-from glassgrad.ops.unfold import fold as fold  # noqa: E402
-from glassgrad.ops.unfold import unfold as unfold  # noqa: E402
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002
