@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tests.opdb.judge import Verdict, overall
+from tests.opdb.summary import note_outcome
+
 HERE = Path(__file__).resolve().parent
 
 KNOWN_WRONG: dict[str, str] = {
@@ -22,6 +27,13 @@ KNOWN_WRONG: dict[str, str] = {
                           "(torch.autograd.gradcheck fails on torch's own as_strided_scatter); glassgrad's "
                           "passes finite differences (tests/ops/test_view_scatter.py)",
 }
+
+
+def cases(index: dict[str, dict[str, object]]) -> list[object]:
+    """One pytest case per in-scope entry of ``index``, known-wrong ones as strict xfails."""
+    keys = sorted(key for key, entry in index.items() if entry["out_of_scope"] is None)
+    return [pytest.param(key, id=key, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[key])]
+                         if key in KNOWN_WRONG else []) for key in keys]
 
 
 def expected_file(kind: str) -> Path:
@@ -39,3 +51,14 @@ def write_expected_passing(kind: str, keys: set[str]) -> None:
     header = (f"# {kind} of torch's database that pass every recorded sample on glassgrad (tests/opdb).\n"
               "# Regenerate with: python -m tests.opdb.report --update\n")
     expected_file(kind).write_text(header + "".join(f"{key}\n" for key in sorted(keys)))
+
+
+def check_verdicts(kind: str, key: str, verdicts: list[Verdict], expected: set[str]) -> None:
+    """Fail on any wrong sample, and on any sample not passing when ``key`` is expected to pass them all."""
+    note_outcome(kind, key, overall(verdicts), key in expected)
+    wrong = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "wrong"]
+    assert not wrong, f"{key}: glassgrad's answer differs from torch's:\n  " + "\n  ".join(wrong)
+    if key in expected:
+        unsupported = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "unsupported"]
+        assert not unsupported, (f"{key} is listed in {expected_file(kind).name} but no longer passes every "
+                                 "sample:\n  " + "\n  ".join(unsupported))

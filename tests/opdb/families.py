@@ -31,7 +31,7 @@ _LINALG_TOP_LEVEL = {
 }
 _BINARY_PRODUCTS = {
     "matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addbmm", "baddbmm",
-    "chain_matmul", "kron", "einsum", "__rmatmul__", "nn.functional.bilinear", "cdist",
+    "chain_matmul", "kron", "einsum", "__rmatmul__", "nn.functional.bilinear",
 }
 _REDUCTIONS = {
     "max", "min", "median", "nanmedian", "mode", "var", "std", "var_mean", "std_mean", "logsumexp", "cumsum",
@@ -40,6 +40,9 @@ _REDUCTIONS = {
     "bincount", "count_nonzero", "unique", "unique_consecutive", "trace", "_segment_reduce", "diff", "equal",
     "allclose", "topk", "sort", "argsort", "msort",
 }
+_POINTWISE = {"addcdiv", "addcmul", "clamp", "lerp", "where", "logaddexp2", "fill", "nan_to_num"}
+_FUNCTIONAL = {"softmax", "log_softmax", "native_batch_norm", "native_layer_norm", "native_group_norm",
+               "grid_sampler_2d", "grid_sampler_3d", "cdist", "native_dropout_backward"}
 _CREATION = {
     "arange", "linspace", "logspace", "zeros", "ones", "full", "empty", "eye", "zeros_like", "ones_like",
     "full_like", "empty_like", "empty_strided", "empty_permuted", "scalar_tensor", "tril_indices",
@@ -55,16 +58,16 @@ def family(name: str, opinfo_class: str, defined_in: str) -> str:
         return "linalg"
     if defined_in == "special" or name.startswith("special."):
         return "special"
-    if defined_in == "fft" or name.startswith("fft."):
+    if defined_in == "fft" or name.startswith("fft.") or name in ("stft", "istft"):
         return "fft"
     if defined_in == "signal" or name in _CREATION:
         return "creation/random"
-    if name.startswith("nn.functional."):
-        return "nn.functional" if name not in _BINARY_PRODUCTS else "binary"
+    if name in _BINARY_PRODUCTS or opinfo_class == "BinaryUfuncInfo":
+        return "binary"
+    if name.startswith("nn.functional.") or name in _FUNCTIONAL:
+        return "nn.functional"
     if defined_in == "_masked" or opinfo_class == "ReductionOpInfo" or name in _REDUCTIONS:
         return "reduction"
-    if opinfo_class == "BinaryUfuncInfo" or name in _BINARY_PRODUCTS:
-        return "binary"
-    if opinfo_class == "UnaryUfuncInfo":
+    if opinfo_class == "UnaryUfuncInfo" or name in _POINTWISE:
         return "pointwise/unary"
     return "shape/indexing"

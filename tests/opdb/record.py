@@ -30,6 +30,10 @@ MAX_SAMPLES = {"float64": 6, "float32": 4, "int64": 4, "bool": 3}
 MAX_DRAWN = 40  # samples looked at per dtype, stored or not
 MAX_ELEMENTS = 2000  # per tensor, inputs and outputs
 LARGE_ELEMENTS = 20000  # an OpInfo whose samples are all larger keeps one of them
+# answers compared by dtype and shape only: samplers (a small sample may repeat under another seed by
+# chance) and uninitialised memory; other ops count as random when two seeds give different answers
+SAMPLERS = {"bernoulli", "multinomial", "normal", "cauchy", "exponential", "geometric", "log_normal", "uniform",
+            "randn", "rand_like", "randn_like", "randint", "randint_like"}
 UNINITIALISED = {"empty", "empty_like", "new_empty", "new_empty_strided", "empty_strided", "empty_permuted",
                  "resize_", "resize_as_"}
 CUDA_ONLY = ("jiterator_", "torch.ops.aten._flash_attention", "torch.ops.aten._efficient_attention",
@@ -169,10 +173,10 @@ def _record_sample(op: Any, torch: Any, sample: Any, store: ArrayStore, rng: np.
         raise OutOfScope(f"torch raised {type(error).__name__}") from None
     _check_size(output, torch, cap)
     answer = plain(output, torch)  # raises OutOfScope for a complex answer
-    # op_db wraps random ops in a fixed seed; called as the test calls them, two seeds tell them apart
+    # op_db wraps random ops in a fixed seed; called as the test calls them, other seeds tell them apart
     via_test = _answers_via(entry, lambda seed: plain(run(seed, caller(torch, entry["call"]))[0], torch))
-    random = op.name in UNINITIALISED or not same(answer, plain(run(1)[0], torch)) or (
-        len(via_test) == 2 and not same(via_test[0], via_test[1]))
+    random = op.name in SAMPLERS | UNINITIALISED or not same(answer, plain(run(1)[0], torch)) or any(
+        not same(via_test[0], other) for other in via_test[1:])
     if not random and not (via_test and same(answer, via_test[0])):
         entry["call_mismatch"] = True
     record = {"input": encode(decode(encoded, scratch, torch_framework(torch)), store, torch), "random": random,
@@ -204,26 +208,32 @@ def _shapes_only(value: Any, torch: Any) -> Any:
 
 def _gradient(output: Any, used: Any, store: ArrayStore, rng: np.random.Generator, torch: Any) -> dict[str, Any]:
     """Gradients of every input that requires grad under sum(out_i * g_i) over the floating outputs."""
-    outputs = [t for t in walk(output) if isinstance(t, torch.Tensor)]
+    inputs = [t for t in walk(used) if isinstance(t, torch.Tensor) and t.requires_grad]
+    upstream, grads = record_gradients(output, inputs, store, rng, torch)
+    return {"upstream": upstream, "grads": grads}
+
+
+def record_gradients(output: Any, wanted: list[Any], store: ArrayStore, rng: np.random.Generator,
+                     torch: Any) -> tuple[list[Any], list[Any]]:
+    """([position, g] for each floating output that requires grad, with g a random upstream gradient;
+    the gradients of ``wanted`` under sum(out * g), stored (None where torch gives none))."""
     upstream, loss = [], None
-    for position, out in enumerate(outputs):
+    for position, out in enumerate(t for t in walk(output) if isinstance(t, torch.Tensor)):
         if out.requires_grad and out.dtype.is_floating_point:
             g = rng.standard_normal(tuple(out.shape))
             upstream.append([position, {"a": store.put(g)}])
             term = (out * torch.from_numpy(g).to(out.dtype)).sum()
             loss = term if loss is None else loss + term
     if loss is None:
-        return {"upstream": [], "grads": []}
-    inputs = [t for t in walk(used) if isinstance(t, torch.Tensor) and t.requires_grad]
-    grads = torch.autograd.grad(loss, inputs, allow_unused=True)
-    stored = [None if g is None else {"a": store.put(g.numpy(force=True).copy())} for g in grads]
-    return {"upstream": upstream, "grads": stored}
+        return [], []
+    grads = torch.autograd.grad(loss, wanted, allow_unused=True)
+    return upstream, [None if g is None else {"a": store.put(g.numpy(force=True).copy())} for g in grads]
 
 
 def _answers_via(entry: dict[str, Any], answer: Any) -> list[Any]:
-    """The answers under seeds 0 and 1 when the op is called the way the test calls it ([] if that raises)."""
+    """The answers under seeds 0 to 3 when the op is called the way the test calls it ([] if that raises)."""
     try:
-        return [answer(0), answer(1)]
+        return [answer(seed) for seed in range(4)]
     except Exception as error:  # noqa: BLE001
         print(f"  {entry['name']}: calling {entry['call']} raised {type(error).__name__}: {error}")
         return []
@@ -241,20 +251,24 @@ def record_entry(torch: Any, found: tuple[Any, str]) -> tuple[dict[str, Any], di
         return record_op(found[0], torch, found[1])
 
 
-def main(argv: list[str]) -> int:
-    torch, entries = live_entries()
-    wanted = set(argv)
-    index = fixtures.read_index("ops") if wanted else {}
+def record_all(kind: str, entries: dict[str, Any], record: Any, torch: Any, names: list[str]) -> None:
+    """Record every entry (or those whose torch name is in ``names``) into tests/fixtures/opdb."""
+    index = fixtures.read_index(kind) if names else {}
     for key, found in entries.items():
-        if wanted and found[0].name not in wanted:
+        if names and (found[0] if isinstance(found, tuple) else found).name not in names:
             continue
-        entry, record, store = record_entry(torch, found)
+        entry, samples, store = record(torch, found)
         index[key] = entry
         if entry["out_of_scope"] is None:
-            fixtures.write_samples("ops", key, record, store)
+            fixtures.write_samples(kind, key, samples, store)
         print(f"{key}: {entry['out_of_scope'] or entry['samples']}", flush=True)
-    fixtures.write_index("ops", index)
-    fixtures.write_meta("ops", torch.__version__)
+    fixtures.write_index(kind, index)
+    fixtures.write_meta(kind, torch.__version__)
+
+
+def main(argv: list[str]) -> int:
+    torch, entries = live_entries()
+    record_all("ops", entries, record_entry, torch, argv)
     return 0
 
 

@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from tests.helpers.oracle_codec import ArrayStore, same
-from tests.opdb import fixtures
 from tests.opdb.codec import OutOfScope, decode, encode, torch_framework, walk
-from tests.opdb.record import LARGE_ELEMENTS, MAX_ELEMENTS, plain
+from tests.opdb.record import LARGE_ELEMENTS, MAX_ELEMENTS, plain, record_all, record_gradients
 
 MAX_SAMPLES = {"float64": 4, "float32": 2}
 
@@ -135,38 +134,18 @@ def _record_input(torch: Any, info: Any, module_input: Any, dtype: str, training
 def _gradient(torch: Any, module: Any, output: Any, used: Any, store: ArrayStore,
               rng: np.random.Generator) -> dict[str, Any]:
     """Gradients of the inputs that require grad and of every parameter under sum(out_i * g_i)."""
-    outputs = [t for t in walk(output) if isinstance(t, torch.Tensor)]
-    upstream, loss = [], None
-    for position, out in enumerate(outputs):
-        if out.requires_grad and out.dtype.is_floating_point:
-            g = rng.standard_normal(tuple(out.shape))
-            upstream.append([position, {"a": store.put(g)}])
-            term = (out * torch.from_numpy(g).to(out.dtype)).sum()
-            loss = term if loss is None else loss + term
     inputs = [t for t in walk(used) if isinstance(t, torch.Tensor) and t.requires_grad]
     parameters = [(name, p) for name, p in module.named_parameters() if p.requires_grad]
-    if loss is None:
+    upstream, grads = record_gradients(output, inputs + [p for _, p in parameters], store, rng, torch)
+    if not upstream:
         return {"upstream": [], "inputs": [], "parameters": []}
-    grads = torch.autograd.grad(loss, inputs + [p for _, p in parameters], allow_unused=True)
-    stored = [None if g is None else {"a": store.put(g.numpy(force=True).copy())} for g in grads]
-    return {"upstream": upstream, "inputs": stored[:len(inputs)],
-            "parameters": [[name, g] for (name, _), g in zip(parameters, stored[len(inputs):])]}
+    return {"upstream": upstream, "inputs": grads[:len(inputs)],
+            "parameters": [[name, g] for (name, _), g in zip(parameters, grads[len(inputs):])]}
 
 
 def main(argv: list[str]) -> int:
     torch, entries = live_entries()
-    wanted = set(argv)
-    index = fixtures.read_index("modules") if wanted else {}
-    for name, info in entries.items():
-        if wanted and name not in wanted:
-            continue
-        entry, record, store = record_entry(torch, info)
-        index[name] = entry
-        if entry["out_of_scope"] is None:
-            fixtures.write_samples("modules", name, record, store)
-        print(f"{name}: {entry['out_of_scope'] or entry['samples']}", flush=True)
-    fixtures.write_index("modules", index)
-    fixtures.write_meta("modules", torch.__version__)
+    record_all("modules", entries, record_entry, torch, argv)
     return 0
 
 

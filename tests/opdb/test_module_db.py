@@ -12,42 +12,17 @@ import pytest
 
 import glassgrad
 from tests.opdb import fixtures, live
-from tests.opdb.expectations import KNOWN_WRONG, expected_passing
-from tests.opdb.judge import overall
+from tests.opdb.expectations import cases, check_verdicts, expected_passing
 from tests.opdb.judge_modules import judge_module
-from tests.opdb.summary import note_outcome
 
 INDEX = fixtures.read_index("modules")
-IN_SCOPE = sorted(key for key, entry in INDEX.items() if entry["out_of_scope"] is None)
 EXPECTED = expected_passing("modules")
 
 
-def _case(key: str) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[key])] if key in KNOWN_WRONG else []
-    return pytest.param(key, id=key, marks=marks)
-
-
-@pytest.mark.parametrize("key", [_case(key) for key in IN_SCOPE])
+@pytest.mark.parametrize("key", cases(INDEX))
 def test_module_info(key: str) -> None:
     entry = INDEX[key]
     record, store = fixtures.read_samples("modules", key)
     verdicts = judge_module(glassgrad, entry, record, store)
-    note_outcome("modules", key, overall(verdicts), key in EXPECTED)
-    wrong = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "wrong"]
-    assert not wrong, f"{key}: glassgrad's module differs from torch's:\n  " + "\n  ".join(wrong)
-    if key in EXPECTED:
-        unsupported = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "unsupported"]
-        assert not unsupported, (f"{key} is listed in expected_passing_modules.txt but no longer passes every "
-                                 "input:\n  " + "\n  ".join(unsupported))
+    check_verdicts("modules", key, verdicts, EXPECTED)
     live.check_current("modules", key, (record, store), entry)
-
-
-def test_fixtures_cover_the_installed_torch() -> None:
-    """With torch: the recorded ModuleInfos are module_db's, recorded with this torch version."""
-    database = live.live_database("modules")
-    if database is None:
-        pytest.skip("torch (with expecttest) not installed: the fixtures are replayed as recorded")
-    torch, entries = database
-    assert fixtures.read_meta()["modules"]["torch"] == torch.__version__, live.STALE
-    assert set(entries) == set(INDEX), live.STALE
-    assert len(IN_SCOPE) > 100

@@ -18,44 +18,31 @@ import pytest
 
 import glassgrad
 from tests.opdb import fixtures, live
-from tests.opdb.expectations import KNOWN_WRONG, expected_passing
-from tests.opdb.judge import judge_op, overall
-from tests.opdb.summary import note_outcome
+from tests.opdb.expectations import KNOWN_WRONG, cases, check_verdicts, expected_passing
+from tests.opdb.judge import judge_op
 
 INDEX = fixtures.read_index("ops")
-IN_SCOPE = sorted(key for key, entry in INDEX.items() if entry["out_of_scope"] is None)
 EXPECTED = expected_passing("ops")
 
 
-def _case(key: str) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[key])] if key in KNOWN_WRONG else []
-    return pytest.param(key, id=key, marks=marks)
-
-
-@pytest.mark.parametrize("key", [_case(key) for key in IN_SCOPE])
+@pytest.mark.parametrize("key", cases(INDEX))
 def test_op_info(key: str) -> None:
     entry = INDEX[key]
     record, store = fixtures.read_samples("ops", key)
     verdicts = judge_op(glassgrad, entry, record, store)
-    outcome = overall(verdicts)
-    note_outcome("ops", key, outcome, key in EXPECTED)
-    wrong = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "wrong"]
-    assert not wrong, f"{key}: glassgrad's answer differs from torch's:\n  " + "\n  ".join(wrong)
-    if key in EXPECTED:
-        unsupported = [f"{v.where}: {v.detail}" for v in verdicts if v.verdict == "unsupported"]
-        assert not unsupported, (f"{key} is listed in expected_passing_ops.txt but no longer passes every "
-                                 "sample:\n  " + "\n  ".join(unsupported))
+    check_verdicts("ops", key, verdicts, EXPECTED)
     live.check_current("ops", key, (record, store), entry)
 
 
-def test_fixtures_cover_the_installed_torch() -> None:
-    """With torch: the recorded OpInfos are op_db's, recorded with this torch version."""
-    database = live.live_database("ops")
+@pytest.mark.parametrize("kind", ["ops", "modules"])
+def test_fixtures_cover_the_installed_torch(kind: str) -> None:
+    """With torch: the recorded entries are op_db's / module_db's, recorded with this torch version."""
+    database = live.live_database(kind)
     if database is None:
         pytest.skip("torch (with expecttest) not installed: the fixtures are replayed as recorded")
     torch, entries = database
-    assert fixtures.read_meta()["ops"]["torch"] == torch.__version__, live.STALE
-    assert set(entries) == set(INDEX), live.STALE
+    assert fixtures.read_meta()[kind]["torch"] == torch.__version__, live.STALE
+    assert set(entries) == set(fixtures.read_index(kind)), live.STALE
 
 
 def test_every_opinfo_is_accounted_for() -> None:
@@ -65,4 +52,6 @@ def test_every_opinfo_is_accounted_for() -> None:
     assert len(INDEX) > 600
     reasons = {entry["out_of_scope"] for entry in INDEX.values()} - {None}
     assert reasons <= set(OUT_OF_SCOPE), reasons - set(OUT_OF_SCOPE)
-    assert not set(KNOWN_WRONG) - set(IN_SCOPE), "KNOWN_WRONG names an OpInfo that is not tested"
+    tested = {key for kind in ("ops", "modules") for key, entry in fixtures.read_index(kind).items()
+              if entry["out_of_scope"] is None}
+    assert not set(KNOWN_WRONG) - tested, "KNOWN_WRONG names an entry that is not tested"
