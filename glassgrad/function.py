@@ -36,6 +36,7 @@ from typing import Any
 import numpy
 
 from glassgrad import autograd
+from glassgrad.errors import OpInputError
 
 
 class Context:
@@ -75,7 +76,7 @@ class Function:
             out = cls.forward(ctx, *[t.array for t in inputs], **params)
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
-            raise ValueError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
+            raise OpInputError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
         if isinstance(out, numpy.generic):  # NumPy gives a scalar for a 0-d result: an array, also where saved
             out = _as_zero_d(out, ctx)
         result = autograd._tensor_class()._make(out, record)

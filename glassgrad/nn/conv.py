@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
@@ -54,12 +55,12 @@ class _ConvNd(Module):
 
     def _check_channels(self, x: Tensor, batched_ndim: int) -> None:
         if x.ndim not in (batched_ndim - 1, batched_ndim):
-            raise ValueError(f"{type(self).__name__}: expected a {batched_ndim}-D (batched) or "
-                             f"{batched_ndim - 1}-D input, got shape {x.shape}")
+            raise OpInputError(f"{type(self).__name__}: expected a {batched_ndim}-D (batched) or "
+                               f"{batched_ndim - 1}-D input, got shape {x.shape}")
         channels = x.shape[-batched_ndim + 1]
         if channels != self.in_channels:
-            raise ValueError(f"{type(self).__name__}: expected {self.in_channels} input channels, got "
-                             f"{channels} (input shape {x.shape})")
+            raise OpInputError(f"{type(self).__name__}: expected {self.in_channels} input channels, got "
+                               f"{channels} (input shape {x.shape})")
 
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -162,7 +163,7 @@ class Conv1d(_ConvNd):
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
         if x.ndim != 3:
-            raise ValueError(f"Conv1d: expected a 3-D input (N, C, L), got shape {x.shape}")
+            raise OpInputError(f"Conv1d: expected a 3-D input (N, C, L), got shape {x.shape}")
         self._check_channels(x, 3)
         return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 

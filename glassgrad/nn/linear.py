@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend, ops
+from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.flatten import Flatten as Flatten
 from glassgrad.nn.module import Module
@@ -59,8 +60,8 @@ class Linear(Module):
             raise TypeError(f"Linear({self.in_features}, {self.out_features}): input must be a Tensor, "
                             f"got {type(x).__name__}")
         if x.shape[-1:] != (self.in_features,):
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}): input of shape "
-                             f"{x.shape} does not end in {self.in_features}")
+            raise OpInputError(f"Linear({self.in_features}, {self.out_features}): input of shape "
+                               f"{x.shape} does not end in {self.in_features}")
         return ops.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
@@ -117,8 +118,9 @@ class Bilinear(Module):
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
         if input1.shape[-1:] != (self.in1_features,) or input2.shape[-1:] != (self.in2_features,):
-            raise ValueError(f"Bilinear({self.in1_features}, {self.in2_features}, {self.out_features}): inputs of "
-                             f"shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not end in the feature sizes")
+            raise OpInputError(f"Bilinear({self.in1_features}, {self.in2_features}, {self.out_features}): inputs of "
+                               f"shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not end in the feature "
+                               "sizes")
         out, in1, in2 = self.weight.shape
         # x1 A: (..., in1) @ (in1, out * in2) -> (..., out, in2); then the dot with x2 over in2
         weight = self.weight.permute(1, 0, 2).reshape(in1, out * in2)

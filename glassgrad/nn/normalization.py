@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.nn.functional_layers import instance_norm
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
@@ -80,7 +81,7 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: expected a {' or '.join(f'{r}-D' for r in self._ranks)} input, "
                              f"got shape {x.shape}")
         if x.shape[1] != self.num_features:
-            raise ValueError(f"{name}({self.num_features}): input has {x.shape[1]} channels (shape {x.shape})")
+            raise OpInputError(f"{name}({self.num_features}): input has {x.shape[1]} channels (shape {x.shape})")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.array = self.num_batches_tracked.array + 1
@@ -157,7 +158,7 @@ class GroupNorm(Module):
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
         if x.ndim < 2 or x.shape[1] != self.num_channels:
-            raise ValueError(f"GroupNorm: expected (N, {self.num_channels}, *) input, got shape {x.shape}")
+            raise OpInputError(f"GroupNorm: expected (N, {self.num_channels}, *) input, got shape {x.shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend, ops
+from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
@@ -133,11 +134,12 @@ class RNNBase(Module):
         x = as_tensor(x)
         name = type(self).__name__
         if x.ndim not in (2, 3):
-            raise ValueError(f"{name}: input must be 3-D ({'B, T' if self.batch_first else 'T, B'}, {self.input_size})"
-                             f" or 2-D unbatched (T, {self.input_size}), got shape {x.shape}")
+            layout = "B, T" if self.batch_first else "T, B"
+            raise OpInputError(f"{name}: input must be 3-D ({layout}, {self.input_size}) or 2-D unbatched "
+                               f"(T, {self.input_size}), got shape {x.shape}")
         if x.shape[-1] != self.input_size:
-            raise ValueError(f"{name}: input has {x.shape[-1]} features per step, expected input_size="
-                             f"{self.input_size} (input shape {x.shape})")
+            raise OpInputError(f"{name}: input has {x.shape[-1]} features per step, expected input_size="
+                               f"{self.input_size} (input shape {x.shape})")
         if x.ndim == 2:
             return x.unsqueeze(1), True
         return (x.transpose(0, 1) if self.batch_first else x), False
@@ -151,8 +153,8 @@ class RNNBase(Module):
         expected = (rows, self.hidden_size) if unbatched else (rows, batch, self.hidden_size)
         if h.shape != expected:
             layers = "num_layers * num_directions" if self.bidirectional else "num_layers"
-            raise ValueError(f"{type(self).__name__}: {what} must have shape {expected} "
-                             f"({layers}, {'' if unbatched else 'batch, '}hidden_size), got {h.shape}")
+            raise OpInputError(f"{type(self).__name__}: {what} must have shape {expected} "
+                               f"({layers}, {'' if unbatched else 'batch, '}hidden_size), got {h.shape}")
         return h.unsqueeze(1) if unbatched else h
 
     def _between_layers(self, out: Tensor) -> Tensor:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
@@ -62,7 +63,7 @@ class _CellBase(Module):
         x = as_tensor(x)
         name = type(self).__name__
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(f"{name}: input must be (B, {self.input_size}) or ({self.input_size},), got {x.shape}")
+            raise OpInputError(f"{name}: input must be (B, {self.input_size}) or ({self.input_size},), got {x.shape}")
         unbatched = x.ndim == 1
         batch = 1 if unbatched else x.shape[0]
         out: list[Tensor | None] = []
@@ -71,7 +72,7 @@ class _CellBase(Module):
                 s = as_tensor(s)
                 expected = (self.hidden_size,) if unbatched else (batch, self.hidden_size)
                 if s.shape != expected:
-                    raise ValueError(f"{name}: hidden state must have shape {expected}, got {s.shape}")
+                    raise OpInputError(f"{name}: hidden state must have shape {expected}, got {s.shape}")
                 s = s.unsqueeze(0) if unbatched else s
             out.append(s)
         return (x.unsqueeze(0) if unbatched else x), out, unbatched

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import gelu as gelu_kernel
 from glassgrad.ops.erf_arrays import erf_array
@@ -184,7 +185,7 @@ class GELU(Function):
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """GELU: exact (erf) form by default, or ``approximate="tanh"``."""
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise OpInputError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(float_input(x), approximate=approximate)
 
 

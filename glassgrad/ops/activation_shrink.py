@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.activation import LeakyReLU, stable_sigmoid
 from glassgrad.ops.promotion import is_integral
@@ -130,7 +131,7 @@ def rrelu(x: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool
     the mean slope (lower + upper) / 2 otherwise (torch.nn.functional.rrelu)."""
     x = _float_only("rrelu", x)
     if lower > upper:
-        raise ValueError(f"rrelu: lower bound {lower} must be at most the upper bound {upper}")
+        raise OpInputError(f"rrelu: lower bound {lower} must be at most the upper bound {upper}")
     if not training:
         return LeakyReLU.apply(x, slope=(lower + upper) / 2)
     return RandomLeakyReLU.apply(x, lower=float(lower), upper=float(upper), rng=resolve_rng(rng))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -57,17 +58,17 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     whose entries may be None (keep that size). ``return_indices`` also gives each max's flat index h * W + w."""
     x = as_tensor(input)
     if x.ndim not in (3, 4):
-        raise ValueError(f"adaptive_max_pool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape "
-                         f"{tuple(x.shape)}")
+        raise OpInputError(f"adaptive_max_pool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape "
+                           f"{tuple(x.shape)}")
     unbatched = x.ndim == 3
     if unbatched:
         x = x.unsqueeze(0)
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, int) else output_size
     out_hw = tuple(x.shape[2 + k] if sizes[k] is None else int(sizes[k]) for k in range(2))
     if min(out_hw) < 1:
-        raise ValueError(f"adaptive_max_pool2d: output_size must be positive, got {output_size}")
+        raise OpInputError(f"adaptive_max_pool2d: output_size must be positive, got {output_size}")
     if x.shape[2] == 0 or x.shape[3] == 0:
-        raise ValueError(f"adaptive_max_pool2d: the input has an empty spatial dimension (shape {tuple(x.shape)})")
+        raise OpInputError(f"adaptive_max_pool2d: the input has an empty spatial dimension (shape {tuple(x.shape)})")
     y = AdaptiveMaxPool2d.apply(x, out_hw=out_hw)
     if not return_indices:
         return y.squeeze(0) if unbatched else y

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.ops.dropout import dropout_mask
@@ -166,12 +167,12 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
     if enable_gqa and q.ndim >= 3 and k.shape[-3] != q.shape[-3]:
         k, v = _repeat_heads(k, q.shape[-3]), _repeat_heads(v, q.shape[-3])
     if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}")
+        raise OpInputError(f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}")
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     inputs = [q, k, v]
     keep = None
     if attn_mask is not None and is_causal:
-        raise ValueError("scaled_dot_product_attention: an explicit attn_mask should not be set when is_causal=True")
+        raise OpInputError("scaled_dot_product_attention: an explicit attn_mask should not be set when is_causal=True")
     if attn_mask is not None:
         mask = as_tensor(attn_mask)
         _check_mask(mask, q, k)
@@ -187,32 +188,32 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
 def _check_inputs(q: Tensor, k: Tensor, v: Tensor, enable_gqa: bool) -> None:
     name = "scaled_dot_product_attention"
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
-        raise ValueError(f"{name}: query, key and value need at least 2 dims (..., seq, features); "
-                         f"got shapes {q.shape}, {k.shape}, {v.shape}")
+        raise OpInputError(f"{name}: query, key and value need at least 2 dims (..., seq, features); "
+                           f"got shapes {q.shape}, {k.shape}, {v.shape}")
     if not (backend.is_float(q.dtype) and q.dtype == k.dtype == v.dtype):
-        raise TypeError(f"{name}: query, key and value must share one floating dtype; "
-                        f"got {q.dtype}, {k.dtype}, {v.dtype}")
+        raise OpDtypeError(f"{name}: query, key and value must share one floating dtype; "
+                           f"got {q.dtype}, {k.dtype}, {v.dtype}")
     if q.shape[-1] != k.shape[-1]:
-        raise ValueError(f"{name}: query's last dim {q.shape[-1]} must equal key's {k.shape[-1]} "
-                         f"(shapes {q.shape} and {k.shape})")
+        raise OpInputError(f"{name}: query's last dim {q.shape[-1]} must equal key's {k.shape[-1]} "
+                           f"(shapes {q.shape} and {k.shape})")
     if k.shape[-2] != v.shape[-2]:
-        raise ValueError(f"{name}: key and value must have the same sequence length (dim -2); "
-                         f"got shapes {k.shape} and {v.shape}")
+        raise OpInputError(f"{name}: key and value must have the same sequence length (dim -2); "
+                           f"got shapes {k.shape} and {v.shape}")
     if enable_gqa and q.ndim >= 3 and (k.ndim < 3 or q.shape[-3] % k.shape[-3] or k.shape[-3] != v.shape[-3]):
-        raise ValueError(f"{name}: with enable_gqa, query heads (dim -3) must be a multiple of key/value heads; "
-                         f"got shapes {q.shape}, {k.shape}, {v.shape}")
+        raise OpInputError(f"{name}: with enable_gqa, query heads (dim -3) must be a multiple of key/value heads; "
+                           f"got shapes {q.shape}, {k.shape}, {v.shape}")
 
 
 def _check_mask(mask: Tensor, q: Tensor, k: Tensor) -> None:
     name = "scaled_dot_product_attention"
     weights_shape = tuple(q.shape[:-1]) + (k.shape[-2],)
     if mask.dtype != np.bool_ and mask.dtype != q.dtype:
-        raise TypeError(f"{name}: attn_mask must be bool or of the query's dtype {q.dtype}, got {mask.dtype}")
+        raise OpDtypeError(f"{name}: attn_mask must be bool or of the query's dtype {q.dtype}, got {mask.dtype}")
     try:
         np.broadcast_shapes(tuple(mask.shape), weights_shape)
     except ValueError:
-        raise ValueError(f"{name}: attn_mask of shape {tuple(mask.shape)} does not broadcast to the attention "
-                         f"weights' shape (..., L, S) = {weights_shape}") from None
+        raise OpInputError(f"{name}: attn_mask of shape {tuple(mask.shape)} does not broadcast to the attention "
+                           f"weights' shape (..., L, S) = {weights_shape}") from None
 
 
 def _repeat_heads(t: Tensor, n_heads: int) -> Tensor:

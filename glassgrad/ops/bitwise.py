@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import broadcast_checked
 from glassgrad.ops.promotion import is_integral, require_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
@@ -32,17 +33,19 @@ def _result(values: Any) -> Tensor:
 
 def bitwise_and(input: Any, other: Any) -> Tensor:  # noqa: A002
     """a & b bit by bit (logical and for bool tensors)."""
-    return _result(backend.xp.bitwise_and(*_integer_pair("bitwise_and", input, other)))
+    return _result(broadcast_checked("bitwise_and", backend.xp.bitwise_and,
+                                     *_integer_pair("bitwise_and", input, other)))
 
 
 def bitwise_or(input: Any, other: Any) -> Tensor:  # noqa: A002
     """a | b bit by bit (logical or for bool tensors)."""
-    return _result(backend.xp.bitwise_or(*_integer_pair("bitwise_or", input, other)))
+    return _result(broadcast_checked("bitwise_or", backend.xp.bitwise_or, *_integer_pair("bitwise_or", input, other)))
 
 
 def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
     """a ^ b bit by bit (logical xor for bool tensors)."""
-    return _result(backend.xp.bitwise_xor(*_integer_pair("bitwise_xor", input, other)))
+    return _result(broadcast_checked("bitwise_xor", backend.xp.bitwise_xor,
+                                     *_integer_pair("bitwise_xor", input, other)))
 
 
 def bitwise_not(input: Any) -> Tensor:  # noqa: A002
@@ -73,7 +76,7 @@ def _shift(ufunc: Any, a: Any, b: Any) -> Any:
         a = a.astype(xp.int64)
     if b.dtype.kind == "b":
         b = b.astype(a.dtype)
-    return ufunc(a, b)
+    return broadcast_checked(ufunc.__name__, ufunc, a, b)
 
 
 def _truth(value: Any) -> Any:
@@ -82,17 +85,17 @@ def _truth(value: Any) -> Any:
 
 def logical_and(input: Any, other: Any) -> Tensor:  # noqa: A002
     """True where both are non-zero."""
-    return _result(backend.xp.logical_and(_truth(input), _truth(other)))
+    return _result(broadcast_checked("logical_and", backend.xp.logical_and, _truth(input), _truth(other)))
 
 
 def logical_or(input: Any, other: Any) -> Tensor:  # noqa: A002
     """True where either is non-zero."""
-    return _result(backend.xp.logical_or(_truth(input), _truth(other)))
+    return _result(broadcast_checked("logical_or", backend.xp.logical_or, _truth(input), _truth(other)))
 
 
 def logical_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
     """True where exactly one is non-zero."""
-    return _result(backend.xp.logical_xor(_truth(input), _truth(other)))
+    return _result(broadcast_checked("logical_xor", backend.xp.logical_xor, _truth(input), _truth(other)))
 
 
 def logical_not(input: Any) -> Tensor:  # noqa: A002

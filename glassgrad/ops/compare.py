@@ -11,13 +11,14 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
+from glassgrad.errors import broadcast_checked
 from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
 def _compare(a: Any, b: Any, ufunc_name: str) -> Tensor:
     ta, tb = as_tensor_pair(a, b)
-    return Tensor(getattr(backend.xp, ufunc_name)(ta.array, tb.array))
+    return Tensor(broadcast_checked(ufunc_name, getattr(backend.xp, ufunc_name), ta.array, tb.array))
 
 
 def eq(a: Any, b: Any) -> Tensor:
@@ -95,7 +96,8 @@ def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08,  #
         raise RuntimeError(f"isclose: {other.dtype} did not match {input.dtype}; both tensors need one dtype")
     if rtol < 0 or atol < 0:
         raise RuntimeError(f"isclose: rtol ({rtol}) and atol ({atol}) must be non-negative")
-    close = backend.xp.isclose(a.array, b.array, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    close = broadcast_checked("isclose", lambda p, q: backend.xp.isclose(p, q, rtol=rtol, atol=atol,
+                                                                        equal_nan=equal_nan), a.array, b.array)
     return Tensor._make(backend.xp.asarray(close), False)
 
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import kernels
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import conv as conv_kernel
 from glassgrad.kernels import sums
@@ -187,23 +188,23 @@ class ConvTranspose2d(Function):
 def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, groups: int,
                        in_axis: int) -> None:
     if weight.ndim != 4:
-        raise ValueError(f"{op}: weight must be 4-D, got shape {weight.shape}")
+        raise OpInputError(f"{op}: weight must be 4-D, got shape {weight.shape}")
     check_layer_input_dtype(op, x, weight)
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
+        raise OpInputError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
     if groups < 1 or x.shape[1] % groups:
-        raise ValueError(f"{op}: groups={groups} must be >= 1 and divide the input's {x.shape[1]} channels")
+        raise OpInputError(f"{op}: groups={groups} must be >= 1 and divide the input's {x.shape[1]} channels")
     expected = weight.shape[1] * groups if in_axis == 1 else weight.shape[0]
     if x.shape[1] != expected:
-        raise ValueError(
+        raise OpInputError(
             f"{op}: input has {x.shape[1]} channels (shape {x.shape}) but weight of shape {weight.shape} "
             f"with groups={groups} expects {expected}"
         )
     if in_axis == 1 and weight.shape[0] % groups:
-        raise ValueError(f"{op}: out_channels {weight.shape[0]} must be divisible by groups={groups}")
+        raise OpInputError(f"{op}: out_channels {weight.shape[0]} must be divisible by groups={groups}")
     n_out = weight.shape[0] if in_axis == 1 else weight.shape[1] * groups
     if bias is not None and bias.shape != (n_out,):
-        raise ValueError(f"{op}: bias shape {bias.shape} must be ({n_out},)")
+        raise OpInputError(f"{op}: bias shape {bias.shape} must be ({n_out},)")
 
 
 def resolve_padding(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) -> tuple[int, int, int, int]:
@@ -215,14 +216,14 @@ def resolve_padding(padding: Any, kernel: Pair, stride: Pair, dilation: Pair) ->
         if padding == "valid":
             return (0, 0, 0, 0)
         if padding != "same":
-            raise ValueError(f"padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+            raise OpInputError(f"padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
         if stride != (1, 1):
-            raise ValueError(f"padding='same' needs stride 1 (as in torch), got stride {stride}")
+            raise OpInputError(f"padding='same' needs stride 1 (as in torch), got stride {stride}")
         totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
         return (totals[0] // 2, totals[0] - totals[0] // 2, totals[1] // 2, totals[1] - totals[1] // 2)
     ph, pw = pair(padding, "padding")
     if ph < 0 or pw < 0:
-        raise ValueError(f"padding must be non-negative, got {(ph, pw)}")
+        raise OpInputError(f"padding must be non-negative, got {(ph, pw)}")
     return (ph, ph, pw, pw)
 
 
@@ -245,13 +246,13 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     _check_conv_inputs("conv2d", x, weight, bias, groups, in_axis=1)
     stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
     if min(stride) < 1 or min(dilation) < 1:
-        raise ValueError(f"conv2d: stride {stride} and dilation {dilation} must be >= 1")
+        raise OpInputError(f"conv2d: stride {stride} and dilation {dilation} must be >= 1")
     kernel = weight.shape[2:]
     pads = resolve_padding(padding, kernel, stride, dilation)
     padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
     span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
     if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
+        raise OpInputError(
             f"conv2d: kernel {kernel[0]}x{kernel[1]} (dilated {span[0]}x{span[1]}) is larger than the "
             f"padded input {padded[0]}x{padded[1]} (input shape {x.shape}, padding {pads})"
         )
@@ -274,17 +275,17 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
     padding, output_padding = pair(padding, "padding"), pair(output_padding, "output_padding")
     if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(output_padding) < 0:
-        raise ValueError(f"conv_transpose2d: bad stride {stride}, dilation {dilation}, padding {padding} "
-                         f"or output_padding {output_padding}")
+        raise OpInputError(f"conv_transpose2d: bad stride {stride}, dilation {dilation}, padding {padding} "
+                           f"or output_padding {output_padding}")
     for op_, s, d in zip(output_padding, stride, dilation):
         if op_ >= s and op_ >= d:
-            raise ValueError(f"conv_transpose2d: output_padding {output_padding} must be smaller than "
-                             f"either stride {stride} or dilation {dilation}")
+            raise OpInputError(f"conv_transpose2d: output_padding {output_padding} must be smaller than "
+                               f"either stride {stride} or dilation {dilation}")
     out_hw = [(size - 1) * s - 2 * p + d * (k - 1) + op_ + 1 for size, s, p, d, k, op_ in
               zip(x.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding)]
     if min(out_hw) < 1:
-        raise ValueError(f"conv_transpose2d: output size {tuple(out_hw)} is not positive "
-                         f"(input {x.shape}, padding {padding})")
+        raise OpInputError(f"conv_transpose2d: output size {tuple(out_hw)} is not positive "
+                           f"(input {x.shape}, padding {padding})")
     params = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups)
     args = (x, weight) if bias is None else (x, weight, bias)
     y = ConvTranspose2d.apply(*args, **params)
@@ -296,8 +297,8 @@ def conv1d(input: Any, weight: Any, bias: Any = None, stride: int = 1, padding: 
     """1-D convolution as a conv2d of height 1: input x (N, C, L), weight (O, C/groups, k)."""
     x, weight = as_tensor(input), as_tensor(weight)
     if x.ndim != 3 or weight.ndim != 3:
-        raise ValueError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), "
-                         f"got {x.shape} and {weight.shape}")
+        raise OpInputError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), "
+                           f"got {x.shape} and {weight.shape}")
     if not isinstance(padding, str):
         padding = (0, int(padding if isinstance(padding, int) else padding[0]))
     y = conv2d(reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2])),

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError
 from glassgrad.function import Context, Function
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
@@ -62,5 +63,5 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: np.random.Genera
     if not training or p == 0.0:
         return x
     if not backend.is_float(x.dtype):
-        raise TypeError(f"dropout: input must be floating, got {x.dtype}")
+        raise OpDtypeError(f"dropout: input must be floating, got {x.dtype}")
     return Dropout.apply(x, p=float(p), rng=resolve_rng(rng))

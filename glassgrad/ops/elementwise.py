@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.pointwise_rounding import divide_rounded
 from glassgrad.ops.power import pow as pow  # noqa: A004  (kept importable as ops.elementwise.pow)
@@ -347,7 +348,7 @@ def clip(input: Any, min: float | None = None, max: float | None = None) -> Tens
     """
     low, high = min, max
     if low is None and high is None:
-        raise ValueError("clip: give at least one of min (the low bound) and max (the high bound)")
+        raise OpInputError("clip: give at least one of min (the low bound) and max (the high bound)")
     if isinstance(low, Tensor) or isinstance(high, Tensor):
         return _clip_by_tensors(as_tensor(input), low, high)
     if low is not None and high is not None and low > high:
@@ -405,5 +406,5 @@ def where(cond: Any, a: Any = None, b: Any = None) -> Tensor:
         return nonzero(cond, as_tuple=True)
     cond_array = cond.array if isinstance(cond, Tensor) else backend.xp.asarray(cond)
     if cond_array.dtype != bool:
-        raise TypeError(f"where: cond must be boolean, got dtype {cond_array.dtype}")
+        raise OpDtypeError(f"where: cond must be boolean, got dtype {cond_array.dtype}")
     return Where.apply(*as_tensor_pair(a, b), cond=cond_array)

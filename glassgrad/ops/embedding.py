@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.indexing import ArrayIndex, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
@@ -72,10 +73,10 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> Tens
     xp = backend.xp
     weight = as_tensor(weight)
     if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be (num_embeddings, embedding_dim), got shape {weight.shape}")
+        raise OpInputError(f"embedding: weight must be (num_embeddings, embedding_dim), got shape {weight.shape}")
     idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+        raise OpDtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     num = weight.shape[0]
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num):
         raise IndexError(f"embedding: indices must lie in [0, {num}), got values in "

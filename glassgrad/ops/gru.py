@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import gru as gru_kernel
 from glassgrad.ops.activation import stable_sigmoid
@@ -134,7 +135,7 @@ def gru_cell(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any =
     """One GRU step (torch.nn.GRUCell's math) as one fused op: x (B, in), h (B, H) -> h' (B, H)."""
     x = as_tensor(x)
     if x.ndim != 2:
-        raise ValueError(f"gru_cell: input must be (B, input_size), got shape {x.shape}")
+        raise OpInputError(f"gru_cell: input must be (B, input_size), got shape {x.shape}")
     _, h_next = gru_layer(x.reshape(1, *x.shape), h, w_ih, w_hh, b_ih, b_hh)
     return h_next
 

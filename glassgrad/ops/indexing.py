@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -296,9 +297,9 @@ def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
         fits = False
     if not fits:
         given = tuple(getattr(values, "shape", ()))
-        raise ValueError(f"setitem: shape mismatch: value tensor of shape {given} "
-                         f"cannot be broadcast to indexing result of shape {target_shape} (tensor of shape "
-                         f"{tuple(x.shape)})")
+        raise OpInputError(f"setitem: shape mismatch: value tensor of shape {given} "
+                           f"cannot be broadcast to indexing result of shape {target_shape} (tensor of shape "
+                           f"{tuple(x.shape)})")
     if tuple(v.shape) != target_shape:
         v = v.expand(target_shape)
     return IndexPut.apply(x, v, index=index, accumulate=accumulate)
@@ -312,12 +313,12 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
     xp = backend.xp
     data = labels.array if isinstance(labels, Tensor) else xp.asarray(labels)
     if data.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: labels must be integers, got dtype {data.dtype}")
+        raise OpDtypeError(f"one_hot: labels must be integers, got dtype {data.dtype}")
     if data.size and data.min() < 0:
-        raise ValueError("one_hot: labels must be non-negative")
+        raise OpInputError("one_hot: labels must be non-negative")
     n = int(data.max()) + 1 if num_classes < 0 else num_classes
     if data.size and int(data.max()) >= n:
-        raise ValueError(f"one_hot: label {int(data.max())} is out of range for {n} classes")
+        raise OpInputError(f"one_hot: label {int(data.max())} is out of range for {n} classes")
     labels = labels if isinstance(labels, Tensor) else Tensor._make(data, False)
     return OneHot.apply(labels, num_classes=n, dtype=dtype or backend.get_default_dtype())
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import broadcast_shapes, expand, reshape, wrap_dim
@@ -41,16 +42,16 @@ def along_dim(index: Any, dim: int) -> tuple[Any, ...]:
 def _check_index(x: Tensor, dim: int, index: Any, op: str, src: Any = None) -> Any:
     array = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
     if array.dtype.kind not in "iu":
-        raise TypeError(f"{op}: Expected dtype int64 for index, got {array.dtype}")
+        raise OpDtypeError(f"{op}: Expected dtype int64 for index, got {array.dtype}")
     if array.ndim != x.ndim:
-        raise ValueError(f"{op}: Index tensor must have the same number of dimensions as the input tensor "
-                         f"(index {tuple(array.shape)}, input {tuple(x.shape)})")
+        raise OpInputError(f"{op}: Index tensor must have the same number of dimensions as the input tensor "
+                           f"(index {tuple(array.shape)}, input {tuple(x.shape)})")
     for d in range(x.ndim):
         if d != dim and array.shape[d] > x.shape[d]:
-            raise ValueError(f"{op}: Size does not match at dimension {d}: index {tuple(array.shape)} is larger "
-                             f"than input {tuple(x.shape)} outside dim {dim}")
+            raise OpInputError(f"{op}: Size does not match at dimension {d}: index {tuple(array.shape)} is larger "
+                               f"than input {tuple(x.shape)} outside dim {dim}")
         if src is not None and array.shape[d] > src.shape[d]:
-            raise ValueError(f"{op}: index {tuple(array.shape)} is larger than src {tuple(src.shape)} at dim {d}")
+            raise OpInputError(f"{op}: index {tuple(array.shape)} is larger than src {tuple(src.shape)} at dim {d}")
     if array.size and (array.min() < 0 or array.max() >= x.shape[dim]):
         bad = int(array.min()) if array.min() < 0 else int(array.max())
         raise IndexError(f"{op}: index {bad} is out of bounds for dimension {dim} with size {x.shape[dim]}")
@@ -82,8 +83,8 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
         index = as_tensor(index)
         wrap_dim(dim, 1, "gather")
         if index.ndim > 1:
-            raise ValueError(f"gather: Index tensor must have the same number of dimensions as the input tensor "
-                             f"(index {tuple(index.shape)}, input ())")
+            raise OpInputError(f"gather: Index tensor must have the same number of dimensions as the input tensor "
+                               f"(index {tuple(index.shape)}, input ())")
         return gather(reshape(x, 1), 0, reshape(index, -1)).reshape(tuple(index.shape))
     dim = wrap_dim(dim, x.ndim, "gather")
     return Gather.apply(x, dim=dim, index=_check_index(x, dim, index, "gather"))
@@ -97,8 +98,8 @@ def take_along_dim(x: Any, indices: Any, dim: int | None = None) -> Tensor:
         return gather(reshape(x, -1), 0, reshape(indices, -1))
     dim = wrap_dim(dim, x.ndim, "take_along_dim")
     if indices.ndim != x.ndim:
-        raise ValueError(f"take_along_dim: input {tuple(x.shape)} and indices {tuple(indices.shape)} should have "
-                         "the same number of dimensions")
+        raise OpInputError(f"take_along_dim: input {tuple(x.shape)} and indices {tuple(indices.shape)} should have "
+                           "the same number of dimensions")
     if indices.dtype.kind in "iu" and indices.numel() and (indices.array < 0).any():  # torch counts them from the end
         indices = Tensor._make(backend.xp.where(indices.array < 0, indices.array + x.shape[dim], indices.array), False)
     rest = broadcast_shapes(*(tuple(t.shape[:dim]) + (1,) + tuple(t.shape[dim + 1:]) for t in (x, indices)))
@@ -117,7 +118,7 @@ def take(x: Any, index: Any) -> Tensor:
     x = as_tensor(x)
     positions = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
     if positions.dtype.kind not in "iu":
-        raise TypeError(f"take: index must be an integer tensor, got dtype {positions.dtype}")
+        raise OpDtypeError(f"take: index must be an integer tensor, got dtype {positions.dtype}")
     n = x.numel()
     if positions.size and (positions.min() < -n or positions.max() >= n):
         raise IndexError(f"take: index out of range for a tensor of {n} elements (shape {tuple(x.shape)})")
@@ -220,8 +221,8 @@ def scatter_reduce(x: Any, dim: int, index: Any, src: Any, reduce: str, *, inclu
     ('sum', 'prod', 'mean', 'amax' or 'amin')."""
     x, src = as_tensor(x), as_tensor(src)
     if reduce not in REDUCTIONS:
-        raise ValueError(f"scatter_reduce: reduce argument must be either sum, prod, mean, amax or amin, "
-                         f"got {reduce!r}")
+        raise OpInputError(f"scatter_reduce: reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce!r}")
     if x.ndim == 0:
         out = scatter_reduce(reshape(x, 1), 0, as_tensor(index).reshape(1), reshape(src, 1), reduce,
                              include_self=include_self)
@@ -276,7 +277,7 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
     src = as_tensor(src)
     if reduce is not None:
         if reduce not in ("add", "multiply"):
-            raise ValueError(f"scatter: reduce argument must be either add or multiply, got {reduce!r}")
+            raise OpInputError(f"scatter: reduce argument must be either add or multiply, got {reduce!r}")
         idx = as_tensor(index)
         full = src if src.ndim else expand(src, tuple(idx.shape))
         return scatter_reduce(x, dim, idx, full, "sum" if reduce == "add" else "prod")

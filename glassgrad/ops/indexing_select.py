@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.indexing import ArrayIndex, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
@@ -58,8 +59,8 @@ def _value_tensor(value: Any, x: Tensor, op: str) -> Tensor:
     """The fill value as a 0-d tensor of x's dtype (differentiable if it is a tensor that needs grad)."""
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise ValueError(f"{op}: only supports a 0-dimensional value tensor, but got one with "
-                             f"{value.ndim} dimension(s)")
+            raise OpInputError(f"{op}: only supports a 0-dimensional value tensor, but got one with "
+                               f"{value.ndim} dimension(s)")
         return value if value.dtype == x.dtype else value.to(x.dtype)
     return Tensor._make(backend.xp.asarray(value, dtype=x.dtype), False)
 
@@ -113,8 +114,8 @@ class IndexAdd(Function):
 def _check_source(x: Tensor, source: Tensor, dim: int, idx: Any, op: str) -> None:
     want = tuple(x.shape[:dim]) + (idx.shape[0],) + tuple(x.shape[dim + 1:])
     if x.ndim and tuple(source.shape) != want:
-        raise ValueError(f"{op}: source of shape {tuple(source.shape)} does not match {want} (self {tuple(x.shape)}, "
-                         f"{idx.shape[0]} indices along dim {dim})")
+        raise OpInputError(f"{op}: source of shape {tuple(source.shape)} does not match {want} (self {tuple(x.shape)}, "
+                           f"{idx.shape[0]} indices along dim {dim})")
 
 
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
@@ -179,7 +180,7 @@ class MaskedFill(Function):
 def _mask_array(mask: Any, op: str) -> Any:
     array = mask.array if isinstance(mask, Tensor) else backend.xp.asarray(mask)
     if array.dtype != bool:
-        raise TypeError(f"{op}: expected a boolean mask, got dtype {array.dtype}")
+        raise OpDtypeError(f"{op}: expected a boolean mask, got dtype {array.dtype}")
     return array
 
 
@@ -190,8 +191,8 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     try:
         backend.xp.broadcast_shapes(mask_array.shape, x.shape)
     except ValueError:
-        raise ValueError(f"masked_fill: mask of shape {tuple(mask_array.shape)} does not broadcast with "
-                         f"the tensor's shape {tuple(x.shape)}") from None
+        raise OpInputError(f"masked_fill: mask of shape {tuple(mask_array.shape)} does not broadcast with "
+                           f"the tensor's shape {tuple(x.shape)}") from None
     return MaskedFill.apply(x, _value_tensor(value, x, "masked_fill"), mask=mask_array)
 
 
@@ -220,8 +221,8 @@ def masked_select(x: Any, mask: Any) -> Tensor:
     try:
         backend.xp.broadcast_shapes(mask_array.shape, x.shape)
     except ValueError:
-        raise ValueError(f"masked_select: mask of shape {tuple(mask_array.shape)} does not broadcast with "
-                         f"the tensor's shape {tuple(x.shape)}") from None
+        raise OpInputError(f"masked_select: mask of shape {tuple(mask_array.shape)} does not broadcast with "
+                           f"the tensor's shape {tuple(x.shape)}") from None
     return MaskedSelect.apply(x, mask=mask_array)
 
 
@@ -255,10 +256,10 @@ def masked_scatter(x: Any, mask: Any, source: Any) -> Tensor:
     try:
         count = int(backend.xp.broadcast_to(mask_array, backend.xp.broadcast_shapes(mask_array.shape, x.shape)).sum())
     except ValueError:
-        raise ValueError(f"masked_scatter: mask of shape {tuple(mask_array.shape)} does not broadcast with "
-                         f"the tensor's shape {tuple(x.shape)}") from None
+        raise OpInputError(f"masked_scatter: mask of shape {tuple(mask_array.shape)} does not broadcast with "
+                           f"the tensor's shape {tuple(x.shape)}") from None
     if source.numel() < count:
-        raise ValueError(f"masked_scatter: the mask selects {count} elements but source has only {source.numel()}")
+        raise OpInputError(f"masked_scatter: the mask selects {count} elements but source has only {source.numel()}")
     return MaskedScatter.apply(x, source.to(x.dtype), mask=mask_array)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.tensor import Tensor
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -79,7 +80,7 @@ def elementwise_weight(weight: Any, x: Tensor, name: str, op_name: str) -> Any:
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(f"{op_name}: {name} of shape {w.shape} does not broadcast to the input's shape {x.shape}")
+        raise OpInputError(f"{op_name}: {name} of shape {w.shape} does not broadcast to the input's shape {x.shape}")
     return w.astype(x.dtype, copy=False)
 
 
@@ -93,8 +94,8 @@ def warn_if_sizes_differ(x: Tensor, y: Tensor, op_name: str) -> None:
     try:
         np.broadcast_shapes(x.shape, y.shape)
     except ValueError:
-        raise ValueError(f"{op_name}: input shape {tuple(x.shape)} and target shape {tuple(y.shape)} do not "
-                         "broadcast") from None
+        raise OpInputError(f"{op_name}: input shape {tuple(x.shape)} and target shape {tuple(y.shape)} do not "
+                           "broadcast") from None
     if tuple(x.shape) != tuple(y.shape):
         warnings.warn(f"Using a target size ({_size_text(y.shape)}) that is different to the input size "
                       f"({_size_text(x.shape)}). This will likely lead to incorrect results due to broadcasting. "

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.ops.indexing import ArrayIndex, written_at
@@ -75,7 +76,7 @@ def _class_weight(weight: Any, n_classes: int, dtype: Any, op_name: str) -> Any:
         return None
     w = weight.array if isinstance(weight, Tensor) else backend.xp.asarray(weight)
     if w.shape != (n_classes,):
-        raise ValueError(f"{op_name}: weight must have shape ({n_classes},) (one per class), got {w.shape}")
+        raise OpInputError(f"{op_name}: weight must have shape ({n_classes},) (one per class), got {w.shape}")
     return w.astype(dtype, copy=False)
 
 
@@ -93,12 +94,12 @@ def _index_weights(target: Any, weight: Any, ignore_index: int, dtype: Any) -> t
 def _check_index_target(target: Tensor, input_shape: tuple[int, ...], n_classes: int, ignore_index: int,
                         op_name: str) -> None:
     if target.shape != _positions(input_shape):
-        raise ValueError(f"{op_name}: index target of shape {target.shape} does not fit input of shape "
-                         f"{input_shape}; expected {_positions(input_shape)}")
+        raise OpInputError(f"{op_name}: index target of shape {target.shape} does not fit input of shape "
+                           f"{input_shape}; expected {_positions(input_shape)}")
     t = target.array
     bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if bad.any():
-        raise ValueError(f"{op_name}: target {int(t[bad].flat[0])} is out of range for {n_classes} classes")
+        raise OpInputError(f"{op_name}: target {int(t[bad].flat[0])} is out of range for {n_classes} classes")
 
 
 # ----- cross-entropy ----------------------------------------------------------
@@ -191,22 +192,22 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: boo
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "cross_entropy")
     if logits.ndim == 0 or not backend.is_float(logits.dtype):
-        raise ValueError(f"cross_entropy: input must be floating logits (C,) or (N, C, ...), got "
-                         f"shape {logits.shape} dtype {logits.dtype}")
+        raise OpInputError(f"cross_entropy: input must be floating logits (C,) or (N, C, ...), got "
+                           f"shape {logits.shape} dtype {logits.dtype}")
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise OpInputError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     n_classes = logits.shape[1] if logits.ndim > 1 else logits.shape[0]
     if target.dtype.kind in "iu":
         _check_index_target(target, logits.shape, n_classes, ignore_index, "cross_entropy")
     elif backend.is_float(target.dtype):
         if target.shape != logits.shape:
-            raise ValueError(f"cross_entropy: probability target of shape {target.shape} must match input "
-                             f"shape {logits.shape}")
+            raise OpInputError(f"cross_entropy: probability target of shape {target.shape} must match input "
+                               f"shape {logits.shape}")
         if target.dtype != logits.dtype and not target.requires_grad:
             target = Tensor._make(target.array.astype(logits.dtype), False)
     else:
-        raise TypeError(f"cross_entropy: target must be integer class indices or float probabilities, "
-                        f"got dtype {target.dtype}")
+        raise OpDtypeError(f"cross_entropy: target must be integer class indices or float probabilities, "
+                           f"got dtype {target.dtype}")
     w = _class_weight(weight, n_classes, logits.dtype, "cross_entropy")
     return CrossEntropy.apply(logits, target, weight=w, ignore_index=ignore_index,
                               label_smoothing=float(label_smoothing), reduction=reduction)
@@ -252,8 +253,8 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: bool | N
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "nll_loss")
     if log_probs.ndim == 0 or target.dtype.kind not in "iu":
-        raise ValueError(f"nll_loss: need log-probabilities (C,) or (N, C, ...) and integer targets, got shapes "
-                         f"{log_probs.shape} and {target.shape} ({target.dtype})")
+        raise OpInputError(f"nll_loss: need log-probabilities (C,) or (N, C, ...) and integer targets, got shapes "
+                           f"{log_probs.shape} and {target.shape} ({target.dtype})")
     n_classes = log_probs.shape[1] if log_probs.ndim > 1 else log_probs.shape[0]
     _check_index_target(target, log_probs.shape, n_classes, ignore_index, "nll_loss")
     w = _class_weight(weight, n_classes, log_probs.dtype, "nll_loss")

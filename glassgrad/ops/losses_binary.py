@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import (
@@ -67,8 +68,8 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     if p.shape != y.shape:
         raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal input shape {p.shape}")
     if p.numel() and (float(p.array.min()) < 0 or float(p.array.max()) > 1):
-        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores use "
-                         "binary_cross_entropy_with_logits")
+        raise OpInputError("binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores use "
+                           "binary_cross_entropy_with_logits")
     w = elementwise_weight(weight, p, "weight", "binary_cross_entropy")
     return BinaryCrossEntropy.apply(p, like(y, p), weight=w, reduction=reduction)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
 from glassgrad.ops.type_promotion import result_type
@@ -81,8 +82,8 @@ def kl_div(input: Any, target: Any, size_average: bool | None = None, reduce: bo
     try:
         np.broadcast_shapes(x.shape, t.shape)
     except ValueError:
-        raise ValueError(f"kl_div: input shape {tuple(x.shape)} and target shape {tuple(t.shape)} do not "
-                         "broadcast") from None
+        raise OpInputError(f"kl_div: input shape {tuple(x.shape)} and target shape {tuple(t.shape)} do not "
+                           "broadcast") from None
     return KLDiv.apply(x, like(t, x), log_target=bool(log_target), reduction=reduction)
 
 
@@ -133,8 +134,8 @@ def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: float =
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "cosine_embedding_loss")
     if x1.shape != x2.shape or x1.ndim not in (1, 2) or y.shape != x1.shape[:-1]:
-        raise ValueError(f"cosine_embedding_loss: need input1 and input2 of one shape (N, D) or (D,) and target "
-                         f"(N,) or (); got {tuple(x1.shape)}, {tuple(x2.shape)}, {tuple(y.shape)}")
+        raise OpInputError(f"cosine_embedding_loss: need input1 and input2 of one shape (N, D) or (D,) and target "
+                           f"(N,) or (); got {tuple(x1.shape)}, {tuple(x2.shape)}, {tuple(y.shape)}")
     dtype = _float_result(x1, x2)  # torch: int and bool inputs give the default float dtype
     return CosineEmbedding.apply(x1.to(dtype), x2.to(dtype), y, margin=float(margin), reduction=reduction)
 
@@ -174,8 +175,8 @@ def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "margin_ranking_loss")
     if not (x1.ndim == x2.ndim == y.ndim):
-        raise ValueError(f"margin_ranking_loss: All input tensors should have same dimension but got sizes: "
-                         f"input1: {tuple(x1.shape)}, input2: {tuple(x2.shape)}, target: {tuple(y.shape)}")
+        raise OpInputError(f"margin_ranking_loss: All input tensors should have same dimension but got sizes: "
+                           f"input1: {tuple(x1.shape)}, input2: {tuple(x2.shape)}, target: {tuple(y.shape)}")
     _refuse_bool_subtraction(x1, x2, y)
     dtype = _float_result(x1, x2, y)  # torch: int inputs give the default float dtype (the float margin)
     return MarginRanking.apply(x1.to(dtype), x2.to(dtype), y.to(dtype), margin=float(margin), reduction=reduction)

@@ -23,6 +23,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.loss_reduction import (
     check_reduction,
@@ -153,7 +154,7 @@ def _prepare(input: Any, target: Any, weight: Any, reduction: str, op_name: str)
     x, y = as_tensor(input), as_tensor(target)
     check_reduction(reduction, op_name)
     if not backend.is_float(x.dtype):
-        raise TypeError(f"{op_name}: input must be a floating tensor, got dtype {x.dtype}")
+        raise OpDtypeError(f"{op_name}: input must be a floating tensor, got dtype {x.dtype}")
     warn_if_sizes_differ(x, y, op_name)
     w = None
     if weight is not None:
@@ -186,7 +187,7 @@ def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,  #
     """Smooth L1 (torch's F.smooth_l1_loss): quadratic for |x - y| < beta, linear beyond."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta (got {beta}).")
+        raise OpInputError(f"smooth_l1_loss does not support negative values for beta (got {beta}).")
     x, y, _ = _prepare(input, target, None, reduction, "smooth_l1_loss")
     return SmoothL1Loss.apply(x, y, beta=float(beta), reduction=reduction)
 
@@ -195,6 +196,6 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
                weight: Any = None) -> Tensor:
     """Huber loss (torch's F.huber_loss): quadratic for |x - y| <= delta, linear (slope delta) beyond."""
     if delta <= 0:
-        raise ValueError(f"huber_loss does not support non-positive values for delta (got {delta}).")
+        raise OpInputError(f"huber_loss does not support non-positive values for delta (got {delta}).")
     x, y, w = _prepare(input, target, weight, reduction, "huber_loss")
     return HuberLoss.apply(x, y, delta=float(delta), weight=w, reduction=reduction)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import lstm as lstm_kernel
 from glassgrad.ops.activation import stable_sigmoid
@@ -139,7 +140,7 @@ def lstm_cell(x: Any, h: Any, c: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
     """One LSTM step (torch.nn.LSTMCell's math) as one fused op: x (B, in), h and c (B, H) -> (h', c')."""
     x = as_tensor(x)
     if x.ndim != 2:
-        raise ValueError(f"lstm_cell: input must be (B, input_size), got shape {x.shape}")
+        raise OpInputError(f"lstm_cell: input must be (B, input_size), got shape {x.shape}")
     _, h_next, c_next = lstm_layer(x.reshape(1, *x.shape), h, c, w_ih, w_hh, b_ih, b_hh)
     return h_next, c_next
 

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.ops.promotion import check_layer_input_dtype
@@ -75,11 +76,11 @@ def matmul(a: Any, b: Any) -> Tensor:
     a, b = as_tensor(a), as_tensor(b)
     shape_a, shape_b = a.array.shape, b.array.shape
     if not shape_a or not shape_b:
-        raise ValueError(f"matmul: both operands need at least 1 dim, got shapes {shape_a} and {shape_b}")
+        raise OpInputError(f"matmul: both operands need at least 1 dim, got shapes {shape_a} and {shape_b}")
     k_a = shape_a[-1]
     k_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if k_a != k_b:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned ({k_a} != {k_b})")
+        raise OpInputError(f"matmul: shapes {a.shape} and {b.shape} are not aligned ({k_a} != {k_b})")
     return MatMul.apply(a, b)
 
 
@@ -113,11 +114,11 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:  # noqa: A002
     """x @ weight.T + bias, as torch.nn.functional.linear."""
     x, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
+        raise OpInputError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
     check_layer_input_dtype("linear", x, weight)
     if bias is None:
         return Linear.apply(x, weight)
     bias = as_tensor(bias)
     if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},)")
+        raise OpInputError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},)")
     return Linear.apply(x, weight, bias)

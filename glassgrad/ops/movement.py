@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Size, Tensor, as_tensor
@@ -57,14 +58,14 @@ def infer_shape(shape: tuple[int, ...], numel: int, op: str, have: Any) -> tuple
     """Replace the one -1 in ``shape`` so that the product is ``numel``; check it fits."""
     known = math.prod(n for n in shape if n != -1)
     if shape.count(-1) > 1 or any(n < -1 for n in shape):
-        raise ValueError(f"{op}: invalid shape {shape} for a tensor of shape {have} (at most one -1, no other "
-                         "negative sizes)")
+        raise OpInputError(f"{op}: invalid shape {shape} for a tensor of shape {have} (at most one -1, no other "
+                           "negative sizes)")
     if -1 in shape:
         if known == 0 or numel % known:
-            raise ValueError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
+            raise OpInputError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
         return tuple(numel // known if n == -1 else n for n in shape)
     if known != numel:
-        raise ValueError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
+        raise OpInputError(f"{op}: cannot reshape a tensor of shape {have} ({numel} elements) to {shape}")
     return shape
 
 
@@ -99,7 +100,7 @@ def permute(x: Any, *dims: Any) -> Tensor:
     dims = sizes_argument(dims)
     wrapped = [d % x.ndim if x.ndim and -x.ndim <= d < x.ndim else d for d in dims]
     if len(dims) != x.ndim or sorted(wrapped) != list(range(x.ndim)):
-        raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
+        raise OpInputError(f"permute: {dims} is not a permutation of the {x.ndim} dims of shape {tuple(x.shape)}")
     return Permute.apply(x, dims=tuple(wrapped))
 
 
@@ -127,11 +128,11 @@ def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
-        raise ValueError(f"movedim: source {src} and destination {dst} must have the same length")
+        raise OpInputError(f"movedim: source {src} and destination {dst} must have the same length")
     src = [wrap_dim(d, x.ndim, "movedim") for d in src]
     dst = [wrap_dim(d, x.ndim, "movedim") for d in dst]
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-        raise ValueError(f"movedim: repeated dim in source {src} or destination {dst}")
+        raise OpInputError(f"movedim: repeated dim in source {src} or destination {dst}")
     rest = iter(d for d in range(x.ndim) if d not in src)
     placed = dict(zip(dst, src))
     return permute(x, tuple(placed[i] if i in placed else next(rest) for i in range(x.ndim)))
@@ -161,13 +162,13 @@ def expand(x: Any, *sizes: Any) -> Tensor:
     sizes = sizes_argument(sizes)
     lead = len(sizes) - x.ndim
     if lead < 0:
-        raise ValueError(f"expand: target {sizes} has fewer dims than the tensor's shape {tuple(x.shape)}")
+        raise OpInputError(f"expand: target {sizes} has fewer dims than the tensor's shape {tuple(x.shape)}")
     if any(n == -1 for n in sizes[:lead]):
-        raise ValueError(f"expand: -1 is not allowed for a new leading dim, got {sizes} for shape {tuple(x.shape)}")
+        raise OpInputError(f"expand: -1 is not allowed for a new leading dim, got {sizes} for shape {tuple(x.shape)}")
     target = tuple(x.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
     for have, want in zip(x.shape, target[lead:]):
         if have != want and have != 1:
-            raise ValueError(f"expand: cannot broadcast shape {tuple(x.shape)} to {target}")
+            raise OpInputError(f"expand: cannot broadcast shape {tuple(x.shape)} to {target}")
     return Expand.apply(x, shape=target)
 
 
@@ -184,7 +185,7 @@ def broadcast_shapes(*shapes: Any) -> Size:
     try:
         return Size(backend.xp.broadcast_shapes(*(tuple(s) if isinstance(s, Sequence) else (int(s),) for s in shapes)))
     except ValueError as err:
-        raise ValueError(f"broadcast_shapes: shapes {list(shapes)} do not broadcast: {err}") from None
+        raise OpInputError(f"broadcast_shapes: shapes {list(shapes)} do not broadcast: {err}") from None
 
 
 def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
@@ -224,7 +225,7 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return reshape(x, 1)
     start, end = wrap_dim(start_dim, x.ndim, "flatten"), wrap_dim(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {tuple(x.shape)}")
+        raise OpInputError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {tuple(x.shape)}")
     merged = math.prod(x.shape[start:end + 1])
     return reshape(x, tuple(x.shape[:start]) + (merged,) + tuple(x.shape[end + 1:]))
 
@@ -240,7 +241,7 @@ def unflatten(x: Any, dim: int, sizes: Sequence[int]) -> Tensor:
     dim = wrap_dim(dim, x.ndim, "unflatten")
     sizes = tuple(int(n) for n in sizes)
     if not sizes:
-        raise ValueError("unflatten: sizes must be non-empty")
+        raise OpInputError("unflatten: sizes must be non-empty")
     sizes = infer_shape(sizes, x.shape[dim], "unflatten", tuple(x.shape))
     return reshape(x, tuple(x.shape[:dim]) + sizes + tuple(x.shape[dim + 1:]))
 

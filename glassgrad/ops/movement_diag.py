@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -35,7 +36,7 @@ def tril(x: Any, diagonal: int = 0) -> Tensor:
     """The lower triangle of the last two dims: elements (i, j) with j - i <= diagonal, others 0."""
     x = as_tensor(x)
     if x.ndim < 2:
-        raise ValueError(f"tril: input tensor must have at least 2 dimensions, got shape {tuple(x.shape)}")
+        raise OpInputError(f"tril: input tensor must have at least 2 dimensions, got shape {tuple(x.shape)}")
     return Triangle.apply(x, lower=True, diagonal=int(diagonal))
 
 
@@ -43,7 +44,7 @@ def triu(x: Any, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims: elements (i, j) with j - i >= diagonal, others 0."""
     x = as_tensor(x)
     if x.ndim < 2:
-        raise ValueError(f"triu: input tensor must have at least 2 dimensions, got shape {tuple(x.shape)}")
+        raise OpInputError(f"triu: input tensor must have at least 2 dimensions, got shape {tuple(x.shape)}")
     return Triangle.apply(x, lower=False, diagonal=int(diagonal))
 
 
@@ -83,10 +84,10 @@ def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal (i, i + offset) of the matrices over dims ``dim1`` and ``dim2``, as the last dim."""
     x = as_tensor(x)
     if x.ndim < 2:
-        raise ValueError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(x.shape)}")
+        raise OpInputError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(x.shape)}")
     d1, d2 = wrap_dim(dim1, x.ndim, "diagonal"), wrap_dim(dim2, x.ndim, "diagonal")
     if d1 == d2:
-        raise ValueError(f"diagonal: dimensions cannot be identical {dim1}, {dim2}")
+        raise OpInputError(f"diagonal: dimensions cannot be identical {dim1}, {dim2}")
     return Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2)
 
 
@@ -119,10 +120,10 @@ def diag_embed(x: Any, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tenso
     of the result (which has one more dim than ``x``)."""
     x = as_tensor(x)
     if x.ndim < 1:
-        raise ValueError("diag_embed: input must have at least 1 dimension")
+        raise OpInputError("diag_embed: input must have at least 1 dimension")
     d1, d2 = wrap_dim(dim1, x.ndim + 1, "diag_embed"), wrap_dim(dim2, x.ndim + 1, "diag_embed")
     if d1 == d2:
-        raise ValueError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2}")
+        raise OpInputError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2}")
     return DiagEmbed.apply(x, offset=int(offset), dim1=d1, dim2=d2)
 
 
@@ -134,4 +135,4 @@ def diag(x: Any, diagonal: int = 0) -> Tensor:
         return diag_embed(x, diagonal, 0, 1)
     if x.ndim == 2:
         return _diagonal_of(x, diagonal)
-    raise ValueError(f"diag: supports 1D or 2D tensors, got {x.ndim}D (shape {tuple(x.shape)})")
+    raise OpInputError(f"diag: supports 1D or 2D tensors, got {x.ndim}D (shape {tuple(x.shape)})")

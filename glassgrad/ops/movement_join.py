@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.ops.movement import atleast_1d, atleast_2d, atleast_3d, expand, reshape, unsqueeze, wrap_dim
@@ -49,15 +50,15 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
     if not ts:
         raise ValueError("cat: expected a non-empty list of tensors")
     if any(t.ndim == 0 for t in ts):
-        raise ValueError(f"cat: zero-dimensional tensor (at position {[t.ndim for t in ts].index(0)}) cannot be "
-                         "concatenated")
+        raise OpInputError(f"cat: zero-dimensional tensor (at position {[t.ndim for t in ts].index(0)}) cannot be "
+                           "concatenated")
     kept = [t for t in ts if not (t.ndim == 1 and t.shape[0] == 0)] or ts[:1]  # torch's legacy rule
     ndim = kept[0].ndim
     dim = wrap_dim(dim, ndim, "cat")
     for t in kept:
         if t.ndim != ndim or any(a != b for i, (a, b) in enumerate(zip(t.shape, kept[0].shape)) if i != dim):
             shapes = [tuple(t.shape) for t in ts]
-            raise ValueError(f"cat: sizes of tensors must match except in dim {dim}; got shapes {shapes}")
+            raise OpInputError(f"cat: sizes of tensors must match except in dim {dim}; got shapes {shapes}")
     dtype = _common_dtype(kept)
     return Cat.apply(*(t if t.dtype == dtype else t.to(dtype) for t in kept), dim=dim)
 
@@ -79,9 +80,9 @@ def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = 
     dim = 0 if dim is None else dim
     ts = [as_tensor(t) for t in tensors]
     if not ts:
-        raise ValueError("stack: expected a non-empty list of tensors")
+        raise OpInputError("stack: expected a non-empty list of tensors")
     if any(t.shape != ts[0].shape for t in ts):
-        raise ValueError(f"stack: all shapes must match, got {[tuple(t.shape) for t in ts]}")
+        raise OpInputError(f"stack: all shapes must match, got {[tuple(t.shape) for t in ts]}")
     dim = wrap_dim(dim, ts[0].ndim + 1, "stack")
     return cat([unsqueeze(t, dim) for t in ts], dim)
 
@@ -116,13 +117,13 @@ def narrow(x: Any, dim: int, start: Any, length: int) -> Tensor:
     x = as_tensor(x)
     dim = wrap_dim(dim, x.ndim, "narrow")
     if x.ndim == 0:
-        raise ValueError("narrow: cannot narrow a 0-d tensor")
+        raise OpInputError("narrow: cannot narrow a 0-d tensor")
     n, start, length = x.shape[dim], int(start), int(length)
     if not -n <= start <= n:
         raise IndexError(f"narrow: start {start} out of range for dim {dim} of size {n} (shape {tuple(x.shape)})")
     start = start % n if start < 0 else start
     if length < 0 or start + length > n:
-        raise ValueError(f"narrow: start ({start}) + length ({length}) exceeds dim {dim} of size {n}")
+        raise OpInputError(f"narrow: start ({start}) + length ({length}) exceeds dim {dim} of size {n}")
     return x[(slice(None),) * dim + (slice(start, start + length),)]
 
 
@@ -150,20 +151,20 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int | None =
     x = as_tensor(x)
     dim = pick_dim(dim, axis, "split")
     if x.ndim == 0:
-        raise ValueError("split: cannot split a 0-d tensor")
+        raise OpInputError("split: cannot split a 0-d tensor")
     dim = wrap_dim(0 if dim is None else dim, x.ndim, "split")
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int) or (hasattr(split_size_or_sections, "ndim")
                                                    and split_size_or_sections.ndim == 0):
         size = int(split_size_or_sections)
         if size < 0 or (size == 0 and n):
-            raise ValueError(f"split: split_size must be positive, got {size} for dim {dim} of size {n}")
+            raise OpInputError(f"split: split_size must be positive, got {size} for dim {dim} of size {n}")
         count = max(math.ceil(n / size), 1) if size else 1
         sizes = [min(size, n - i * size) for i in range(count)]
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
-            raise ValueError(f"split: sizes {sizes} do not add up to {n} (dim {dim} of shape {tuple(x.shape)})")
+            raise OpInputError(f"split: sizes {sizes} do not add up to {n} (dim {dim} of shape {tuple(x.shape)})")
     return _cut(x, sizes, dim)
 
 
@@ -176,7 +177,7 @@ def tensor_split(x: Any, indices_or_sections: int | Sequence[int], dim: int = 0)
     if isinstance(indices_or_sections, int):
         count = indices_or_sections
         if count <= 0:
-            raise ValueError(f"tensor_split: number of sections must be positive, got {count}")
+            raise OpInputError(f"tensor_split: number of sections must be positive, got {count}")
         sizes = [n // count + (1 if i < n % count else 0) for i in range(count)]
         return _cut(x, sizes, dim)
     bounds = [0] + [int(c) for c in indices_or_sections] + [None]  # piece k is x[bounds[k]:bounds[k + 1]]
@@ -188,9 +189,9 @@ def chunk(x: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     as torch.chunk: there can be fewer than ``chunks`` pieces."""
     x = as_tensor(x)
     if int(chunks) <= 0:
-        raise ValueError(f"chunk: number of chunks must be positive, got {chunks}")
+        raise OpInputError(f"chunk: number of chunks must be positive, got {chunks}")
     if x.ndim == 0:
-        raise ValueError("chunk: cannot chunk a 0-d tensor")
+        raise OpInputError("chunk: cannot chunk a 0-d tensor")
     dim = wrap_dim(dim, x.ndim, "chunk")
     n = x.shape[dim]
     if n == 0:
@@ -202,7 +203,7 @@ def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Every slice along ``dim``, with that dim removed: ``unbind(x)[i] == x[i]``."""
     x = as_tensor(x)
     if x.ndim == 0:
-        raise ValueError("unbind: cannot unbind a 0-d tensor")
+        raise OpInputError("unbind: cannot unbind a 0-d tensor")
     dim = wrap_dim(dim, x.ndim, "unbind")
     return tuple(x[(slice(None),) * dim + (i,)] for i in range(x.shape[dim]))
 
@@ -213,9 +214,9 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     ts = [as_tensor(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], list | tuple)
                                  else tensors)]
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
+        raise OpInputError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     if any(t.ndim > 1 for t in ts):
-        raise ValueError(f"meshgrid: expects 0-d or 1-d tensors, got shapes {[tuple(t.shape) for t in ts]}")
+        raise OpInputError(f"meshgrid: expects 0-d or 1-d tensors, got shapes {[tuple(t.shape) for t in ts]}")
     ts = [reshape(t, -1) for t in ts]
     swap = indexing == "xy" and len(ts) >= 2
     if swap:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.ops.movement import reshape, sizes_argument, wrap_dim
@@ -22,7 +23,7 @@ def _dims_argument(dims: Any, ndim: int, op: str) -> tuple[int, ...]:
     dims = (dims,) if isinstance(dims, int) else sizes_argument(tuple(dims))
     wrapped = tuple(wrap_dim(d, ndim, op) for d in dims)
     if len(set(wrapped)) != len(wrapped):
-        raise ValueError(f"{op}: dim appears multiple times in the list of dims {dims}")
+        raise OpInputError(f"{op}: dim appears multiple times in the list of dims {dims}")
     return wrapped
 
 
@@ -51,7 +52,7 @@ def fliplr(x: Any) -> Tensor:
     """Reverse along dim 1 (left/right); needs at least 2 dims."""
     x = as_tensor(x)
     if x.ndim < 2:
-        raise ValueError(f"fliplr: input must be >= 2-d, got shape {tuple(x.shape)}")
+        raise OpInputError(f"fliplr: input must be >= 2-d, got shape {tuple(x.shape)}")
     return flip(x, (1,))
 
 
@@ -59,7 +60,7 @@ def flipud(x: Any) -> Tensor:
     """Reverse along dim 0 (up/down); needs at least 1 dim."""
     x = as_tensor(x)
     if x.ndim < 1:
-        raise ValueError(f"flipud: input must be >= 1-d, got shape {tuple(x.shape)}")
+        raise OpInputError(f"flipud: input must be >= 1-d, got shape {tuple(x.shape)}")
     return flip(x, (0,))
 
 
@@ -88,11 +89,11 @@ def roll(x: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | None =
     shifts_t = (int(shifts),) if isinstance(shifts, int) else tuple(int(s) for s in shifts)
     if dims is None:
         if len(shifts_t) != 1:
-            raise ValueError(f"roll: with dims=None, shifts must be a single int, got {shifts}")
+            raise OpInputError(f"roll: with dims=None, shifts must be a single int, got {shifts}")
         return Roll.apply(x, shifts=shifts_t, dims=None)
     dims_t = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(dims_t) != len(shifts_t):
-        raise ValueError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+        raise OpInputError(f"roll: shifts {shifts} and dims {dims} must have the same length")
     return Roll.apply(x, shifts=shifts_t, dims=tuple(wrap_dim(d, x.ndim, "roll") for d in dims_t))
 
 
@@ -122,10 +123,10 @@ def repeat(x: Any, *sizes: Any) -> Tensor:
     x = as_tensor(x)
     reps = sizes_argument(sizes)
     if len(reps) < x.ndim:
-        raise ValueError(f"repeat: number of repeat dims {reps} can not be smaller than the number of dims "
-                         f"of the tensor, shape {tuple(x.shape)}")
+        raise OpInputError(f"repeat: number of repeat dims {reps} can not be smaller than the number of dims "
+                           f"of the tensor, shape {tuple(x.shape)}")
     if any(r < 0 for r in reps):
-        raise ValueError(f"repeat: repeats must be non-negative, got {reps}")
+        raise OpInputError(f"repeat: repeats must be non-negative, got {reps}")
     return Repeat.apply(x, reps=reps)
 
 
@@ -171,16 +172,16 @@ def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *,
     dim = wrap_dim(dim, x.ndim, "repeat_interleave")
     counts = repeats.array if isinstance(repeats, Tensor) else xp.asarray(repeats)
     if counts.dtype.kind not in "iu":
-        raise TypeError(f"repeat_interleave: repeats must be integers, got dtype {counts.dtype}")
+        raise OpDtypeError(f"repeat_interleave: repeats must be integers, got dtype {counts.dtype}")
     if counts.ndim > 1 or (counts.ndim == 1 and counts.shape[0] not in (1, x.shape[dim])):
-        raise ValueError(f"repeat_interleave: repeats must have shape ({x.shape[dim]},) or be a single count, "
-                         f"got shape {tuple(counts.shape)}")
+        raise OpInputError(f"repeat_interleave: repeats must have shape ({x.shape[dim]},) or be a single count, "
+                           f"got shape {tuple(counts.shape)}")
     if counts.size and counts.min() < 0:
-        raise ValueError("repeat_interleave: repeats can not be negative")
+        raise OpInputError("repeat_interleave: repeats can not be negative")
     out = RepeatInterleave.apply(x, repeats=counts, dim=dim)
     if output_size is not None and out.shape[dim] != output_size:
-        raise ValueError(f"repeat_interleave: output_size {output_size} does not match the result's "
-                         f"{out.shape[dim]}")
+        raise OpInputError(f"repeat_interleave: output_size {output_size} does not match the result's "
+                           f"{out.shape[dim]}")
     return out
 
 
@@ -221,8 +222,8 @@ def unfold(x: Any, dimension: int, size: int, step: int) -> Tensor:
         return reshape(unfold(reshape(x, 1), 0, size, step), -1)  # a 0-d tensor has one window: (size,)
     dim = wrap_dim(dimension, x.ndim, "unfold")
     if size < 0 or step <= 0:
-        raise ValueError(f"unfold: size must be >= 0 and step > 0, got size {size}, step {step}")
+        raise OpInputError(f"unfold: size must be >= 0 and step > 0, got size {size}, step {step}")
     if size > x.shape[dim]:
-        raise ValueError(f"unfold: maximum size for tensor at dimension {dim} is {x.shape[dim]} but size is {size} "
-                         f"(shape {tuple(x.shape)})")
+        raise OpInputError(f"unfold: maximum size for tensor at dimension {dim} is {x.shape[dim]} but size is {size} "
+                           f"(shape {tuple(x.shape)})")
     return Unfold.apply(x, dim=dim, size=int(size), step=int(step))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -73,8 +74,8 @@ def _pairs_by_dim(x: Tensor, pad: Sequence[int]) -> list[tuple[int, int, int]]:
                         f"got {pad!r}")
     pad = [int(p) for p in pad]
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: need an even number of values (before/after pairs), at most 2 * ndim = {2 * x.ndim} "
-                         f"for input of shape {tuple(x.shape)}; got {tuple(pad)}")
+        raise OpInputError(f"pad: need an even number of values (before/after pairs), at most 2 * ndim = {2 * x.ndim} "
+                           f"for input of shape {tuple(x.shape)}; got {tuple(pad)}")
     return [(x.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)]
 
 
@@ -85,8 +86,8 @@ def _crop(x: Tensor, pairs: list[tuple[int, int, int]]) -> tuple[Tensor, list[tu
         n = x.shape[dim]
         index[dim] = slice(max(-before, 0), n - max(-after, 0))
         if max(-before, 0) + max(-after, 0) > n:
-            raise ValueError(f"pad: negative padding {(before, after)} crops more than dim {dim} of size {n} "
-                             f"(input shape {tuple(x.shape)})")
+            raise OpInputError(f"pad: negative padding {(before, after)} crops more than dim {dim} of size {n} "
+                               f"(input shape {tuple(x.shape)})")
     if any(before < 0 or after < 0 for _, before, after in pairs):
         x = x[tuple(index)]
     return x, [(dim, max(before, 0), max(after, 0)) for dim, before, after in pairs]
@@ -105,7 +106,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     pairs = _pairs_by_dim(x, pad)
     if mode != "constant":
         if value is not None:
-            raise ValueError(f"pad: padding mode {mode!r} doesn't take in a value argument")
+            raise OpInputError(f"pad: padding mode {mode!r} doesn't take in a value argument")
         k = len(pairs)
         if k not in (1, 2, 3) or x.ndim not in (k + 1, k + 2):
             raise NotImplementedError(
@@ -113,7 +114,7 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
                 f"{tuple(pad)} for input of shape {tuple(x.shape)}")
     x, pairs = _crop(x, pairs) if mode in ("constant", "circular") else (x, pairs)
     if any(before < 0 or after < 0 for _, before, after in pairs):
-        raise ValueError(f"pad: negative padding {tuple(pad)} is only allowed in constant and circular modes")
+        raise OpInputError(f"pad: negative padding {tuple(pad)} is only allowed in constant and circular modes")
     if all(before == 0 and after == 0 for _, before, after in pairs):
         return x
     if mode == "constant":
@@ -125,13 +126,13 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     for dim, before, after in pairs:
         n = x.shape[dim]
         if mode == "reflect" and (before >= n or after >= n):
-            raise ValueError(f"pad: padding size should be less than the corresponding input dimension for "
-                             f"reflect, but got padding {(before, after)} at dim {dim} of input {tuple(x.shape)}")
+            raise OpInputError(f"pad: padding size should be less than the corresponding input dimension for "
+                               f"reflect, but got padding {(before, after)} at dim {dim} of input {tuple(x.shape)}")
         if mode == "circular" and (before > n or after > n):
-            raise ValueError(f"pad: padding value causes wrapping around more than once (padding {(before, after)} "
-                             f"at dim {dim} of input {tuple(x.shape)})")
+            raise OpInputError(f"pad: padding value causes wrapping around more than once (padding {(before, after)} "
+                               f"at dim {dim} of input {tuple(x.shape)})")
         if mode == "replicate" and n == 0:
-            raise ValueError(f"pad: cannot replicate-pad an empty dim {dim} of input {tuple(x.shape)}")
+            raise OpInputError(f"pad: cannot replicate-pad an empty dim {dim} of input {tuple(x.shape)}")
         positions = backend.xp.arange(n)
         sources.append((dim, backend.xp.pad(positions, (before, after), mode=_NUMPY_MODES[mode])))
     return CopyPad.apply(x, sources=tuple(sources))

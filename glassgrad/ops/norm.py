@@ -24,6 +24,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.tensor import Tensor, as_tensor
@@ -176,12 +177,12 @@ def batch_norm(input: Any, running_mean: Tensor | None, running_var: Tensor | No
     """
     x = as_tensor(input)
     if x.ndim < 2:
-        raise ValueError(f"batch_norm: expected (N, C) or (N, C, *) input, got shape {x.shape}")
+        raise OpInputError(f"batch_norm: expected (N, C) or (N, C, *) input, got shape {x.shape}")
     c = x.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                     ("bias", bias)):
         if t is not None and tuple(t.shape) != (c,):
-            raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input {x.shape}")
+            raise OpInputError(f"batch_norm: {name} has shape {tuple(t.shape)}, expected ({c},) for input {x.shape}")
     if training:
         axes = (0,) + tuple(range(2, x.ndim))
         count = x.numel() // c
@@ -196,7 +197,7 @@ def batch_norm(input: Any, running_mean: Tensor | None, running_var: Tensor | No
             running_var.array = ((1 - m) * running_var.array + m * unbiased_var).astype(running_var.dtype)
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: evaluation mode needs running_mean and running_var")
+            raise OpInputError("batch_norm: evaluation mode needs running_mean and running_var")
         # copy=False: the running buffers themselves when the dtypes match (glassgrad.onnx names them by that)
         mean, var = running_mean.array.astype(x.dtype, copy=False), running_var.array.astype(x.dtype, copy=False)
     return BatchNorm.apply(x, *_affine_args(weight, bias), mean=mean, var=var, eps=eps, training=training)
@@ -207,12 +208,12 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     """Group normalisation of (N, C, *): statistics per sample over groups of C/num_groups channels."""
     x = as_tensor(input)
     if x.ndim < 2:
-        raise ValueError(f"group_norm: expected (N, C, *) input, got shape {x.shape}")
+        raise OpInputError(f"group_norm: expected (N, C, *) input, got shape {x.shape}")
     if num_groups < 1 or x.shape[1] % num_groups:
-        raise ValueError(f"group_norm: num_groups={num_groups} must divide the {x.shape[1]} channels of {x.shape}")
+        raise OpInputError(f"group_norm: num_groups={num_groups} must divide the {x.shape[1]} channels of {x.shape}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (x.shape[1],):
-            raise ValueError(f"group_norm: {name} has shape {tuple(t.shape)}, expected ({x.shape[1]},)")
+            raise OpInputError(f"group_norm: {name} has shape {tuple(t.shape)}, expected ({x.shape[1]},)")
     return GroupNorm.apply(x, *_affine_args(weight, bias), groups=num_groups, eps=eps)
 
 
@@ -222,10 +223,10 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if len(shape) == 0 or tuple(x.shape[x.ndim - len(shape):]) != shape or x.ndim < len(shape):
-        raise ValueError(f"layer_norm: input of shape {x.shape} does not end in normalized_shape {shape}")
+        raise OpInputError(f"layer_norm: input of shape {x.shape} does not end in normalized_shape {shape}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != shape:
-            raise ValueError(f"layer_norm: {name} has shape {tuple(t.shape)}, expected {shape}")
+            raise OpInputError(f"layer_norm: {name} has shape {tuple(t.shape)}, expected {shape}")
     return LayerNorm.apply(x, *_affine_args(weight, bias), n_axes=len(shape), eps=eps)
 
 
@@ -244,6 +245,6 @@ def instance_norm(x: Any, weight: Any = None, bias: Any = None, eps: float = 1e-
     """Instance normalisation: group_norm with one group per channel (batch statistics always)."""
     x = as_tensor(x)
     if x.ndim < 3:
-        raise ValueError(f"instance_norm: expected (N, C, *spatial) input, got shape {x.shape}")
+        raise OpInputError(f"instance_norm: expected (N, C, *spatial) input, got shape {x.shape}")
     return group_norm(x, x.shape[1], weight, bias, eps)
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError
 from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -51,7 +52,7 @@ def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out:
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported; use the returned tensor")
     if not backend.is_float(x.dtype):
-        raise TypeError(f"normalize: input must be a floating tensor, got dtype {x.dtype}")
+        raise OpDtypeError(f"normalize: input must be a floating tensor, got dtype {x.dtype}")
     if not p > 0 or p == float("inf"):
         raise ValueError(f"normalize: p must be a finite positive number, got {p}")
     return Normalize.apply(x, p=float(p), dim=x._dim(dim), eps=float(eps))

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError
 from glassgrad.function import Context, Function
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.erf_arrays import erf_array, erfc_array, erfinv_array
@@ -317,9 +318,9 @@ def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
     """Linear interpolation input + weight * (end - input); weight a number or a tensor."""
     start, stop = as_tensor(input), as_tensor(end)
     if is_integral(start) or is_integral(stop):
-        raise TypeError(f"lerp: start and end must be floating tensors, got {start.dtype} and {stop.dtype}")
+        raise OpDtypeError(f"lerp: start and end must be floating tensors, got {start.dtype} and {stop.dtype}")
     if start.dtype != stop.dtype:
-        raise TypeError(f"lerp: expected start and end of the same dtype, got {start.dtype} and {stop.dtype}")
+        raise OpDtypeError(f"lerp: expected start and end of the same dtype, got {start.dtype} and {stop.dtype}")
     if isinstance(weight, Tensor):
         w = weight if weight.dtype == start.dtype else weight.to(start.dtype)
     else:

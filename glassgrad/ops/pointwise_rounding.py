@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError
 from glassgrad.function import Context, Function
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import is_integral
@@ -150,7 +151,7 @@ def frac(input: Any) -> Tensor:  # noqa: A002
     """The fractional part a - trunc(a) (floating tensors only, as torch)."""
     t = as_tensor(input)
     if is_integral(t):
-        raise TypeError(f"frac: not implemented for integer tensors (dtype {t.dtype}), as in torch")
+        raise OpDtypeError(f"frac: not implemented for integer tensors (dtype {t.dtype}), as in torch")
     return Frac.apply(t)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import pool as pool_kernel
 from glassgrad.ops.window import Pair, PoolGeometry, out_size, pair, tap_slices
@@ -145,22 +146,22 @@ class AvgPool2d(Function):
 def _pool_args(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any,
                dilation: Any) -> tuple[Pair, Pair, Pair, Pair]:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+        raise OpInputError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
     kernel = pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == () else pair(stride, "stride")
     padding, dilation = pair(padding, "padding"), pair(dilation, "dilation")
     if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1 or min(padding) < 0:
-        raise ValueError(f"{op}: kernel {kernel}, stride {stride}, dilation {dilation} must be >= 1 "
-                         f"and padding {padding} >= 0")
+        raise OpInputError(f"{op}: kernel {kernel}, stride {stride}, dilation {dilation} must be >= 1 "
+                           f"and padding {padding} >= 0")
     for p, k, d in zip(padding, kernel, dilation):
         if p > (d * (k - 1) + 1) // 2:
-            raise ValueError(f"{op}: padding {padding} must be at most half of the (dilated) kernel {kernel}")
+            raise OpInputError(f"{op}: padding {padding} must be at most half of the (dilated) kernel {kernel}")
     return kernel, stride, padding, dilation
 
 
 def _check_out(op: str, x: Tensor, out_hw: Pair) -> None:
     if min(out_hw) < 1:
-        raise ValueError(f"{op}: the window does not fit the input of shape {x.shape} (output size {out_hw})")
+        raise OpInputError(f"{op}: the window does not fit the input of shape {x.shape} (output size {out_hw})")
 
 
 def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,

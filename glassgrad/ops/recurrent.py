@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -45,27 +46,27 @@ def check_layer_args(op: str, gates: int, x: Any, states: list[Any], w_ih: Any, 
     """
     x, w_ih, w_hh = as_tensor(x), as_tensor(w_ih), as_tensor(w_hh)
     if x.ndim != 3 or x.shape[0] == 0:
-        raise ValueError(f"{op}: input must be (T, B, input_size) with T >= 1, got shape {x.shape}")
+        raise OpInputError(f"{op}: input must be (T, B, input_size) with T >= 1, got shape {x.shape}")
     if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
-        raise ValueError(f"{op}: weight_hh must be ({gates}*H, H), got shape {w_hh.shape}")
+        raise OpInputError(f"{op}: weight_hh must be ({gates}*H, H), got shape {w_hh.shape}")
     hidden = w_hh.shape[1]
     if w_ih.shape != (gates * hidden, x.shape[2]):
-        raise ValueError(f"{op}: weight_ih must be ({gates * hidden}, {x.shape[2]}) for input of shape "
-                         f"{x.shape} and hidden size {hidden}, got {w_ih.shape}")
+        raise OpInputError(f"{op}: weight_ih must be ({gates * hidden}, {x.shape[2]}) for input of shape "
+                           f"{x.shape} and hidden size {hidden}, got {w_ih.shape}")
     if (b_ih is None) != (b_hh is None):
-        raise ValueError(f"{op}: give both biases or neither")
+        raise OpInputError(f"{op}: give both biases or neither")
     weights = [x, w_ih, w_hh]
     if b_ih is not None:
         b_ih, b_hh = as_tensor(b_ih), as_tensor(b_hh)
         for name, b in (("bias_ih", b_ih), ("bias_hh", b_hh)):
             if b.shape != (gates * hidden,):
-                raise ValueError(f"{op}: {name} must be ({gates * hidden},), got {b.shape}")
+                raise OpInputError(f"{op}: {name} must be ({gates * hidden},), got {b.shape}")
         weights += [b_ih, b_hh]
     state_tensors = []
     for s in states:
         s = zero_state(x, hidden) if s is None else as_tensor(s)
         if s.shape != (x.shape[1], hidden):
-            raise ValueError(f"{op}: initial state must be (B, H) = {(x.shape[1], hidden)}, got {s.shape}")
+            raise OpInputError(f"{op}: initial state must be (B, H) = {(x.shape[1], hidden)}, got {s.shape}")
         state_tensors.append(s)
     dtypes = {t.dtype for t in weights + state_tensors}
     if len(dtypes) != 1:

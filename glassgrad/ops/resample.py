@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.conv import pair
 from glassgrad.tensor import Tensor, as_tensor
@@ -92,9 +93,9 @@ def _resample(x: Tensor, mh: np.ndarray, mw: np.ndarray) -> Tensor:
 
 def _check_4d(op: str, x: Tensor) -> None:
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+        raise OpInputError(f"{op}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
     if not backend.is_float(x.dtype):
-        raise TypeError(f"{op}: needs a floating input, got {x.dtype}")
+        raise OpDtypeError(f"{op}: needs a floating input, got {x.dtype}")
 
 
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
@@ -107,7 +108,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, int) else output_size
     ho, wo = (x.shape[2 + k] if sizes[k] is None else int(sizes[k]) for k in range(2))
     if ho < 1 or wo < 1:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {output_size}")
+        raise OpInputError(f"adaptive_avg_pool2d: output_size must be positive, got {output_size}")
     h, w = x.shape[2:]
     return _resample(x, adaptive_avg_matrix(h, ho, x.dtype), adaptive_avg_matrix(w, wo, x.dtype))
 
@@ -135,7 +136,7 @@ def interpolate(x: Any, size: Any = None, scale_factor: Any = None, mode: str = 
             float(s) for s in scale_factor)
         out_hw = (int(math.floor(h * scales[0])), int(math.floor(w * scales[1])))
     if min(out_hw) < 1:
-        raise ValueError(f"interpolate: output size {out_hw} must be positive")
+        raise OpInputError(f"interpolate: output size {out_hw} must be positive")
     if mode == "nearest":
         mh = nearest_matrix(h, out_hw[0], scales[0], x.dtype)
         mw = nearest_matrix(w, out_hw[1], scales[1], x.dtype)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
@@ -109,7 +110,7 @@ def rnn_cell(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any =
     """One RNN step (torch.nn.RNNCell's math) as one fused op: x (B, in), h (B, H) -> h' (B, H)."""
     x = as_tensor(x)
     if x.ndim != 2:
-        raise ValueError(f"rnn_cell: input must be (B, input_size), got shape {x.shape}")
+        raise OpInputError(f"rnn_cell: input must be (B, input_size), got shape {x.shape}")
     _, h_next = rnn_layer(x.reshape(1, *x.shape), h, w_ih, w_hh, b_ih, b_hh, nonlinearity)
     return h_next
 

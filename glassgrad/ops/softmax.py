@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.ops.arguments import pick_dim
@@ -101,8 +102,12 @@ def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int 
 
 
 def _check_axis(x: Tensor, axis: int, op_name: str) -> None:
-    if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"{op_name}: axis {axis} is out of range for shape {x.shape}")
+    """A dim out of range is torch's IndexError; glassgrad's softmax needs at least one dim."""
+    if x.ndim == 0:
+        raise OpInputError(f"{op_name}: expected a tensor with at least one dim, got shape {tuple(x.shape)}")
+    if not -x.ndim <= axis < x.ndim:
+        raise IndexError(f"{op_name}: Dimension out of range (expected to be in range of [{-x.ndim}, "
+                         f"{x.ndim - 1}], but got {axis})")
 
 
 def legacy_softmax_dim(ndim: int, name: str) -> int:

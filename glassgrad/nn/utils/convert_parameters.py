@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from glassgrad import autograd, ops
+from glassgrad.errors import OpInputError
 from glassgrad.tensor import Tensor
 
 
@@ -29,11 +30,11 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected glassgrad.Tensor, but got: {type(vec).__name__}")
     if vec.ndim != 1:
-        raise ValueError(f"vector_to_parameters: vec must be 1-D, got shape {tuple(vec.shape)}")
+        raise OpInputError(f"vector_to_parameters: vec must be 1-D, got shape {tuple(vec.shape)}")
     params = list(parameters)
     needed = sum(p.numel() for p in params)
     if vec.numel() != needed:
-        raise ValueError(f"vector_to_parameters: vec has {vec.numel()} elements but the parameters hold {needed}")
+        raise OpInputError(f"vector_to_parameters: vec has {vec.numel()} elements but the parameters hold {needed}")
     start = 0
     with autograd.no_grad():
         for p in params:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from glassgrad.creation import full
+from glassgrad.errors import OpInputError
 from glassgrad.ops import cat, stack
 from glassgrad.tensor import Tensor
 
@@ -28,8 +29,8 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
     trailing = tuple(sequences[0].shape[1:])
     for i, seq in enumerate(sequences):
         if seq.ndim < 1 or tuple(seq.shape[1:]) != trailing:
-            raise ValueError(f"pad_sequence: sequence {i} has shape {tuple(seq.shape)}; every sequence must be "
-                             f"(L, *{trailing}) like sequence 0")
+            raise OpInputError(f"pad_sequence: sequence {i} has shape {tuple(seq.shape)}; every sequence must be "
+                               f"(L, *{trailing}) like sequence 0")
     longest = max(seq.shape[0] for seq in sequences)
     padded = []
     for seq in sequences:
