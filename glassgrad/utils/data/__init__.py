@@ -22,9 +22,11 @@ from glassgrad.utils.data.sampler import Sampler as Sampler
 from glassgrad.utils.data.sampler import SequentialSampler as SequentialSampler
 from glassgrad.utils.data.sampler import SubsetRandomSampler as SubsetRandomSampler
 from glassgrad.utils.data.sampler import WeightedRandomSampler as WeightedRandomSampler
+from glassgrad.utils.data.distributed import DistributedSampler as DistributedSampler
 
 __all__ = [
-    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset", "RandomSampler",
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "DistributedSampler", "IterableDataset",
+    "RandomSampler",
     "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset", "WeightedRandomSampler",
     "WorkerInfo", "default_collate", "default_convert", "get_worker_info", "random_split",
 ]
