@@ -104,8 +104,8 @@ def _scalar_differs(expected: Any, actual: Any) -> str | None:
         return f"{actual!r} ({type(actual).__name__}), torch {expected!r} ({type(expected).__name__})"
     if isinstance(expected, float) and math.isnan(expected) and isinstance(actual, float) and math.isnan(actual):
         return None
-    if isinstance(expected, int) and not isinstance(actual, int):
-        return f"{actual!r} (a float), torch {expected!r} (an int)"
+    if type(expected) is not type(actual):  # an int where torch gives a float, or the other way round
+        return f"{actual!r} ({type(actual).__name__}), torch {expected!r} ({type(expected).__name__})"
     return None if math.isclose(actual, expected, rel_tol=1e-5, abs_tol=1e-6) else f"{actual!r}, torch {expected!r}"
 
 

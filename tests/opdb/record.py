@@ -59,7 +59,9 @@ def call_of(op: Any, torch: Any, key: str) -> dict[str, str] | None:
     """How the test calls the op (see calling.py), found from torch's function by identity."""
     if key in ADAPTERS:
         return {"adapter": key}
-    for space in NAMESPACES:
+    # the namespace the OpInfo's name gives first: nn.functional.conv1d is F.conv1d (also torch.conv1d)
+    named = [space for space in NAMESPACES if space and op.name.startswith(space + ".")]
+    for space in named + [space for space in NAMESPACES if space not in named]:
         namespace = torch
         for part in space.split(".") if space else ():
             namespace = getattr(namespace, part)

@@ -3,6 +3,7 @@
     python -m tests.opdb.report             # print the table, the wrong entries, the commonest gaps
     python -m tests.opdb.report --docs      # also write the table into docs/pytorch.md
     python -m tests.opdb.report --update    # also rewrite tests/opdb/expected_passing_*.txt
+    python -m tests.opdb.report --list      # also every entry not passing, with its family and first reason
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", action="store_true", help="write the table into docs/pytorch.md")
     parser.add_argument("--update", action="store_true", help="rewrite tests/opdb/expected_passing_*.txt")
+    parser.add_argument("--list", action="store_true", help="list every entry not passing, with its first reason")
     options = parser.parse_args(argv)
     ops, modules = judge_all("ops"), judge_all("modules")
     text = table(ops, modules)
@@ -105,6 +107,8 @@ def main(argv: list[str]) -> int:
             if outcome == "wrong":
                 first = next(v for v in verdicts if v.verdict == "wrong")
                 print(f"WRONG {key}: {first.where}: {first.detail}")
+        if options.list:
+            _list_failing(kind, judged)
         missing, refused = gaps(judged)
         print(f"\n{kind}: commonest missing names: {_common(missing)}")
         print(f"{kind}: commonest refusals: {_common(refused)}")
@@ -113,6 +117,19 @@ def main(argv: list[str]) -> int:
     if options.docs:
         write_docs(text)
     return 0
+
+
+def _list_failing(kind: str, judged: dict[str, tuple[str, list[Verdict]]]) -> None:
+    index = fixtures.read_index(kind)
+    for key, (outcome, verdicts) in sorted(judged.items(), key=lambda item: (_family_of(kind, index[item[0]]),
+                                                                             item[0])):
+        if outcome != "pass":
+            first = next(v for v in verdicts if v.verdict == outcome)
+            print(f"{_family_of(kind, index[key])} | {key} | {outcome} | {first.where}: {first.detail}")
+
+
+def _family_of(kind: str, entry: dict[str, Any]) -> str:
+    return "modules" if kind == "modules" else family(entry["name"], entry["opinfo_class"], entry["defined_in"])
 
 
 def _common(counts: Counter[Any]) -> str:
