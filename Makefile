@@ -27,11 +27,10 @@ test: $(VENV)/.installed      ## the test suite (torch oracle tests run live whe
 fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests (tests/fixtures; needs torch==2.13.0)
 	rm -rf tests/fixtures/torch_oracle
 	$(PY) -m tests.helpers.torch_signatures
-	GLASSGRAD_ORACLE=record $(PY) -m pytest -q
-	# torch's op and module database (tests/fixtures/opdb); its sample generators need expecttest
-	$(PY) -m pip install -q expecttest
+	# torch's op and module database first (tests/fixtures/opdb; its sample generators need expecttest, in .[test])
 	$(PY) -m tests.opdb.record
 	$(PY) -m tests.opdb.record_modules
+	GLASSGRAD_ORACLE=record $(PY) -m pytest -q
 
 lint: $(VENV)/.installed
 	$(PY) -m pip install -q ruff
