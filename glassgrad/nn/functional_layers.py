@@ -69,9 +69,9 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """Mean over (kh, kw) windows (torch's F.avg_pool2d); ``ceil_mode`` and ``divisor_override`` take the
-    N-d pooling of ``ops/pool_nd.py``."""
-    if ceil_mode or divisor_override is not None:
+    """Mean over (kh, kw) windows (torch's F.avg_pool2d); ``ceil_mode``, ``divisor_override`` and integer inputs
+    take the N-d pooling of ``ops/pool_nd.py``."""
+    if ceil_mode or divisor_override is not None or as_tensor(input).dtype.kind in "iu":
         return avg_pool_nd("avg_pool2d", input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
     return _avg_pool2d(input, kernel_size, stride, padding, count_include_pad)

@@ -56,9 +56,9 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """Mean over sliding windows of length k: (N, C, L) -> (N, C, Lo), Lo = (L + 2p - k) // s + 1
-    (``ceil_mode`` through ``ops/pool_nd.py``)."""
-    if ceil_mode:
-        return avg_pool_nd("avg_pool1d", input, 1, kernel_size, stride, padding, True, count_include_pad)
+    (``ceil_mode`` and integer inputs through ``ops/pool_nd.py``)."""
+    if ceil_mode or as_tensor(input).dtype.kind in "iu":
+        return avg_pool_nd("avg_pool1d", input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad)
     image, unbatched = _as_image(input, "avg_pool1d")
     k = _single(kernel_size, "kernel_size", "avg_pool1d")
     s = k if stride is None or stride == () else _single(stride, "stride", "avg_pool1d")

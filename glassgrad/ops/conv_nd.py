@@ -137,8 +137,10 @@ def ntuple(value: Any, n: int, name: str, op: str) -> tuple[int, ...]:
 
 
 def _batched(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, spatial: int) -> tuple[Tensor, bool]:
-    """Check ranks and dtypes; an unbatched input (C, *spatial) becomes a batch of one."""
-    check_layer_input_dtype(op, x, weight)
+    """Check ranks and dtypes (an integer input with a weight of its dtype is computed exactly, as torch's CPU
+    convolution does); an unbatched input (C, *spatial) becomes a batch of one."""
+    if not (x.dtype == weight.dtype and x.dtype.kind in "iu"):
+        check_layer_input_dtype(op, x, weight)
     if weight.ndim != spatial + 2:
         raise OpInputError(f"{op}: weight must be {spatial + 2}-D, got shape {tuple(weight.shape)}")
     if x.ndim not in (spatial + 1, spatial + 2):

@@ -33,13 +33,14 @@ def _to_columns(x: Any, geometry: ConvGeometry) -> Any:
     cols = im2col(channel_major(x, geometry.pads), geometry.kernel, geometry.stride, geometry.dilation,
                   geometry.out_hw)  # (C, kh, kw, N, Ho, Wo)
     cols = backend.xp.moveaxis(cols, 3, 0)  # (N, C, kh, kw, Ho, Wo)
-    return backend.xp.ascontiguousarray(cols).reshape(n, c * math.prod(geometry.kernel), -1)
+    return backend.xp.ascontiguousarray(cols).reshape(n, c * math.prod(geometry.kernel), math.prod(geometry.out_hw))
 
 
 def _to_image(cols: Any, geometry: ConvGeometry) -> Any:
     """(N, C kh kw, L) -> (N, C, H, W): col2im (overlaps add up), padding cropped."""
     n = cols.shape[0]
-    blocks = cols.reshape((n, -1) + tuple(geometry.kernel) + tuple(geometry.out_hw))
+    channels = cols.shape[1] // math.prod(geometry.kernel)
+    blocks = cols.reshape((n, channels) + tuple(geometry.kernel) + tuple(geometry.out_hw))
     blocks = backend.xp.moveaxis(blocks, 0, 3)  # (C, kh, kw, N, Ho, Wo)
     image = col2im(blocks, geometry.padded_hw, geometry.stride, geometry.dilation)  # (C, N, Hp, Wp)
     return backend.xp.ascontiguousarray(crop2d(image, geometry.pads).swapaxes(0, 1))

@@ -17,7 +17,7 @@ from glassgrad import backend, ops
 from glassgrad.function import Context, Function
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
-from glassgrad.ops.promotion import is_integral
+from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -97,9 +97,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, size_aver
 
 # ----- multi-class margins ---------------------------------------------------------------------
 def _scores_2d(x: Tensor, op: str) -> tuple[int, int]:
-    if x.ndim not in (1, 2) or x.shape[-1] == 0:
-        raise RuntimeError(f"{op}: expected a non-empty 1-D (C) or 2-D (N, C) input, got shape {tuple(x.shape)}")
-    return (1, x.shape[0]) if x.ndim == 1 else tuple(x.shape)  # type: ignore[return-value]
+    """(N, C) of a (N, C), (C,) or 0-d (one sample, one class, as torch) score tensor."""
+    if x.ndim > 2 or (x.ndim and x.shape[-1] == 0):
+        raise RuntimeError(f"{op}: expected a non-empty 0-D, 1-D (C) or 2-D (N, C) input, got shape "
+                           f"{tuple(x.shape)}")
+    return (1, x.shape[0]) if x.ndim == 1 else (1, 1) if x.ndim == 0 else tuple(x.shape)  # type: ignore[return-value]
 
 
 class MultiMargin(Function):
@@ -150,7 +152,7 @@ def multi_margin_loss(input: Any, target: Any, p: int = 1, margin: float = 1.0, 
             raise RuntimeError(f"multi_margin_loss: weight must have shape ({c},), got {w.shape}")
     out = MultiMargin.apply(x.reshape(n, c), target=labels, p=p, margin=float(margin), weight=w,
                             reduction=reduction)
-    return out.reshape(()) if x.ndim == 1 and reduction == "none" else out
+    return out.reshape(()) if x.ndim < 2 and reduction == "none" else out
 
 
 class MultilabelMargin(Function):
@@ -200,7 +202,7 @@ def multilabel_margin_loss(input: Any, target: Any, size_average: bool | None = 
     rows = xp.broadcast_to(xp.arange(n)[:, None], labels.shape)
     xp.add.at(counts, (rows[valid], labels[valid]), 1)
     out = MultilabelMargin.apply(x.reshape(n, c), counts=counts, reduction=reduction)
-    return out.reshape(()) if x.ndim == 1 and reduction == "none" else out
+    return out.reshape(()) if x.ndim < 2 and reduction == "none" else out
 
 
 class MultilabelSoftMargin(Function):
@@ -263,7 +265,7 @@ def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any,
     check_reduction(reduction, "triplet_margin_with_distance_loss")
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
-    a, p, n = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
+    a, p, n = (float_input(t) for t in (anchor, positive, negative))  # integers: the default float dtype, as torch
     if not a.ndim == p.ndim == n.ndim:
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a.ndim}D, positive {p.ndim}D, and negative {n.ndim}D inputs")
@@ -280,7 +282,7 @@ def triplet_margin_loss(anchor: Any, positive: Any, negative: Any, margin: float
     """max(0, margin + ||a - p + eps||_p - ||a - n + eps||_p) over the last dim (torch's F.triplet_margin_loss);
     inputs (N, D) or (D,)."""
     reduction = _reduction(size_average, reduce, reduction, "triplet_margin_loss")
-    a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
+    a, pos, neg = (float_input(t) for t in (anchor, positive, negative))  # integers: the default float dtype
     if not a.ndim == pos.ndim == neg.ndim or a.ndim not in (1, 2):
         raise RuntimeError(f"triplet_margin_loss: the anchor, positive and negative must all be 1-D or all 2-D, "
                            f"got {a.ndim}D, {pos.ndim}D and {neg.ndim}D")

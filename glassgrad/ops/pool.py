@@ -22,7 +22,7 @@ from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import pool as pool_kernel
-from glassgrad.ops.window import Pair, PoolGeometry, out_size, pair, tap_slices
+from glassgrad.ops.window import Pair, PoolGeometry, lowest, out_size, pair, tap_slices
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -46,7 +46,7 @@ class MaxPool2d(Function):
         geometry = PoolGeometry.of(x.shape[2:], kernel, stride, padding, dilation, out_hw)
         xpad = x
         if any(geometry.pads[0]) or any(geometry.pads[1]):
-            xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads, constant_values=-xp.inf)  # (N, C, Hp, Wp)
+            xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads, constant_values=lowest(x.dtype))  # (N, C, Hp, Wp)
         ctx.geometry, ctx.fast = geometry, kernels.fast()
         if ctx.fast:
             out = pool_kernel.max_pool2d_forward(xpad, geometry)

@@ -18,7 +18,8 @@ with their own window search.
 
 Average pooling: y = (sum over the window's taps of xpad) / divisor; dx = the share dy / divisor
 added back to every tap. The divisor is torch's: the window clipped to the padded input
-(``count_include_pad``) or to the real input, or ``divisor_override``.
+(``count_include_pad``) or to the real input, or ``divisor_override``. Integer inputs divide with
+truncation toward zero, as torch's.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.conv_nd import ntuple
-from glassgrad.ops.window import PoolGeometry, out_size
+from glassgrad.ops.window import PoolGeometry, lowest, out_size
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -89,7 +90,7 @@ def max_pool_indices(x: Any, geometry: PoolGeometry) -> Any:
     """The flat index (into each (n, c) plane of x) of every window's maximum; ties to the first tap."""
     xp = backend.xp
     spatial = x.shape[2:]
-    xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads, constant_values=-xp.inf)
+    xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads, constant_values=lowest(x.dtype))
     strides = [math.prod(spatial[a + 1:]) for a in range(len(spatial))]  # flat-index step per axis
     grids = xp.meshgrid(*(xp.arange(o) for o in geometry.out_hw), indexing="ij")
     base = sum((g * s - p) * m for g, s, p, m in zip(grids, geometry.stride, geometry.padding, strides))
@@ -100,7 +101,9 @@ def max_pool_indices(x: Any, geometry: PoolGeometry) -> Any:
         if best is None:
             best, best_index = candidate.copy(), xp.broadcast_to(index, candidate.shape).copy()
             continue
-        better = (candidate > best) | (xp.isnan(candidate) & ~xp.isnan(best))
+        better = candidate > best
+        if x.dtype.kind == "f":  # a NaN wins, as torch's
+            better |= xp.isnan(candidate) & ~xp.isnan(best)
         best = xp.where(better, candidate, best)
         best_index = xp.where(better, index, best_index)
     return best_index
@@ -170,6 +173,8 @@ class AvgPoolNd(Function):
         for window in taps[1:]:
             total += xpad[(slice(None), slice(None)) + window]
         ctx.geometry, ctx.divisor, ctx.padded_shape = geometry, divisor, xpad.shape
+        if x.dtype.kind in "iu":  # integers: the sum divided with truncation toward zero, as torch
+            return (xp.sign(total) * (xp.abs(total) // divisor)).astype(x.dtype)
         return total / divisor
 
     @staticmethod
@@ -211,8 +216,8 @@ def avg_pool_nd(op: str, input: Any, spatial: int, kernel_size: Any, stride: Any
     kernel, stride, padding, _ = _pool_arguments(op, x, spatial, kernel_size, stride, padding)
     if divisor_override is not None and divisor_override == 0:
         raise OpInputError(f"{op}: divisor must be not zero")
-    if not backend.is_float(x.dtype):
-        raise NotImplementedError(f"{op}: not implemented for {x.dtype} inputs (as torch)")
+    if x.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: not implemented for bool inputs (as torch)")
     geometry = _geometry(op, x, kernel, stride, padding, (1,) * spatial, ceil_mode)
     divisor = avg_divisor(geometry, tuple(x.shape[2:]), count_include_pad, divisor_override, x.dtype)
     y = AvgPoolNd.apply(x, geometry=geometry, divisor=divisor)

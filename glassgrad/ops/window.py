@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
 
 Pair = tuple[int, int]
 
@@ -44,6 +46,15 @@ def out_size(size: int, kernel: int, stride: int, pad_total: int, dilation: int,
     if (out - 1) * stride >= size + pad_total // 2:  # the last window would start in the right padding
         out -= 1
     return out
+
+
+def lowest(dtype: Any) -> Any:
+    """What max pooling pads with: -inf for a floating dtype, the smallest value of an integer one
+    (as torch), False for bool."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return -np.inf
+    return np.iinfo(dtype).min if dtype.kind in "iu" else False
 
 
 def tap_slice(tap: int, stride: int, dilation: int, out: int) -> slice:

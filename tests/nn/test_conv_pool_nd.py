@@ -100,3 +100,22 @@ def test_bad_inputs_raise_runtime_errors():
         F.max_unpool2d(gg.ones(1, 1, 2, 2), gg.tensor([[[[0, 1], [2, 99]]]]), 2)
     with pytest.raises(ValueError, match="padding_mode"):
         nn.ConvTranspose3d(2, 2, 2, padding_mode="reflect")
+
+
+def test_integer_inputs_pool_and_convolve_as_torch(torch):
+    """Max pooling pads integers with their lowest value, average pooling truncates toward zero, and a
+    convolution of integers with integer weights is exact, as torch's CPU kernels."""
+    x = np.array([[[[1, 2, -3], [4, 5, -7], [7, 8, 9]]]])
+    for name, args in (("max_pool2d", (2, 1, 1)), ("avg_pool2d", (2, 1, 1, False, False)), ("avg_pool1d", (2, 1))):
+        source = x if name != "avg_pool1d" else x[0, 0]
+        ours = getattr(F, name)(gg.tensor(source), *args)
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(source), *args)
+        assert ours.dtype == gg.int64
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    volume = np.arange(2 * 27).reshape(1, 2, 3, 3, 3) - 20
+    ours = F.conv3d(gg.tensor(volume), gg.tensor(np.ones((1, 2, 2, 2, 2), dtype=np.int64)))
+    theirs = torch.nn.functional.conv3d(torch.tensor(volume), torch.ones((1, 2, 2, 2, 2), dtype=torch.int64))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    pooled = F.max_pool3d(gg.tensor(volume), 2, padding=1)
+    np.testing.assert_array_equal(pooled.numpy(), torch.nn.functional.max_pool3d(torch.tensor(volume), 2,
+                                                                                  padding=1).numpy())

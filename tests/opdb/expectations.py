@@ -19,10 +19,6 @@ from tests.opdb.summary import note_outcome
 HERE = Path(__file__).resolve().parent
 
 KNOWN_WRONG: dict[str, str] = {
-    "nn.functional.max_pool2d": "int64 input with padding: OverflowError (the -inf padding cannot become an "
-                                "integer; torch pads with the dtype's lowest value)",
-    "nn.functional.max_pool3d": "int64 input with padding: OverflowError (the -inf padding cannot become an "
-                                "integer; torch pads with the dtype's lowest value)",
     "as_strided_scatter": "torch's gradient is the wrong one: its backward misplaces the input's gradient "
                           "(torch.autograd.gradcheck fails on torch's own as_strided_scatter); glassgrad's "
                           "passes finite differences (tests/ops/test_view_scatter.py)",
