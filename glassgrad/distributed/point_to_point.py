@@ -8,6 +8,7 @@ the header of tag t travels on MPI tag 2t, its data on 2t + 1.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,7 @@ class _ReceiveWork(Work):
         self.sender = self._group.ranks[peer]
         expected = _header(self._tensor)
         if not np.array_equal(self._header, expected):
+            self._discard_data(peer, seconds)
             raise RuntimeError(f"recv: rank {self.sender} sent a {agreement.describe(self._header)[5:]}, but the "
                                f"receiving tensor is {agreement.describe(expected)[5:]}")
         data = np.empty(raw(self._tensor.array).size, dtype=np.uint8)
@@ -75,6 +77,17 @@ class _ReceiveWork(Work):
         write(self._tensor, from_raw(data, self._tensor.dtype, tuple(self._tensor.shape)))
         self._done = True
         return True
+
+    def _discard_data(self, peer: int, seconds: float | None) -> None:
+        """Receive (and drop) the data of a message that does not fit, so none is left pending."""
+        MPI = mpi.load()  # noqa: N806
+        status, deadline = MPI.Status(), time.monotonic() + (seconds or self._group.timeout)
+        while not self._group.comm.Iprobe(source=peer, tag=2 * self._tag + 1, status=status):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(1e-4)
+        scratch = np.empty(status.Get_count(MPI.BYTE), dtype=np.uint8)
+        waiting.wait_all([self._group.comm.Irecv(scratch, source=peer, tag=2 * self._tag + 1)], self._group, "recv")
 
     def source_rank(self) -> int:
         return self.sender

@@ -74,6 +74,7 @@ class _State:
     world: ProcessGroup | None = None
     hosts: list[str] = field(default_factory=list)  # by global rank
     pids: list[int] = field(default_factory=list)
+    groups: list[ProcessGroup] = field(default_factory=list)  # made by new_group, freed with the default group
     broken: str = ""  # why the job can no longer communicate (a peer died, a timeout): MPI is not finalized
     exit_hook_installed: bool = False
 
@@ -222,8 +223,20 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
     target = resolve(group)
     if target is state.world:
         state.world = None
+        for made in state.groups:
+            if not made.freed:
+                _free(made)
+        state.groups = []
+    _free(target)
+
+
+def _free(target: ProcessGroup) -> None:
+    """Free one group's communicator."""
     if target.comm is not None and not state.broken:
-        target.comm.Free()
+        try:
+            target.comm.Free()
+        except mpi.load().Exception:  # messages left unreceived: the communicator is dropped all the same
+            pass
     target.comm, target.freed = None, True
 
 
@@ -249,7 +262,9 @@ def new_group(ranks: list[int] | None = None, timeout: datetime.timedelta | None
     else:
         comm.Set_errhandler(MPI.ERRORS_RETURN)
     seconds = world.timeout if timeout is None else _seconds(timeout)
-    return ProcessGroup(comm, members, seconds, _check_backend(backend) if backend else world.backend)
+    group = ProcessGroup(comm, members, seconds, _check_backend(backend) if backend else world.backend)
+    state.groups.append(group)
+    return group
 
 
 def is_initialized() -> bool:

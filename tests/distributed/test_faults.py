@@ -1,0 +1,85 @@
+"""Failures: a dead process is named by its peers' waits and by the launcher, a missing one times out,
+signals reach every process, and no process is left behind; errors before init_process_group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import glassgrad as gg
+import glassgrad.distributed as dist
+from tests.distributed.launch import JOBS, ROOT, environment, launch, needs_mpi
+
+
+def _pids(prefix) -> list[int]:
+    return [int(Path(f"{prefix}.{rank}").read_text()) for rank in (0, 1)]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+@needs_mpi
+def test_dead_process_is_named_and_nothing_is_left(tmp_path):
+    done = launch("faults.py", "dies", str(tmp_path / "pid"))
+    assert done.returncode == 1
+    assert "rank 1 (local_rank 1, pid" in done.stderr and "exited with code 3" in done.stderr, done.stderr
+    assert "rank 0 error: rank 0: all_reduce" in done.stdout and "rank 1 (pid" in done.stdout, done.stdout
+    assert "has exited" in done.stdout
+    assert "can no longer be used" in done.stdout  # a later collective fails at once
+    assert all(_gone(pid) for pid in _pids(tmp_path / "pid"))
+
+
+@needs_mpi
+def test_missing_process_times_out(tmp_path):
+    done = launch("faults.py", "hangs", str(tmp_path / "pid"))
+    assert done.returncode == 1
+    assert "timed out after 2 s" in done.stdout, done.stdout
+    assert "rank 0 (local_rank 0, pid" in done.stderr and "exited with code 5" in done.stderr, done.stderr
+    assert all(_gone(pid) for pid in _pids(tmp_path / "pid"))
+
+
+@needs_mpi
+def test_signal_reaches_every_process(tmp_path):
+    prefix = tmp_path / "pid"
+    launcher = subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nproc-per-node", "2",
+                                 str(JOBS / "faults.py"), "sleeps", str(prefix)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not all(os.path.exists(f"{prefix}.{r}") for r in (0, 1)):
+        assert time.monotonic() < deadline and launcher.poll() is None, launcher.communicate()
+        time.sleep(0.1)
+    time.sleep(0.2)  # the pid is written before the file is closed
+    launcher.send_signal(signal.SIGTERM)
+    _, err = launcher.communicate(timeout=30)
+    assert launcher.returncode == 1
+    assert "killed by signal SIGTERM after the launcher received SIGTERM" in err, err
+    assert all(_gone(pid) for pid in _pids(prefix))
+
+
+def test_collective_before_init():
+    assert not dist.is_initialized()
+    for call in (lambda: dist.all_reduce(gg.ones(2)), dist.get_rank, dist.get_world_size, dist.barrier,
+                 lambda: dist.new_group([0])):
+        with pytest.raises(ValueError, match="Default process group has not been initialized"):
+            call()
+
+
+def test_bad_backend_and_arguments():
+    with pytest.raises(RuntimeError, match="nccl"):
+        dist.init_process_group("nccl")
+    with pytest.raises(ValueError, match="unknown backend"):
+        dist.init_process_group("ucc")
+    with pytest.raises(TypeError, match="Tensor"):
+        dist.all_reduce([1.0, 2.0])
+    assert not dist.is_initialized()

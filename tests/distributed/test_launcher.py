@@ -1,0 +1,88 @@
+"""The launcher and the collectives on 2 processes: python -m glassgrad.distributed.run (torchrun's variables),
+a bare mpiexec, and two launchers standing for two machines (--nnodes 2)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+from glassgrad.distributed import mpi, run
+from tests.distributed.launch import ROOT, environment, launch, needs_mpi, needs_mpiexec
+
+
+def _ok(done: subprocess.CompletedProcess) -> None:
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "rank 0 ok" in done.stdout and "rank 1 ok" in done.stdout, done.stdout
+
+
+@needs_mpi
+def test_collectives_under_the_launcher(tmp_path):
+    seen = tmp_path / "env.txt"
+    _ok(launch("collectives.py", str(seen)))
+    variables = dict(line.split("=", 1) for line in seen.read_text().splitlines())
+    assert variables["RANK"] == "0" and variables["LOCAL_RANK"] == "0"
+    assert variables["WORLD_SIZE"] == "2" and variables["LOCAL_WORLD_SIZE"] == "2"
+    assert variables["MASTER_ADDR"] == "127.0.0.1" and int(variables["MASTER_PORT"]) > 0
+
+
+@needs_mpi
+@needs_mpiexec
+def test_collectives_under_mpiexec(tmp_path):
+    """No torchrun variables: the ranks come from MPI's (glassgrad.distributed fills RANK etc. in)."""
+    seen = tmp_path / "env.txt"
+    _ok(launch("collectives.py", str(seen), launcher=[mpi.mpiexec_path(), "-n", "2", sys.executable]))
+    variables = dict(line.split("=", 1) for line in seen.read_text().splitlines())
+    assert variables["RANK"] == "0" and variables["WORLD_SIZE"] == "2" and variables["LOCAL_WORLD_SIZE"] == "2"
+
+
+@needs_mpi
+def test_two_launchers_as_two_machines():
+    """torchrun's multi-machine contract: one launcher per node, the same master address and port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
+                               str(k), "--nproc-per-node", "1", "--master-addr", "127.0.0.1", "--master-port",
+                               str(port), str(ROOT / "tests/distributed/jobs/collectives.py")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
+             for k in (0, 1)]
+    outputs = [node.communicate(timeout=120) for node in nodes]
+    assert [node.returncode for node in nodes] == [0, 0], outputs
+    assert "rank 0 ok" in outputs[0][0] and "rank 1 ok" in outputs[1][0]
+
+
+def test_torchrun_variables():
+    args = run.parse(["--nnodes", "2", "--node-rank", "1", "--nproc-per-node", "3", "--master-addr", "10.0.0.1",
+                      "train.py", "--lr", "0.1"])
+    assert args.script == "train.py" and args.script_args == ["--lr", "0.1"]
+    envs = run.environments(args, 29500)
+    assert [(rank, local) for rank, local, _ in envs] == [(3, 0), (4, 1), (5, 2)]
+    env = envs[2][2]
+    assert (env["RANK"], env["LOCAL_RANK"], env["WORLD_SIZE"], env["LOCAL_WORLD_SIZE"], env["GROUP_RANK"]) == \
+        ("5", "2", "6", "3", "1")
+    assert (env["MASTER_ADDR"], env["MASTER_PORT"], env["PMI_PORT"], env["PMI_ID"]) == \
+        ("10.0.0.1", "29500", "10.0.0.1:29500", "5")
+    assert run.command(args)[-3:] == ["train.py", "--lr", "0.1"]
+
+
+def test_launcher_refuses_bad_arguments(capsys):
+    for bad in (["--nnodes", "1:2", "x.py"], ["--node-rank", "1", "x.py"], ["--max-restarts", "3", "x.py"]):
+        try:
+            run.parse(bad)
+            raise AssertionError(f"{bad} was accepted")
+        except SystemExit as exit_:
+            assert exit_.code == 2
+    assert "elastic" in capsys.readouterr().err
+
+
+def test_environment_from_mpiexec_variables():
+    from glassgrad.distributed.environment import fill_from_mpiexec
+
+    env = {"PMI_RANK": "1", "PMI_SIZE": "4", "MPI_LOCALRANKID": "1", "MPI_LOCALNRANKS": "2"}
+    assert fill_from_mpiexec(env)
+    assert (env["RANK"], env["WORLD_SIZE"], env["LOCAL_RANK"], env["LOCAL_WORLD_SIZE"]) == ("1", "4", "1", "2")
+    ompi = {"OMPI_COMM_WORLD_RANK": "2", "OMPI_COMM_WORLD_SIZE": "3"}
+    assert fill_from_mpiexec(ompi) and ompi["RANK"] == "2" and "LOCAL_RANK" not in ompi
+    assert not fill_from_mpiexec({"RANK": "0", "PMI_RANK": "1"})  # torchrun's win
+    assert not fill_from_mpiexec({})
