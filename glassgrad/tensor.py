@@ -42,6 +42,7 @@ from glassgrad.methods.pointwise import PointwiseMethods
 from glassgrad.methods.queries import QueryMethods
 from glassgrad.methods.reduction import ReductionMethods
 from glassgrad.methods.shape import ShapeMethods
+from glassgrad.size import Size
 
 
 def _to_array(data: Any, dtype: Any) -> Any:
@@ -63,18 +64,6 @@ def _to_array(data: Any, dtype: Any) -> Any:
             f"tensor: unsupported dtype {array.dtype}{given}; glassgrad holds float, int and bool arrays"
         )
     return array
-
-
-class Size(tuple):
-    """A tensor's shape: a tuple of ints, with torch's ``numel()``."""
-
-    def numel(self) -> int:
-        n = 1
-        for d in self:
-            n *= d
-        return n
-
-    # printed as a plain tuple, so error messages read "(2, 3)" (torch prints "torch.Size([2, 3])")
 
 
 def legacy_shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:

@@ -61,7 +61,7 @@ class Linear(Module):
                             f"got {type(x).__name__}")
         if x.shape[-1:] != (self.in_features,):
             raise OpInputError(f"Linear({self.in_features}, {self.out_features}): input of shape "
-                               f"{x.shape} does not end in {self.in_features}")
+                               f"{tuple(x.shape)} does not end in {self.in_features}")
         return ops.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:

@@ -94,8 +94,8 @@ def _index_weights(target: Any, weight: Any, ignore_index: int, dtype: Any) -> t
 def _check_index_target(target: Tensor, input_shape: tuple[int, ...], n_classes: int, ignore_index: int,
                         op_name: str) -> None:
     if target.shape != _positions(input_shape):
-        raise OpInputError(f"{op_name}: index target of shape {target.shape} does not fit input of shape "
-                           f"{input_shape}; expected {_positions(input_shape)}")
+        raise OpInputError(f"{op_name}: index target of shape {tuple(target.shape)} does not fit input of shape "
+                           f"{tuple(input_shape)}; expected {tuple(_positions(input_shape))}")
     t = target.array
     bad = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if bad.any():

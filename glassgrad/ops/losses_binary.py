@@ -66,7 +66,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "binary_cross_entropy")
     if p.shape != y.shape:
-        raise ValueError(f"binary_cross_entropy: target shape {y.shape} must equal input shape {p.shape}")
+        raise ValueError(f"binary_cross_entropy: target shape {tuple(y.shape)} must equal input shape {tuple(p.shape)}")
     if p.numel() and (float(p.array.min()) < 0 or float(p.array.max()) > 1):
         raise OpInputError("binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores use "
                            "binary_cross_entropy_with_logits")
@@ -131,7 +131,8 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "binary_cross_entropy_with_logits")
     if x.shape != y.shape:
-        raise ValueError(f"binary_cross_entropy_with_logits: target shape {y.shape} must equal input shape {x.shape}")
+        raise ValueError(f"binary_cross_entropy_with_logits: target shape {tuple(y.shape)} must equal input shape "
+                         f"{tuple(x.shape)}")
     w = elementwise_weight(weight, x, "weight", "binary_cross_entropy_with_logits")
     pw = elementwise_weight(pos_weight, x, "pos_weight", "binary_cross_entropy_with_logits")
     return BinaryCrossEntropyWithLogits.apply(x, like(y, x), weight=w, pos_weight=pw, reduction=reduction)

@@ -80,7 +80,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     k_a = shape_a[-1]
     k_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if k_a != k_b:
-        raise OpInputError(f"matmul: shapes {a.shape} and {b.shape} are not aligned ({k_a} != {k_b})")
+        raise OpInputError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} are not aligned ({k_a} != {k_b})")
     return MatMul.apply(a, b)
 
 
@@ -114,11 +114,12 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:  # noqa: A002
     """x @ weight.T + bias, as torch.nn.functional.linear."""
     x, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-        raise OpInputError(f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} (out, in)")
+        raise OpInputError(f"linear: input of shape {tuple(x.shape)} does not fit weight of shape "
+                           f"{tuple(weight.shape)} (out, in)")
     check_layer_input_dtype("linear", x, weight)
     if bias is None:
         return Linear.apply(x, weight)
     bias = as_tensor(bias)
     if bias.shape != (weight.shape[0],):
-        raise OpInputError(f"linear: bias shape {bias.shape} must be ({weight.shape[0]},)")
+        raise OpInputError(f"linear: bias shape {tuple(bias.shape)} must be ({weight.shape[0]},)")
     return Linear.apply(x, weight, bias)

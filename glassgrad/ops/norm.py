@@ -223,7 +223,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if len(shape) == 0 or tuple(x.shape[x.ndim - len(shape):]) != shape or x.ndim < len(shape):
-        raise OpInputError(f"layer_norm: input of shape {x.shape} does not end in normalized_shape {shape}")
+        raise OpInputError(f"layer_norm: input of shape {tuple(x.shape)} does not end in normalized_shape {shape}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != shape:
             raise OpInputError(f"layer_norm: {name} has shape {tuple(t.shape)}, expected {shape}")

@@ -105,8 +105,9 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape})")
             flags = getattr(p.array, "flags", None)
             if flags is not None and not flags.writeable:
-                raise ValueError(f"{type(self).__name__} can't optimize a read-only tensor (shape {p.shape}; e.g. "
-                                 "from_numpy of a read-only array): clone() it, or wrap it in nn.Parameter")
+                raise ValueError(f"{type(self).__name__} can't optimize a read-only tensor (shape "
+                                 f"{tuple(p.shape)}; e.g. from_numpy of a read-only array): clone() it, or wrap it in "
+                                 "nn.Parameter")
         group = {**self.defaults, **param_group, "params": params}
         if names is not None:
             group["param_names"] = names
