@@ -285,6 +285,8 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
 
 
 def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
+    if getattr(node.ctx, "bfloat16", False):  # its forward computed in float32: so does its backward
+        out_grad = out_grad.astype("float32")
     in_grads = node.op.backward(node.ctx, out_grad)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)

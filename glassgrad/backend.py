@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy
 
+from glassgrad.bfloat16_math import bfloat16
+
 xp: Any = numpy
 name: str = "numpy"
 
@@ -49,8 +51,8 @@ def set_default_dtype(dtype: Any) -> None:
 
 
 def is_float(dtype: Any) -> bool:
-    """True for the floating dtypes a gradient can flow through."""
-    return numpy.dtype(dtype).kind == "f"
+    """True for the floating dtypes a gradient can flow through (bfloat16 too: NumPy calls it kind "V")."""
+    return numpy.dtype(dtype).kind == "f" or numpy.dtype(dtype) == bfloat16
 
 
 def to_numpy(array: Any) -> numpy.ndarray:

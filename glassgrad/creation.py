@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend, dtypes
+from glassgrad import backend, bfloat16_math, dtypes
 from glassgrad.device import array_module
 from glassgrad.factory_args import any_dtype, check_options, finish, host, read_size, target_device
 from glassgrad.tensor import Tensor, _to_array
@@ -94,7 +94,7 @@ def from_numpy(ndarray: numpy.ndarray) -> Tensor:
     """A tensor sharing ``ndarray``'s memory and dtype: writes to one show in the other."""
     if not isinstance(ndarray, numpy.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind not in "fiub":
+    if ndarray.dtype.kind not in "fiub" and bfloat16_math.mark(ndarray).dtype != dtypes.bfloat16:
         raise TypeError(
             f"from_numpy: can't convert np.ndarray of type {ndarray.dtype}; glassgrad holds float, int and bool arrays"
         )

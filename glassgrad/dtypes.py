@@ -4,6 +4,7 @@
 glassgrad.float32`` and ``x.dtype == numpy.float32`` are both true, and every
 NumPy function accepts these names as they are. ``torch.long`` is int64,
 ``torch.int`` int32, ``torch.half`` float16, ``torch.double`` float64, as in torch.
+``torch.bfloat16`` is ``ml_dtypes``' bfloat16 (see ``glassgrad/bfloat16_math.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import builtins
 from typing import Any
 
 import numpy
+
+from glassgrad.bfloat16_math import bfloat16 as bfloat16
 
 float16 = half = numpy.dtype(numpy.float16)
 float32 = float = numpy.dtype(numpy.float32)  # noqa: A001  (torch's name)
@@ -25,8 +28,9 @@ bool = numpy.dtype(numpy.bool_)  # noqa: A001
 
 # torch's legacy type strings, as ``Tensor.type()`` prints them
 _TYPE_NAMES = {
-    float16: "HalfTensor", float32: "FloatTensor", float64: "DoubleTensor", uint8: "ByteTensor",
-    int8: "CharTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor",
+    float16: "HalfTensor", bfloat16: "BFloat16Tensor", float32: "FloatTensor", float64: "DoubleTensor",
+    uint8: "ByteTensor", int8: "CharTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor",
+    bool: "BoolTensor",
 }
 
 
@@ -50,7 +54,7 @@ def type_name(dtype: Any) -> str:
 
 
 def is_floating_point(dtype: Any) -> bool:
-    return numpy.dtype(dtype).kind == "f"
+    return numpy.dtype(dtype).kind == "f" or numpy.dtype(dtype) == bfloat16
 
 
 class finfo:  # noqa: N801  (torch's name)
@@ -59,7 +63,16 @@ class finfo:  # noqa: N801  (torch's name)
     def __init__(self, dtype: Any = None) -> None:
         from glassgrad import backend
 
-        info = numpy.finfo(backend.get_default_dtype() if dtype is None else to_dtype(dtype))
+        dtype = numpy.dtype(backend.get_default_dtype() if dtype is None else to_dtype(dtype))
+        if dtype == bfloat16:  # NumPy's finfo does not know it
+            from glassgrad.bfloat16_math import finfo_values
+
+            values = finfo_values()
+            self.bits, self.eps, self.max, self.min = values["bits"], values["eps"], values["max"], values["min"]
+            self.tiny = self.smallest_normal = values["tiny"]
+            self.resolution, self.dtype = values["resolution"], "bfloat16"
+            return
+        info = numpy.finfo(dtype)
         as_float = builtins.float  # this module's ``float`` is torch's dtype name
         self.bits, self.eps, self.max, self.min = info.bits, as_float(info.eps), as_float(info.max), as_float(info.min)
         self.tiny = self.smallest_normal = as_float(info.tiny)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend, dtypes
+from glassgrad import backend, bfloat16_math, dtypes
 from glassgrad.device import device, get_default_device, move_array
 from glassgrad.tensor import Tensor
 
@@ -53,7 +53,7 @@ def check_options(op: str, options: dict[str, Any]) -> None:
 def float_dtype(op: str, dtype: Any) -> numpy.dtype:
     """``dtype`` (default: the default float dtype), which must be floating."""
     result = backend.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
-    if result.kind != "f":
+    if not backend.is_float(result):
         raise TypeError(f"{op}: expected a floating dtype, got {result}")
     return result
 
@@ -75,12 +75,12 @@ def finish(array: Any, target: Any, requires_grad: bool, op: str = "tensor") -> 
 
     Only floating tensors may require a gradient (torch's rule).
     """
-    if numpy.dtype(array.dtype).kind not in "fiub":
+    if numpy.dtype(array.dtype).kind not in "fiub" and not backend.is_float(bfloat16_math.mark(array).dtype):
         raise TypeError(f"{op}: unsupported dtype {array.dtype}; glassgrad holds float, int and bool tensors")
     array = move_array(array, target_device(target))
     out = Tensor._make(array, False)
     if requires_grad:
-        if array.dtype.kind != "f":
+        if not backend.is_float(array.dtype):
             raise RuntimeError(f"{op}: only Tensors of floating point dtype can require gradients, got {array.dtype}")
         out.requires_grad = True
     return out

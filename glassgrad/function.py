@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad import autograd
+from glassgrad import autograd, bfloat16_math
 from glassgrad.errors import OpInputError
 
 
@@ -56,6 +56,7 @@ class Function:
 
     differentiable_backward = False  # True: backward also runs on Tensors and records (see the module docstring)
     constant_saves: tuple[int, ...] = ()  # positions in ctx.saved of values that are constants (a random mask)
+    bfloat16_in_float32 = True  # bfloat16 inputs computed in float32, the result rounded once (False: a cast)
 
     @staticmethod
     def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:
@@ -72,8 +73,12 @@ class Function:
         flags = tuple([t.requires_grad for t in inputs])
         record = autograd._grad_enabled and True in flags
         ctx.needs_input_grad = flags if record else (False,) * len(flags)
+        arrays = [t.array for t in inputs]
         try:
-            out = cls.forward(ctx, *[t.array for t in inputs], **params)
+            if bfloat16_math.in_use and cls.bfloat16_in_float32 and bfloat16_math.present(arrays):  # bfloat16_math.py
+                out = bfloat16_math.forward_in_float32(cls, ctx, arrays, params)
+            else:
+                out = cls.forward(ctx, *arrays, **params)
         except ValueError as err:  # e.g. NumPy's broadcast error: say which op and what came in
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise OpInputError(f"{cls.__name__}: {err} (input shapes {shapes})") from err

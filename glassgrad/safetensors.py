@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad import backend
+from glassgrad import backend, bfloat16_math
 from glassgrad.serialization.atomic import atomic_write
 from glassgrad.serialization.errors import CheckpointError
 from glassgrad.tensor import Tensor
@@ -42,7 +42,7 @@ DTYPE_NAMES: dict[np.dtype, str] = {
     np.dtype(np.float16): "F16", np.dtype(np.float32): "F32", np.dtype(np.float64): "F64",
     np.dtype(np.int8): "I8", np.dtype(np.int16): "I16", np.dtype(np.int32): "I32", np.dtype(np.int64): "I64",
     np.dtype(np.uint8): "U8", np.dtype(np.uint16): "U16", np.dtype(np.uint32): "U32", np.dtype(np.uint64): "U64",
-    np.dtype(np.bool_): "BOOL",
+    np.dtype(np.bool_): "BOOL", bfloat16_math.bfloat16: "BF16",
 }
 NUMPY_DTYPES = {name: dtype for dtype, name in DTYPE_NAMES.items()}
 # The package's order of dtypes; tensors are written from the highest rank down, then by name.
@@ -176,8 +176,8 @@ def _decode(data: bytes, source: str) -> tuple[dict[str, Tensor], dict[str, str]
 
 def _array_of(raw: bytes, info: dict[str, Any]) -> Tensor:
     """One tensor from its bytes and its (checked) header entry."""
-    if info["dtype"] == "BF16":  # the top half of a float32: widen exactly
-        array = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+    if info["dtype"] == "BF16":  # bfloat16, as torch reads it (the bits are the top half of a float32)
+        array = bfloat16_math.mark(np.frombuffer(raw, dtype="<u2").astype(np.uint16).view(bfloat16_math.bfloat16))
     else:
         array = np.frombuffer(raw, dtype=NUMPY_DTYPES[info["dtype"]].newbyteorder("<"))
         array = array.astype(array.dtype.newbyteorder("="))  # native and writable

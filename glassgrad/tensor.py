@@ -36,6 +36,8 @@ from typing import Any
 import numpy
 
 from glassgrad import autograd, backend, dtypes
+from glassgrad.bfloat16_math import cast as bfloat16_cast
+from glassgrad.bfloat16_math import mark as bfloat16_mark
 from glassgrad.device import device, device_of
 from glassgrad.methods.inplace import InPlaceMethods
 from glassgrad.methods.pointwise import PointwiseMethods
@@ -50,7 +52,9 @@ def _to_array(data: Any, dtype: Any) -> Any:
     if isinstance(data, Tensor):
         data = data.array
     from_python = not hasattr(data, "dtype")
-    if dtype is not None:
+    if dtype is not None and dtypes.to_dtype(dtype) == dtypes.bfloat16:  # through float32, as torch
+        array = bfloat16_cast(xp.asarray(data), dtypes.bfloat16)
+    elif dtype is not None:
         array = xp.asarray(data, dtype=dtypes.to_dtype(dtype))
     else:
         array = xp.asarray(data)
@@ -58,7 +62,7 @@ def _to_array(data: Any, dtype: Any) -> Any:
             array = array.astype(backend.get_default_dtype())
         elif from_python and array.dtype.kind == "i" and array.dtype != numpy.int64:
             array = array.astype(numpy.int64)
-    if array.dtype.kind not in "fiub":
+    if array.dtype.kind not in "fiub" and bfloat16_mark(array).dtype != dtypes.bfloat16:
         given = f" (made from {type(data).__name__} {data!r:.60})" if from_python else ""
         raise TypeError(
             f"tensor: unsupported dtype {array.dtype}{given}; glassgrad holds float, int and bool arrays"
@@ -210,7 +214,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         return self.device.type == "cuda"
 
     def is_floating_point(self) -> bool:
-        return self.array.dtype.kind == "f"
+        return backend.is_float(self.array.dtype)
 
     def is_contiguous(self) -> bool:
         return builtins.bool(self.array.flags.c_contiguous)
@@ -388,6 +392,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     def half(self) -> Tensor:
         return self.to(dtypes.float16)
+
+    def bfloat16(self) -> Tensor:
+        return self.to(dtypes.bfloat16)
 
     def long(self) -> Tensor:
         return self.to(dtypes.int64)
@@ -659,8 +666,11 @@ def _constant_like(value: Any, other: Tensor) -> Tensor:
     """A Python number takes the dtype of the tensor it meets, as in torch:
     a float meeting an int tensor gives the default float dtype."""
     if isinstance(value, builtins.bool | builtins.int | builtins.float) and not hasattr(value, "dtype"):
+        if other.dtype == dtypes.bfloat16:  # torch computes with the number in float32, the result in bfloat16
+            return Tensor._make(backend.xp.asarray(value, dtype=numpy.float32), False)
         kind = other.dtype.kind
-        if kind == "f" or (kind in "iu" and not isinstance(value, builtins.float)) or isinstance(value, builtins.bool):
+        if (backend.is_float(other.dtype) or (kind in "iu" and not isinstance(value, builtins.float))
+                or isinstance(value, builtins.bool)):
             return Tensor._make(backend.xp.asarray(value, dtype=other.dtype), False)
         if kind == "b" and isinstance(value, builtins.int):
             return Tensor._make(backend.xp.asarray(value, dtype=numpy.int64), False)
@@ -676,6 +686,7 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     one category a dimensioned tensor's dtype wins over a 0-d tensor's
     (float32 vector + float64 scalar tensor stays float32, as in torch).
     """
+    number = not (isinstance(a, Tensor) and isinstance(b, Tensor))  # (a number meeting bfloat16 stays float32)
     if not isinstance(a, Tensor) and isinstance(b, Tensor):
         a = _constant_like(a, b)
     elif not isinstance(b, Tensor) and isinstance(a, Tensor):
@@ -684,10 +695,11 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         a, b = as_tensor(a), as_tensor(b)
     a_float, b_float = backend.is_float(a.dtype), backend.is_float(b.dtype)
     if a_float and not b_float:
-        b = Tensor._make(b.array.astype(a.dtype), False)
+        b = Tensor._make(bfloat16_cast(b.array, a.dtype), False)
     elif b_float and not a_float:
-        a = Tensor._make(a.array.astype(b.dtype), False)
-    elif a.dtype != b.dtype and a.dtype.kind == b.dtype.kind and (a.ndim == 0) != (b.ndim == 0):
+        a = Tensor._make(bfloat16_cast(a.array, b.dtype), False)
+    elif (a.dtype != b.dtype and (a.dtype.kind == b.dtype.kind or a_float) and (a.ndim == 0) != (b.ndim == 0)
+          and not number):
         # same category: a dimensioned tensor's dtype wins over a 0-d tensor's (torch's rule)
         if a.ndim == 0:
             a = a.to(b.dtype)

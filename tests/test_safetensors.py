@@ -56,12 +56,15 @@ def test_round_trip_every_dtype(tmp_path, rng):
         st.save({"x": np.ones(1, np.complex64)})
 
 
-def test_bf16_is_read_as_float32():
+def test_bf16_is_read_as_bfloat16_and_written_back():
     values = np.array([1.0, -2.5, 3.140625], np.float32)  # exactly representable in bfloat16
     raw = (values.view(np.uint32) >> 16).astype("<u2").tobytes()
     header = json.dumps({"x": {"dtype": "BF16", "shape": [3], "data_offsets": [0, 6]}}).encode()
-    back = st.load(struct.pack("<Q", len(header)) + header + raw)
-    assert back["x"].dtype == np.float32 and back["x"].tolist() == values.tolist()
+    data = struct.pack("<Q", len(header)) + header + raw
+    back = st.load(data)
+    assert back["x"].dtype == glassgrad.bfloat16 and back["x"].tolist() == values.tolist()
+    written = st.save({"x": back["x"]})
+    assert b'"dtype":"BF16"' in written and written.endswith(raw)  # the same 16-bit patterns
 
 
 def test_shared_tensors_are_refused_like_safetensors_and_save_model_handles_ties(tmp_path):
@@ -139,11 +142,12 @@ def test_interop_with_torch_files(tmp_path, torch):
     ours, metadata = st.load_file_with_metadata(tmp_path / "torch.safetensors")
     assert metadata == {"format": "pt"}
     for name, value in theirs.items():
-        np.testing.assert_array_equal(ours[name].numpy(), value.float().numpy() if name == "bf" else value.numpy())
+        np.testing.assert_array_equal(ours[name].float().numpy() if name == "bf" else ours[name].numpy(),
+                                      value.float().numpy() if name == "bf" else value.numpy())
     st.save_file(ours, tmp_path / "ours.safetensors", metadata={"source": "glassgrad"})
     back = package.load_file(tmp_path / "ours.safetensors")
     for name, value in theirs.items():
-        assert torch.equal(back[name], value.float() if name == "bf" else value), name
+        assert torch.equal(back[name], value), name  # bfloat16 comes back as bfloat16
     # a torch model with tied weights, saved by the package's save_model, loads into the glassgrad twin
     tnet = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 3))
     tnet[1].weight = tnet[0].weight

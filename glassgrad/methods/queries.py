@@ -17,6 +17,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from glassgrad import layout as layouts
+from glassgrad.bfloat16_math import bfloat16
 
 if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
@@ -159,7 +160,7 @@ class QueryMethods:
     # ----- dtype ------------------------------------------------------------
     def is_signed(self) -> bool:
         """True for floats and signed integers; False for bool and uint8."""
-        return self.array.dtype.kind in "fic"
+        return self.array.dtype.kind in "fic" or self.array.dtype == bfloat16
 
     @property
     def itemsize(self) -> int:

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from glassgrad import backend, dtypes
+from glassgrad import backend, bfloat16_math, dtypes
 from glassgrad.device import device, device_of, move_array
 from glassgrad.hooks import RemovableHandle, _hook_ids
 from glassgrad.nn import state_dict as _state
@@ -299,7 +299,8 @@ class Module:
             if not backend.is_float(target_dtype):
                 raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired "
                                 f"dtype={target_dtype}")
-            self._apply(lambda a: a if a.dtype == target_dtype else a.astype(target_dtype), floating_only=True)
+            self._apply(lambda a: a if a.dtype == target_dtype else bfloat16_math.cast(a, target_dtype),
+                        floating_only=True)
         if target_device is not None:
             target_device = device(target_device)
             self._apply(lambda a: a if device_of(a) == target_device else move_array(a, target_device),
@@ -320,6 +321,9 @@ class Module:
 
     def half(self) -> Module:
         return self.to(dtypes.float16)
+
+    def bfloat16(self) -> Module:
+        return self.to(dtypes.bfloat16)
 
     def type(self, dst_type: Any) -> Module:
         return self.to(dst_type)

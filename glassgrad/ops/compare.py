@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend
+from glassgrad import backend, bfloat16_math
 from glassgrad.errors import broadcast_checked
 from glassgrad.function import Context, Function
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
@@ -57,7 +57,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def _test(x: Any, test: Any) -> Tensor:
     x = as_tensor(x)
-    if x.dtype.kind != "f":  # an integer or bool is never NaN nor infinite
+    if not backend.is_float(x.dtype):  # an integer or bool is never NaN nor infinite
         return Tensor._make(test(x.array.astype(backend.get_default_dtype())), False)
     return Tensor._make(test(x.array), False)
 
@@ -114,18 +114,21 @@ def equal(input: Any, other: Any) -> bool:  # noqa: A002
 
 
 class Cast(Function):
-    """y = x converted to another dtype;  dx = dy converted back."""
+    """y = x converted to another dtype;  dx = dy converted back.
+
+    To bfloat16 through float32, as torch (``glassgrad/bfloat16_math.py``)."""
 
     differentiable_backward = True
+    bfloat16_in_float32 = False  # its result has the dtype it is asked for
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, dtype: Any) -> Any:
         ctx.dtype = x.dtype
-        return x.astype(dtype)
+        return bfloat16_math.cast(x, dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return grad.astype(ctx.dtype)
+        return bfloat16_math.cast(grad, ctx.dtype)
 
 
 def cast(x: Any, dtype: Any) -> Tensor:

@@ -25,7 +25,7 @@ def check_layer_input_dtype(op: str, x: Tensor, weight: Tensor) -> None:
     """A layer's input must not be silently promoted into its weight's dtype, as torch: an integer or
     bool input, or a float16 input to a wider weight, raises (convert the input with ``.float()`` /
     ``.to(weight.dtype)``). A float64 input to a float32 layer is allowed: it computes in float64."""
-    narrower_float = x.dtype.kind == "f" and x.dtype.itemsize < weight.dtype.itemsize
+    narrower_float = backend.is_float(x.dtype) and x.dtype.itemsize < weight.dtype.itemsize
     if is_integral(x) or narrower_float:
         raise RuntimeError(f"{op}: the input is {x.dtype} but the weight is {weight.dtype}; torch raises "
                            f"'mat1 and mat2 must have the same dtype' here. Convert the input first "

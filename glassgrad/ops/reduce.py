@@ -88,7 +88,7 @@ class Mean(Function):
 
 
 def _require_float(x: Tensor, op_name: str) -> None:
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         raise RuntimeError(
             f"{op_name}(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype} (pass dtype=glassgrad.float32, or convert the tensor first)"
@@ -125,7 +125,7 @@ def nansum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = 
     """Sum over ``dim`` treating NaN as 0."""
     x = _cast_first(input, dtype)
     axes = reduction_dims(pick_dim(dim, axis, "nansum"), x.ndim, "nansum")
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         return sum(x, axes, pick_keepdim(keepdim, keepdims))
     return NanSum.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 

@@ -92,7 +92,7 @@ def _spread(op: type[Function], input: Any, dim: Any, unbiased: Any, keepdim: bo
     x = as_tensor(input)
     if isinstance(dim, bool):  # torch's overload var(input, unbiased)
         dim, unbiased = None, dim
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         raise RuntimeError(f"{op_name}(): std and var only support floating point dtypes, got {x.dtype}")
     axes = reduction_dims(dim, x.ndim, op_name)
     dof = _degrees_of_freedom(count(x.shape, axes), _correction(unbiased, correction, op_name), op_name)
@@ -162,7 +162,7 @@ def logsumexp(input: Any, dim: Dims, keepdim: bool = False, *, axis: Dims = None
               keepdims: bool | None = None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, without overflow; integer inputs are computed in the default float."""
     x = as_tensor(input)
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         x = x.to(backend.get_default_dtype())
     axes = reduction_dims(pick_dim(dim, axis, "logsumexp"), x.ndim, "logsumexp")
     return LogSumExp.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
@@ -226,7 +226,7 @@ def norm(input: Any, p: Any = "fro", dim: Dims = None, keepdim: bool = False,  #
     x = as_tensor(input)
     if dtype is not None:
         x = x.to(dtypes.to_dtype(dtype))
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         raise RuntimeError(f"norm(): input dtype should be floating point, got {x.dtype}")
     if p == "fro" or p is None:
         p = 2

@@ -122,7 +122,7 @@ def _running_extreme(input: Any, dim: int, smallest: bool, op_name: str) -> Any:
     # position j is a candidate where it holds the running extreme (or is NaN); the index at k
     # is the last candidate up to k, since the running extreme changes only at a candidate
     candidate = array == running
-    if array.dtype.kind == "f":
+    if backend.is_float(array.dtype):
         candidate |= xp.isnan(array)
     shape = [1] * array.ndim
     shape[axis] = array.shape[axis]
@@ -177,6 +177,6 @@ class LogCumSumExp(Function):
 def logcumsumexp(input: Any, dim: int) -> Tensor:  # noqa: A002
     """Running log(sum(exp(x))) along ``dim``, without overflow."""
     x = as_tensor(input)
-    if x.dtype.kind != "f":
+    if not backend.is_float(x.dtype):
         x = x.to(backend.get_default_dtype())
     return LogCumSumExp.apply(x, axis=check_dim(dim, x.ndim, "logcumsumexp"))

@@ -109,7 +109,7 @@ def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:  #
     x = as_tensor(input)
     if dim is None:
         if x.numel() == 0:
-            if x.dtype.kind != "f":
+            if not backend.is_float(x.dtype):
                 raise RuntimeError(f"median() of an empty {x.dtype} tensor: it has no NaN to return")
             return equal_share(x, backend.xp.asarray(backend.xp.nan, dtype=x.dtype))
         flat = backend.xp.sort(x.array.reshape(-1))  # NaN sorts last: check it first
@@ -118,7 +118,7 @@ def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:  #
     x, array, axis = _as_rows(x, dim, "median")
     _refuse_empty_dim(x, array, axis, "median")
     n = array.shape[axis]
-    nans = backend.xp.isnan(array).sum(axis=axis, keepdims=True) if array.dtype.kind == "f" else 0
+    nans = backend.xp.isnan(array).sum(axis=axis, keepdims=True) if backend.is_float(array.dtype) else 0
     position = backend.xp.where(nans > 0, n - nans, (n - 1) // 2)  # the first NaN, else the middle
     position = backend.xp.broadcast_to(position, tuple(1 if a == axis else s for a, s in enumerate(array.shape)))
     return _order_statistic(x, array, axis, position, keepdim, return_types.median)

@@ -31,8 +31,8 @@ _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
 def category(dtype: Any) -> int:
-    """0 for bool, 1 for the integers, 2 for the floats, 3 for complex."""
-    return _CATEGORY[numpy.dtype(dtype).kind]
+    """0 for bool, 1 for the integers, 2 for the floats (bfloat16 too), 3 for complex."""
+    return 2 if backend.is_float(dtype) else _CATEGORY[numpy.dtype(dtype).kind]
 
 
 def promote_types(type1: Any, type2: Any) -> numpy.dtype:

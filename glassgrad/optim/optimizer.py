@@ -270,7 +270,7 @@ def _import(key: str, value: Any, param: Tensor) -> Any:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if isinstance(value, np.ndarray):
-        dtype = param.dtype if value.dtype.kind == "f" else value.dtype
+        dtype = param.dtype if backend.is_float(value.dtype) else value.dtype
         return backend.xp.asarray(value, dtype=dtype).copy()
     if key == "step" and isinstance(value, float) and value.is_integer():
         return int(value)  # torch keeps ``step`` as a float tensor

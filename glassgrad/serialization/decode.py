@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad import backend
+from glassgrad import backend, bfloat16_math
 from glassgrad.device import device
 from glassgrad.serialization.allowlist import resolve_global
 from glassgrad.serialization.errors import CheckpointError
@@ -80,8 +80,17 @@ class Decoder:
 
     # ----- one method per tag -------------------------------------------------
     def _array(self, value: Any, node: dict) -> Any:
-        array = self.array(value)
+        array = self._stored_dtype(self.array(value), node, value)
         return array[()] if node.get("scalar") else array
+
+    def _stored_dtype(self, array: np.ndarray, node: dict, name: Any) -> np.ndarray:
+        """An entry as its node says it was stored: ``"dtype": "bfloat16"`` marks bfloat16 bit patterns."""
+        if "dtype" not in node:
+            return array
+        if node["dtype"] != "bfloat16" or array.dtype != np.uint16:
+            raise self.fail(f"entry {name!r}: dtype {node['dtype']!r} over stored {array.dtype} (only bfloat16 "
+                            "over uint16 is known)")
+        return bfloat16_math.mark(array.view(bfloat16_math.bfloat16))
 
     def _tensor(self, value: Any, node: dict) -> Tensor:
         cls = Tensor if "class" not in node else self._resolve(node["class"])
@@ -90,10 +99,10 @@ class Decoder:
         if not isinstance(value, str):
             raise self.fail(f"a tensor's array reference {value!r} is not a name")
         if value not in self.tensor_arrays:
-            self.tensor_arrays[value] = backend.xp.asarray(self.array(value))
+            self.tensor_arrays[value] = backend.xp.asarray(self._stored_dtype(self.array(value), node, value))
         tensor = cls._make(self.tensor_arrays[value], False)
         if node.get("requires_grad"):
-            if tensor.array.dtype.kind not in "fc":
+            if tensor.array.dtype.kind not in "fc" and not backend.is_float(tensor.array.dtype):
                 raise self.fail(f"tensor {value!r} requires grad but has dtype {tensor.array.dtype}")
             tensor.requires_grad = True
         self._register(node, tensor)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.bfloat16_math import bfloat16
 from glassgrad.device import device
 from glassgrad.serialization.allowlist import global_name
 from glassgrad.tensor import Size, Tensor
@@ -38,6 +39,14 @@ def _refuse(obj: Any, path: str, why: str = "") -> TypeError:
     where = path or "top level"
     return TypeError(f"save: cannot store {type(obj).__name__} at {where} without pickle{why}; use tensors, "
                      "arrays, numbers, strings, None, dicts/lists/tuples of them, modules and optimizers")
+
+
+def _storable(array: np.ndarray) -> tuple[np.ndarray, dict[str, str]]:
+    """(what the archive stores, what the node must say to undo it): a bfloat16 array is stored as its
+    16-bit patterns (uint16, a dtype every .npy reader knows) with ``"dtype": "bfloat16"`` on its node."""
+    if array.dtype == bfloat16:
+        return array.view(np.uint16), {"dtype": "bfloat16"}
+    return array, {}
 
 
 class Encoder:
@@ -68,8 +77,10 @@ class Encoder:
     def encode(self, obj: Any, path: str = "") -> Any:
         """The JSON form of ``obj`` (``path`` names it in entry names and error messages)."""
         if isinstance(obj, np.ndarray | np.generic):  # before plain numbers: np.float64 is also a float
-            name = self._add_array(np.asarray(obj), path)
-            return {"__array__": name, "scalar": True} if isinstance(obj, np.generic) else {"__array__": name}
+            array, marks = _storable(np.asarray(obj))
+            name = self._add_array(array, path)
+            node = {"__array__": name, "scalar": True} if isinstance(obj, np.generic) else {"__array__": name}
+            return {**node, **marks}
         if isinstance(obj, _PLAIN):
             if isinstance(obj, int) and not isinstance(obj, bool) and type(obj) is not int:
                 return int(obj)  # an IntEnum or other int subclass: its value
@@ -113,12 +124,12 @@ class Encoder:
         ref = self._remember(tensor)
         if ref is not None:
             return {"__ref__": ref}
+        array, marks = _storable(backend.to_numpy(tensor.array))
         if id(tensor.array) not in self.entries:  # two tensors on one array (tied state_dict entries) share it
-            self.entries[id(tensor.array)] = (self._add_array(backend.to_numpy(tensor.array), path or "tensor"),
-                                              tensor.array)
+            self.entries[id(tensor.array)] = (self._add_array(array, path or "tensor"), tensor.array)
         name = self.entries[id(tensor.array)][0]
         node: dict[str, Any] = {"__tensor__": name, "requires_grad": bool(tensor.requires_grad),
-                                "id": self.memo[id(tensor)][0]}
+                                "id": self.memo[id(tensor)][0], **marks}
         if type(tensor) is not Tensor:
             node["class"] = self._global_name(type(tensor), path)
         return node
