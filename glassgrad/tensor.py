@@ -761,6 +761,23 @@ def _register_post_accumulate_grad_hook(self: Tensor, hook: Any) -> Any:
     return register_post_accumulate_grad_hook(self, hook)
 
 
+def _share_memory_(self: Tensor) -> Tensor:
+    """Move the array into shared memory, so other processes see this tensor's values and edits
+    (glassgrad/multiprocessing/shared_tensor.py); returns the tensor."""
+    from glassgrad.multiprocessing.shared_tensor import share_memory_
+
+    return share_memory_(self)
+
+
+def _is_shared(self: Tensor) -> builtins.bool:
+    """True when the array is in shared memory (``share_memory_``)."""
+    from glassgrad.multiprocessing.shared_tensor import is_shared
+
+    return is_shared(self)
+
+
+Tensor.share_memory_ = _share_memory_  # type: ignore[attr-defined]
+Tensor.is_shared = _is_shared  # type: ignore[attr-defined]
 Tensor.register_hook = _register_hook  # type: ignore[attr-defined]
 Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook  # type: ignore[attr-defined]
 

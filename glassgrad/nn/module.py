@@ -287,6 +287,17 @@ class Module:
                     tensor.grad = Tensor._make(convert(tensor.grad.array), False)
         return self
 
+    def share_memory(self) -> Module:
+        """Move every parameter, buffer and gradient into shared memory (``Tensor.share_memory_``), so
+        processes started afterwards update this very model (Hogwild training)."""
+        for module in self.modules():
+            for tensor in list(module._parameters.values()) + list(module._buffers.values()):
+                if tensor is not None:
+                    tensor.share_memory_()
+                    if tensor.grad is not None:
+                        tensor.grad.share_memory_()
+        return self
+
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Move and/or cast in place: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``.
 
