@@ -8,12 +8,14 @@ import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import glassgrad as torch
 from glassgrad.data import mnist as data_mnist
 from glassgrad.data import write_idx
 from glassgrad.data.download import RemoteFile
 from glassgrad.data.idx import idx_bytes
+from glassgrad import vision
 from glassgrad.vision import datasets, transforms
 
 PREFIXES = {"train": "train", "test": "t10k"}
@@ -47,9 +49,16 @@ def test_torchvision_layout_and_items(tmp_path, rng):
     assert len(ds) == 5 and ds.data.dtype == np.uint8 and ds.data.shape == (5, 28, 28)
     assert ds.targets.dtype == np.int64 and ds.targets.tolist() == labels.tolist()
     image, label = ds[2]
-    assert isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.shape == (28, 28)
-    np.testing.assert_array_equal(image, images[2])
+    assert isinstance(image, Image.Image) and image.mode == "L" and image.size == (28, 28)  # as torchvision
+    np.testing.assert_array_equal(np.asarray(image), images[2])
     assert isinstance(label, int) and label == labels[2]
+    vision.set_image_backend("numpy")
+    try:
+        array, _ = ds[2]
+    finally:
+        vision.set_image_backend("PIL")
+    assert isinstance(array, np.ndarray) and array.dtype == np.uint8 and array.shape == (28, 28)
+    np.testing.assert_array_equal(array, images[2])
     assert ds.classes[3] == "3 - three" and ds.class_to_idx["9 - nine"] == 9
     assert "Split: Train" in repr(ds)
 
@@ -119,7 +128,7 @@ def test_fake_data():
     assert image.shape == (3, 8, 6) and image.dtype == np.float32 and 0 <= label < 4
     np.testing.assert_array_equal(ds[1][0].numpy(), image.numpy())  # the same sample every time
     gray, _ = datasets.FakeData(2, (1, 4, 4))[0]
-    assert gray.shape == (4, 4) and gray.dtype == np.uint8
+    assert isinstance(gray, Image.Image) and gray.mode == "L" and gray.size == (4, 4)
     batch = next(iter(torch.utils.data.DataLoader(ds, batch_size=5)))
     assert batch[0].shape == (5, 3, 8, 6) and batch[1].dtype == np.int64
     with pytest.raises(IndexError):

@@ -8,14 +8,15 @@ from typing import Any
 import numpy as np
 
 from glassgrad.utils.data.dataset import Dataset
+from glassgrad.vision.image_backend import array_to_image
 
 
 class FakeData(Dataset):
     """``size`` random images of ``image_size`` (C, H, W) with labels in [0, num_classes).
 
     Sample i is drawn from a generator seeded with ``i + random_offset``, so it is the same on
-    every access. The image is a uint8 array (H, W) for one channel or (H, W, C), glassgrad's
-    stand-in for a PIL image; ``ToTensor()`` makes it a float Tensor (C, H, W).
+    every access. The image is a PIL image (grey or RGB), or with the numpy image backend a uint8
+    array (H, W) for one channel or (H, W, C); ``ToTensor()`` makes it a float Tensor (C, H, W).
     """
 
     def __init__(self, size: int = 1000, image_size: Sequence[int] = (3, 224, 224), num_classes: int = 10,
@@ -41,6 +42,7 @@ class FakeData(Dataset):
         if channels == 1:
             image = image[:, :, 0]  # (H, W), as a gray PIL image
         target: Any = int(rng.integers(0, self.num_classes))
+        image = array_to_image(image)
         if self.transform is not None:
             image = self.transform(image)
         if self.target_transform is not None:

@@ -10,9 +10,9 @@ then where ``glassgrad.data`` looks (``root``, ``root/mnist``, ``$GLASSGRAD_DATA
 the cache; see ``glassgrad/data/mnist.py``). With ``download=True`` and no files
 found, they are fetched with checksums into ``root/MNIST/raw``.
 
-``ds[i]`` is ``(image, label)``: the image is a uint8 array (28, 28), glassgrad's
-stand-in for torchvision's PIL image, passed through ``transform`` (``ToTensor()``
-makes it a float Tensor (1, 28, 28) in [0, 1]); the label is an int.
+``ds[i]`` is ``(image, label)``: the image is a 28 x 28 grey PIL image, as torchvision's (a uint8
+array (28, 28) with the numpy image backend, see :mod:`glassgrad.vision.image_backend`), passed
+through ``transform`` (``ToTensor()`` makes it a float Tensor (1, 28, 28) in [0, 1]); the label is an int.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from glassgrad.data.idx import read_idx
 from glassgrad.data.mnist import find_files, read_split, search_dirs
 from glassgrad.tensor import Tensor
 from glassgrad.utils.data.dataset import Dataset
+from glassgrad.vision.image_backend import array_to_image
 
 
 class MNIST(Dataset):
@@ -38,7 +39,7 @@ class MNIST(Dataset):
         root: the folder that holds ``MNIST/raw/`` (or the IDX files themselves); None: the
             other places glassgrad looks.
         train: the 60k training split (True) or the 10k test split (False).
-        transform: applied to each image (a uint8 array (H, W)).
+        transform: applied to each image (a PIL image, or a uint8 array (H, W)).
         target_transform: applied to each label (an int).
         download: fetch the files (checksummed) when they are not found.
 
@@ -108,7 +109,7 @@ class MNIST(Dataset):
         return int(self.data.shape[0])
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
-        image = self.data.array[index].copy()  # (28, 28) uint8
+        image = array_to_image(self.data.array[index])  # (28, 28) uint8
         target: Any = int(self.targets.array[index])
         if self.transform is not None:
             image = self.transform(image)
