@@ -157,3 +157,5 @@ from glassgrad.nn.pooling_nd import MaxUnpool3d as MaxUnpool3d
 from glassgrad.nn.fold import Fold as Fold
 from glassgrad.nn.fold import Unfold as Unfold
 from glassgrad.nn.embedding_bag import EmbeddingBag as EmbeddingBag
+from glassgrad.nn.pooling_nd import FractionalMaxPool2d as FractionalMaxPool2d
+from glassgrad.nn.pooling_nd import FractionalMaxPool3d as FractionalMaxPool3d

@@ -210,6 +210,8 @@ from glassgrad.ops.distance import pdist as pdist  # noqa: E402
 from glassgrad.ops.embedding_bag import embedding_bag as embedding_bag  # noqa: E402
 from glassgrad.ops.fold_unfold import fold as fold  # noqa: E402
 from glassgrad.ops.fold_unfold import unfold as unfold  # noqa: E402
+from glassgrad.ops.fractional_max_pool import fractional_max_pool2d as fractional_max_pool2d  # noqa: E402
+from glassgrad.ops.fractional_max_pool import fractional_max_pool3d as fractional_max_pool3d  # noqa: E402
 from glassgrad.ops.grid_sample import affine_grid as affine_grid  # noqa: E402
 from glassgrad.ops.grid_sample import grid_sample as grid_sample  # noqa: E402
 from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm  # noqa: E402

@@ -1,8 +1,8 @@
 """Pooling layers beyond 2-D: MaxPool3d, AvgPool3d, MaxUnpool1d/2d/3d, LPPool1d/2d/3d, AdaptiveAvgPool3d,
-AdaptiveMaxPool1d, AdaptiveMaxPool3d (torch's names, arguments and reprs).
+AdaptiveMaxPool1d, AdaptiveMaxPool3d, FractionalMaxPool2d/3d (torch's names, arguments and reprs).
 
-Modules over ``glassgrad/ops/pool_nd.py``, ``pool_lp.py`` and ``adaptive_pool_nd.py``, where the
-window geometry and the derivatives are documented.
+Modules over ``glassgrad/ops/pool_nd.py``, ``pool_lp.py``, ``adaptive_pool_nd.py`` and
+``fractional_max_pool.py``, where the window geometry and the derivatives are documented.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad.nn.module import Module
-from glassgrad.ops import adaptive_pool_nd, pool_lp, pool_nd
+from glassgrad.ops import adaptive_pool_nd, fractional_max_pool, pool_lp, pool_nd
 from glassgrad.ops.conv_nd import ntuple
 from glassgrad.tensor import Tensor
 
@@ -165,5 +165,49 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     """(N, C, D, H, W) -> (N, C, *output_size): the max over torch's adaptive windows."""
+
+    spatial = 3
+
+
+class _FractionalMaxPoolNd(Module):
+    """Max pooling to ``output_size`` (or ``output_ratio`` of the input) with pseudo-random windows
+    (see ``glassgrad/ops/fractional_max_pool.py``); ``_random_samples`` (N, C, spatial) fixes them."""
+
+    spatial = 2
+
+    def __init__(self, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+                 return_indices: bool = False, _random_samples: Any = None) -> None:
+        super().__init__()
+        name, n = type(self).__name__, self.spatial
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        self.kernel_size = ntuple(kernel_size, n, "kernel_size", name)
+        self.output_size = None if output_size is None else ntuple(output_size, n, "output_size", name)
+        self.output_ratio = None
+        if output_ratio is not None:
+            ratios = (output_ratio,) * n if isinstance(output_ratio, int | float) else tuple(output_ratio)
+            if not all(0 < r < 1 for r in ratios):
+                raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+            self.output_ratio = ratios
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+
+    def forward(self, x: Tensor) -> Any:
+        return fractional_max_pool.fractional_max_pool_nd(
+            f"fractional_max_pool{self.spatial}d", x, self.spatial, self.kernel_size, self.output_size,
+            self.output_ratio, self.return_indices, self._random_samples,
+            order=(1, 0) if self.spatial == 2 else (0, 1, 2))
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, H, W) (Graham 2014)."""
+
+    spatial = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, D, H, W)."""
 
     spatial = 3

@@ -119,3 +119,29 @@ def test_integer_inputs_pool_and_convolve_as_torch(torch):
     pooled = F.max_pool3d(gg.tensor(volume), 2, padding=1)
     np.testing.assert_array_equal(pooled.numpy(), torch.nn.functional.max_pool3d(torch.tensor(volume), 2,
                                                                                   padding=1).numpy())
+
+
+@pytest.mark.parametrize("spatial,kwargs", [(2, {"output_size": (3, 4)}), (2, {"output_ratio": (0.5, 0.6)}),
+                                            (3, {"output_size": 2})], ids=str)
+def test_fractional_max_pooling_with_fixed_samples_matches_torch(spatial, kwargs, torch, rng):
+    shape = (2, 3) + (7, 8, 6)[:spatial]
+    samples = rng.uniform(size=(2, 3, spatial))
+    name = f"FractionalMaxPool{spatial}d"
+    ours = getattr(nn, name)(2, return_indices=True, _random_samples=gg.tensor(samples), **kwargs)
+    theirs = getattr(torch.nn, name)(2, return_indices=True, _random_samples=torch.tensor(samples), **kwargs)
+    assert repr(ours) == repr(theirs)
+    x = rng.normal(size=shape)
+    (values, indices), (t_values, t_indices) = ours(gg.tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_array_equal(values.numpy(), t_values.numpy())
+    np.testing.assert_array_equal(indices.numpy(), t_indices.numpy())
+
+
+def test_fractional_max_pooling_draws_its_windows_when_not_given(rng):
+    layer = nn.FractionalMaxPool2d(2, output_ratio=0.5)
+    x = gg.tensor(rng.normal(size=(4, 2, 10, 10)), requires_grad=True)
+    y = layer(x)
+    assert y.shape == (4, 2, 5, 5)
+    y.sum().backward()
+    assert float(x.grad.sum()) == 4 * 2 * 25  # each output's gradient goes to exactly one input
+    with pytest.raises(ValueError, match="output_ratio"):
+        nn.FractionalMaxPool2d(2, output_ratio=1.5)

@@ -1,5 +1,5 @@
 """Op-table rows for the N-d windowed ops: conv3d, conv_transpose1d/3d, 3-D pooling, pooling with indices,
-max unpooling, LP pooling and adaptive 1-D/3-D pooling (joined into ``OPS`` by op_table.py).
+max unpooling, LP pooling, adaptive 1-D/3-D pooling and fractional max pooling (joined into ``OPS`` by op_table.py).
 
 Spatial sizes stay tiny (finite differences cost one forward per input element); max pooling
 draws distinct values (no ties, where max has a kink); LP pooling draws positive values.
@@ -18,7 +18,7 @@ from glassgrad import Tensor, ops
 from glassgrad.nn import functional as F
 from glassgrad.ops import pool_nd
 from tests.ops.op_table import OpSpec
-from tests.ops.strategies import POSITIVE, Case, array, distinct_array
+from tests.ops.strategies import POSITIVE, Case, Domain, array, distinct_array
 
 
 def _out(n: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
@@ -141,6 +141,30 @@ def adaptive_case(draw: st.DrawFn, spatial: int, distinct: bool) -> Case:
     return Case((draw(distinct_array(shape) if distinct else array(shape)),), {"output_size": out})
 
 
+@st.composite
+def fractional_case(draw: st.DrawFn, spatial: int) -> Case:
+    """Distinct values; the window positions fixed by ``_random_samples`` (one per plane and axis)."""
+    kernel = _sizes(draw, spatial, 1, 2)
+    size = _sizes(draw, spatial, 2, 3 if spatial == 3 else 5)
+    limits = [n - k + (1 if spatial == 2 else 0) for n, k in zip(size, kernel)]  # torch's 3-D check is strict
+    assume(min(limits) >= 1)
+    out = tuple(draw(st.integers(1, limit)) for limit in limits)
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    samples = draw(array((n, c, spatial), Domain(0.0, 0.99)))
+    x = np.array(draw(st.permutations(range(n * c * math.prod(size)))), dtype=np.float64).reshape((n, c, *size))
+    return Case((x / 10,), {"kernel_size": kernel, "output_size": out, "_random_samples": samples})
+
+
+def _gg_fractional(name: str) -> Any:
+    return lambda x, _random_samples, **params: getattr(F, name)(x, _random_samples=Tensor(_random_samples),
+                                                                 **params)
+
+
+def _torch_fractional(name: str) -> Any:
+    return lambda t, x, _random_samples, **params: getattr(t.nn.functional, name)(
+        x, _random_samples=t.from_numpy(_random_samples).to(x.dtype), **params)
+
+
 def _values(op: Any) -> Any:
     """The pooled values of an op that also returns indices (the indices take no gradient)."""
     return lambda *xs, **params: op(*xs, **params)[0] if params.get("return_indices") else op(*xs, **params)
@@ -172,4 +196,8 @@ ROWS: list[OpSpec] = [
     OpSpec("adaptive_avg_pool3d", ops.adaptive_avg_pool3d, _nn("adaptive_avg_pool3d"), adaptive_case(3, False)),
     OpSpec("adaptive_max_pool1d", ops.adaptive_max_pool1d, _nn("adaptive_max_pool1d"), adaptive_case(1, True)),
     OpSpec("adaptive_max_pool3d", ops.adaptive_max_pool3d, _nn("adaptive_max_pool3d"), adaptive_case(3, True)),
+    OpSpec("fractional_max_pool2d", _gg_fractional("fractional_max_pool2d"), _torch_fractional("fractional_max_pool2d"),
+           fractional_case(2)),
+    OpSpec("fractional_max_pool3d", _gg_fractional("fractional_max_pool3d"), _torch_fractional("fractional_max_pool3d"),
+           fractional_case(3)),
 ]
