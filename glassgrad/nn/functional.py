@@ -248,3 +248,13 @@ def rrelu(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: 
           inplace: bool = False) -> Tensor:
     """Leaky ReLU with a random negative slope in [lower, upper] while training, the mean slope otherwise."""
     return _apply_activation(ops.rrelu, input, inplace, lower, upper, training)
+
+
+def threshold_(input: Any, threshold: float, value: float) -> Tensor:  # noqa: A002
+    """``threshold`` written into ``input``."""
+    return _apply_activation(ops.threshold, input, True, threshold, value)
+
+
+def rrelu_(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:  # noqa: A002
+    """``rrelu`` written into ``input``."""
+    return _apply_activation(ops.rrelu, input, True, lower, upper, training)

@@ -88,3 +88,13 @@ def test_bad_arguments_raise_torchs_errors():
         F.hardshrink(gg.tensor([1, 2]))
     with pytest.raises(IndexError):
         F.glu(gg.ones(2, 4), dim=2)
+
+
+def test_underscore_forms_write_into_their_input(rng):
+    x = _inputs(rng, (5,))
+    ours = gg.tensor(x)
+    assert F.threshold_(ours, 0.5, -2.0) is ours
+    np.testing.assert_array_equal(ours.numpy(), F.threshold(gg.tensor(x), 0.5, -2.0).numpy())
+    ours = gg.tensor(x)
+    assert F.rrelu_(ours, 0.1, 0.3) is ours
+    np.testing.assert_allclose(ours.numpy(), np.where(x > 0, x, 0.2 * x))
