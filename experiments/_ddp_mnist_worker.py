@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     for name, kind in (("dataset", str), ("data_dir", str), ("n_train", int), ("n_test", int), ("epochs", int),
-                       ("batch_size", int), ("lr", float), ("seed", int)):
+                       ("batch_size", int), ("lr", float), ("seed", int), ("dtype", str)):
         parser.add_argument(f"--{name}", type=kind, required=True)
     args = parser.parse_args()
     distributed = "WORLD_SIZE" in os.environ
@@ -43,16 +43,22 @@ def main() -> None:
         rank, world = 0, 1
     if args.batch_size % world:
         raise SystemExit(f"the global batch ({args.batch_size}) must split evenly over {world} processes")
+    dtype = {"float32": torch.float32, "float64": torch.float64}[args.dtype]
     data = load_images(args.dataset, args.data_dir, False, args.n_train, args.n_test, args.seed)
-    train_set = TensorDataset(torch.tensor(data.x_train), torch.tensor(data.y_train))
+    train_set = TensorDataset(torch.tensor(data.x_train, dtype=dtype), torch.tensor(data.y_train))
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=args.seed)
-    loader = DataLoader(train_set, batch_size=args.batch_size // world, sampler=sampler)
+    loader = DataLoader(train_set, batch_size=args.batch_size // world, sampler=sampler)  # this process's share
     torch.manual_seed(args.seed)
-    model = mnist_cnn(np.random.default_rng(args.seed))
+    model = mnist_cnn(np.random.default_rng(args.seed)).to(dtype)
     if distributed:
         model = DDP(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
-    x_test, y_test = torch.tensor(data.x_test), torch.tensor(data.y_test)
+    x_test, y_test = torch.tensor(data.x_test, dtype=dtype), torch.tensor(data.y_test)
+
+    def save_weights(path: str) -> None:
+        if rank == 0:
+            np.savez(path, **{k.removeprefix("module."): v.array for k, v in model.state_dict().items()})
+
 
     def test_loss_and_accuracy() -> tuple[float, float]:
         with torch.no_grad():
@@ -65,18 +71,20 @@ def main() -> None:
         sampler.set_epoch(epoch)
         if distributed:
             dist.barrier()
-        start = time.perf_counter()
+        start, step = time.perf_counter(), 0
         for x, y in loader:
             optimizer.zero_grad()
             F.cross_entropy(model(x), y).backward()
             optimizer.step()
+            if epoch == 0 and step == 0:
+                save_weights(args.out + ".step1.npz")
+            step += 1
         if distributed:
             dist.barrier()
         epoch_seconds.append(time.perf_counter() - start)
     final_loss, accuracy = test_loss_and_accuracy()
+    save_weights(args.out + ".npz")
     if rank == 0:
-        weights = {k.removeprefix("module."): v.array for k, v in model.state_dict().items()}
-        np.savez(args.out + ".npz", **weights)
         with open(args.out, "w") as f:
             json.dump({"world_size": world, "epoch_seconds": epoch_seconds, "first_loss": first_loss,
                        "final_loss": final_loss, "first_accuracy": first_accuracy, "accuracy": accuracy}, f)
