@@ -357,6 +357,14 @@ from glassgrad import autograd_function as _autograd_function  # noqa: E402, F40
 from glassgrad import autograd_functional as _autograd_functional  # noqa: E402, F401  (torch.autograd.functional)
 from glassgrad import func as func  # noqa: E402  (torch.func: grad, jacrev, hessian, functional_call)
 from glassgrad import linalg as linalg  # noqa: E402
+from glassgrad import special as special  # noqa: E402  (torch.special; glassgrad/special/__init__.py)
+from glassgrad.ops import digamma as digamma  # noqa: E402
+from glassgrad.ops import i0 as i0  # noqa: E402
+from glassgrad.ops import igamma as igamma  # noqa: E402
+from glassgrad.ops import igammac as igammac  # noqa: E402
+from glassgrad.ops import lgamma as lgamma  # noqa: E402
+from glassgrad.ops import mvlgamma as mvlgamma  # noqa: E402
+from glassgrad.ops import polygamma as polygamma  # noqa: E402
 from glassgrad.ops import bincount as bincount  # noqa: E402
 from glassgrad.ops import bucketize as bucketize  # noqa: E402
 from glassgrad.ops import cdist as cdist  # noqa: E402

@@ -42,6 +42,11 @@ def _why_read_only(array: Any) -> str:
     return "its array is read-only, e.g. a read-only or memory-mapped NumPy array"
 
 
+def _polygamma_of_order(x: Tensor, n: int) -> Tensor:
+    """polygamma(n, x) with the tensor first, as ``_inplace`` calls its op (Tensor.polygamma_(n))."""
+    return glassgrad.ops.polygamma(n, x)
+
+
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "requires_grad", False)
 
@@ -230,6 +235,27 @@ class InPlaceMethods:
 
     def erfinv_(self) -> Tensor:
         return self._inplace(glassgrad.ops.erfinv)
+
+    def lgamma_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.lgamma)
+
+    def digamma_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.digamma)
+
+    def polygamma_(self, n: int) -> Tensor:
+        return self._inplace(_polygamma_of_order, n)
+
+    def mvlgamma_(self, p: int) -> Tensor:
+        return self._inplace(glassgrad.ops.mvlgamma, p)
+
+    def i0_(self) -> Tensor:
+        return self._inplace(glassgrad.ops.i0)
+
+    def igamma_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.igamma, other)
+
+    def igammac_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.igammac, other)
 
     def sign_(self) -> Tensor:
         return self._inplace(glassgrad.ops.sign)

@@ -112,6 +112,28 @@ class PointwiseMethods:
     def erfinv(self) -> Tensor:
         return glassgrad.ops.erfinv(self)
 
+    # ----- special functions (glassgrad/special/__init__.py has the rest) ---------
+    def lgamma(self) -> Tensor:
+        return glassgrad.ops.lgamma(self)
+
+    def digamma(self) -> Tensor:
+        return glassgrad.ops.digamma(self)
+
+    def polygamma(self, n: int) -> Tensor:
+        return glassgrad.ops.polygamma(n, self)
+
+    def mvlgamma(self, p: int) -> Tensor:
+        return glassgrad.ops.mvlgamma(self, p)
+
+    def i0(self) -> Tensor:
+        return glassgrad.ops.i0(self)
+
+    def igamma(self, other: Any) -> Tensor:
+        return glassgrad.ops.igamma(self, other)
+
+    def igammac(self, other: Any) -> Tensor:
+        return glassgrad.ops.igammac(self, other)
+
     # ----- trigonometric and hyperbolic -----------------------------------------
     def sin(self) -> Tensor:
         return glassgrad.ops.sin(self)

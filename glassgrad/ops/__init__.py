@@ -378,3 +378,11 @@ from glassgrad.ops.indexing_view_scatter import as_strided_scatter as as_strided
 from glassgrad.ops.indexing_view_scatter import diagonal_scatter as diagonal_scatter
 from glassgrad.ops.indexing_view_scatter import select_scatter as select_scatter
 from glassgrad.ops.indexing_view_scatter import slice_scatter as slice_scatter
+# --- special functions with torch-level names (issue 24; the rest is in glassgrad/special/__init__.py) ---
+from glassgrad.ops.special_bessel_modified import i0 as i0
+from glassgrad.ops.special_gamma import digamma as digamma
+from glassgrad.ops.special_gamma import lgamma as lgamma
+from glassgrad.ops.special_gamma import mvlgamma as mvlgamma
+from glassgrad.ops.special_gamma import polygamma as polygamma
+from glassgrad.ops.special_incomplete_gamma import igamma as igamma
+from glassgrad.ops.special_incomplete_gamma import igammac as igammac
