@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 import glassgrad as torch
+from glassgrad import vision
 from glassgrad.data import mnist as data_mnist
 from glassgrad.data import write_idx
 from glassgrad.data.download import RemoteFile
 from glassgrad.data.idx import idx_bytes
-from glassgrad import vision
 from glassgrad.vision import datasets, transforms
 
 PREFIXES = {"train": "train", "test": "t10k"}

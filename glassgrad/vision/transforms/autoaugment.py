@@ -22,6 +22,7 @@ from glassgrad.tensor import Tensor
 from glassgrad.vision.transforms import functional as F
 from glassgrad.vision.transforms.arguments import tensor_fill
 from glassgrad.vision.transforms.interpolation import InterpolationMode, to_mode
+from glassgrad.vision.transforms.warp import linspace
 
 
 class AutoAugmentPolicy(enum.Enum):
@@ -82,13 +83,7 @@ def _parse(text: str) -> list[SubPolicy]:
 def augmentation_space(num_bins: int, height: int, width: int) -> dict[str, tuple[np.ndarray, bool]]:
     """Each operation's magnitudes (float32, as torchvision's) and whether it is signed."""
     def bins(stop: float, start: float = 0.0) -> np.ndarray:
-        """torch.linspace in float32: a float32 step; the first half counted up from ``start``, the rest
-        down from ``stop``, each ``start + step * i`` rounded once (a fused multiply-add)."""
-        begin, end = np.float32(start), np.float32(stop)
-        step = np.float64((end - begin) / np.float32(num_bins - 1))
-        i = np.arange(num_bins)
-        up, down = np.float64(begin) + step * i, np.float64(end) - step * (num_bins - 1 - i)
-        return np.where(i < num_bins // 2, up, down).astype(np.float32)
+        return linspace(start, stop, num_bins)
 
     posterize = 8 - np.round(np.arange(num_bins) / ((num_bins - 1) / 4)).astype(np.int64)
     return {"ShearX": (bins(0.3), True), "ShearY": (bins(0.3), True),

@@ -295,7 +295,7 @@ def autocontrast(img: Image) -> Image:
         low = x.min(axis=(-2, -1), keepdims=True).astype(dtype)
         high = x.max(axis=(-2, -1), keepdims=True).astype(dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
-            scale = dtype.type(bound) / (high - low)
+            scale = (dtype.type(1) / (high - low)) * dtype.type(bound)  # torch's ``bound / t``: a reciprocal, scaled
         flat = ~np.isfinite(scale)
         low, scale = np.where(flat, 0, low).astype(dtype), np.where(flat, 1, scale).astype(dtype)
         return _truncate(np.clip((x.astype(dtype) - low) * scale, 0, bound), x.dtype)

@@ -52,7 +52,8 @@ def to_tensor(pic: Any) -> Tensor:
 def pil_to_tensor(pic: Any) -> Tensor:
     """A PIL image (or glassgrad's image array (H, W[, C])) as a Tensor (C, H, W) of the same dtype, unscaled."""
     if is_pil_image(pic):
-        return tensor_from_array(np.ascontiguousarray(_pil_pixels(pic).transpose(2, 0, 1)))
+        pixels = np.array(pic, copy=True).reshape(pic.size[1], pic.size[0], len(pic.getbands()))  # mode "1": bool
+        return tensor_from_array(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
     if isinstance(pic, np.ndarray) and pic.ndim in (2, 3):
         return tensor_from_array(np.ascontiguousarray(pic[None] if pic.ndim == 2 else pic.transpose(2, 0, 1)))
     raise TypeError(f"pic should be PIL Image. Got {type(pic).__name__}")

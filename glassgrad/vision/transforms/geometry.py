@@ -10,6 +10,7 @@ each output pixel's centre.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,6 +71,9 @@ def resize(img: Image, size: int | Sequence[int], interpolation: Any = Interpola
     if (out_h, out_w) == (height, width):
         return img
     if which == "pil":
+        if antialias is False:
+            warnings.warn("Anti-alias option is always applied for PIL Image input. Argument antialias is ignored.",
+                          stacklevel=2)
         return img.resize((out_w, out_h), PIL_MODES[mode])
     if which == "array":
         name = "nearest-exact" if mode in (InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT) else mode.value

@@ -73,17 +73,34 @@ def _sample_grid(x: np.ndarray, grid_x: np.ndarray, grid_y: np.ndarray, mode: st
     return out
 
 
+def linspace(start: float, stop: float, num: int, dtype: Any = np.float32) -> np.ndarray:
+    """``num`` evenly spaced values as torch.linspace computes them: a step in ``dtype``, the first half
+    counted up from ``start`` and the rest down from ``stop``, each rounded once (a fused multiply-add)."""
+    dtype = np.dtype(dtype)
+    begin, end = dtype.type(start), dtype.type(stop)
+    step = np.float64((end - begin) / dtype.type(max(num - 1, 1)))
+    i = np.arange(num)
+    up, down = np.float64(begin) + step * i, np.float64(end) - step * (num - 1 - i)
+    return np.where(i < num // 2, up, down).astype(dtype)
+
+
 def _warp_planar(x: np.ndarray, matrix: Sequence[float], mode: str, fill: Any, out_h: int, out_w: int) -> np.ndarray:
-    """Each output pixel centre, measured from the output's centre, through ``matrix`` to the input."""
+    """Sample (..., C, H, W) at the output pixel centres sent through ``matrix`` (the inverse map).
+
+    The arithmetic follows torchvision's (an affine grid normalised to [-1, 1], then torch's
+    ``grid_sample`` un-normalising it) step by step in the same precision, so that nearest
+    sampling picks the same pixels at exact half-way points.
+    """
     dtype = work_dtype(x.dtype)
     height, width = x.shape[-2:]
-    ys = (np.arange(out_h, dtype=dtype) - dtype.type(out_h * 0.5) + dtype.type(0.5))[:, None]  # (oh, 1)
-    xs = (np.arange(out_w, dtype=dtype) - dtype.type(out_w * 0.5) + dtype.type(0.5))[None, :]  # (1, ow)
-    m = np.asarray(matrix, dtype=dtype)
-    src_x = m[0] * xs + m[1] * ys + m[2] + dtype.type(width * 0.5) - dtype.type(0.5)  # input pixel coordinates
-    src_y = m[3] * xs + m[4] * ys + m[5] + dtype.type(height * 0.5) - dtype.type(0.5)
-    values = x.astype(dtype)
-    out = _sample_grid(values, src_x, src_y, mode)
+    xs = linspace(-out_w * 0.5 + 0.5, out_w * 0.5 - 0.5, out_w, dtype)[None, :]  # (1, ow), from the output centre
+    ys = linspace(-out_h * 0.5 + 0.5, out_h * 0.5 - 0.5, out_h, dtype)[:, None]  # (oh, 1)
+    theta = np.asarray(matrix, dtype=dtype).reshape(2, 3).T / np.array([0.5 * width, 0.5 * height], dtype=dtype)
+    grid_x = xs * theta[0, 0] + ys * theta[1, 0] + theta[2, 0]  # in [-1, 1] across the input
+    grid_y = xs * theta[0, 1] + ys * theta[1, 1] + theta[2, 1]
+    src_x = ((grid_x + dtype.type(1)) * dtype.type(width) - dtype.type(1)) / dtype.type(2)  # input pixel coordinates
+    src_y = ((grid_y + dtype.type(1)) * dtype.type(height) - dtype.type(1)) / dtype.type(2)
+    out = _sample_grid(x.astype(dtype), src_x, src_y, mode)
     if fill is not None:
         inside = _sample_grid(np.ones((1, height, width), dtype), src_x, src_y, mode)  # (1, oh, ow)
         colour = np.asarray(fill if isinstance(fill, list | tuple) else [fill], dtype=dtype).reshape(-1, 1, 1)
