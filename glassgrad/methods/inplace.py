@@ -432,6 +432,35 @@ class InPlaceMethods:
         self._version_counter[0] += 1
         return self
 
+    def put_(self, index: Any, source: Any, accumulate: bool = False) -> Tensor:
+        return self._inplace(glassgrad.ops.put, index, source, accumulate)
+
+    def index_reduce_(self, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True) -> Tensor:
+        return self._inplace(glassgrad.ops.index_reduce, dim, index, source, reduce, include_self=include_self)
+
+    def renorm_(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        return self._inplace(glassgrad.ops.renorm, p, dim, maxnorm)
+
+    def resize_(self, *sizes: Any) -> Tensor:
+        """This tensor's shape changed in place to ``sizes``: its first elements (row-major) are kept, new
+        ones are zero (torch leaves them uninitialised). Not for a tensor that requires grad, as torch."""
+        shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], tuple | list) else tuple(sizes)
+        if any(int(n) < 0 for n in shape):
+            raise RuntimeError(f"Trying to create tensor with negative dimension: {list(shape)}")
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        flat = self.array.reshape(-1)
+        size = int(numpy.prod(shape, dtype=numpy.int64))
+        kept = flat[:size]
+        if kept.size < size:
+            kept = backend.xp.concatenate([kept, backend.xp.zeros(size - kept.size, dtype=flat.dtype)])
+        self.array = backend.xp.ascontiguousarray(kept).reshape(shape)
+        self._version_counter[0] += 1
+        return self
+
+    def resize_as_(self, other: Any) -> Tensor:
+        return self.resize_(tuple(other.shape))
+
     # ----- random fills (never recorded) -------------------------------------
     def _random_fill(self, values: numpy.ndarray) -> Tensor:
         if autograd.is_grad_enabled():

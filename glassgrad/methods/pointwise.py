@@ -344,3 +344,30 @@ class PointwiseMethods:
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         return glassgrad.random_tensors.multinomial(self, num_samples, replacement, generator=generator)
+
+    # ----- the complex-number ops on a real tensor (ops/complex_identities.py) -----------------------------
+    @property
+    def real(self) -> Tensor:
+        return glassgrad.ops.real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def conj(self) -> Tensor:
+        return glassgrad.ops.conj(self)
+
+    def conj_physical(self) -> Tensor:
+        return glassgrad.ops.conj_physical(self)
+
+    def resolve_conj(self) -> Tensor:
+        return glassgrad.ops.resolve_conj(self)
+
+    def resolve_neg(self) -> Tensor:
+        return glassgrad.ops.resolve_neg(self)
+
+    def angle(self) -> Tensor:
+        return glassgrad.ops.angle(self)
+
+    def __rdiv__(self, other: Any) -> Tensor:
+        return glassgrad.ops.div(other, self)

@@ -184,3 +184,20 @@ class ReductionMethods:
 
     def dist(self, other: Any, p: float = 2) -> Tensor:
         return glassgrad.ops.dist(self, other, p)
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        return glassgrad.ops.renorm(self, p, dim, maxnorm)
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """The sum over the dims that broadcasting ``size`` to this shape would expand (its leading extra
+        dims, and its dims of size 1 where this tensor's are not): the adjoint of ``expand``."""
+        target = tuple(size[0]) if len(size) == 1 and isinstance(size[0], tuple | list) else tuple(size)
+        lead = self.ndim - len(target)
+        if lead < 0 or any(t not in (1, n) for t, n in zip(target, tuple(self.shape)[lead:])):
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(self.shape)}}}.")
+        dims = tuple(range(lead)) + tuple(lead + i for i, (t, n) in enumerate(zip(target, self.shape[lead:]))
+                                           if t == 1 and n != 1)
+        if self.ndim == 0:
+            return self.sum()  # torch sums a 0-d tensor too (a bool becomes int64)
+        out = self.sum(dims, keepdim=True) if dims else self
+        return out.reshape(target)

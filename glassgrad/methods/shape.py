@@ -377,3 +377,42 @@ class ShapeMethods:
 
     def as_strided_scatter(self, src: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
         return glassgrad.ops.as_strided_scatter(self, src, size, stride, storage_offset)
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return glassgrad.ops.split_with_sizes(self, split_sizes, dim)
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return glassgrad.ops.unsafe_split(self, split_size, dim)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return glassgrad.ops.unsafe_chunk(self, chunks, dim)
+
+    @property
+    def H(self) -> Tensor:  # noqa: N802  (torch's name)
+        """The conjugate transpose of a matrix (the transpose: glassgrad tensors are real)."""
+        if self.ndim != 2:
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+                               + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""))
+        return glassgrad.ops.transpose(self, 0, 1)
+
+    @property
+    def mH(self) -> Tensor:  # noqa: N802
+        """The conjugate transpose of the last two dims (``adjoint``)."""
+        return glassgrad.ops.adjoint(self)
+
+    def char(self) -> Tensor:
+        return self.to(glassgrad.int8)
+
+    def put(self, index: Any, source: Any, accumulate: bool = False) -> Tensor:
+        return glassgrad.ops.put(self, index, source, accumulate)
+
+    def index_reduce(self, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True) -> Tensor:
+        return glassgrad.ops.index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
+        return glassgrad.ops.nonzero_static(self, size=size, fill_value=fill_value)
+
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                          requires_grad: bool = False) -> Tensor:
+        return glassgrad.empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
+                                       device=self.device if device is None else device, requires_grad=requires_grad)

@@ -6,6 +6,9 @@ hsplit / vsplit / dsplit, diagflat.
     narrow_copy(x, d, s, n)  narrow(x, d, s, n) in its own memory
     hsplit / vsplit / dsplit  tensor_split along dim 1 (dim 0 for 1-d), 0 and 2; an int
                       number of pieces must divide that dim
+    split_with_sizes(x, sizes, d)  split with a list of sizes that must add up to the dim
+    unsafe_split, unsafe_chunk     split and chunk (torch skips a safety check of views; nothing to skip here)
+    constant_pad_nd(x, pad, value) F.pad with mode 'constant'
     diagflat(x, k)    the square matrix with the flattened x on diagonal k
 
 Each is the op it names, so its gradient is that op's.
@@ -18,7 +21,8 @@ from collections.abc import Sequence
 from glassgrad.ops.copy import clone
 from glassgrad.ops.movement import reshape, transpose
 from glassgrad.ops.movement_diag import diag_embed
-from glassgrad.ops.movement_join import narrow, tensor_split
+from glassgrad.ops.movement_join import chunk, narrow, split, tensor_split
+from glassgrad.ops.movement_pad import pad as pad_op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -77,3 +81,29 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
     return diag_embed(reshape(as_tensor(input), -1), offset, 0, 1)
 
 
+
+
+def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """Pieces of the given sizes along ``dim``; they must add up to its length (torch.split_with_sizes)."""
+    x = as_tensor(input)
+    sizes = [int(n) for n in split_sizes]
+    length = x.shape[dim] if x.ndim else 1
+    if any(n < 0 for n in sizes) or sum(sizes) != length:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size "
+                           f"at dimension {dim}), but got split_sizes={sizes}")
+    return split(x, sizes, dim)
+
+
+def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """``split`` (torch.unsafe_split)."""
+    return split(as_tensor(input), split_size, dim)
+
+
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """``chunk`` (torch.unsafe_chunk)."""
+    return chunk(as_tensor(input), chunks, dim)
+
+
+def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:  # noqa: A002
+    """``input`` padded with ``value`` ((before, after) pairs from the last dim backwards), as F.pad."""
+    return pad_op(input, pad, "constant", value)

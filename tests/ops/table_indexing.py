@@ -8,6 +8,7 @@ index_copy, index_put without accumulate), the indices are drawn distinct.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import hypothesis.extra.numpy as hnp
@@ -220,6 +221,44 @@ def as_strided_case(draw: st.DrawFn) -> Case:
     return Case((draw(array(shape)),), {"size": size, "stride": stride, "offset": offset})
 
 
+@st.composite
+def put_case(draw: st.DrawFn) -> Case:
+    """An input, flat positions (negative ones too; distinct unless accumulating) and a source of as many values."""
+    shape = draw(shapes())
+    n = int(np.prod(shape))
+    accumulate = draw(st.booleans())
+    if accumulate:
+        positions = np.asarray(draw(st.lists(st.integers(-n, n - 1), max_size=2 * n)), dtype=np.int64)
+    else:  # distinct positions, each written either as p or as p - n
+        chosen = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
+        positions = np.asarray([p - n * draw(st.integers(0, 1)) for p in chosen], dtype=np.int64)
+    count = len(positions)
+    return Case((draw(array(shape)), draw(array((count,)))), {"index": positions, "accumulate": accumulate})
+
+
+@st.composite
+def index_reduce_case(draw: st.DrawFn) -> Case:
+    """An input and a source without ties between any of their values (amax/amin), a dim, a vector index
+    (repeats allowed) and include_self."""
+    shape = draw(shapes(min_dims=1))
+    dim = draw(_dim(len(shape)))
+    count = draw(st.integers(0, 4))
+    source_shape = list(shape)
+    source_shape[dim] = count
+    total = int(np.prod(shape)) + int(np.prod(source_shape))
+    both = (np.array(draw(st.permutations(range(total))), dtype=np.float64) - total / 2) / 10  # all different
+    x, source = both[: int(np.prod(shape))].reshape(shape), both[int(np.prod(shape)):].reshape(source_shape)
+    index = draw(hnp.arrays(np.int64, (count,), elements=st.integers(0, shape[dim] - 1)))  # torch: no negatives
+    return Case((x, source), {"dim": dim, "index": index, "include_self": draw(st.booleans())})
+
+
+def _torch_index_reduce(torch: Any, a: Any, s: Any, reduce: str, dim: int, index: np.ndarray,
+                        include_self: bool) -> Any:
+    with warnings.catch_warnings():  # torch warns that index_reduce is in beta
+        warnings.simplefilter("ignore", UserWarning)
+        return a.index_reduce(dim, torch.from_numpy(index), s, reduce, include_self=include_self)
+
+
 def _torch_index_put(torch: Any, a: Any, v: Any, index: tuple[Any, ...], accumulate: bool) -> Any:
     """torch's ``index_put`` takes index tensors only: find the positions ``a[index]`` names with
     torch's own getitem, and pass their coordinates."""
@@ -282,5 +321,12 @@ ROWS: list[OpSpec] = [
            lambda t, a, s, **kw: t.diagonal_scatter(a, s, **kw), view_scatter_case("diagonal")),
     OpSpec("as_strided", lambda a, size, stride, offset: a.as_strided(size, stride, offset),
            lambda t, a, size, stride, offset: a.as_strided(size, stride, offset), as_strided_case()),
+    # writes at flat positions, and reductions of source slices into indexed slices
+    OpSpec("put", lambda a, s, index, accumulate: a.put(index, s, accumulate),
+           lambda t, a, s, index, accumulate: a.put(t.from_numpy(index), s, accumulate), put_case()),
+    *(OpSpec(f"index_reduce_{reduce}", lambda a, s, dim, index, include_self, reduce=reduce: a.index_reduce(
+              dim, index, s, reduce, include_self=include_self),
+             lambda t, a, s, reduce=reduce, **kw: _torch_index_reduce(t, a, s, reduce, **kw), index_reduce_case())
+      for reduce in ("prod", "mean", "amax", "amin")),
 ]
 

@@ -184,4 +184,10 @@ ROWS: list[OpSpec] = [
     _unary("sinc"),
     _unary("deg2rad"),
     _unary("rad2deg"),
+    # named forms and the complex-number ops on real tensors
+    _unary("angle", NONZERO),
+    OpSpec("rsub", lambda a, b: ops.rsub(a, b, alpha=0.5), lambda t, a, b: t.rsub(a, b, alpha=0.5), binary()),
+    OpSpec("fill", lambda a, v: ops.fill(a, v), lambda t, a, v: t.fill(a, v),
+           st.tuples(shapes(), st.just(())).flatmap(lambda s: st.tuples(array(s[0]), array(s[1]))).map(Case)),
+    OpSpec("conj_physical", ops.conj_physical, _fn("conj_physical"), unary()),
 ]

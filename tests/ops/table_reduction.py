@@ -13,6 +13,7 @@ from typing import Any
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 import glassgrad as gg
@@ -115,6 +116,50 @@ def _levels(a: Any, q: Any, make_tensor: Any) -> Any:
     return make_tensor(q, dtype=a.dtype) if isinstance(q, list) else q
 
 
+@st.composite
+def renorm_case(draw: st.DrawFn) -> Case:
+    """A 2-d or 3-d array, p, dim, and a maxnorm away from every slice's norm (the scaling's kink)."""
+    shape = draw(shapes(min_dims=2))
+    x = draw(array(shape, NONZERO))  # |x|^p has a kink at 0 for p = 1
+    p = draw(st.sampled_from([1, 2, 3]))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    maxnorm = draw(st.sampled_from([0.5, 1.5, 4.0]))
+    others = tuple(d for d in range(len(shape)) if d != dim % len(shape))
+    norms = np.sum(np.abs(x) ** p, axis=others) ** (1 / p)
+    assume(np.all(np.abs(norms - maxnorm) > 0.05))
+    return Case((x,), {"p": p, "dim": dim, "maxnorm": maxnorm})
+
+
+@st.composite
+def samples_case(draw: st.DrawFn) -> Case:
+    """Samples y along a dim, with sample points x (a second input: 1-d, or y's shape), a step dx, or neither."""
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    arrays = [draw(array(shape))]
+    kind = draw(st.sampled_from(["x1d", "x_full", "dx", "none"]))
+    if kind == "x1d":
+        arrays.append(draw(array((shape[dim],))))
+    elif kind == "x_full":
+        arrays.append(draw(array(shape)))
+    return Case(tuple(arrays), {"dim": dim} | ({"dx": 0.5} if kind == "dx" else {}))  # torch refuses dx=None
+
+
+@st.composite
+def numerical_gradient_case(draw: st.DrawFn) -> Case:
+    """Samples (at least edge_order + 1 along each dim) and a spacing: a number, or increasing
+    coordinates (a second input) along one dim."""
+    edge_order = draw(st.sampled_from([1, 2]))
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=edge_order + 1, max_side=5))
+    arrays = [draw(array(shape))]
+    dim = draw(st.none() | st.integers(-len(shape), len(shape) - 1))
+    spacing: object = draw(st.sampled_from([1.0, 0.5, 2.0]))
+    if dim is not None and draw(st.booleans()):
+        steps = draw(hnp.arrays(np.float64, (shape[dim],), elements=st.floats(0.5, 1.5)))
+        arrays.append(np.cumsum(steps))
+        dim = [dim]
+    return Case(tuple(arrays), {"spacing": spacing, "dim": dim, "edge_order": edge_order})
+
+
 def _torch_norm(t: Any, a: Any, p: Any, dim: Any, keepdim: bool) -> Any:
     if dim is None and keepdim:  # torch's norm keeps dims only when they are named ('fro' then means 2)
         return t.norm(a, p=2 if p == "fro" else p, dim=_dims(dim, a.ndim), keepdim=True)
@@ -194,4 +239,15 @@ ROWS: list[OpSpec] = [
            lambda t, a, dim, keepdim: t.nanmedian(a, dim, keepdim), one_dim_case()),
     OpSpec("dist", lambda a, b, p: ops.dist(a, b, p), lambda t, a, b, p: t.dist(a, b, p),
            with_params(maximum_case(), p=st.sampled_from([2, 1, 3, 0.5]))),  # a != b: no kink of |a - b|
+    # renorm, and calculus on samples (trapezoid rule, running integral, numerical derivative)
+    OpSpec("renorm", lambda a, p, dim, maxnorm: a.renorm(p, dim, maxnorm),
+           lambda t, a, p, dim, maxnorm: a.renorm(p, dim, maxnorm), renorm_case()),
+    OpSpec("trapezoid", lambda *xs, **kw: gg.trapezoid(*xs, **kw), lambda t, *xs, **kw: t.trapezoid(*xs, **kw),
+           samples_case()),
+    OpSpec("cumulative_trapezoid", lambda *xs, **kw: gg.cumulative_trapezoid(*xs, **kw),
+           lambda t, *xs, **kw: t.cumulative_trapezoid(*xs, **kw), samples_case()),
+    OpSpec("gradient", lambda a, *xs, spacing, dim, edge_order: gg.gradient(
+               a, spacing=tuple(xs) if xs else spacing, dim=dim, edge_order=edge_order),
+           lambda t, a, *xs, spacing, dim, edge_order: t.gradient(
+               a, spacing=tuple(xs) if xs else spacing, dim=dim, edge_order=edge_order), numerical_gradient_case()),
 ]

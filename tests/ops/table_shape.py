@@ -251,6 +251,16 @@ def block_diag_case(draw: st.DrawFn) -> Case:
     return Case(tuple(draw(array(draw(shapes(max_dims=2)))) for _ in range(draw(st.integers(1, 3)))))
 
 
+@st.composite
+def split_sizes_case(draw: st.DrawFn) -> Case:
+    """An array, a dim and sizes (zeros allowed) that add up to its length."""
+    shape = draw(shapes(min_dims=1))
+    dim = draw(_dim(len(shape)))
+    cuts = sorted(draw(st.lists(st.integers(0, shape[dim]), max_size=3)))
+    sizes = [b - a for a, b in zip([0, *cuts], [*cuts, shape[dim]])]
+    return Case((draw(array(shape)),), {"sizes": sizes, "dim": dim})
+
+
 def _as_torch(torch: Any, value: Any) -> Any:
     return torch.from_numpy(value) if hasattr(value, "dtype") and not hasattr(value, "requires_grad") else value
 
@@ -339,6 +349,15 @@ MOVEMENT_ROWS: list[OpSpec] = [
     OpSpec("cartesian_prod", lambda *xs: gg.cartesian_prod(*xs), lambda t, *xs: t.cartesian_prod(*xs),
            st.lists(shapes(1, 1), min_size=1, max_size=3).flatmap(
                lambda ss: st.tuples(*(array(s) for s in ss))).map(Case)),
+    # the *_copy forms and named splits
+    OpSpec("diagonal_copy", lambda a, offset, dim1, dim2: gg.diagonal_copy(a, offset, dim1, dim2),
+           lambda t, a, offset, dim1, dim2: t.diagonal_copy(a, offset, dim1, dim2), diagonal_case()),
+    OpSpec("permute_copy", lambda a, axes: gg.permute_copy(a, axes), lambda t, a, axes: t.permute_copy(a, axes),
+           one_array(0, axes=lambda s: st.permutations(range(len(s))).map(tuple))),
+    OpSpec("split_with_sizes", lambda a, sizes, dim: a.split_with_sizes(sizes, dim),
+           lambda t, a, sizes, dim: a.split_with_sizes(sizes, dim), split_sizes_case()),
+    OpSpec("constant_pad_nd", lambda a, pad, value: gg.constant_pad_nd(a, pad, value),
+           lambda t, a, pad, value: t.constant_pad_nd(a, pad, value), crop_pad_case()),
 ]
 
 from tests.ops import table_indexing  # noqa: E402  (it imports OpSpec from op_table, as this file does)
