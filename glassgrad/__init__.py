@@ -332,6 +332,9 @@ from glassgrad import safetensors as safetensors  # noqa: E402
 from glassgrad import serialization as serialization  # noqa: E402
 from glassgrad import utils as utils  # noqa: E402
 from glassgrad import vision as vision  # noqa: E402
+# --- several processes: torch.distributed on MPI (MPI itself loads at init_process_group), multiprocessing ---
+from glassgrad import distributed as distributed  # noqa: E402
+from glassgrad import multiprocessing as multiprocessing  # noqa: E402
 # --- attention / transformer ---
 # --- onnx export ---
 from glassgrad import onnx as onnx  # noqa: E402
@@ -433,45 +436,6 @@ from glassgrad.ops import unique_consecutive as unique_consecutive  # noqa: E402
 from glassgrad.ops import clone as clone  # noqa: E402
 from glassgrad.ops import as_strided as as_strided  # noqa: E402
 from glassgrad.ops import as_strided_scatter as as_strided_scatter  # noqa: E402
-from glassgrad.ops import cumulative_trapezoid as cumulative_trapezoid  # noqa: E402
-from glassgrad.ops import gradient as gradient  # noqa: E402
-from glassgrad.ops import trapezoid as trapezoid  # noqa: E402
-from glassgrad.ops import trapz as trapz  # noqa: E402
-from glassgrad.ops import angle as angle  # noqa: E402
-from glassgrad.ops import conj as conj  # noqa: E402
-from glassgrad.ops import conj_physical as conj_physical  # noqa: E402
-from glassgrad.ops import real as real  # noqa: E402
-from glassgrad.ops import resolve_conj as resolve_conj  # noqa: E402
-from glassgrad.ops import resolve_neg as resolve_neg  # noqa: E402
-from glassgrad.ops import nonzero_static as nonzero_static  # noqa: E402
-from glassgrad.ops import unravel_index as unravel_index  # noqa: E402
-from glassgrad.ops import index_reduce as index_reduce  # noqa: E402
-from glassgrad.ops import put as put  # noqa: E402
-from glassgrad.ops import alias_copy as alias_copy  # noqa: E402
-from glassgrad.ops import as_strided_copy as as_strided_copy  # noqa: E402
-from glassgrad.ops import diagonal_copy as diagonal_copy  # noqa: E402
-from glassgrad.ops import expand_copy as expand_copy  # noqa: E402
-from glassgrad.ops import permute_copy as permute_copy  # noqa: E402
-from glassgrad.ops import split_with_sizes_copy as split_with_sizes_copy  # noqa: E402
-from glassgrad.ops import squeeze_copy as squeeze_copy  # noqa: E402
-from glassgrad.ops import t_copy as t_copy  # noqa: E402
-from glassgrad.ops import transpose_copy as transpose_copy  # noqa: E402
-from glassgrad.ops import unbind_copy as unbind_copy  # noqa: E402
-from glassgrad.ops import unfold_copy as unfold_copy  # noqa: E402
-from glassgrad.ops import unsqueeze_copy as unsqueeze_copy  # noqa: E402
-from glassgrad.ops import view_copy as view_copy  # noqa: E402
-from glassgrad.ops import constant_pad_nd as constant_pad_nd  # noqa: E402
-from glassgrad.ops import split_with_sizes as split_with_sizes  # noqa: E402
-from glassgrad.ops import unsafe_chunk as unsafe_chunk  # noqa: E402
-from glassgrad.ops import unsafe_split as unsafe_split  # noqa: E402
-from glassgrad.ops import clamp_max as clamp_max  # noqa: E402
-from glassgrad.ops import clamp_min as clamp_min  # noqa: E402
-from glassgrad.ops import fill as fill  # noqa: E402
-from glassgrad.ops import rsub as rsub  # noqa: E402
-from glassgrad.ops import renorm as renorm  # noqa: E402
-from glassgrad.creation_forms import empty_permuted as empty_permuted  # noqa: E402
-from glassgrad.creation_forms import empty_strided as empty_strided  # noqa: E402
-from glassgrad.creation_forms import scalar_tensor as scalar_tensor  # noqa: E402
 from glassgrad.ops import cumulative_trapezoid as cumulative_trapezoid  # noqa: E402
 from glassgrad.ops import gradient as gradient  # noqa: E402
 from glassgrad.ops import trapezoid as trapezoid  # noqa: E402
