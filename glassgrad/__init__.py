@@ -332,9 +332,6 @@ from glassgrad import safetensors as safetensors  # noqa: E402
 from glassgrad import serialization as serialization  # noqa: E402
 from glassgrad import utils as utils  # noqa: E402
 from glassgrad import vision as vision  # noqa: E402
-# --- several processes: torch.distributed on MPI (MPI itself loads at init_process_group), multiprocessing ---
-from glassgrad import distributed as distributed  # noqa: E402
-from glassgrad import multiprocessing as multiprocessing  # noqa: E402
 # --- attention / transformer ---
 # --- onnx export ---
 from glassgrad import onnx as onnx  # noqa: E402
