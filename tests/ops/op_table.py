@@ -361,5 +361,9 @@ from tests.ops import table_losses_more, table_nn_functional, table_shrink, tabl
 
 OPS += table_shrink.ROWS + table_losses_more.ROWS + table_nn_functional.ROWS + table_windows.ROWS
 
+from tests.ops import table_special  # noqa: E402  (glassgrad.special, issue 24)
+
+OPS += table_special.ROWS
+
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"
