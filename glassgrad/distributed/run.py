@@ -68,12 +68,6 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_master(host: str, port: int, timeout: float = 300.0) -> None:
     """On nodes other than 0: wait until node 0's rendezvous accepts connections."""
     deadline = time.monotonic() + timeout
@@ -117,12 +111,13 @@ def command(args: argparse.Namespace) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     port = args.master_port
-    if port is None:
-        port = _free_port(args.master_addr) if args.nnodes == 1 or args.standalone else DEFAULT_PORT
+    if port is None:  # on one machine any free port (the server's socket picks it: no race with other jobs)
+        port = 0 if args.nnodes == 1 or args.standalone else DEFAULT_PORT
     server = None
     if args.node_rank == 0:
         host = args.master_addr if args.nnodes == 1 else "0.0.0.0"  # noqa: S104 (other machines must reach it)
         server = PMIServer(args.nnodes * args.nproc_per_node, host, port, args.nnodes, args.nproc_per_node)
+        port = server.address[1]
     else:
         _wait_for_master(args.master_addr, port)
     started = workers.start(command(args), environments(args, port))
