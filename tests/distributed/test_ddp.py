@@ -35,6 +35,16 @@ def test_same_weights_as_one_process_on_the_global_batch(job, kind):
             assert not np.allclose(value, start[name])  # it trained
 
 
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])  # the LSTM's first bucket holds one of the fused layer's biases
+def test_buckets_start_during_backward(job, kind):
+    """The first bucket's all-reduce started while other gradients were still to come (the overlap),
+    and the buckets started in order, the last when every gradient was in."""
+    ready = job[f"{kind}/ready_at_launch"]
+    assert len(ready) == job[f"{kind}/buckets"]
+    assert ready[0] < job[f"{kind}/parameters"] and ready[-1] == job[f"{kind}/parameters"]
+    assert (np.diff(ready) >= 0).all()
+
+
 def test_batchnorm_semantics_are_per_process():
     """The reference used for the CNN is not global-batch training: BatchNorm sees each process's batch."""
     per_process, global_batch = models.build("cnn"), models.build("cnn")

@@ -93,6 +93,7 @@ class Reducer:
         self.used_map: np.ndarray | None = None
         self.used_work: dist.Work | None = None
         self.next_bucket = 0
+        self.ready_at_launch: list[int] = []  # per bucket: how many gradients were in when it started (overlap)
         self.handles = [p.register_post_accumulate_grad_hook(self._hook_for(i)) for i, p in enumerate(params)]
 
     def _hook_for(self, index: int) -> Any:
@@ -107,7 +108,7 @@ class Reducer:
         self.check_finished()
         self.expecting, self.started = True, False
         self.ready = [False] * len(self.params)
-        self.next_bucket = 0
+        self.next_bucket, self.ready_at_launch = 0, []
         for bucket in self.buckets:
             bucket.reset()
         self.unused = self._unused(outputs) if self.find_unused else set()
@@ -178,6 +179,7 @@ class Reducer:
     def _launch_ready_buckets(self) -> None:
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].pending == 0:
             bucket = self.buckets[self.next_bucket]
+            self.ready_at_launch.append(sum(self.ready))
             bucket.work = dist.all_reduce(Tensor._make(bucket.flat, False), group=self.group, async_op=True,
                                           check=False)
             self.next_bucket += 1

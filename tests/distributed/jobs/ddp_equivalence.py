@@ -27,6 +27,8 @@ for kind in ("mlp", "cnn", "lstm"):
     for name, value in models.state(ddp).items():
         saved[f"{kind}/{name}"] = value
     saved[f"{kind}/buckets"] = np.array(len(ddp.reducer.buckets))
+    saved[f"{kind}/ready_at_launch"] = np.array(ddp.reducer.ready_at_launch)
+    saved[f"{kind}/parameters"] = np.array(len(ddp.reducer.params))
 
 # no_sync: accumulate one micro-batch locally, average the sum at the second
 model = models.build("mlp")
