@@ -93,13 +93,14 @@ def load_pickle(path: str | os.PathLike, encoding: str = "latin1") -> Any:
     ``encoding="latin1"`` reads Python 2 pickles (CIFAR's) as torchvision does: their ``str``
     values become ``str``. Errors name the file: a refused global, a truncated or corrupt file.
     """
-    data = open(path, "rb").read()  # noqa: SIM115 (read at once, closed by refcount)
+    source = os.fspath(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
     try:
-        return RestrictedUnpickler(io.BytesIO(data), os.fspath(path), encoding).load()
+        return RestrictedUnpickler(io.BytesIO(data), source, encoding).load()
     except pickle.UnpicklingError as error:
-        if os.fspath(path) in str(error):
+        if str(error).startswith(source):  # refused by find_class / persistent_load: already says which file
             raise
-        raise pickle.UnpicklingError(f"{os.fspath(path)}: {error}") from error
+        raise pickle.UnpicklingError(f"{source}: {error}") from error
     except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError) as error:
-        raise pickle.UnpicklingError(f"{os.fspath(path)}: not a readable pickle ({type(error).__name__}: "
-                                     f"{error})") from error
+        raise pickle.UnpicklingError(f"{source}: not a readable pickle ({type(error).__name__}: {error})") from error
