@@ -36,8 +36,12 @@ def from_raw(data: np.ndarray, dtype: Any, shape: tuple[int, ...]) -> np.ndarray
 
 def write(tensor: Tensor, values: Any) -> None:
     """Put ``values`` into the tensor's own array (the caller's tensor is edited in place, as torch)."""
-    if values is not tensor.array:
+    if values is tensor.array:
+        pass
+    elif isinstance(tensor.array, np.ndarray) and tensor.array.flags.writeable:
         tensor.array[...] = values
+    else:  # a 0-d value an op left as a NumPy scalar (BatchNorm's num_batches_tracked), or a read-only view
+        tensor.array = np.array(values, dtype=tensor.array.dtype).reshape(tensor.array.shape)
     tensor._version_counter[0] += 1
 
 

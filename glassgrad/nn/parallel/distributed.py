@@ -26,6 +26,7 @@ import numpy as np
 from glassgrad import autograd
 from glassgrad import distributed as dist
 from glassgrad.distributed import agreement
+from glassgrad.distributed.buffers import write
 from glassgrad.nn.module import Module
 from glassgrad.nn.parallel.reducer import Reducer
 from glassgrad.tensor import Tensor
@@ -114,11 +115,7 @@ class DistributedDataParallel(Module):
             dist.broadcast(flat, src=source, group=self.process_group, check=False)
             offset = 0
             for t in same:
-                values = flat.array[offset:offset + t.numel()].reshape(t.shape)
-                if isinstance(t.array, np.ndarray) and t.array.flags.writeable:
-                    t.array[...] = values
-                else:  # a 0-d buffer an op left as a NumPy scalar (num_batches_tracked)
-                    t.array = values.copy()
+                write(t, flat.array[offset:offset + t.numel()].reshape(t.shape))
                 offset += t.numel()
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
