@@ -332,6 +332,9 @@ from glassgrad import safetensors as safetensors  # noqa: E402
 from glassgrad import serialization as serialization  # noqa: E402
 from glassgrad import utils as utils  # noqa: E402
 from glassgrad import vision as vision  # noqa: E402
+# --- several processes: torch.distributed on MPI (MPI itself loads at init_process_group), multiprocessing ---
+from glassgrad import distributed as distributed  # noqa: E402
+from glassgrad import multiprocessing as multiprocessing  # noqa: E402
 # --- attention / transformer ---
 # --- onnx export ---
 from glassgrad import onnx as onnx  # noqa: E402
@@ -357,6 +360,27 @@ from glassgrad import autograd_function as _autograd_function  # noqa: E402, F40
 from glassgrad import autograd_functional as _autograd_functional  # noqa: E402, F401  (torch.autograd.functional)
 from glassgrad import func as func  # noqa: E402  (torch.func: grad, jacrev, hessian, functional_call)
 from glassgrad import linalg as linalg  # noqa: E402
+# --- torch-level linear algebra (issue 24; torch.linalg is glassgrad/linalg.py) ---
+from glassgrad.ops.linalg_cholesky import cholesky_inverse as cholesky_inverse  # noqa: E402
+from glassgrad.ops.linalg_cholesky import cholesky_legacy as cholesky  # noqa: E402
+from glassgrad.ops.linalg_cholesky import cholesky_solve as cholesky_solve  # noqa: E402
+from glassgrad.ops.linalg_determinant import logdet as logdet  # noqa: E402
+from glassgrad.ops.linalg_determinant import slogdet_legacy as slogdet  # noqa: E402
+from glassgrad.ops.linalg_householder import geqrf as geqrf  # noqa: E402
+from glassgrad.ops.linalg_householder import householder_product as orgqr  # noqa: E402
+from glassgrad.ops.linalg_householder import ormqr as ormqr  # noqa: E402
+from glassgrad.ops.linalg_lu_solve import lu_legacy as lu  # noqa: E402
+from glassgrad.ops.linalg_lu_solve import lu_solve_legacy as lu_solve  # noqa: E402
+from glassgrad.ops.linalg_lu_solve import lu_unpack as lu_unpack  # noqa: E402
+from glassgrad.ops.linalg_matrix_functions import chain_matmul as chain_matmul  # noqa: E402
+from glassgrad.ops.linalg_matrix_functions import matrix_exp as matrix_exp  # noqa: E402
+from glassgrad.ops.linalg_matrix_functions import matrix_power as matrix_power  # noqa: E402
+from glassgrad.ops.linalg_pinv import pinverse as pinverse  # noqa: E402
+from glassgrad.ops.linalg_qr import qr_legacy as qr  # noqa: E402
+from glassgrad.ops.linalg_svd import svd_legacy as svd  # noqa: E402
+from glassgrad.ops.linalg_triangular import triangular_solve as triangular_solve  # noqa: E402
+from glassgrad.ops.linalg_vectors import cross as cross  # noqa: E402
+from glassgrad.ops.linalg_vectors import vander as vander  # noqa: E402
 from glassgrad import special as special  # noqa: E402  (torch.special; glassgrad/special/__init__.py)
 from glassgrad.ops import digamma as digamma  # noqa: E402
 from glassgrad.ops import i0 as i0  # noqa: E402

@@ -11,7 +11,11 @@ from collections import namedtuple
 from typing import Any
 
 __all__ = ["aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
-           "sort", "topk"]
+           "sort", "topk",
+           # torch.linalg's decompositions and solvers (glassgrad/ops/linalg_*.py)
+           "geqrf", "linalg_cholesky_ex", "linalg_eig", "linalg_eigh", "linalg_inv_ex", "linalg_lstsq", "linalg_lu",
+           "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_qr", "linalg_slogdet", "linalg_solve_ex", "linalg_svd",
+           "lu_unpack", "qr", "slogdet", "svd", "triangular_solve"]
 
 
 def _named_result(name: str, fields: tuple[str, ...]) -> Any:
@@ -40,3 +44,22 @@ cummin = _named_result("cummin", ("values", "indices"))
 nanmedian = _named_result("nanmedian", ("values", "indices"))
 frexp = _named_result("frexp", ("mantissa", "exponent"))
 histogram = _named_result("histogram", ("hist", "bin_edges"))
+# torch.linalg's decompositions and solvers (glassgrad/ops/linalg_*.py)
+linalg_svd = _named_result("linalg_svd", ("U", "S", "Vh"))
+svd = _named_result("svd", ("U", "S", "V"))
+linalg_eigh = _named_result("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_eig = _named_result("linalg_eig", ("eigenvalues", "eigenvectors"))
+linalg_qr = _named_result("linalg_qr", ("Q", "R"))
+qr = _named_result("qr", ("Q", "R"))
+geqrf = _named_result("geqrf", ("a", "tau"))
+linalg_cholesky_ex = _named_result("linalg_cholesky_ex", ("L", "info"))
+linalg_inv_ex = _named_result("linalg_inv_ex", ("inverse", "info"))
+linalg_solve_ex = _named_result("linalg_solve_ex", ("result", "info"))
+linalg_slogdet = _named_result("linalg_slogdet", ("sign", "logabsdet"))
+slogdet = _named_result("slogdet", ("sign", "logabsdet"))
+linalg_lstsq = _named_result("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+linalg_lu_factor = _named_result("linalg_lu_factor", ("LU", "pivots"))
+linalg_lu_factor_ex = _named_result("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+linalg_lu = _named_result("linalg_lu", ("P", "L", "U"))
+lu_unpack = _named_result("lu_unpack", ("P", "L", "U"))
+triangular_solve = _named_result("triangular_solve", ("solution", "cloned_coefficient"))

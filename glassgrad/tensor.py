@@ -40,6 +40,7 @@ from glassgrad.bfloat16_math import cast as bfloat16_cast
 from glassgrad.bfloat16_math import mark as bfloat16_mark
 from glassgrad.device import device, device_of
 from glassgrad.methods.inplace import InPlaceMethods
+from glassgrad.methods.linalg import LinalgMethods
 from glassgrad.methods.pointwise import PointwiseMethods
 from glassgrad.methods.queries import QueryMethods
 from glassgrad.methods.reduction import ReductionMethods
@@ -81,7 +82,7 @@ def legacy_shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:
     return None
 
 
-class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, QueryMethods):
+class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, QueryMethods, LinalgMethods):
     """An n-dimensional array that records the ops applied to it for backward.
 
     Attributes:

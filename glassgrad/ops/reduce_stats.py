@@ -230,8 +230,11 @@ def norm(input: Any, p: Any = "fro", dim: Dims = None, keepdim: bool = False,  #
         raise RuntimeError(f"norm(): input dtype should be floating point, got {x.dtype}")
     if p == "fro" or p is None:
         p = 2
+    if p == "nuc":  # the sum of the singular values, over two dims (glassgrad/linalg.py imports the ops)
+        from glassgrad.linalg import matrix_norm  # noqa: PLC0415
+        return matrix_norm(x, "nuc", (-2, -1) if dim is None else dim, keepdim)
     if isinstance(p, str):
-        raise NotImplementedError(f"norm: p={p!r} is not supported (use a number, inf, -inf or 'fro')")
+        raise NotImplementedError(f"norm: p={p!r} is not supported (use a number, inf, -inf, 'fro' or 'nuc')")
     axes = reduction_dims(dim, x.ndim, "norm")
     p = float(p)
     if (p < 0 or p == math.inf) and any(x.shape[a] == 0 for a in axes):  # a max or a 1/sum(1/...): no identity

@@ -1,0 +1,107 @@
+"""What the decompositions and solvers of ``torch.linalg`` share: argument checks, torch's
+``LinAlgError``, small array helpers, and ``Factor``, the op behind a decomposition's several outputs.
+
+A decomposition (SVD, eigh, QR, Cholesky, LU) returns several tensors computed together. A glassgrad
+``Function`` has one output, so each output is its own ``Factor`` op: the decomposition is computed
+once, and every output tensor is a ``Factor`` of the input that hands back one of the arrays. Its
+backward is the decomposition's backward with only that output's gradient (the others absent). This
+is exact because a decomposition's backward is linear in the output gradients:
+
+    backward(gU, gS, gVh) = backward(gU, -, -) + backward(-, gS, -) + backward(-, -, gVh)
+
+and the engine sums the gradients the input receives from its three ``Factor`` nodes. An output that
+does not reach the loss contributes nothing, as an undefined gradient does in torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend
+from glassgrad.function import Context, Function
+from glassgrad.tensor import Tensor, as_tensor
+
+
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix the algorithm cannot factor (not positive-definite, singular,
+    no convergence). A ``RuntimeError``, as in torch."""
+
+
+def mT(a: Any) -> Any:  # noqa: N802  (torch's name for the matrix transpose)
+    """The transpose of the last two axes."""
+    return backend.xp.swapaxes(a, -1, -2)
+
+
+def diag_embed(v: Any) -> Any:
+    """(..., k) -> (..., k, k) with ``v`` on the diagonal."""
+    return v[..., :, None] * backend.xp.eye(v.shape[-1], dtype=v.dtype)
+
+
+def shape_text(a: Tensor) -> str:
+    return " by ".join(str(n) for n in a.shape[-2:])
+
+
+def check_matrix(op: str, A: Any, square: bool = False) -> Tensor:  # noqa: N803
+    """``A`` as a tensor of (batches of) float32/float64 matrices, refused as torch refuses it."""
+    a = as_tensor(A)
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {shape_text(a)} matrices")
+    check_float(op, a)
+    return a
+
+
+def check_float(op: str, a: Tensor) -> None:
+    """float32 and float64 only: integers are refused as torch refuses them, float16/bfloat16 because
+    LAPACK (and torch on the CPU) has no half-precision factorizations."""
+    if a.dtype.kind != "f" or a.dtype.itemsize < 4:
+        kind = "a floating point" if a.dtype.kind != "f" and str(a.dtype) != "bfloat16" else "a float32 or float64"
+        raise RuntimeError(f"{op}: Expected {kind} tensor as input. Got {a.dtype}")
+
+
+def check_finite(op: str, a: Any) -> None:
+    """LAPACK's iterations do not converge on inf or NaN: torch's error for them."""
+    if not bool(backend.xp.isfinite(a).all()):
+        raise LinAlgError(f"{op}: The algorithm failed to converge because the input matrix contained "
+                          "non-finite values.")
+
+
+def batch_text(index: tuple[int, ...], batch_shape: tuple[int, ...]) -> str:
+    """torch's prefix for an error in one matrix of a batch: ``(Batch element 3): ``."""
+    if not batch_shape:
+        return ""
+    flat = 0
+    for i, n in zip(index, batch_shape):
+        flat = flat * n + i
+    return f"(Batch element {flat}): "
+
+
+class Factor(Function):
+    """One output of a decomposition computed once (see the module docstring).
+
+    ``factors`` are every output's arrays; ``which`` picks this op's. A subclass names the
+    decomposition's backward, ``rule(grads, factors, needs)`` with ``grads`` one entry per output
+    (None but at ``which``); it returns the input's gradient.
+    """
+
+    @staticmethod
+    def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def outputs(cls, a: Tensor, factors: tuple[Any, ...], count: int | None = None) -> list[Tensor]:
+        """The first ``count`` (all) factors as tensors, each carrying its share of the gradient."""
+        return [cls.apply(a, factors=factors, which=i) for i in range(len(factors) if count is None else count)]
+
+    @classmethod
+    def forward(cls, ctx: Context, a: Any, *, factors: tuple[Any, ...], which: int) -> Any:
+        ctx.save_for_backward(*factors)
+        ctx.which = which
+        return factors[which]
+
+    @classmethod
+    def backward(cls, ctx: Context, grad: Any) -> Any:
+        grads: list[Any] = [None] * len(ctx.saved)
+        grads[ctx.which] = grad
+        return cls.rule(grads, ctx.saved)

@@ -1,0 +1,116 @@
+"""Products of Householder reflections: ``linalg.householder_product`` (torch.orgqr), ``geqrf``, ``ormqr``.
+
+A (m, n) holds k <= n vectors below its diagonal: v_i is column i with a 1 at row i and zeros above.
+With tau (k,), H_i = I - tau_i v_i v_i^T and the result is the first n columns of H_1 H_2 ... H_k.
+This is how LAPACK stores the Q of a QR decomposition (``geqrf``'s output).
+
+The forward applies the reflections from the last to the first, starting from E = I[:, :n]:
+
+    X_k = E,   X_{i-1} = H_i X_i = X_i - tau_i v_i (v_i^T X_i),   result X_0
+
+and the backward walks back through them (H_i is symmetric, so H_i^T G = H_i G). With G_{i-1} the
+gradient of X_{i-1}, and w = v_i^T X_i, z = v_i^T G_{i-1} (row vectors):
+
+    G_i = G_{i-1} - tau_i v_i z                    (the gradient of X_i)
+    g tau_i = -z . w
+    g v_i = -tau_i (G_{i-1} w^T + X_i z^T)         (kept below the diagonal of column i of A)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from glassgrad import backend, return_types
+from glassgrad.function import Context, Function
+from glassgrad.ops.linalg_common import check_float, check_matrix
+from glassgrad.ops.movement_join import cat
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def _reflector(a: Any, i: int) -> Any:
+    """v_i: column i of A below the diagonal, a 1 at row i, zeros above (..., m)."""
+    v = a[..., :, i].copy()
+    v[..., :i] = 0
+    v[..., i] = 1
+    return v
+
+
+class HouseholderProduct(Function):
+    """The first n columns of H_1 ... H_k (module docstring: forward and backward)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, tau: Any) -> Any:
+        xp = backend.xp
+        m, n = a.shape[-2:]
+        x = xp.broadcast_to(xp.eye(m, n, dtype=a.dtype), a.shape[:-2] + (m, n)).copy()
+        steps = []
+        for i in reversed(range(tau.shape[-1])):
+            v = _reflector(a, i)
+            steps.append(x)  # X_i, before H_i is applied
+            x = x - tau[..., i, None, None] * v[..., :, None] * (v[..., None, :] @ x)
+        ctx.save_for_backward(a, tau)
+        ctx.steps = steps[::-1]  # steps[i] = X_i
+        return x
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
+        xp = backend.xp
+        a, tau = ctx.saved
+        grad_a, grad_tau = xp.zeros_like(a), xp.zeros_like(tau)
+        g = grad
+        for i in range(tau.shape[-1]):
+            v, x = _reflector(a, i), ctx.steps[i]
+            w = (v[..., None, :] @ x)[..., 0, :]  # v_i^T X_i
+            z = (v[..., None, :] @ g)[..., 0, :]  # v_i^T G_{i-1}
+            grad_tau[..., i] = -(z * w).sum(-1)
+            g_v = -tau[..., i, None] * ((g @ w[..., :, None])[..., 0] + (x @ z[..., :, None])[..., 0])
+            grad_a[..., i + 1:, i] = g_v[..., i + 1:]
+            g = g - tau[..., i, None, None] * v[..., :, None] * z[..., None, :]
+        return grad_a, grad_tau
+
+
+def householder_product(A: Any, tau: Any) -> Tensor:  # noqa: N803
+    """torch.linalg.householder_product (torch.orgqr): the first n columns of H_1 ... H_k."""
+    op = "torch.linalg.householder_product"
+    a, t = check_matrix(op, A), as_tensor(tau)
+    m, n = a.shape[-2:]
+    if m < n:
+        raise RuntimeError(f"{op}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if t.ndim != a.ndim - 1 or tuple(t.shape[:-1]) != tuple(a.shape[:-2]):
+        raise RuntimeError(f"{op}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got "
+                           f"tau of shape {tuple(t.shape)} for input of shape {tuple(a.shape)}")
+    if t.shape[-1] > n:
+        raise RuntimeError(f"{op}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if t.dtype != a.dtype:
+        raise RuntimeError(f"{op}: tau dtype {t.dtype} does not match input dtype {a.dtype}")
+    check_float(op, t)
+    return HouseholderProduct.apply(a, t)
+
+
+def geqrf(input: Any) -> Any:  # noqa: A002
+    """torch.geqrf: LAPACK's QR as stored: ``a`` holds R on and above the diagonal and the reflectors
+    below it, ``tau`` their factors (no gradient, as in torch)."""
+    a = check_matrix("geqrf", input)
+    xp = backend.xp
+    m, n = a.shape[-2:]
+    packed = xp.empty(a.shape, dtype=a.dtype)
+    tau = xp.empty(a.shape[:-2] + (min(m, n),), dtype=a.dtype)
+    for index in numpy.ndindex(*a.shape[:-2]):
+        h, t = xp.linalg.qr(a.array[index], mode="raw")  # h is the packed matrix transposed
+        packed[index], tau[index] = h.T, t
+    return return_types.geqrf(Tensor(packed), Tensor(tau))
+
+
+def ormqr(input: Any, tau: Any, other: Any, left: bool = True, transpose: bool = False) -> Tensor:  # noqa: A002
+    """torch.ormqr: Q C, C Q, Q^T C or C Q^T for the full m x m Q of ``geqrf``'s (input, tau)."""
+    a = check_matrix("ormqr", input)
+    m = a.shape[-2]
+    if a.shape[-1] < m:  # the full Q: pad with zero columns (their tau are absent, so they reflect nothing)
+        pad = Tensor(backend.xp.zeros(a.shape[:-1] + (m - a.shape[-1],), dtype=a.dtype))
+        a = cat([a, pad], dim=-1)
+    q = householder_product(a[..., :, :m], tau)
+    q = q.mT if transpose else q
+    c = as_tensor(other)
+    return q @ c if left else c @ q

@@ -1,0 +1,115 @@
+"""The singular value decomposition A = U diag(S) Vh of (batches of) real m x n matrices, differentiable.
+
+``svd(A, full_matrices)`` gives U (m, k) with orthonormal columns, S (k,) in descending order and Vh
+(k, n) with orthonormal rows, k = min(m, n); with ``full_matrices=True`` U is (m, m) and Vh (n, n), the
+extra columns an orthonormal basis of the rest of the space, which the gradient ignores (as in torch:
+they are not determined by A).
+
+The backward (derived in docs/derivations/linalg.md) for gradients gU, gS, gVh of the k-column factors:
+
+    J = skew(U^T gU) diag(S),  K = diag(S) skew(Vh gVh^T),   skew(X) = X - X^T
+    E_ij = s_j^2 - s_i^2 (i != j),  E_ii = 1
+    C = (J + K) / E  +  diag(gS)                        (element-wise division)
+    gA = U C Vh                                         (m = n)
+    gA = (U C + (I - U U^T) gU diag(1/S)) Vh            (m > n: U misses part of the column space)
+    gA = U (C Vh + diag(1/S) gVh (I - Vh^T Vh))         (m < n: Vh misses part of the row space)
+
+With only gS (``svdvals``, norms) it is gA = U diag(gS) Vh. Two singular values that are equal make
+an E_ij zero: the gradient of U or Vh is then infinite or NaN, as in torch. That is not a bug of the
+formula: at a repeated singular value any rotation of the two singular vectors is as good as another,
+so U and Vh are not differentiable functions of A there (the page explains it). A loss of S alone
+stays finite. Signs: each column of U can be flipped together with the row of Vh; glassgrad returns
+LAPACK's choice, and the gradient of a loss that does not depend on the signs does not depend on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend, return_types
+from glassgrad.ops.linalg_common import Factor, check_finite, check_matrix, mT
+from glassgrad.tensor import Tensor, as_tensor
+
+
+def _divide(numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator, where a zero denominator gives inf or NaN quietly (torch's result)."""
+    with backend.xp.errstate(divide="ignore", invalid="ignore"):
+        return numerator / denominator
+
+
+def svd_backward(g_u: Any, g_s: Any, g_vh: Any, u: Any, s: Any, vh: Any) -> Any:
+    """dL/dA from dL/dU, dL/dS, dL/dVh (None where the output is not used); formulas in the module docstring."""
+    xp = backend.xp
+    k = s.shape[-1]
+    u, vh = u[..., :k], vh[..., :k, :]  # full_matrices: the extra columns carry no gradient
+    g_u = None if g_u is None else g_u[..., :k]
+    g_vh = None if g_vh is None else g_vh[..., :k, :]
+    m, n = u.shape[-2], vh.shape[-1]
+    if g_u is None and g_vh is None:
+        return u @ (g_s[..., :, None] * vh)  # U diag(gS) Vh
+    s_sq = s * s
+    e = s_sq[..., None, :] - s_sq[..., :, None]  # E_ij = s_j^2 - s_i^2
+    e = e + xp.eye(k, dtype=s.dtype)  # its diagonal (0) becomes 1: C's diagonal is gS alone
+    core = xp.zeros(s.shape + (k,), dtype=s.dtype)
+    if g_u is not None:
+        utgu = mT(u) @ g_u
+        core = core + (utgu - mT(utgu)) * s[..., None, :]  # J: column j times s_j
+    if g_vh is not None:
+        vhgv = vh @ mT(g_vh)
+        core = core + s[..., :, None] * (vhgv - mT(vhgv))  # K: row i times s_i
+    core = _divide(core, e)
+    if g_s is not None:
+        core = core + g_s[..., :, None] * xp.eye(k, dtype=s.dtype)
+    if m > n and g_u is not None:
+        gu_sinv = _divide(g_u, s[..., None, :])  # gU diag(1/S)
+        return (u @ core + gu_sinv - u @ (mT(u) @ gu_sinv)) @ vh
+    if m < n and g_vh is not None:
+        sinv_gvh = _divide(g_vh, s[..., :, None])  # diag(1/S) gVh
+        return u @ (core @ vh + sinv_gvh - (sinv_gvh @ mT(vh)) @ vh)
+    return u @ core @ vh
+
+
+class SvdFactor(Factor):
+    """U, S or Vh of A = U diag(S) Vh; backward ``svd_backward`` (module docstring)."""
+
+    @staticmethod
+    def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        return svd_backward(*grads, *factors)
+
+
+def _factors(op: str, A: Any, full_matrices: bool) -> tuple[Tensor, tuple[Any, ...]]:  # noqa: N803
+    a = check_matrix(op, A)
+    check_finite(op, a.array)
+    u, s, vh = backend.xp.linalg.svd(a.array, full_matrices=full_matrices)
+    return a, (u.astype(a.dtype, copy=False), s.astype(a.dtype, copy=False), vh.astype(a.dtype, copy=False))
+
+
+def svd(A: Any, full_matrices: bool = True, *, driver: str | None = None) -> Any:  # noqa: N803, ARG001
+    """torch.linalg.svd: the named tuple (U, S, Vh) with A = U diag(S) Vh (module docstring).
+
+    ``driver`` (a CUDA option in torch) is accepted and ignored: NumPy's LAPACK routine (gesdd) computes it.
+    """
+    a, factors = _factors("linalg.svd", A, full_matrices)
+    return return_types.linalg_svd(*SvdFactor.outputs(a, factors))
+
+
+def svdvals(A: Any, *, driver: str | None = None) -> Tensor:  # noqa: N803, ARG001
+    """torch.linalg.svdvals: the singular values, in descending order; gradient U diag(gS) Vh."""
+    a, factors = _factors("linalg.svdvals", A, False)
+    return SvdFactor.apply(a, factors=factors, which=1)
+
+
+def svd_legacy(input: Any, some: bool = True, compute_uv: bool = True) -> Any:  # noqa: A002
+    """torch.svd (the older form): (U, S, V) with A = U diag(S) V^T, so V, not Vh; ``some=True`` is the
+    reduced decomposition (full_matrices=False). ``compute_uv=False`` gives the singular values with
+    zero-filled U (m, m) and V (n, n), as torch does."""
+    if not compute_uv:
+        s = svdvals(input)
+        a = as_tensor(input)
+        zeros = backend.xp.zeros
+        m, n = a.shape[-2:]
+        return return_types.svd(Tensor(zeros(a.shape[:-1] + (m,), dtype=a.dtype)), s,
+                                Tensor(zeros(a.shape[:-2] + (n, n), dtype=a.dtype)))
+    a, factors = _factors("svd", input, not some)
+    u, s, vh = SvdFactor.outputs(a, factors)
+    return return_types.svd(u, s, vh.mT)
