@@ -9,6 +9,7 @@ misses it still records its numbers, with ``target_met: false``).
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,8 +69,11 @@ def run(cfg: Config, out_dir: Path) -> dict:
     history = fit(model, x, y, loss_fn=loss_fn, optimizer=optim.Adam(model.parameters(), lr=cfg.lr),
                   epochs=cfg.epochs, batch_size=cfg.batch_size, rng=rng, verbose=True)
     end = evaluate(model, x, y, loss_fn=loss_fn)
-    history.plot(out_dir / "curves.png", title="spirals: MLP 2-64-64-3, Adam")
-    _regions_png(model, x, y, out_dir / "regions.png")
+    if importlib.util.find_spec("matplotlib") is None:  # a bare `pip install glassgrad`: train, report, no pictures
+        print("matplotlib is not installed: no figures (pip install 'glassgrad[plot]' draws them)")
+    else:
+        history.plot(out_dir / "curves.png", title="spirals: MLP 2-64-64-3, Adam")
+        _regions_png(model, x, y, out_dir / "regions.png")
     ratio = start["loss"] / end["loss"]
     print(f"loss fell from {start['loss']:.4f} to {end['loss']:.4f} ({ratio:.1f}x); "
           f"accuracy {start['accuracy']:.3f} -> {end['accuracy']:.3f}")
