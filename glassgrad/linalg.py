@@ -159,6 +159,8 @@ def cond(A: Any, p: Any = None) -> Tensor:  # noqa: N803
 def _invertible(a: Tensor) -> tuple[Tensor, Tensor]:
     """(A with its singular matrices replaced by the identity, LAPACK's info: 0, or the 1-based index of
     the first zero pivot of a singular matrix)."""
+    if a.array.size == 0:
+        return a, Tensor(numpy.zeros(a.shape[:-2], dtype=numpy.int32))
     packed, _ = lu_factor_array(a.array)
     pivots = numpy.diagonal(packed, axis1=-2, axis2=-1)
     zero = pivots == 0

@@ -68,9 +68,8 @@ def matrix_power(A: Any, n: int) -> Tensor:  # noqa: N803
                            f"{' by '.join(str(d) for d in a.shape[-2:]) if a.ndim >= 2 else a.ndim} matrices")
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"linalg.matrix_power: n must be an int, got {type(n).__name__}")
-    if n == 0:
-        eye = backend.xp.broadcast_to(backend.xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
-        return Tensor(eye.copy())
+    if n == 0:  # the identity, written over a copy of A as torch does: its gradient in A is zero
+        return a.clone().copy_(Tensor(backend.xp.eye(a.shape[-1], dtype=a.dtype)))
     if n < 0:
         a, n = inv(a), -n
     result, square = None, a

@@ -119,13 +119,13 @@ def _powers(x: Any, columns: int) -> Any:
 
 
 def linalg_vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803
-    """torch.linalg.vander: (..., n) -> (..., n, N) with columns x^0, x^1, ..., x^{N-1} (N = n by default)."""
+    """torch.linalg.vander: (..., n) -> (..., n, N) with columns x^0, x^1, ..., x^{N-1} (N = n by default;
+    a 0-d x is one value)."""
     t = as_tensor(x)
-    if t.ndim < 1:
-        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    t = t.reshape(1) if t.ndim == 0 else t
     columns = t.shape[-1] if N is None else N
-    if columns < 0:
-        raise RuntimeError(f"linalg.vander: N must be non-negative, got {columns}")
+    if columns <= 1:
+        raise RuntimeError("N must be greater than 1.")
     if t.dtype.kind == "b":
         t = t.to(result_type(t, 1))
     return Vander.apply(t, columns=columns)

@@ -9,6 +9,9 @@ Each sample ends in one of three verdicts:
   IndexError): not passing, but not wrong either;
 * ``wrong``: a value, dtype, shape or gradient that differs from torch's, or an unclear error
   (a KeyError, an AssertionError ...). A wrong answer fails the test.
+
+A decomposition (svd, eigh, qr) is first put in torch's gauge (the signs of its singular vectors,
+eigenvectors, Q's columns: gauge.py), since two correct libraries may choose them differently.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 
 from tests.helpers.oracle_codec import ArrayStore
 from tests.helpers.oracle_codec import decode as decode_plain
+from tests.opdb import gauge
 from tests.opdb.calling import caller
 from tests.opdb.codec import ANSWERS, Answer, decode, glassgrad_framework, walk
 
@@ -161,6 +165,7 @@ def run_sample(glassgrad: Any, call: Callable[..., Any], sample: dict[str, Any],
     except Exception as error:  # noqa: BLE001 -- an unclear error is a bug to report, not a crash of the test
         return Verdict("wrong", where, f"unclear error {describe_error(error)}")
     expected = decode(sample["output"], store, ANSWERS)
+    output = gauge.align(name, expected, output, glassgrad)  # decompositions only: signs torch may choose otherwise
     why = differs(expected, output, glassgrad)
     if why and not (name in TIED_INDICES and same_up_to_ties(name, inputs, args, kwargs, expected, output, glassgrad)):
         return Verdict("wrong", where, why)

@@ -1,6 +1,6 @@
 """The judge of the op database tests tells a wrong answer from a refusal and from torch's answer.
 
-Run on the recorded samples of ``sin`` and ``topk``, with stand-ins for glassgrad's op that are wrong
+Run on the recorded samples of ``sin``, ``topk`` and ``linalg.eigh``, with stand-ins for glassgrad's op that are wrong
 in one way each (value, dtype, shape, gradient, an unclear error) or refuse clearly.
 """
 
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import glassgrad
-from tests.opdb import fixtures
-from tests.opdb.judge import run_sample
+from tests.opdb import fixtures, gauge
+from tests.opdb.codec import Answer
+from tests.opdb.judge import differs, run_sample
 
 
 def verdicts(key: str, call: Any, dtype: str = "float64") -> list[str]:
@@ -51,3 +53,50 @@ def test_topk_indices_may_differ_among_equal_values() -> None:
     assert set(verdicts("topk", reversed_ties, "int64")) == {"pass"}
     assert "wrong" in verdicts("topk", lambda x, k, *a, **kw: (glassgrad.topk(x, k, *a, **kw)[0],
                                                                 glassgrad.topk(x, k, *a, **kw)[1] * 0), "int64")
+
+
+def _flip_eigenvectors(x: Any, *args: Any, **kwargs: Any) -> Any:
+    values, vectors = glassgrad.linalg.eigh(x, *args, **kwargs)
+    return values, -vectors
+
+
+def test_decompositions_are_judged_in_torch_gauge() -> None:
+    """An eigenvector may be negated (torch's and NumPy's LAPACK pick different signs): glassgrad's eigh, and
+    eigh with every sign flipped, pass values and gradients; a factor that is wrong, not merely negated, fails."""
+    assert set(verdicts("linalg.eigh", glassgrad.linalg.eigh)) == {"pass"}
+    assert set(verdicts("linalg.eigh", _flip_eigenvectors)) == {"pass"}
+
+    def swapped(x: Any, *args: Any, **kwargs: Any) -> Any:  # two eigenvectors exchanged: not a gauge
+        values, vectors = glassgrad.linalg.eigh(x, *args, **kwargs)
+        return values, vectors.flip(-1) if vectors.shape[-1] > 1 else vectors * 2
+
+    def detached(x: Any, *args: Any, **kwargs: Any) -> Any:  # right values, the eigenvectors' gradient lost
+        values, vectors = glassgrad.linalg.eigh(x, *args, **kwargs)
+        return values, vectors.detach() + 0 * x
+    assert "wrong" in verdicts("linalg.eigh", swapped)
+    assert "wrong" in verdicts("linalg.eigh", detached)
+
+
+def test_only_decompositions_are_aligned() -> None:
+    """The gauge never reaches another op: a negated answer of an op outside GAUGES stays wrong."""
+    assert "sort" not in gauge.GAUGES
+    assert "wrong" in verdicts("linalg.eigvalsh", lambda x, *a, **kw: -glassgrad.linalg.eigvalsh(x, *a, **kw))
+
+
+def test_full_svd_extra_columns_may_be_any_basis() -> None:
+    """With full_matrices, U's columns beyond min(m, n) are any orthonormal basis of the rest: a rotation of
+    them (and a sign per singular pair) aligns; a U whose shared columns are rotated does not."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((5, 2))
+    u, s, vh = np.linalg.svd(a)
+    expected = [Answer(u, "float64"), Answer(s, "float64"), Answer(vh, "float64")]
+    turn = np.linalg.qr(rng.standard_normal((3, 3)))[0]
+    signs = np.array([-1.0, 1.0])
+    mine_u = np.concatenate([u[:, :2] * signs, u[:, 2:] @ turn], axis=1)
+    mine = (glassgrad.tensor(mine_u), glassgrad.tensor(s), glassgrad.tensor(signs[:, None] * vh))
+    aligned = gauge.align("linalg.svd", expected, mine, glassgrad)
+    assert differs(expected, aligned, glassgrad) is None
+    mixed = mine_u.copy()
+    mixed[:, :2] = mine_u[:, :2] @ np.array([[0.6, -0.8], [0.8, 0.6]])  # a rotation of two singular vectors
+    wrong = (glassgrad.tensor(mixed), glassgrad.tensor(s), glassgrad.tensor(signs[:, None] * vh))
+    assert differs(expected, gauge.align("linalg.svd", expected, wrong, glassgrad), glassgrad) is not None
