@@ -51,7 +51,14 @@ class RemovableHandle:
 
 
 def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> Any:
-    """Call each hook on the gradient (a Tensor built from the array); return the final array."""
+    """Call each hook on the gradient (a Tensor built from the array); return the final array. A gradient
+    that is a Tensor already (create_graph=True: a backward recording its graph) is passed to the hooks
+    as it is, in grad mode, and what they return is kept as a Tensor, graph included."""
+    if isinstance(grad, Tensor):
+        for hook in list(hooks.values()):
+            replaced = hook(grad)
+            grad = grad if replaced is None else replaced
+        return grad
     for hook in list(hooks.values()):
         with autograd.no_grad():
             replaced = hook(Tensor._make(grad, False))
@@ -70,6 +77,8 @@ def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> An
 class _GradientHooks(Function):
     """Identity in forward; in backward the registered hooks see (and may replace) the gradient:
     y = x;  d x = hooks(d y)."""
+
+    differentiable_backward = True  # the hooks run on the recorded gradient (see run_hooks)
 
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
