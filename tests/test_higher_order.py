@@ -210,3 +210,16 @@ def test_the_seed_may_carry_a_graph_in_backward():
     (x * x).backward(v, create_graph=True)  # x.grad = 2 x v
     (dv,) = glassgrad.autograd.grad(x.grad.sum(), v)
     np.testing.assert_allclose(dv.numpy(), 2 * x.detach().numpy())
+
+
+def test_a_tensor_hook_acts_in_the_recorded_backward_too_as_torch(torch):
+    results = []
+    for lib in (glassgrad, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        y = x * x
+        y.register_hook(lambda g: g * 3)  # triples every gradient reaching y, in both backward passes
+        (g,) = lib.autograd.grad((y * x).sum(), x, create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), x)
+        results.append((np.asarray(g.detach().numpy()), np.asarray(h.numpy())))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
