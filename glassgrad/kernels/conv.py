@@ -81,7 +81,7 @@ def col2im_rows(cols: Any, out: Any, width: int, dilation: tuple[int, int]) -> N
 
 
 def conv2d_rows_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry) -> tuple[Any, Any]:
-    """y (N, O, Ho, Wo) (a channel-major view) and the padded input to save for backward."""
+    """y (N, O, Ho, Wo) (contiguous) and the padded input to save for backward."""
     xp = backend.xp
     n = x.shape[0]
     o, cg, kh, kw = weight.shape
@@ -91,13 +91,25 @@ def conv2d_rows_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry) 
     ho, wo = geometry.out_hw
     wp = xcm.shape[3]
     w_g = weight.reshape(g, o // g, k)  # (G, Og, K)
-    y = xp.empty((o, n, ho, wp), dtype=x.dtype)  # (O, N, Ho, Wp): Wp - Wo garbage columns per row
+    y = xp.empty((n, o, ho, wp), dtype=x.dtype)  # (N, O, Ho, Wp): Wp - Wo garbage columns per row
     for part in batch_chunks(n, k * ho * wp * x.itemsize):
-        cols = im2col_rows(xcm[:, part], (kh, kw), geometry.dilation, ho).reshape(g, k, -1)  # (G, K, n*Ho*Wp)
-        xp.matmul(w_g, cols, out=y[:, part].reshape(g, o // g, -1))
-    if bias is not None:
-        y += bias.reshape(o, 1, 1, 1)
-    return y[..., :wo].transpose(1, 0, 2, 3), xcm
+        cols = im2col_rows(xcm[:, part], (kh, kw), geometry.dilation, ho)  # (C, kh, kw, n, Ho*Wp)
+        cols = cols.reshape(g, k, cols.shape[3], -1).transpose(2, 0, 1, 3)  # (n, G, K, Ho*Wp) view
+        # one GEMM per sample, written sample-major: the output is in torch's (N, O, ...) layout
+        xp.matmul(w_g, cols, out=y[part].reshape(cols.shape[0], g, o // g, -1))
+    return without_garbage(y, wo, bias), xcm  # (N, O, Ho, Wo) contiguous, as torch's
+
+
+def without_garbage(y: Any, wo: int, bias: Any) -> Any:
+    """(N, O, Ho, Wp) -> contiguous (N, O, Ho, Wo): the first Wo columns of each row, plus the bias
+    (added in the same pass)."""
+    xp = backend.xp
+    out = xp.empty(y.shape[:3] + (wo,), dtype=y.dtype)
+    if bias is None:
+        xp.copyto(out, y[..., :wo])
+    else:
+        xp.add(y[..., :wo], bias.reshape(1, -1, 1, 1), out=out)
+    return out
 
 
 def conv2d_rows_backward(xcm: Any, weight: Any, grad: Any, geometry: ConvGeometry, need_x: bool,

@@ -8,7 +8,7 @@ torch) while moving less memory:
 - the forward keeps only the running maximum (all that inference needs);
 - the backward finds each window's winner again as the first tap equal to the maximum:
   hit_t = (xpad_t == y) and free_t,  free_{t+1} = free_t and not hit_t  (free_0 = all windows);
-- arrays keep the memory order of x (a convolution's output is a channel-major view), and dy is
+- arrays keep the memory order of x (contiguous, or a transposed view a program made), and dy is
   copied once into that order, so every pass runs on matching, contiguous memory;
 - when the windows tile the input (kernel == stride, no dilation), each pixel is written exactly
   once, so dx needs no zeroing and no additions.

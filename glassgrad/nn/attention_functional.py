@@ -86,10 +86,14 @@ def multi_head_attention_forward(query: Any, key: Any, value: Any, embed_dim_to_
         causal = mask is _CAUSAL
         out = scaled_dot_product_attention(q, k, v, None if causal else mask, p, is_causal=causal)
         attn = None
+    if batched and not batch_first:  # heads joined in (L, N, E) order: the projection's output is then
+        # contiguous in the caller's layout, as torch's (a transpose after it would be a strided view)
+        joined = ops.reshape(ops.permute(out, (2, 0, 1, 3)), (n_queries, n, e))  # (N, H, L, d) -> (L, N, E)
+        return ops.linear(joined, out_proj_weight, out_proj_bias), attn
     out = ops.linear(ops.reshape(ops.transpose(out, 1, 2), (n, n_queries, e)), out_proj_weight, out_proj_bias)
     if not batched:
         return ops.squeeze(out, 0), (None if attn is None else ops.squeeze(attn, 0))
-    return (out if batch_first else ops.transpose(out, 0, 1)), attn
+    return out, attn
 
 
 def _check_inputs(query: Tensor, key: Tensor, value: Tensor, widths: tuple[int, int, int], batch_first: bool) -> bool:

@@ -37,12 +37,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import kernels
+from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import conv as conv_kernel
 from glassgrad.kernels import sums
-from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
+from glassgrad.ops.im2col import batch_major, channel_major, col2im, crop2d, im2col
 from glassgrad.ops.movement import reshape
 from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.ops.window import ConvGeometry, Pair, out_size, pair
@@ -93,7 +93,8 @@ class Conv2d(Function):
 def conv2d_plain_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry) -> tuple[Any, Any]:
     """The readable twin: y (N, O, Ho, Wo) = W_g @ im2col(xpad)_g + b, and the windows (for backward).
 
-    The product comes out channel-major (O, N, Ho, Wo); the op returns it as a transposed view.
+    One GEMM per sample (W_g against that sample's columns) writes the output straight into
+    torch's contiguous (N, O, Ho, Wo) layout.
     """
     n = x.shape[0]
     o, cg, kh, kw = weight.shape
@@ -102,11 +103,13 @@ def conv2d_plain_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry)
     xcm = channel_major(x, geometry.pads)  # (C, N, Hp, Wp), zero-padded
     cols = im2col(xcm, geometry.kernel, geometry.stride, geometry.dilation, geometry.out_hw)  # (C, kh, kw, N, Ho, Wo)
     cols = cols.reshape(g, k, n * ho * wo)  # (G, K, M): one column per output pixel
-    y = weight.reshape(g, o // g, k) @ cols  # (G, Og, M)
-    y = y.reshape(o, n, ho, wo)
+    per_sample = cols.reshape(g, k, n, ho * wo).transpose(2, 0, 1, 3)  # (N, G, K, Ho*Wo) view
+    y = backend.xp.empty((n, g, o // g, ho * wo), dtype=x.dtype)  # torch's layout; NumPy's own pick could differ
+    backend.xp.matmul(weight.reshape(g, o // g, k), per_sample, out=y)
+    y = y.reshape(n, o, ho, wo)
     if bias is not None:
-        y += bias.reshape(o, 1, 1, 1)
-    return y.swapaxes(0, 1), cols  # (N, O, Ho, Wo) view
+        y += bias.reshape(1, o, 1, 1)
+    return y, cols
 
 
 def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeometry, need_x: bool,
@@ -155,13 +158,11 @@ class ConvTranspose2d(Function):
         cols = cols.reshape(g * og, kh, kw, n, h, w)  # (O, kh, kw, N, H, W)
         pads = (padding[0], padding[0], padding[1], padding[1])
         y = crop2d(col2im(cols, full_hw, stride, dilation), pads)  # (O, N, Hout, Wout)
-        if bias is not None:
-            y = y + bias.reshape(-1, 1, 1, 1)
         ctx.save_for_backward(xcm, weight)
         # the geometry of the adjoint conv2d: from this op's output (its input) back to x (its output)
         ctx.geometry = ConvGeometry(in_hw=(y.shape[2], y.shape[3]), kernel=(kh, kw), stride=stride, pads=pads,
                                     dilation=dilation, out_hw=(h, w), groups=g)
-        return y.swapaxes(0, 1)  # (N, O, Hout, Wout) view
+        return batch_major(y, bias)  # (N, O, Hout, Wout) contiguous, as torch's
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:

@@ -152,7 +152,10 @@ class Einsum(Function):
         ctx.save_for_backward(*operands)
         ctx.inputs, ctx.output, ctx.sizes = inputs, output, sizes
         full = [backend.xp.broadcast_to(x, tuple(sizes[c] for c in term)) for x, term in zip(operands, inputs)]
-        return _contract(inputs, output, full)
+        out = _contract(inputs, output, full)
+        # a contraction of several operands is a fresh contiguous tensor in torch (NumPy may hand back a
+        # transposed view of its last product); one operand's permutation stays a view in both
+        return out.copy() if len(operands) > 1 and not out.flags.c_contiguous else out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:

@@ -25,7 +25,7 @@ def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
 
     Any number of spatial axes: ``pads`` holds (before, after) for each, in order (a 3-D input
     (N, C, D, H, W) takes (front, back, top, bottom, left, right)).
-    No copy when x is already a channel-major view without padding (a conv output).
+    No copy when x is already a channel-major view without padding.
     """
     xp = backend.xp
     xt = x.swapaxes(0, 1)  # (C, N, H, W) view
@@ -37,6 +37,20 @@ def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
 
     inner = ArrayIndex((slice(None), slice(None)) + _inner(pads, padded))
     return written_at(tuple(xt.shape[:2]) + padded, inner, xt, accumulate=False)
+
+
+def batch_major(y: Any, bias: Any = None) -> Any:
+    """Channel-major (C, N, H, W) -> contiguous (N, C, H, W), the layout torch gives a convolution's
+    output, with ``bias`` (C,) added in the same pass (so the copy costs no extra trip through
+    memory when there is a bias). Any number of spatial axes."""
+    xp = backend.xp
+    yt = y.swapaxes(0, 1)  # (N, C, H, W) view
+    out = xp.empty(yt.shape, dtype=y.dtype)
+    if bias is None:
+        xp.copyto(out, yt)
+    else:
+        xp.add(yt, bias.reshape((1, -1) + (1,) * (y.ndim - 2)), out=out)
+    return out
 
 
 def _inner(pads: tuple[int, ...], padded: tuple[int, ...]) -> tuple[slice, ...]:

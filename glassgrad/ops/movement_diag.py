@@ -108,7 +108,7 @@ class DiagEmbed(Function):
         ctx.dims = (dim1, dim2)
         y = xp.zeros(x.shape[:-1] + (size, size), dtype=x.dtype)
         y[..., ctx.rows, ctx.cols] = x
-        return xp.moveaxis(y, (-2, -1), (dim1, dim2))
+        return xp.ascontiguousarray(xp.moveaxis(y, (-2, -1), (dim1, dim2)))  # a fresh tensor, as torch's
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:

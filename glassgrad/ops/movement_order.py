@@ -35,7 +35,8 @@ class Flip(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, *, dims: tuple[int, ...]) -> Any:
         ctx.dims = dims
-        return backend.xp.flip(x, axis=dims) if dims else x
+        # a copy, as torch's flip (NumPy's flip is a view with negative strides)
+        return backend.xp.flip(x, axis=dims).copy() if dims else x
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:

@@ -29,7 +29,7 @@ def sorted_order(array: Any, axis: int, descending: bool = False) -> Any:
     # descending and stable: sort the reversed array ascending, then read that order backwards
     n = array.shape[axis]
     order_of_reversed = xp.argsort(xp.flip(array, axis=axis), axis=axis, kind="stable")
-    return xp.flip(n - 1 - order_of_reversed, axis=axis)
+    return xp.flip(n - 1 - order_of_reversed, axis=axis).copy()  # a copy, not a reversed view
 
 
 def _as_rows(input: Any, dim: int, op_name: str) -> tuple[Tensor, Any, int]:  # noqa: A002
