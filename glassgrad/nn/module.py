@@ -69,8 +69,12 @@ class Module:
                                      f"(call super().__init__() first in {type(self).__name__}.__init__)")
             self.__dict__.pop(name, None)
             self._non_persistent.discard(name)
+            # out of the other registries; in its own, an existing name keeps its place (a dict assignment),
+            # as torch's ordered registries do: model.fc = Linear(...) stays the last child
+            target = params if isinstance(value, Parameter) else modules
             for registry in registries:
-                registry.pop(name, None)
+                if registry is not target:
+                    registry.pop(name, None)
             if isinstance(value, Parameter):
                 self.register_parameter(name, value)  # refuses names such as a method's, as torch
             else:
