@@ -53,6 +53,8 @@ def _cross(op: str, input: Any, other: Any, dim: int) -> Tensor:  # noqa: A002
     a, b = as_tensor(input), as_tensor(other)
     if a.dtype != b.dtype:
         raise RuntimeError(f"{op}: expected scalar type {a.dtype} but found {b.dtype}")
+    if a.ndim != b.ndim:
+        raise RuntimeError(f"{op}: inputs must have the same number of dimensions.")
     shape = tuple(numpy.broadcast_shapes(tuple(a.shape), tuple(b.shape)))
     ndim = max(len(shape), 1)
     if not -ndim <= dim < ndim:
