@@ -115,6 +115,13 @@ from glassgrad.nn.padding import ReplicationPad1d as ReplicationPad1d
 from glassgrad.nn.padding import ReplicationPad2d as ReplicationPad2d
 from glassgrad.nn.padding import ZeroPad1d as ZeroPad1d
 from glassgrad.nn.padding import ZeroPad2d as ZeroPad2d
+from glassgrad.nn.padding import CircularPad1d as CircularPad1d
+from glassgrad.nn.padding import CircularPad2d as CircularPad2d
+from glassgrad.nn.padding import CircularPad3d as CircularPad3d
+from glassgrad.nn.padding import ConstantPad3d as ConstantPad3d
+from glassgrad.nn.padding import ReflectionPad3d as ReflectionPad3d
+from glassgrad.nn.padding import ReplicationPad3d as ReplicationPad3d
+from glassgrad.nn.padding import ZeroPad3d as ZeroPad3d
 from glassgrad.nn.pooling_more import AdaptiveAvgPool1d as AdaptiveAvgPool1d
 from glassgrad.nn.pooling_more import AdaptiveMaxPool2d as AdaptiveMaxPool2d
 from glassgrad.nn.pooling_more import AvgPool1d as AvgPool1d

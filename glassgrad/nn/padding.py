@@ -1,8 +1,9 @@
-"""Padding layers: ``ZeroPad{1,2}d``, ``ConstantPad{1,2}d``, ``ReflectionPad{1,2}d``, ``ReplicationPad{1,2}d``.
+"""Padding layers: ``ZeroPad{1,2,3}d``, ``ConstantPad{1,2,3}d``, ``ReflectionPad{1,2,3}d``,
+``ReplicationPad{1,2,3}d``, ``CircularPad{1,2,3}d``.
 
 Each is ``F.pad`` (``glassgrad/ops/movement_pad.py``) with its mode fixed. ``padding`` is an int (the
-same on every side) or, as torch, (left, right) for the 1d layers and (left, right, top, bottom) for
-the 2d layers: the last dimension first.
+same on every side) or, as torch, (left, right) for the 1d layers, (left, right, top, bottom) for
+the 2d layers and (left, right, top, bottom, front, back) for the 3d layers: the last dimension first.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 from glassgrad import ops
 from glassgrad.nn.module import Module
 from glassgrad.tensor import Tensor
+
+_SIDE_NAMES = {2: "left, right", 4: "left, right, top, bottom", 6: "left, right, top, bottom, front, back"}
 
 
 class _Pad(Module):
@@ -27,7 +30,7 @@ class _Pad(Module):
         padding = tuple(int(p) for p in padding)
         if len(padding) != self.sides:
             raise ValueError(f"{type(self).__name__}: padding must be an int or {self.sides} ints "
-                             f"({'left, right, top, bottom' if self.sides == 4 else 'left, right'}), got {padding}")
+                             f"({_SIDE_NAMES[self.sides]}), got {padding}")
         self.padding, self.value = padding, float(value)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -37,7 +40,7 @@ class _Pad(Module):
 
     def extra_repr(self) -> str:
         constant = type(self).__name__.startswith("Constant")
-        return f"{self.padding}, value={self.value}" if constant else f"{self.padding}"
+        return f"padding={self.padding}, value={self.value}" if constant else f"{self.padding}"
 
 
 class ZeroPad2d(_Pad):
@@ -91,3 +94,46 @@ class ReplicationPad1d(ReplicationPad2d):
     """Replication padding of (N, C, L) or (C, L): (left, right)."""
 
     sides = 2
+
+
+class ZeroPad3d(ZeroPad2d):
+    """Pads (N, C, D, H, W) or (C, D, H, W) with zeros: (left, right, top, bottom, front, back)."""
+
+    sides = 6
+
+
+class ConstantPad3d(ConstantPad2d):
+    """Pads (N, C, D, H, W) or (C, D, H, W) with ``value``: (left, right, top, bottom, front, back)."""
+
+    sides = 6
+
+
+class ReflectionPad3d(ReflectionPad2d):
+    """Reflection padding of (N, C, D, H, W) or (C, D, H, W): (left, right, top, bottom, front, back)."""
+
+    sides = 6
+
+
+class ReplicationPad3d(ReplicationPad2d):
+    """Replication padding of (N, C, D, H, W) or (C, D, H, W): (left, right, top, bottom, front, back)."""
+
+    sides = 6
+
+
+class CircularPad2d(ReflectionPad2d):
+    """Pads by wrapping around (the input tiled periodically): [1 2 3] padded by 2 -> [2 3 1 2 3 1 2].
+    (N, C, H, W) or (C, H, W): (left, right, top, bottom); no pad may exceed its dimension's size."""
+
+    mode = "circular"
+
+
+class CircularPad1d(CircularPad2d):
+    """Circular padding of (N, C, L) or (C, L): (left, right)."""
+
+    sides = 2
+
+
+class CircularPad3d(CircularPad2d):
+    """Circular padding of (N, C, D, H, W) or (C, D, H, W): (left, right, top, bottom, front, back)."""
+
+    sides = 6
