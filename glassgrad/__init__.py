@@ -497,6 +497,7 @@ from glassgrad.creation_forms import empty_permuted as empty_permuted  # noqa: E
 from glassgrad.creation_forms import empty_strided as empty_strided  # noqa: E402
 from glassgrad.creation_forms import scalar_tensor as scalar_tensor  # noqa: E402
 from glassgrad import masked as masked  # noqa: E402
+from glassgrad import signal as signal  # noqa: E402
 from glassgrad.ops import diagonal_scatter as diagonal_scatter  # noqa: E402
 from glassgrad.ops import select_scatter as select_scatter  # noqa: E402
 from glassgrad.ops import slice_scatter as slice_scatter  # noqa: E402

@@ -1,0 +1,3 @@
+"""torch.signal: its window functions (``glassgrad.signal.windows``)."""
+
+from glassgrad.signal import windows as windows
