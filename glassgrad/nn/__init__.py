@@ -122,6 +122,9 @@ from glassgrad.nn.padding import ConstantPad3d as ConstantPad3d
 from glassgrad.nn.padding import ReflectionPad3d as ReflectionPad3d
 from glassgrad.nn.padding import ReplicationPad3d as ReplicationPad3d
 from glassgrad.nn.padding import ZeroPad3d as ZeroPad3d
+from glassgrad.nn.normalization import BatchNorm3d as BatchNorm3d
+from glassgrad.nn.normalization import InstanceNorm1d as InstanceNorm1d
+from glassgrad.nn.normalization import InstanceNorm3d as InstanceNorm3d
 from glassgrad.nn.pooling_more import AdaptiveAvgPool1d as AdaptiveAvgPool1d
 from glassgrad.nn.pooling_more import AdaptiveMaxPool2d as AdaptiveMaxPool2d
 from glassgrad.nn.pooling_more import AvgPool1d as AvgPool1d

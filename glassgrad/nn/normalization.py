@@ -1,4 +1,4 @@
-"""Normalisation layers: BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, InstanceNorm2d.
+"""Normalisation layers: BatchNorm1d/2d/3d, GroupNorm, LayerNorm, InstanceNorm1d/2d/3d.
 
 The parameter and buffer names (weight, bias, running_mean, running_var,
 num_batches_tracked) are torch's, so torch state_dicts load as they are.
@@ -128,6 +128,16 @@ class BatchNorm2d(_BatchNorm):
     _ranks = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W): statistics per channel over N, D, H, W.
+
+    Args: as BatchNorm1d.
+    Shape: (N, C, D, H, W) -> same.
+    """
+
+    _ranks = (5,)
+
+
 class GroupNorm(Module):
     """Group normalisation (Wu & He 2018): each sample's channels are split into groups and
     standardised over (channels of the group, H, W); then a per-channel weight and bias.
@@ -166,8 +176,8 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class InstanceNorm2d(Module):
-    """Instance normalisation: each (sample, channel) plane standardised over its own H x W
+class _InstanceNorm(Module):
+    """Instance normalisation: each (sample, channel) signal standardised over its own spatial
     positions, then an optional per-channel weight and bias.
 
     By default the statistics are the input's in both modes. With ``track_running_stats`` the
@@ -182,10 +192,10 @@ class InstanceNorm2d(Module):
         track_running_stats: keep running_mean, running_var (and num_batches_tracked, as torch) (default False).
         device, dtype: where the parameters and buffers live, their float dtype.
         bias: with affine, also learn the bias (default True; keyword only).
-
-    Shape:
-        (N, C, H, W) or unbatched (C, H, W) -> same.
     """
+
+    _spatial = 2  # how many spatial dims the subclass normalises over
+    _layout = "(N, C, H, W)"
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device: Any = None, dtype: Any = None, *,
@@ -201,24 +211,56 @@ class InstanceNorm2d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
-        if x.ndim not in (3, 4):
-            raise ValueError(f"InstanceNorm2d: expected a 4-D input (N, C, H, W) or 3-D (C, H, W), got shape {x.shape}")
-        if x.shape[-3] != self.num_features:
+        name, batched = type(self).__name__, self._spatial + 2
+        if x.ndim not in (batched - 1, batched):
+            raise ValueError(f"{name}: expected a {batched}-D input {self._layout} or {batched - 1}-D "
+                             f"(without N), got shape {x.shape}")
+        channels = x.ndim - self._spatial - 1
+        if x.shape[channels] != self.num_features:
             if self.affine:
-                raise ValueError(f"InstanceNorm2d: expected input's size at dim={x.ndim - 3} to match num_features "
-                                 f"({self.num_features}), but got: {x.shape[-3]}.")
-            warnings.warn(f"input's size at dim={x.ndim - 3} does not match num_features. You can silence this "
+                raise ValueError(f"{name}: expected input's size at dim={channels} to match num_features "
+                                 f"({self.num_features}), but got: {x.shape[channels]}.")
+            warnings.warn(f"input's size at dim={channels} does not match num_features. You can silence this "
                           "warning by not passing in num_features, which is not used because affine=False",
                           stacklevel=2)
-        batch = x if x.ndim == 4 else x.unsqueeze(0)
+        batch = x if x.ndim == batched else x.unsqueeze(0)
         y = instance_norm(batch, self.running_mean, self.running_var, self.weight, self.bias,
                           self.training or not self.track_running_stats,
                           0.0 if self.momentum is None else self.momentum, self.eps)
-        return y if x.ndim == 4 else y.squeeze(0)
+        return y if x.ndim == batched else y.squeeze(0)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or unbatched (C, L): each signal over its L positions.
+
+    Args: as InstanceNorm2d.
+    """
+
+    _spatial, _layout = 1, "(N, C, L)"
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or unbatched (C, H, W): each plane over its H x W positions.
+
+    Args: see _InstanceNorm (torch's: num_features, eps, momentum, affine, track_running_stats,
+    device, dtype, *, bias).
+    """
+
+    _spatial, _layout = 2, "(N, C, H, W)"
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of (N, C, D, H, W) or unbatched (C, D, H, W): each volume over its
+    D x H x W positions.
+
+    Args: as InstanceNorm2d.
+    """
+
+    _spatial, _layout = 3, "(N, C, D, H, W)"
 
 
 class LayerNorm(Module):

@@ -4,6 +4,7 @@ InstanceNorm1d/3d, the Lazy* layers, unbatched inputs and keyword calls; each ag
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import glassgrad
@@ -44,3 +45,42 @@ def test_3d_padding_needs_six_sides(name):
 def test_circular_padding_no_wider_than_the_input():
     with pytest.raises(RuntimeError):
         glassgrad.nn.CircularPad1d(5)(glassgrad.zeros(2, 3, 4))
+
+
+NORMS = [
+    ("BatchNorm3d", (3,), {}, (2, 3, 2, 3, 4)),
+    ("BatchNorm3d", (3, 1e-3, None, False), {}, (2, 3, 2, 2, 3)),
+    ("InstanceNorm1d", (3,), {}, (2, 3, 5)),
+    ("InstanceNorm1d", (3, 1e-5, 0.2, True, True), {}, (2, 3, 5)),
+    ("InstanceNorm1d", (3,), {"affine": True}, (3, 6)),
+    ("InstanceNorm3d", (3,), {}, (2, 3, 2, 3, 4)),
+    ("InstanceNorm3d", (3, 1e-5, 0.1, True, True), {}, (2, 3, 2, 3, 4)),
+    ("InstanceNorm3d", (3,), {"affine": True, "bias": False}, (3, 2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), NORMS, ids=[f"{n}{a}{k}{s}" for n, a, k, s in NORMS])
+def test_norm_matches_torch(rng, torch, name, args, kwargs, shape, training):
+    ours, theirs = getattr(glassgrad.nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    assert repr(ours) == repr(theirs)
+    for buffer in ("running_mean", "running_var"):  # not the initial 0 and 1, so eval mode shows their use
+        if getattr(theirs, buffer, None) is not None:
+            getattr(theirs, buffer).uniform_(0.5, 1.5)
+    if getattr(theirs, "weight", None) is not None:
+        theirs.weight.data.uniform_(0.5, 1.5)
+    ours.train(training)
+    theirs.train(training)
+    check_module_with_torch(ours, theirs, [rng.standard_normal(shape)], torch)
+    for name, buffer in theirs.named_buffers():
+        np.testing.assert_allclose(dict(ours.named_buffers())[name].numpy(), buffer.numpy(), rtol=1e-12,
+                                   err_msg=f"buffer {name} after the call")
+
+
+def test_norm_input_ranks():
+    with pytest.raises(ValueError, match="BatchNorm3d: expected a 5-D input"):
+        glassgrad.nn.BatchNorm3d(3)(glassgrad.zeros(2, 3, 4, 5))
+    with pytest.raises(ValueError, match="InstanceNorm1d: expected a 3-D input"):
+        glassgrad.nn.InstanceNorm1d(3)(glassgrad.zeros(2, 3, 4, 5))
+    with pytest.raises(ValueError, match="InstanceNorm3d: expected input's size at dim=1 to match num_features"):
+        glassgrad.nn.InstanceNorm3d(3, affine=True)(glassgrad.zeros(2, 4, 2, 2, 2))

@@ -1,5 +1,10 @@
 """torch.nn.modules.instancenorm (defined in glassgrad/nn/normalization.py)."""
 
+from glassgrad.nn.normalization import InstanceNorm1d as InstanceNorm1d
 from glassgrad.nn.normalization import InstanceNorm2d as InstanceNorm2d
+from glassgrad.nn.normalization import InstanceNorm3d as InstanceNorm3d
+from glassgrad.nn.normalization import (
+    _InstanceNorm as _InstanceNorm,
+)
 
-__all__ = ["InstanceNorm2d"]
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
