@@ -20,7 +20,7 @@ import numpy as np
 from glassgrad import backend
 from glassgrad.nn import init
 from glassgrad.nn.attention_functional import multi_head_attention_forward
-from glassgrad.nn.linear import Linear
+from glassgrad.nn.linear import NonDynamicallyQuantizableLinear
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.tensor import Tensor
@@ -55,7 +55,8 @@ class MultiheadAttention(Module):
     Attributes:
         in_proj_weight: (3E, E) the packed W_q, W_k, W_v, Xavier-uniform.
         in_proj_bias: (3E,) zeros.
-        out_proj: Linear(E, E), torch's default init for the weight, bias zeros.
+        out_proj: Linear(E, E) (a NonDynamicallyQuantizableLinear, as torch's), torch's default init for
+            the weight, bias zeros.
         bias_k, bias_v: (1, 1, E) Xavier-normal, with ``add_bias_kv``.
     """
 
@@ -90,7 +91,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(xp.zeros(3 * embed_dim, dtype=dtype))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype, rng=rng)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype, rng=rng)
         if add_bias_kv:
             self.bias_k = Parameter(xp.zeros((1, 1, embed_dim), dtype=dtype))
             self.bias_v = Parameter(xp.zeros((1, 1, embed_dim), dtype=dtype))

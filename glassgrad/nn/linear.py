@@ -55,20 +55,27 @@ class Linear(Module):
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         init.default_layer_init_(self.weight, self.bias, rng)
 
-    def forward(self, x: Tensor) -> Tensor:
-        if not hasattr(x, "shape"):
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002  (torch's name: forward(input=x) works)
+        if not hasattr(input, "shape"):
             raise TypeError(f"Linear({self.in_features}, {self.out_features}): input must be a Tensor, "
-                            f"got {type(x).__name__}")
-        if x.shape[-1:] != (self.in_features,):
+                            f"got {type(input).__name__}")
+        if input.shape[-1:] != (self.in_features,):
             raise OpInputError(f"Linear({self.in_features}, {self.out_features}): input of shape "
-                               f"{tuple(x.shape)} does not end in {self.in_features}")
-        return ops.linear(x, self.weight, self.bias)
+                               f"{tuple(input.shape)} does not end in {self.in_features}")
+        return ops.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
 Dense = Linear
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A ``Linear`` under the name torch gives ``MultiheadAttention.out_proj``'s class (torch keeps it
+    apart so that dynamic quantization skips it). Nothing else differs; it exists so that programs
+    naming it (``torch.serialization.add_safe_globals([...NonDynamicallyQuantizableLinear])``,
+    ``isinstance`` checks) find it at ``nn.modules.linear``."""
 
 
 class Identity(Module):

@@ -1,4 +1,6 @@
-"""torch.nn.modules.activation (defined in glassgrad/nn/activation.py)."""
+"""torch.nn.modules.activation; the classes are defined in
+glassgrad/nn/activation.py, glassgrad/nn/activation_shrink.py, glassgrad/nn/attention.py,
+glassgrad/nn/layers_misc.py."""
 
 from glassgrad.nn.activation import CELU as CELU
 from glassgrad.nn.activation import ELU as ELU
@@ -20,10 +22,18 @@ from glassgrad.nn.activation import Softplus as Softplus
 from glassgrad.nn.activation import Softsign as Softsign
 from glassgrad.nn.activation import Tanh as Tanh
 from glassgrad.nn.activation import Tanhshrink as Tanhshrink
-from glassgrad.nn.attention import MultiheadAttention as MultiheadAttention  # defined in nn/attention.py
+from glassgrad.nn.activation_shrink import GLU as GLU
+from glassgrad.nn.activation_shrink import Hardshrink as Hardshrink
+from glassgrad.nn.activation_shrink import RReLU as RReLU
+from glassgrad.nn.activation_shrink import Softmin as Softmin
+from glassgrad.nn.activation_shrink import Softshrink as Softshrink
+from glassgrad.nn.activation_shrink import Threshold as Threshold
+from glassgrad.nn.attention import MultiheadAttention as MultiheadAttention
+from glassgrad.nn.layers_misc import PReLU as PReLU
+from glassgrad.nn.layers_misc import Softmax2d as Softmax2d
 
 __all__ = [
-    "CELU", "ELU", "GELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax",
-    "Mish", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid", "Softmax", "Softplus", "Softsign", "Tanh", "Tanhshrink",
-    "MultiheadAttention",
+    "CELU", "ELU", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid",
+    "LogSoftmax", "Mish", "MultiheadAttention", "PReLU", "RReLU", "ReLU", "ReLU6", "SELU", "SiLU", "Sigmoid", "Softmax",
+    "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold",
 ]

@@ -1,11 +1,9 @@
 """torch.nn.modules.batchnorm (defined in glassgrad/nn/normalization.py).
-Its private base classes too (torch's are private as well): programs test isinstance against them."""
+With torch's private base classes, which programs test isinstance against."""
 
 from glassgrad.nn.normalization import BatchNorm1d as BatchNorm1d
 from glassgrad.nn.normalization import BatchNorm2d as BatchNorm2d
 from glassgrad.nn.normalization import BatchNorm3d as BatchNorm3d
-from glassgrad.nn.normalization import (
-    _BatchNorm as _BatchNorm,
-)
+from glassgrad.nn.normalization import _BatchNorm as _BatchNorm
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]

@@ -1,10 +1,9 @@
-"""torch.nn.modules.instancenorm (defined in glassgrad/nn/normalization.py)."""
+"""torch.nn.modules.instancenorm (defined in glassgrad/nn/normalization.py).
+With torch's private base classes, which programs test isinstance against."""
 
 from glassgrad.nn.normalization import InstanceNorm1d as InstanceNorm1d
 from glassgrad.nn.normalization import InstanceNorm2d as InstanceNorm2d
 from glassgrad.nn.normalization import InstanceNorm3d as InstanceNorm3d
-from glassgrad.nn.normalization import (
-    _InstanceNorm as _InstanceNorm,
-)
+from glassgrad.nn.normalization import _InstanceNorm as _InstanceNorm
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]

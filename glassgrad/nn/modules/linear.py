@@ -3,5 +3,6 @@
 from glassgrad.nn.linear import Bilinear as Bilinear
 from glassgrad.nn.linear import Identity as Identity
 from glassgrad.nn.linear import Linear as Linear
+from glassgrad.nn.linear import NonDynamicallyQuantizableLinear as NonDynamicallyQuantizableLinear
 
-__all__ = ["Bilinear", "Identity", "Linear"]
+__all__ = ["Bilinear", "Identity", "Linear", "NonDynamicallyQuantizableLinear"]

@@ -1,4 +1,4 @@
-"""torch.nn.modules.rnn (defined in glassgrad/nn/recurrent.py and glassgrad/nn/rnn_cells.py)."""
+"""torch.nn.modules.rnn (defined in glassgrad/nn/recurrent.py, glassgrad/nn/rnn_cells.py)."""
 
 from glassgrad.nn.recurrent import GRU as GRU
 from glassgrad.nn.recurrent import LSTM as LSTM

@@ -6,5 +6,6 @@ from glassgrad.nn.transformer import TransformerDecoderLayer as TransformerDecod
 from glassgrad.nn.transformer import TransformerEncoder as TransformerEncoder
 from glassgrad.nn.transformer import TransformerEncoderLayer as TransformerEncoderLayer
 
-__all__ = ["Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
-           "TransformerEncoderLayer"]
+__all__ = [
+    "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
+]
