@@ -10,9 +10,10 @@ Pillow, the ``vision`` extra) or uint8 NumPy arrays (see :mod:`glassgrad.vision.
 """
 
 from glassgrad.vision import datasets as datasets
+from glassgrad.vision import models as models
 from glassgrad.vision import transforms as transforms
 from glassgrad.vision import utils as utils
 from glassgrad.vision.image_backend import get_image_backend as get_image_backend
 from glassgrad.vision.image_backend import set_image_backend as set_image_backend
 
-__all__ = ["datasets", "get_image_backend", "set_image_backend", "transforms", "utils"]
+__all__ = ["datasets", "get_image_backend", "models", "set_image_backend", "transforms", "utils"]
