@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
 from glassgrad.ops.arguments import pick_dim
@@ -67,6 +66,8 @@ def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | No
     axis = -1 if axis is None else axis
     x = as_tensor(x) if dtype is None else as_tensor(x).to(dtype)
     _check_axis(x, axis, "softmax")
+    if x.ndim == 0:  # one element along dim 0 (or -1), as torch
+        return Softmax.apply(x.reshape(1), axis=0).reshape(())
     return Softmax.apply(x, axis=axis)
 
 
@@ -98,16 +99,17 @@ def log_softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int 
     axis = -1 if axis is None else axis
     x = as_tensor(x) if dtype is None else as_tensor(x).to(dtype)
     _check_axis(x, axis, "log_softmax")
+    if x.ndim == 0:  # one element along dim 0 (or -1), as torch
+        return LogSoftmax.apply(x.reshape(1), axis=0).reshape(())
     return LogSoftmax.apply(x, axis=axis)
 
 
 def _check_axis(x: Tensor, axis: int, op_name: str) -> None:
-    """A dim out of range is torch's IndexError; glassgrad's softmax needs at least one dim."""
-    if x.ndim == 0:
-        raise OpInputError(f"{op_name}: expected a tensor with at least one dim, got shape {tuple(x.shape)}")
-    if not -x.ndim <= axis < x.ndim:
-        raise IndexError(f"{op_name}: Dimension out of range (expected to be in range of [{-x.ndim}, "
-                         f"{x.ndim - 1}], but got {axis})")
+    """A dim out of range is torch's IndexError (a 0-d tensor takes dim 0 or -1, as torch)."""
+    rank = max(x.ndim, 1)
+    if not -rank <= axis < rank:
+        raise IndexError(f"{op_name}: Dimension out of range (expected to be in range of [{-rank}, "
+                         f"{rank - 1}], but got {axis})")
 
 
 def legacy_softmax_dim(ndim: int, name: str) -> int:

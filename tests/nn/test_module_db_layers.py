@@ -84,3 +84,22 @@ def test_norm_input_ranks():
         glassgrad.nn.InstanceNorm1d(3)(glassgrad.zeros(2, 3, 4, 5))
     with pytest.raises(ValueError, match="InstanceNorm3d: expected input's size at dim=1 to match num_features"):
         glassgrad.nn.InstanceNorm3d(3, affine=True)(glassgrad.zeros(2, 4, 2, 2, 2))
+
+
+def test_linear_takes_input_by_keyword(rng, torch):
+    theirs = torch.nn.Linear(4, 3).double()
+    ours = glassgrad.nn.Linear(4, 3).double()
+    check_module_with_torch(ours, theirs, [rng.standard_normal((2, 4))], torch,
+                            call=lambda module, x: module(input=x))
+
+
+@pytest.mark.parametrize("name", ["Softmax", "LogSoftmax", "Softmin"])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_softmax_layers_on_a_0d_tensor(torch, name, dim):
+    check_module_with_torch(getattr(glassgrad.nn, name)(dim), getattr(torch.nn, name)(dim),
+                            [np.array(0.7)], torch)
+
+
+def test_softmax_0d_dim_out_of_range():
+    with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 1"):
+        glassgrad.softmax(glassgrad.tensor(0.5), 1)
