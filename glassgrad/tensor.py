@@ -353,13 +353,16 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; gradients flow through."""
+        flags = [a for a in args if isinstance(a, bool)]  # to(dtype, non_blocking, copy): positional flags
+        copy = kwargs.get("copy", flags[1] if len(flags) > 1 else False)
+        args = tuple(a for a in args if not isinstance(a, bool))
         target_device, target_dtype = to_arguments(args, kwargs, accepted=("non_blocking", "copy"))
         out = self
         if target_dtype is not None and dtypes.to_dtype(target_dtype) != self.dtype:
             out = ops.cast(out, dtypes.to_dtype(target_dtype))
         if target_device is not None and device(target_device) != self.device:
             out = ops.to_device(out, device(target_device))
-        return out
+        return ops.clone(out) if copy and out is self else out
 
     def cpu(self) -> Tensor:
         return self.to("cpu")

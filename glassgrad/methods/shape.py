@@ -133,8 +133,12 @@ class ShapeMethods:
         """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim."""
         return glassgrad.ops.unfold(self, dimension, size, step)
 
-    def flip(self, *dims: Any) -> Tensor:
-        """Reverse along dims: ``x.flip(0)``, ``x.flip(0, 1)``, ``x.flip([0, 1])``."""
+    def flip(self, *dims: Any, **keyword: Any) -> Tensor:
+        """Reverse along dims: ``x.flip(0)``, ``x.flip(0, 1)``, ``x.flip([0, 1])``, ``x.flip(dims=[0, 1])``."""
+        if keyword:
+            if dims or set(keyword) != {"dims"}:
+                raise TypeError(f"flip() takes the dims once, positionally or as dims=; got {dims} and {keyword}")
+            return glassgrad.ops.flip(self, keyword["dims"])
         return glassgrad.ops.flip(self, _varargs(dims))
 
     def fliplr(self) -> Tensor:

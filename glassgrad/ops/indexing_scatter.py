@@ -87,6 +87,9 @@ def gather(x: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor
                                f"(index {tuple(index.shape)}, input ())")
         return gather(reshape(x, 1), 0, reshape(index, -1)).reshape(tuple(index.shape))
     dim = wrap_dim(dim, x.ndim, "gather")
+    empty = as_tensor(index)
+    if empty.numel() == 0 and empty.ndim != x.ndim:  # torch takes an empty index of any shape
+        return reshape(reshape(x, -1)[:0], tuple(empty.shape))
     return Gather.apply(x, dim=dim, index=_check_index(x, dim, index, "gather"))
 
 
@@ -202,6 +205,8 @@ def _identity(reduce: str, dtype: Any) -> Any:
         return 0
     if reduce == "prod":
         return 1
+    if dtype.kind == "b":  # bool: amax starts from False, amin from True
+        return reduce != "amax"
     big = xp.inf if dtype.kind == "f" else xp.iinfo(dtype).max
     return -big if reduce == "amax" else big
 

@@ -121,6 +121,9 @@ def _check_source(x: Tensor, source: Tensor, dim: int, idx: Any, op: str) -> Non
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
     """A copy of ``x`` with ``alpha * source`` added at ``index`` along ``dim`` (repeats add up)."""
     x, source = as_tensor(x), as_tensor(source)
+    if x.ndim == 0:  # a 0-d tensor counts as one element along dim 0, as torch
+        _dim(Tensor._make(x.array.reshape(1), False), dim, "index_add")
+        return index_add(x.reshape(1), 0, index, source.reshape(-1), alpha=alpha).reshape(())
     dim = _dim(x, dim, "index_add")
     idx = _index_array(index, "index_add").reshape(-1)
     _check_range(idx, x.shape[dim] if x.ndim else 1, "index_add")
@@ -150,6 +153,9 @@ class IndexCopy(Function):
 def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
     """A copy of ``x`` whose slices ``index`` along ``dim`` are replaced by ``source``'s."""
     x, source = as_tensor(x), as_tensor(source)
+    if x.ndim == 0:  # a 0-d tensor counts as one element along dim 0, as torch
+        _dim(Tensor._make(x.array.reshape(1), False), dim, "index_copy")
+        return index_copy(x.reshape(1), 0, index, source.reshape(-1)).reshape(())
     dim = _dim(x, dim, "index_copy")
     idx = _index_array(index, "index_copy").reshape(-1)
     _check_range(idx, x.shape[dim], "index_copy")

@@ -172,6 +172,9 @@ def tensor_split(x: Any, indices_or_sections: int | Sequence[int], dim: int = 0)
     """NumPy's array_split: an int is the NUMBER of pieces (sizes differ by at most one),
     a list gives the indices where to cut."""
     x = as_tensor(x)
+    if isinstance(indices_or_sections, Tensor):  # torch: a 0-d tensor is a number of pieces, a 1-d one the cuts
+        cuts = indices_or_sections
+        indices_or_sections = int(cuts.item()) if cuts.ndim == 0 else [int(c) for c in cuts.tolist()]
     dim = wrap_dim(dim, x.ndim, "tensor_split")
     n = x.shape[dim]
     if isinstance(indices_or_sections, int):
