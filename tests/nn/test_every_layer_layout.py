@@ -1,5 +1,5 @@
 """Every layer glassgrad.nn shares with torch.nn, built with simple arguments on both: the same
-``named_children()`` / ``named_modules()`` order, and outputs of the same shapes that are contiguous
+``named_children()`` / ``named_modules()`` order (and parameter and buffer names), and outputs of the same shapes that are contiguous
 exactly where torch's are (so ``view`` after any layer works where torch's does)."""
 
 from __future__ import annotations
@@ -188,7 +188,8 @@ def _run(m, name: str) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch's advice (nested tensors, unbatched inputs ...): not the subject
         layer = build(m)
-        answer = {"children": [n for n, _ in layer.named_children()], "modules": [n for n, _ in layer.named_modules()]}
+        answer = {"children": [n for n, _ in layer.named_children()], "modules": [n for n, _ in layer.named_modules()],
+                  "parameters": [n for n, _ in layer.named_parameters()], "buffers": [n for n, _ in layer.named_buffers()]}
         if keys:
             inputs = [m.tensor(ARRAYS[k]) for k in keys]
             out = call[0](m, layer, *inputs) if call else layer(*inputs)
@@ -201,6 +202,7 @@ def test_layer_structure_and_output_layout_match_torch(torch, name: str) -> None
     ours, theirs = _run(gg, name), _run(torch, name)
     assert ours["children"] == theirs["children"]
     assert ours["modules"] == theirs["modules"]
+    assert ours["parameters"] == theirs["parameters"] and ours["buffers"] == theirs["buffers"]
     if "outputs" in theirs:
         assert ours["outputs"] == theirs["outputs"], "(shape, is_contiguous) of each output"
 
