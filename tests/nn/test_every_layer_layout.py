@@ -1,6 +1,7 @@
 """Every layer glassgrad.nn shares with torch.nn, built with simple arguments on both: the same
-``named_children()`` / ``named_modules()`` order (and parameter and buffer names), and outputs of the same shapes that are contiguous
-exactly where torch's are (so ``view`` after any layer works where torch's does)."""
+``named_children()`` / ``named_modules()`` order (and parameter and buffer names), and outputs of
+the same shapes that are contiguous exactly where torch's are (so ``view`` after any layer works
+where torch's does)."""
 
 from __future__ import annotations
 
@@ -189,7 +190,8 @@ def _run(m, name: str) -> dict:
         warnings.simplefilter("ignore")  # torch's advice (nested tensors, unbatched inputs ...): not the subject
         layer = build(m)
         answer = {"children": [n for n, _ in layer.named_children()], "modules": [n for n, _ in layer.named_modules()],
-                  "parameters": [n for n, _ in layer.named_parameters()], "buffers": [n for n, _ in layer.named_buffers()]}
+                  "parameters": [n for n, _ in layer.named_parameters()],
+                  "buffers": [n for n, _ in layer.named_buffers()]}
         if keys:
             inputs = [m.tensor(ARRAYS[k]) for k in keys]
             out = call[0](m, layer, *inputs) if call else layer(*inputs)
