@@ -147,7 +147,8 @@ class Conv1d(_ConvNd):
     """1-D convolution over (N, C_in, L) (computed as a Conv2d of height 1).
 
     Args: as Conv2d with int kernel_size, stride, padding ('same'/'valid' too) and dilation.
-    Shape: input (N, C_in, L) -> output (N, C_out, Lo), Lo = (L + 2 p - d (k - 1) - 1) // s + 1.
+    Shape: input (N, C_in, L) or (C_in, L) -> output (N, C_out, Lo) or (C_out, Lo),
+        Lo = (L + 2 p - d (k - 1) - 1) // s + 1.
     Attributes: weight (C_out, C_in / groups, k); bias (C_out,); torch's default initialisation.
     """
 
@@ -162,9 +163,9 @@ class Conv1d(_ConvNd):
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)
-        if x.ndim != 3:
-            raise OpInputError(f"Conv1d: expected a 3-D input (N, C, L), got shape {x.shape}")
         self._check_channels(x, 3)
+        if x.ndim == 2:  # unbatched (C, L): a batch of one
+            return self.forward(x.unsqueeze(0)).squeeze(0)
         return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 

@@ -61,17 +61,19 @@ def _renorm_rows(indices: Any, weight: Tensor, max_norm: float, norm_type: float
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002
                ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """Max over (kh, kw) windows (torch's F.max_pool2d); ``return_indices`` also gives each maximum's
-    flat index h * W + w (through the N-d pooling of ``ops/pool_nd.py``)."""
-    if return_indices:
-        return max_pool_nd("max_pool2d", input, 2, kernel_size, stride, padding, dilation, ceil_mode, True)
+    flat index h * W + w (through the N-d pooling of ``ops/pool_nd.py``, which also takes unbatched (C, H, W))."""
+    if return_indices or as_tensor(input).ndim == 3:
+        return max_pool_nd("max_pool2d", input, 2, kernel_size, stride, padding, dilation, ceil_mode,
+                           return_indices)
     return _max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """Mean over (kh, kw) windows (torch's F.avg_pool2d); ``ceil_mode``, ``divisor_override`` and integer inputs
-    take the N-d pooling of ``ops/pool_nd.py``."""
-    if ceil_mode or divisor_override is not None or as_tensor(input).dtype.kind in "iu":
+    take the N-d pooling of ``ops/pool_nd.py``, and so does an unbatched (C, H, W) input."""
+    x = as_tensor(input)
+    if ceil_mode or divisor_override is not None or x.dtype.kind in "iu" or x.ndim == 3:
         return avg_pool_nd("avg_pool2d", input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
     return _avg_pool2d(input, kernel_size, stride, padding, count_include_pad)

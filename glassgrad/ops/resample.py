@@ -102,8 +102,11 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:  # noqa: A002
     """Average pooling to a fixed (Ho, Wo) whatever the input size (torch's window rule).
 
     output_size: an int, or a pair whose entries may be None (keep that input size).
+    x: (N, C, H, W), or unbatched (C, H, W) as a batch of one.
     """
     x = as_tensor(input)
+    if x.ndim == 3:
+        return adaptive_avg_pool2d(x.unsqueeze(0), output_size).squeeze(0)
     _check_4d("adaptive_avg_pool2d", x)
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, int) else output_size
     ho, wo = (x.shape[2 + k] if sizes[k] is None else int(sizes[k]) for k in range(2))

@@ -103,3 +103,26 @@ def test_softmax_layers_on_a_0d_tensor(torch, name, dim):
 def test_softmax_0d_dim_out_of_range():
     with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 1"):
         glassgrad.softmax(glassgrad.tensor(0.5), 1)
+
+
+UNBATCHED = [
+    ("MaxPool2d", (3, 2, 1), (3, 7, 7)),
+    ("MaxPool2d", (2, 1, 0, 2, True), (2, 5, 6)),  # dilation, return_indices
+    ("AvgPool2d", (3, 2, 1), (3, 6, 6)),
+    ("AvgPool2d", (2, 1, 1, False, False), (2, 5, 4)),  # count_include_pad=False
+    ("AdaptiveAvgPool2d", ((3, 2),), (3, 5, 6)),
+    ("AdaptiveAvgPool2d", (4,), (2, 7, 9)),
+    ("Conv1d", (3, 4, 2), (3, 6)),
+    ("Conv1d", (4, 2, 3, 2, 1, 1, 2), (4, 9)),  # stride, padding, dilation, groups
+]
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), UNBATCHED, ids=[f"{n}{a}{s}" for n, a, s in UNBATCHED])
+def test_unbatched_input_matches_torch(rng, torch, name, args, shape):
+    check_module_with_torch(getattr(glassgrad.nn, name)(*args), getattr(torch.nn, name)(*args),
+                            [rng.standard_normal(shape)], torch)
+
+
+def test_conv1d_refuses_other_ranks():
+    with pytest.raises(RuntimeError, match="Conv1d: expected a 3-D"):
+        glassgrad.nn.Conv1d(3, 4, 2)(glassgrad.zeros(1, 1, 3, 6))
