@@ -71,6 +71,8 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float], inpla
     std_array = np.asarray(std, dtype=tensor.dtype).reshape(-1, 1, 1)
     if np.any(std_array == 0):
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
+    if not (np.isfinite(mean_array).all() and np.isfinite(std_array).all()):
+        raise ValueError(f"normalize: mean {list(mean)} and std {list(std)} must be finite")
     channels = tensor.shape[-3]
     for name, values in (("mean", mean_array), ("std", std_array)):
         if values.shape[0] not in (1, channels):
