@@ -365,5 +365,9 @@ from tests.ops import table_special  # noqa: E402  (glassgrad.special, issue 24)
 
 OPS += table_special.ROWS
 
+from tests.ops import table_linalg_decompositions  # noqa: E402  (torch.linalg's decompositions, issue 24)
+
+OPS += table_linalg_decompositions.ROWS
+
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"
