@@ -186,8 +186,10 @@ def gradient_verdict(glassgrad: Any, output: Any, upstream: list[Any], wanted: l
     """Backward from sum(out_i * g_i) with torch's upstream g_i; the gradients of ``wanted`` must be
     ``expected`` (stored arrays; None: no gradient, the same as zeros)."""
     outputs = [t for t in walk(output) if isinstance(t, glassgrad.Tensor)]
-    terms = [(outputs[position] * glassgrad.tensor(decode_plain(ref, store))).sum()
-             for position, ref in upstream if outputs[position].requires_grad]
+    with warnings.catch_warnings():  # an output of -inf (masked.log_softmax) sums to NaN, silently in torch
+        warnings.simplefilter("ignore", RuntimeWarning)
+        terms = [(outputs[position] * glassgrad.tensor(decode_plain(ref, store))).sum()
+                 for position, ref in upstream if outputs[position].requires_grad]
     if not terms:
         return Verdict("unsupported", where, "the output does not require grad (torch's does)")
     try:
