@@ -100,6 +100,7 @@ from glassgrad.nn.transformer import TransformerEncoderLayer as TransformerEncod
 from glassgrad.nn.channel_dropout import AlphaDropout as AlphaDropout
 from glassgrad.nn.channel_dropout import Dropout1d as Dropout1d
 from glassgrad.nn.channel_dropout import Dropout2d as Dropout2d
+from glassgrad.nn.channel_dropout import Dropout3d as Dropout3d
 from glassgrad.nn.layers_misc import CosineSimilarity as CosineSimilarity
 from glassgrad.nn.layers_misc import PairwiseDistance as PairwiseDistance
 from glassgrad.nn.layers_misc import PixelShuffle as PixelShuffle
@@ -169,3 +170,13 @@ from glassgrad.nn.fold import Unfold as Unfold
 from glassgrad.nn.embedding_bag import EmbeddingBag as EmbeddingBag
 from glassgrad.nn.pooling_nd import FractionalMaxPool2d as FractionalMaxPool2d
 from glassgrad.nn.pooling_nd import FractionalMaxPool3d as FractionalMaxPool3d
+
+# isort: split
+# --- module database layers (issue 21): lazy layers ---
+from glassgrad.nn.lazy import LazyConv1d as LazyConv1d
+from glassgrad.nn.lazy import LazyConv2d as LazyConv2d
+from glassgrad.nn.lazy import LazyConv3d as LazyConv3d
+from glassgrad.nn.lazy import LazyConvTranspose1d as LazyConvTranspose1d
+from glassgrad.nn.lazy import LazyConvTranspose2d as LazyConvTranspose2d
+from glassgrad.nn.lazy import LazyConvTranspose3d as LazyConvTranspose3d
+from glassgrad.nn.lazy import LazyLinear as LazyLinear

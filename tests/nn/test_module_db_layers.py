@@ -126,3 +126,39 @@ def test_unbatched_input_matches_torch(rng, torch, name, args, shape):
 def test_conv1d_refuses_other_ranks():
     with pytest.raises(RuntimeError, match="Conv1d: expected a 3-D"):
         glassgrad.nn.Conv1d(3, 4, 2)(glassgrad.zeros(1, 1, 3, 6))
+
+
+LAZY = [
+    ("LazyLinear", (3,), (2, 5)),
+    ("LazyLinear", (4, False), (2, 3, 6)),
+    ("LazyConv1d", (4, 2), (2, 3, 6)),
+    ("LazyConv1d", (4, 3, 1, 1), (2, 5)),
+    ("LazyConv2d", (4, 3, 1, 1, 1, 2), (2, 4, 5, 5)),
+    ("LazyConv3d", (2, 2), (2, 3, 3, 4, 3)),
+    ("LazyConvTranspose1d", (4, 3, 2), (2, 3, 5)),
+    ("LazyConvTranspose2d", (4, 2, 2, 0, 1, 2), (2, 4, 3, 3)),
+    ("LazyConvTranspose3d", (2, 2), (3, 2, 3, 2)),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), LAZY, ids=[f"{n}{a}{s}" for n, a, s in LAZY])
+def test_lazy_layer_becomes_torchs_layer(rng, torch, name, args, shape):
+    ours, theirs = getattr(glassgrad.nn, name)(*args), getattr(torch.nn, name)(*args)
+    before = list(ours.parameters())
+    x = rng.standard_normal(shape)
+    ours(glassgrad.tensor(x, dtype=glassgrad.float32))
+    theirs(torch.tensor(x, dtype=torch.float32))
+    assert type(ours) is getattr(glassgrad.nn, name.removeprefix("Lazy"))  # Linear, Conv2d ... after the first call
+    size = "in_features" if name == "LazyLinear" else "in_channels"
+    assert getattr(ours, size) == getattr(theirs, size)
+    assert all(a is b for a, b in zip(before, ours.parameters(), strict=True))  # the same Parameters, filled in
+    bound = 1 / np.sqrt(np.prod(ours.weight.shape[1:]))  # torch's default initialisation, done at the first call
+    assert 0 < np.abs(ours.weight.numpy()).max() <= bound
+    check_module_with_torch(ours, theirs, [x], torch)
+
+
+def test_lazy_layer_refuses_inputs_it_cannot_read():
+    with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to LazyConv2d"):
+        glassgrad.nn.LazyConv2d(4, 3)(glassgrad.zeros(3, 5))
+    with pytest.raises(ValueError, match="must be divisible by groups"):
+        glassgrad.nn.LazyConv1d(4, 3, groups=2)(glassgrad.zeros(1, 3, 5))
