@@ -203,6 +203,12 @@ class InPlaceMethods:
     def atanh_(self) -> Tensor:
         return self._inplace(glassgrad.ops.atanh)
 
+    arccos_, arcsin_, arctan_, arccosh_, arcsinh_, arctanh_ = acos_, asin_, atan_, acosh_, asinh_, atanh_
+
+    def conj_physical_(self) -> Tensor:
+        """The conjugate in place: nothing to change in a real tensor."""
+        return self
+
     def exp2_(self) -> Tensor:
         return self._inplace(glassgrad.ops.exp2)
 
@@ -271,6 +277,8 @@ class InPlaceMethods:
 
     def trunc_(self) -> Tensor:
         return self._inplace(glassgrad.ops.trunc)
+
+    fix_ = trunc_
 
     def frac_(self) -> Tensor:
         return self._inplace(glassgrad.ops.frac)
