@@ -173,10 +173,16 @@ from glassgrad.nn.pooling_nd import FractionalMaxPool3d as FractionalMaxPool3d
 
 # isort: split
 # --- module database layers (issue 21): lazy layers ---
+from glassgrad.nn.lazy import LazyBatchNorm1d as LazyBatchNorm1d
+from glassgrad.nn.lazy import LazyBatchNorm2d as LazyBatchNorm2d
+from glassgrad.nn.lazy import LazyBatchNorm3d as LazyBatchNorm3d
 from glassgrad.nn.lazy import LazyConv1d as LazyConv1d
 from glassgrad.nn.lazy import LazyConv2d as LazyConv2d
 from glassgrad.nn.lazy import LazyConv3d as LazyConv3d
 from glassgrad.nn.lazy import LazyConvTranspose1d as LazyConvTranspose1d
 from glassgrad.nn.lazy import LazyConvTranspose2d as LazyConvTranspose2d
 from glassgrad.nn.lazy import LazyConvTranspose3d as LazyConvTranspose3d
+from glassgrad.nn.lazy import LazyInstanceNorm1d as LazyInstanceNorm1d
+from glassgrad.nn.lazy import LazyInstanceNorm2d as LazyInstanceNorm2d
+from glassgrad.nn.lazy import LazyInstanceNorm3d as LazyInstanceNorm3d
 from glassgrad.nn.lazy import LazyLinear as LazyLinear

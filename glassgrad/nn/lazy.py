@@ -2,8 +2,10 @@
 
 ``LazyLinear(out_features)`` is a ``Linear`` whose ``in_features`` is ``input.shape[-1]`` of the first
 call; ``LazyConv2d(out_channels, kernel_size, ...)`` a ``Conv2d`` whose ``in_channels`` is the first
-input's channel count (likewise the 1-d/3-d and transposed convolutions). Until that call the weight
-(and bias) hold no values: they are empty arrays, the ``Parameter`` objects already exist so an
+input's channel count (likewise the 1-d/3-d and transposed convolutions); ``LazyBatchNorm2d()`` a
+``BatchNorm2d`` whose ``num_features`` is the first input's size at dim 1 (likewise the other batch
+and instance norms, as torch also for an unbatched input). Until that call the weight
+(and bias, running statistics) hold no values: they are empty arrays, the ``Parameter`` objects already exist so an
 optimizer can be built on them. The first call, as torch's:
 
 1. reads the size from the input and gives each such parameter its full shape, in place (the same
@@ -21,6 +23,14 @@ from glassgrad import backend
 from glassgrad.nn.conv import Conv1d, Conv2d, ConvTranspose2d
 from glassgrad.nn.conv_nd import Conv3d, ConvTranspose1d, ConvTranspose3d
 from glassgrad.nn.linear import Linear
+from glassgrad.nn.normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+)
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -165,3 +175,57 @@ class LazyConvTranspose3d(_LazyConvTransposeMixin, ConvTranspose3d):
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         super().__init__(0, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation,
                          padding_mode, device, dtype)
+
+
+class _LazyNormMixin(LazyModuleMixin):
+    """num_features from the first input's size at dim 1 (as torch, also for an unbatched input)."""
+
+    def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def initialize_parameters(self, input: Tensor) -> None:  # noqa: A002
+        if input.ndim < 2:
+            raise RuntimeError(f"{type(self).__name__}: expected an input with a dim 1, got shape {input.shape}")
+        self.num_features = int(input.shape[1])
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            _materialise(getattr(self, name), (self.num_features,))
+
+
+class LazyBatchNorm1d(_LazyNormMixin, BatchNorm1d):
+    """A ``BatchNorm1d`` whose ``num_features`` is the first input's size at dim 1. Args: as BatchNorm1d
+    without num_features."""
+
+    cls_to_become = BatchNorm1d
+
+
+class LazyBatchNorm2d(_LazyNormMixin, BatchNorm2d):
+    """A ``BatchNorm2d`` whose ``num_features`` is the first input's size at dim 1."""
+
+    cls_to_become = BatchNorm2d
+
+
+class LazyBatchNorm3d(_LazyNormMixin, BatchNorm3d):
+    """A ``BatchNorm3d`` whose ``num_features`` is the first input's size at dim 1."""
+
+    cls_to_become = BatchNorm3d
+
+
+class LazyInstanceNorm1d(_LazyNormMixin, InstanceNorm1d):
+    """An ``InstanceNorm1d`` whose ``num_features`` is the first input's size at dim 1 (affine and
+    track_running_stats default to True here, as torch's)."""
+
+    cls_to_become = InstanceNorm1d
+
+
+class LazyInstanceNorm2d(_LazyNormMixin, InstanceNorm2d):
+    """An ``InstanceNorm2d`` whose ``num_features`` is the first input's size at dim 1."""
+
+    cls_to_become = InstanceNorm2d
+
+
+class LazyInstanceNorm3d(_LazyNormMixin, InstanceNorm3d):
+    """An ``InstanceNorm3d`` whose ``num_features`` is the first input's size at dim 1."""
+
+    cls_to_become = InstanceNorm3d

@@ -44,6 +44,19 @@ def _affine_params(module: Module, shape: tuple[int, ...], dtype: Any, weight: b
         module.register_parameter("bias", None)
 
 
+def _reset_norm(module: Module) -> None:
+    """torch's reset_parameters of the norm layers: running statistics back to 0 and 1 (and no batches
+    counted), weight 1, bias 0."""
+    if module.track_running_stats:
+        module.running_mean.array[...] = 0
+        module.running_var.array[...] = 1
+        module.num_batches_tracked.array = backend.xp.asarray(0, dtype=np.int64)
+    if module.weight is not None:
+        module.weight.array[...] = 1
+    if module.bias is not None:
+        module.bias.array[...] = 0
+
+
 class _BatchNorm(Module):
     """Shared body of BatchNorm1d and BatchNorm2d.
 
@@ -73,6 +86,9 @@ class _BatchNorm(Module):
             self.running_mean.array[...] = 0
             self.running_var.array[...] = 1
             self.num_batches_tracked.array = backend.xp.asarray(0, dtype=np.int64)
+
+    def reset_parameters(self) -> None:
+        _reset_norm(self)
 
     def forward(self, x: Tensor) -> Tensor:
         name = type(self).__name__
@@ -208,6 +224,9 @@ class _InstanceNorm(Module):
         _running_stats(self, num_features, dtype, track_running_stats)
         if device is not None:
             self.to(device)
+
+    def reset_parameters(self) -> None:
+        _reset_norm(self)
 
     def forward(self, x: Tensor) -> Tensor:
         x = as_tensor(x)

@@ -162,3 +162,26 @@ def test_lazy_layer_refuses_inputs_it_cannot_read():
         glassgrad.nn.LazyConv2d(4, 3)(glassgrad.zeros(3, 5))
     with pytest.raises(ValueError, match="must be divisible by groups"):
         glassgrad.nn.LazyConv1d(4, 3, groups=2)(glassgrad.zeros(1, 3, 5))
+
+
+LAZY_NORMS = [
+    ("LazyBatchNorm1d", {}, (4, 3)),
+    ("LazyBatchNorm2d", {"momentum": None}, (2, 3, 4, 5)),
+    ("LazyBatchNorm3d", {"affine": False}, (2, 3, 2, 3, 2)),
+    ("LazyInstanceNorm1d", {}, (2, 3, 5)),
+    ("LazyInstanceNorm2d", {"track_running_stats": False, "bias": False}, (2, 3, 4, 5)),
+    ("LazyInstanceNorm3d", {}, (2, 3, 2, 3, 2)),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "shape"), LAZY_NORMS, ids=[f"{n}{k}{s}" for n, k, s in LAZY_NORMS])
+def test_lazy_norm_becomes_torchs_norm(rng, torch, name, kwargs, shape):
+    ours, theirs = getattr(glassgrad.nn, name)(**kwargs).double(), getattr(torch.nn, name)(**kwargs).double()
+    x = rng.standard_normal(shape)
+    first = ours(glassgrad.tensor(x))  # the first call: shapes, initial values and the running statistics' update
+    np.testing.assert_allclose(first.numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert type(ours) is getattr(glassgrad.nn, name.removeprefix("Lazy"))
+    assert ours.num_features == theirs.num_features
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-10, err_msg=key)
+    check_module_with_torch(ours, theirs, [x], torch)
