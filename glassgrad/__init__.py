@@ -581,5 +581,6 @@ from glassgrad.methods.queries import is_nonzero as is_nonzero  # noqa: E402
 from glassgrad.methods.queries import is_same_size as is_same_size  # noqa: E402
 from glassgrad.methods.queries import is_signed as is_signed  # noqa: E402
 from glassgrad.methods.queries import is_storage as is_storage  # noqa: E402
+from glassgrad import testing as testing  # noqa: E402  (torch.testing: assert_close, make_tensor)
 
 allocator.tune()  # glibc: keep freed memory for the next step (glassgrad/allocator.py; GLASSGRAD_MALLOC=system)

@@ -7,7 +7,8 @@ dispatch and NumPy has no bfloat16), so here:
 
 * ``autocast(...)`` is a context manager (and decorator) that changes nothing;
 * ``GradScaler`` keeps a scale of 1.0: ``scale(loss)`` returns the loss,
-  ``step(optimizer)`` calls ``optimizer.step()``, ``update()`` does nothing.
+  ``step(optimizer)`` calls ``optimizer.step()``, ``update()`` does nothing; as torch's, a scaler
+  for CUDA on a machine without a GPU disables itself with a warning (``is_enabled()`` is False).
 
 To train in lower precision, make the model's tensors float16 (``model.half()``).
 """
@@ -15,6 +16,7 @@ To train in lower precision, make the model's tensors float16 (``model.half()``)
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -48,10 +50,21 @@ def is_autocast_available(device_type: str) -> bool:  # noqa: ARG001
 
 
 class GradScaler:
-    """torch's loss scaler with the scale fixed at 1.0 (glassgrad keeps gradients in the tensors' dtype)."""
+    """torch's loss scaler with the scale fixed at 1.0 (glassgrad keeps gradients in the tensors' dtype).
 
-    def __init__(self, device: str = "cuda", init_scale: float = 2.0**16, growth_factor: float = 2.0,  # noqa: ARG002
+    As torch's, a scaler for ``"cuda"`` (the default device) without a GPU disables itself with a
+    warning: ``is_enabled()`` is then False and ``state_dict()`` empty; everything else works the same.
+    """
+
+    def __init__(self, device: Any = "cuda", init_scale: float = 2.0**16, growth_factor: float = 2.0,  # noqa: ARG002
                  backoff_factor: float = 0.5, growth_interval: int = 2000, enabled: bool = True) -> None:  # noqa: ARG002
+        from glassgrad import cuda  # here: glassgrad.cuda imports this module
+
+        self._device = str(device)
+        if enabled and self._device.startswith("cuda") and not cuda.is_available():
+            warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.",
+                          UserWarning, stacklevel=2)
+            enabled = False
         self._enabled = enabled
 
     def scale(self, outputs: Any) -> Any:
@@ -75,7 +88,13 @@ class GradScaler:
         return self._enabled
 
     def state_dict(self) -> dict[str, Any]:
-        return {"scale": 1.0, "enabled": self._enabled}
+        """The scaler's state; empty when disabled, as torch's."""
+        return {"scale": 1.0, "enabled": True} if self._enabled else {}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self._enabled = bool(state_dict.get("enabled", self._enabled))
+        """Nothing to restore (the scale is always 1.0); a disabled scaler ignores the call, as torch's."""
+        if not self._enabled:
+            return
+        if not state_dict:
+            raise RuntimeError("The source state dict is empty, possibly because it was saved from a disabled "
+                               "instance of GradScaler.")

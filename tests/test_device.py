@@ -134,7 +134,7 @@ def test_generator_accepts_a_device() -> None:
 def test_autocast_and_grad_scaler_leave_training_unchanged() -> None:
     w = gg.tensor([1.0, -2.0], requires_grad=True)
     optimizer = gg.optim.SGD([w], lr=0.1)
-    scaler = gg.amp.GradScaler()
+    scaler = gg.amp.GradScaler("cpu")
     with gg.autocast(device_type="cpu", dtype=gg.float16):
         loss = (w * w).sum()
     assert loss.dtype == gg.float32  # no precision change

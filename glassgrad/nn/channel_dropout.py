@@ -1,6 +1,6 @@
-"""Channel dropout (``Dropout1d``, ``Dropout2d``) and ``AlphaDropout``.
+"""Channel dropout (``Dropout1d``, ``Dropout2d``, ``Dropout3d``) and ``AlphaDropout``.
 
-``Dropout1d`` / ``Dropout2d`` zero whole channels: one keep-or-drop draw per (sample, channel), shared
+``Dropout1d`` / ``Dropout2d`` / ``Dropout3d`` zero whole channels: one keep-or-drop draw per (sample, channel), shared
 by every position of that channel's signal or feature map, and the kept channels are scaled by
 1 / (1 - p). Neighbouring positions of a feature map are strongly correlated, so dropping them one by
 one regularises little; dropping the map does. The mask is a constant, so the gradient is
@@ -14,10 +14,12 @@ affine map a * x + b chosen so that the mean and variance stay 0 and 1:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
+from glassgrad.errors import OpInputError
 from glassgrad.nn.module import Module
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
@@ -31,33 +33,35 @@ def _check_p(name: str, p: float) -> float:
     return float(p)
 
 
-def channel_dropout(x: Any, p: float, training: bool, spatial_dims: int, name: str,
-                    rng: np.random.Generator | None = None) -> Tensor:
-    """Zero whole channels of x (N, C, *spatial) or unbatched (C, *spatial) with probability p."""
-    x = as_tensor(x)
-    if x.ndim not in (spatial_dims + 1, spatial_dims + 2):
-        raise ValueError(f"{name}: expected a {spatial_dims + 1}-D (unbatched) or {spatial_dims + 2}-D (batched) "
-                         f"input, got shape {tuple(x.shape)}")
+def feature_dropout(x: Any, p: float, training: bool, batched: bool, rng: np.random.Generator | None = None) -> Tensor:
+    """Zero whole channels with probability p, the kept ones scaled by 1 / (1 - p): one draw per
+    (sample, channel), the first two axes, when ``batched``; else one per entry of the first axis
+    (the channel axis of an unbatched input)."""
     if not training or p == 0.0:
         return x
     if p == 1.0:
         return x * 0.0
-    channel_axes = 2 if x.ndim == spatial_dims + 2 else 1
+    channel_axes = 2 if batched else 1
     mask_shape = tuple(x.shape[:channel_axes]) + (1,) * (x.ndim - channel_axes)
     keep = resolve_rng(rng).random(mask_shape) >= p
     mask = (keep / (1.0 - p)).astype(x.dtype)
     return x * Tensor._make(mask, False)
 
 
-class _ChannelDropout(Module):
-    spatial_dims = 1
+def _warn_unusual_rank(name: str, ndim: int, spatial_dims: int) -> None:
+    """torch's deprecation warning for a rank other than spatial_dims + 1 or + 2 (the input is still used)."""
+    warnings.warn(
+        f"{name}: Received a {ndim}-D input to {name}, which is deprecated and will result in an error in a "
+        f"future release. To retain the behavior and silence this warning, please use dropout instead. Note that "
+        f"{name} exists to provide channel-wise dropout on inputs with {spatial_dims} spatial dimensions, a channel "
+        f"dimension, and an optional batch dimension (i.e. {spatial_dims + 1}D or {spatial_dims + 2}D inputs).",
+        UserWarning, stacklevel=3)
 
+
+class _ChannelDropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, *, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         self.p, self.inplace, self.rng = _check_p(type(self).__name__, p), inplace, rng
-
-    def forward(self, x: Tensor) -> Tensor:
-        return channel_dropout(x, self.p, self.training, self.spatial_dims, type(self).__name__, self.rng)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -66,19 +70,25 @@ class _ChannelDropout(Module):
 class Dropout1d(_ChannelDropout):
     """Zeroes whole channels of (N, C, L) or (C, L) input with probability p (training mode only)."""
 
-    spatial_dims = 1
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002  (torch's name)
+        return dropout1d(input, self.p, self.training, rng=self.rng)
 
 
 class Dropout2d(_ChannelDropout):
-    """Zeroes whole feature maps of (N, C, H, W) or (C, H, W) input with probability p (training mode only).
-    As torch, a 3-D input is read as (N, C, L) (channel-wise 1-D dropout), without torch's warning."""
+    """Zeroes whole feature maps of (N, C, H, W) input with probability p (training mode only). As
+    torch, a 3-D input is read as (N, C, L) (channel-wise 1-D dropout) and other ranks drop along
+    the first two axes, each with torch's warning."""
 
-    spatial_dims = 2
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return dropout2d(input, self.p, self.training, rng=self.rng)
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = as_tensor(x)
-        spatial = 1 if x.ndim == 3 else 2
-        return channel_dropout(x, self.p, self.training, spatial, "Dropout2d", self.rng)
+
+class Dropout3d(_ChannelDropout):
+    """Zeroes whole volumes of (N, C, D, H, W) or unbatched (C, D, H, W) input with probability p
+    (training mode only); other ranks, with torch's warning, are read as unbatched."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return dropout3d(input, self.p, self.training, rng=self.rng)
 
 
 def alpha_dropout(input: Any, p: float = 0.5, training: bool = False, inplace: bool = False, *,  # noqa: A002, ARG001
@@ -113,11 +123,41 @@ class AlphaDropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002, ARG001
+def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002, ARG001
+              rng: np.random.Generator | None = None) -> Tensor:
     """F.dropout1d: zero whole channels of (N, C, L) or (C, L) with probability p."""
-    return channel_dropout(input, _check_p("dropout1d", p), training, 1, "dropout1d")
+    x, p = as_tensor(input), _check_p("dropout1d", p)
+    if x.ndim not in (2, 3):
+        raise OpInputError(f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that dropout1d "
+                           "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+                           "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return feature_dropout(x, p, training, batched=x.ndim == 3, rng=rng)
 
 
-def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002, ARG001
-    """F.dropout2d: zero whole feature maps of (N, C, H, W) or (C, H, W) with probability p."""
-    return channel_dropout(input, _check_p("dropout2d", p), training, 2, "dropout2d")
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002, ARG001
+              rng: np.random.Generator | None = None) -> Tensor:
+    """F.dropout2d: zero whole feature maps of (N, C, H, W) with probability p. As torch (with its
+    warnings): a 3-D input is (N, C, L), and any other rank of at least 2 drops along its first two axes."""
+    x, p = as_tensor(input), _check_p("dropout2d", p)
+    if x.ndim not in (3, 4):
+        _warn_unusual_rank("dropout2d", x.ndim, 2)
+    if x.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+            "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+            UserWarning, stacklevel=2)
+    if x.ndim < 2:
+        raise OpInputError("dropout2d: Feature dropout requires at least 2 dimensions in the input")
+    return feature_dropout(x, p, training, batched=True, rng=rng)
+
+
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002, ARG001
+              rng: np.random.Generator | None = None) -> Tensor:
+    """F.dropout3d: zero whole volumes of (N, C, D, H, W) or (C, D, H, W) with probability p; as torch
+    (with its warning), any other rank is read as unbatched (one draw per entry of the first axis)."""
+    x, p = as_tensor(input), _check_p("dropout3d", p)
+    if x.ndim not in (4, 5):
+        _warn_unusual_rank("dropout3d", x.ndim, 3)
+    return feature_dropout(x, p, training, batched=x.ndim == 5, rng=rng)

@@ -182,6 +182,7 @@ from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_p
 from glassgrad.nn.channel_dropout import alpha_dropout as alpha_dropout  # noqa: E402
 from glassgrad.nn.channel_dropout import dropout1d as dropout1d  # noqa: E402
 from glassgrad.nn.channel_dropout import dropout2d as dropout2d  # noqa: E402
+from glassgrad.nn.channel_dropout import dropout3d as dropout3d  # noqa: E402
 from glassgrad.nn.layers_misc import pixel_shuffle as pixel_shuffle  # noqa: E402
 from glassgrad.nn.layers_misc import pixel_unshuffle as pixel_unshuffle  # noqa: E402
 from glassgrad.nn.layers_misc import rms_norm as rms_norm  # noqa: E402
