@@ -9,7 +9,8 @@ Where each lives (every backward is derived in docs/derivations/linalg.md):
 * svd, svdvals: ``ops/linalg_svd.py``; eigh, eigvalsh, eig, eigvals: ``ops/linalg_eigen.py``;
 * qr: ``ops/linalg_qr.py``; householder_product: ``ops/linalg_householder.py``;
 * cholesky: ``ops/linalg_cholesky.py``; solve_triangular: ``ops/linalg_triangular.py``;
-* lu, lu_factor, lu_solve: ``ops/linalg_lu.py`` and ``ops/linalg_lu_solve.py``;
+* lu, lu_factor, lu_solve: ``ops/linalg_lu.py`` and ``ops/linalg_lu_solve.py``; ldl_factor, ldl_solve (no
+  derivative, as in torch): ``ops/linalg_ldl.py``;
 * pinv, matrix_rank, lstsq: ``ops/linalg_pinv.py``;
 * matrix_exp, matrix_power, multi_dot: ``ops/linalg_matrix_functions.py``; cross, vecdot, vander:
   ``ops/linalg_vectors.py``.
@@ -38,6 +39,9 @@ from glassgrad.ops.linalg_householder import householder_product as householder_
 from glassgrad.ops.linalg_inverse import det as det
 from glassgrad.ops.linalg_inverse import inv as inv
 from glassgrad.ops.linalg_inverse import solve as solve
+from glassgrad.ops.linalg_ldl import ldl_factor as ldl_factor
+from glassgrad.ops.linalg_ldl import ldl_factor_ex as ldl_factor_ex
+from glassgrad.ops.linalg_ldl import ldl_solve as ldl_solve
 from glassgrad.ops.linalg_lu import lu as lu
 from glassgrad.ops.linalg_lu import lu_factor as lu_factor
 from glassgrad.ops.linalg_lu import lu_factor_array

@@ -13,7 +13,8 @@ from typing import Any
 __all__ = ["aminmax", "cummax", "cummin", "frexp", "histogram", "kthvalue", "max", "median", "min", "mode", "nanmedian",
            "sort", "topk",
            # torch.linalg's decompositions and solvers (glassgrad/ops/linalg_*.py)
-           "geqrf", "linalg_cholesky_ex", "linalg_eig", "linalg_eigh", "linalg_inv_ex", "linalg_lstsq", "linalg_lu",
+           "geqrf", "linalg_cholesky_ex", "linalg_eig", "linalg_eigh", "linalg_inv_ex", "linalg_ldl_factor",
+           "linalg_ldl_factor_ex", "linalg_lstsq", "linalg_lu",
            "linalg_lu_factor", "linalg_lu_factor_ex", "linalg_qr", "linalg_slogdet", "linalg_solve_ex", "linalg_svd",
            "lu_unpack", "qr", "slogdet", "svd", "triangular_solve"]
 
@@ -61,5 +62,7 @@ linalg_lstsq = _named_result("linalg_lstsq", ("solution", "residuals", "rank", "
 linalg_lu_factor = _named_result("linalg_lu_factor", ("LU", "pivots"))
 linalg_lu_factor_ex = _named_result("linalg_lu_factor_ex", ("LU", "pivots", "info"))
 linalg_lu = _named_result("linalg_lu", ("P", "L", "U"))
+linalg_ldl_factor = _named_result("linalg_ldl_factor", ("LD", "pivots"))
+linalg_ldl_factor_ex = _named_result("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
 lu_unpack = _named_result("lu_unpack", ("P", "L", "U"))
 triangular_solve = _named_result("triangular_solve", ("solution", "cloned_coefficient"))

@@ -186,3 +186,21 @@ def test_inverse_extras(rng, torch):
     t = rng.standard_normal((2, 3, 6))
     compare_with_torch(lambda x: glassgrad.linalg.tensorinv(x, 2), lambda x: torch.linalg.tensorinv(x, 2),
                        [t + np.eye(6).reshape(6, 2, 3).transpose(1, 2, 0) * 3], torch)
+
+
+def test_ldl_factor_and_solve(rng, torch):
+    """LAPACK's Bunch-Kaufman factorization of a symmetric indefinite matrix, in torch's compact form; no
+    derivative, as in torch."""
+    m = rng.standard_normal((2, 4, 4))
+    a, b = m + np.swapaxes(m, -1, -2), rng.standard_normal((2, 4, 3))
+    mine = glassgrad.linalg.ldl_factor(glassgrad.tensor(a))
+    theirs = torch.linalg.ldl_factor(torch.tensor(a))
+    np.testing.assert_allclose(mine.LD.numpy(), theirs.LD.numpy(), atol=1e-12)
+    assert mine.pivots.tolist() == theirs.pivots.tolist()
+    x = glassgrad.linalg.ldl_solve(mine.LD, mine.pivots, glassgrad.tensor(b))
+    np.testing.assert_allclose(x.numpy(), torch.linalg.ldl_solve(theirs.LD, theirs.pivots, torch.tensor(b)).numpy(),
+                               atol=1e-10)
+    np.testing.assert_allclose(a @ x.numpy(), b, atol=1e-10)
+    leaf = glassgrad.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for linalg.ldl_factor is not implemented"):
+        glassgrad.linalg.ldl_factor(leaf).LD.sum().backward()
