@@ -498,6 +498,11 @@ from glassgrad.creation_forms import empty_strided as empty_strided  # noqa: E40
 from glassgrad.creation_forms import scalar_tensor as scalar_tensor  # noqa: E402
 from glassgrad import masked as masked  # noqa: E402
 from glassgrad import signal as signal  # noqa: E402
+from glassgrad.signal.windows import bartlett_window as bartlett_window  # noqa: E402
+from glassgrad.signal.windows import blackman_window as blackman_window  # noqa: E402
+from glassgrad.signal.windows import hamming_window as hamming_window  # noqa: E402
+from glassgrad.signal.windows import hann_window as hann_window  # noqa: E402
+from glassgrad.signal.windows import kaiser_window as kaiser_window  # noqa: E402
 from glassgrad.ops import abs_ as abs_  # noqa: E402
 from glassgrad.ops import acos_ as acos_  # noqa: E402
 from glassgrad.ops import acosh_ as acosh_  # noqa: E402

@@ -209,6 +209,77 @@ class InPlaceMethods:
         """The conjugate in place: nothing to change in a real tensor."""
         return self
 
+    def arctan2_(self, other: Any) -> Tensor:
+        return self.atan2_(other)
+
+    def divide_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return self.div_(other, rounding_mode=rounding_mode)
+
+    def multiply_(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def subtract_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self.sub_(other, alpha=alpha)
+
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(glassgrad.ops.cumsum, dim, dtype=dtype)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return self._inplace(glassgrad.ops.cumprod, dim, dtype=dtype)
+
+    # comparisons in place: this tensor holds 1 where the comparison is true, 0 elsewhere (its dtype kept)
+    def eq_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.eq, other)
+
+    def ne_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.ne, other)
+
+    def lt_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.lt, other)
+
+    def le_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.le, other)
+
+    def gt_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.gt, other)
+
+    def ge_(self, other: Any) -> Tensor:
+        return self._inplace(glassgrad.ops.ge, other)
+
+    not_equal_, less_, less_equal_, greater_, greater_equal_ = ne_, lt_, le_, gt_, ge_
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """The main diagonal set to ``fill_value`` (a tall matrix's restarts below with ``wrap``)."""
+        return self._inplace(glassgrad.ops.indexing_view_scatter.fill_diagonal, fill_value, wrap)
+
+    # ----- shape changes in place: this tensor becomes a view of its own values in a new shape -------
+    def _restride(self, op: Any, *args: Any) -> Tensor:
+        """Make this tensor ``op(self, *args)``, a movement (same values, new shape); no value changes,
+        so the version stays. As torch, a leaf that requires grad refuses it while grad mode is on."""
+        from glassgrad.tensor import Tensor
+
+        if autograd.is_grad_enabled():
+            self._refuse_leaf_edit()
+        old = Tensor._make(self.array, self.requires_grad)
+        old._node, old._version_counter = self._node, self._version_counter
+        out = op(old, *args)
+        self.array, self._node, self.requires_grad = out.array, out._node, out.requires_grad
+        return self
+
+    def t_(self) -> Tensor:
+        return self._restride(glassgrad.ops.t)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._restride(glassgrad.ops.transpose, dim0, dim1)
+
+    swapaxes_ = swapdims_ = transpose_
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return self._restride(glassgrad.ops.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._restride(glassgrad.ops.unsqueeze, dim)
+
     def exp2_(self) -> Tensor:
         return self._inplace(glassgrad.ops.exp2)
 

@@ -391,6 +391,8 @@ class ShapeMethods:
     def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         return glassgrad.ops.unsafe_chunk(self, chunks, dim)
 
+    unsafe_split_with_sizes = split_with_sizes
+
     @property
     def H(self) -> Tensor:  # noqa: N802  (torch's name)
         """The conjugate transpose of a matrix (the transpose: glassgrad tensors are real)."""

@@ -147,3 +147,27 @@ def as_strided_scatter(input: Tensor, src: Tensor, size: Sequence[int], stride: 
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
     return _scatter(x, src, positions)
+
+
+def fill_diagonal(input: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with its main diagonal set to ``fill_value`` (the op of ``Tensor.fill_diagonal_``).
+
+    A 2-d input may be tall; its diagonal then stops at the last column, or, with ``wrap``, starts
+    again one row further down (every (cols + 1)-th element), as torch and NumPy do. Tensors of
+    more dims need every dim of one length.
+    """
+    x = as_tensor(input)
+    if x.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if x.ndim > 2 and len(set(x.shape)) > 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if x.ndim == 2:
+        rows, cols = x.shape
+        step = cols + 1
+        end = rows * cols if wrap else min(rows, cols) * cols
+        positions = numpy.arange(0, end, step, dtype=numpy.int64)
+        positions = positions[positions < rows * cols]
+    else:
+        positions = numpy.arange(x.shape[0], dtype=numpy.int64) * sum(x.shape[0] ** k for k in range(x.ndim))
+    values = Tensor._make(backend.xp.full(positions.shape, fill_value, dtype=x.dtype), False)
+    return ScatterAtPositions.apply(x, values, positions=backend.xp.asarray(positions))

@@ -134,3 +134,41 @@ def kaiser(M: int, *, beta: float = 12.0, sym: bool = True, dtype: Any = None, d
     return _window("kaiser", M, sym, dtype, device, requires_grad, options,
                    lambda n, N: numpy.i0(beta * numpy.sqrt(numpy.clip(1 - (2 * n / N - 1) ** 2, 0, None)))
                    / numpy.i0(beta))
+
+
+# ----- torch's older factories: torch.hann_window(N, periodic=True) & co. ---------------------------------
+def _older(window: Any, window_length: int, periodic: bool, dtype: Any, device: Any, requires_grad: bool,
+           options: dict[str, Any], **parameters: Any) -> Tensor:
+    """``window(M, sym=not periodic)``: torch's ``*_window`` functions are periodic by default."""
+    return window(window_length, sym=not periodic, dtype=dtype, device=device, requires_grad=requires_grad,
+                  **parameters, **options)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None,
+                requires_grad: bool = False, **options: Any) -> Tensor:
+    """torch.hann_window: ``hann`` (periodic by default)."""
+    return _older(hann, window_length, periodic, dtype, device, requires_grad, options)
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: Any = None, device: Any = None, requires_grad: bool = False, **options: Any) -> Tensor:
+    """torch.hamming_window: alpha - beta cos(2 pi n / N) (periodic by default)."""
+    return _older(general_cosine, window_length, periodic, dtype, device, requires_grad, options, a=[alpha, beta])
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None,
+                    requires_grad: bool = False, **options: Any) -> Tensor:
+    """torch.blackman_window: ``blackman`` (periodic by default)."""
+    return _older(blackman, window_length, periodic, dtype, device, requires_grad, options)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None,
+                    requires_grad: bool = False, **options: Any) -> Tensor:
+    """torch.bartlett_window: ``bartlett`` (periodic by default)."""
+    return _older(bartlett, window_length, periodic, dtype, device, requires_grad, options)
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None,
+                  device: Any = None, requires_grad: bool = False, **options: Any) -> Tensor:
+    """torch.kaiser_window: ``kaiser`` (periodic by default)."""
+    return _older(kaiser, window_length, periodic, dtype, device, requires_grad, options, beta=beta)

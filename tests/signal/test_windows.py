@@ -45,3 +45,16 @@ def test_periodic_exponential_takes_a_center_and_defaults_follow_torch(torch) ->
 def test_windows_refuse_what_torch_refuses(call, message) -> None:
     with pytest.raises(ValueError, match=message):
         call(gg.signal.windows)
+
+
+@pytest.mark.parametrize("periodic", [True, False])
+@pytest.mark.parametrize("length", [0, 1, 2, 9])
+def test_torch_window_functions_match_torch(torch, length, periodic) -> None:
+    calls = [("hann_window", ()), ("hamming_window", ()), ("hamming_window", (0.6, 0.3)), ("blackman_window", ()),
+             ("bartlett_window", ()), ("kaiser_window", (5.0,))]
+    for name, extra in calls:
+        ours = getattr(gg, name)(length, periodic, *extra)
+        theirs = getattr(torch, name)(length, periodic, *extra)
+        assert ours.dtype == gg.float32 and ours.shape == tuple(theirs.shape)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-7)
+    assert gg.hann_window(4, dtype=gg.float64).dtype == gg.float64

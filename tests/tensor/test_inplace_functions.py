@@ -32,3 +32,42 @@ def test_inplace_function_edits_its_argument_as_torch(torch, name, args) -> None
 def test_conj_physical_in_place_leaves_a_real_tensor_unchanged() -> None:
     x = gg.tensor(X.copy())
     assert gg.conj_physical_(x) is x and x.tolist() == X.tolist()
+
+
+def test_shape_changing_methods_in_place_match_torch_and_keep_the_graph(torch) -> None:
+    values = np.arange(6.0).reshape(2, 3)
+    ours, theirs = gg.tensor(values), torch.tensor(values)
+    for name, args in [("t_", ()), ("transpose_", (0, 1)), ("unsqueeze_", (1,)), ("squeeze_", ()),
+                       ("swapdims_", (0, 1)), ("swapaxes_", (1, 0))]:
+        assert getattr(ours, name)(*args) is ours
+        getattr(theirs, name)(*args)
+        assert ours.shape == tuple(theirs.shape) and ours.tolist() == theirs.tolist()
+    w = gg.tensor(values, requires_grad=True)
+    y = w * 2
+    y.t_().unsqueeze_(0)
+    (y * gg.arange(6.0, dtype=gg.float64).reshape(1, 3, 2)).sum().backward()
+    assert w.grad.tolist() == (2 * np.arange(6.0).reshape(3, 2).T).tolist()
+    with pytest.raises(RuntimeError, match="leaf"):
+        w.t_()
+
+
+def test_comparisons_cumulative_and_fill_diagonal_in_place_match_torch(torch) -> None:
+    values = np.array([[1.0, 2.0, 3.0], [4.0, 2.0, 0.5]])
+    for name in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_", "less_equal_", "not_equal_"):
+        ours, theirs = gg.tensor(values), torch.tensor(values)
+        getattr(ours, name)(2.0)
+        getattr(theirs, name)(2.0)
+        assert ours.tolist() == theirs.tolist() and ours.dtype == gg.float64
+    for name, args in (("cumsum_", (1,)), ("cumprod_", (0,)), ("divide_", (4.0,)), ("multiply_", (3.0,)),
+                       ("subtract_", (1.0,)), ("arctan2_", (torch.tensor(values),))):
+        ours, theirs = gg.tensor(values), torch.tensor(values)
+        getattr(ours, name)(*(gg.tensor(values) if hasattr(a, "numpy") else a for a in args))
+        getattr(theirs, name)(*args)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    for shape, wrap in (((3, 3), False), ((7, 3), True), ((7, 3), False), ((3, 3, 3), False)):
+        ours, theirs = gg.zeros(shape), torch.zeros(shape)
+        ours.fill_diagonal_(2.5, wrap)
+        theirs.fill_diagonal_(2.5, wrap)
+        assert ours.tolist() == theirs.tolist()
+    with pytest.raises(RuntimeError, match="equal length"):
+        gg.zeros(2, 3, 4).fill_diagonal_(1.0)
