@@ -30,6 +30,7 @@ import numpy as np
 from glassgrad import backend, ops
 from glassgrad.errors import OpInputError
 from glassgrad.nn import init
+from glassgrad.nn.lstm_projection import projected_lstm_layer
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.gru import gru_layer
@@ -53,7 +54,8 @@ class RNNBase(Module):
         batch_first: input and output are (B, T, features) instead of (T, B, features).
         dropout: probability of zeroing each output of every layer but the last, in training mode.
         bidirectional: also run each layer backwards in time; outputs have 2H features (default False).
-        proj_size: LSTM projections of the hidden state; only 0 (none) is implemented.
+        proj_size: LSTM only: h is projected to this size by weight_hr_l{k} (proj_size, H) (default 0: none;
+            ``glassgrad/nn/lstm_projection.py``).
         device, dtype: where the parameters live, their float dtype (default float32).
         rng: generator for the initial weights and the dropout masks (default: the module generator; keyword only).
     """
@@ -67,7 +69,10 @@ class RNNBase(Module):
         if proj_size != 0:
             if mode != "LSTM":
                 raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
-            raise NotImplementedError(f"LSTM: proj_size={proj_size} (projected hidden states) is not implemented")
+            if not isinstance(proj_size, int) or proj_size < 0:
+                raise ValueError("proj_size should be a positive integer or zero to disable projections")
+            if proj_size >= hidden_size:
+                raise ValueError("proj_size has to be smaller than hidden_size")
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r}")
@@ -75,19 +80,22 @@ class RNNBase(Module):
             raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1], got {dropout}")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first, self.dropout = num_layers, bias, batch_first, float(dropout)
-        self.rng, self.bidirectional = rng, bool(bidirectional)
+        self.rng, self.bidirectional, self.proj_size = rng, bool(bidirectional), proj_size
         self.num_directions = 2 if self.bidirectional else 1
         dtype = dtype or backend.get_default_dtype()
         rows = _GATES[mode] * hidden_size
+        state = proj_size or hidden_size  # the size of h: projected to proj_size when given
         xp = backend.xp
         for k in range(num_layers):
-            in_k = input_size if k == 0 else hidden_size * self.num_directions
+            in_k = input_size if k == 0 else state * self.num_directions
             for suffix in self._suffixes():
                 setattr(self, f"weight_ih_l{k}{suffix}", Parameter(xp.zeros((rows, in_k), dtype=dtype)))
-                setattr(self, f"weight_hh_l{k}{suffix}", Parameter(xp.zeros((rows, hidden_size), dtype=dtype)))
+                setattr(self, f"weight_hh_l{k}{suffix}", Parameter(xp.zeros((rows, state), dtype=dtype)))
                 if bias:
                     setattr(self, f"bias_ih_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
                     setattr(self, f"bias_hh_l{k}{suffix}", Parameter(xp.zeros(rows, dtype=dtype)))
+                if proj_size:
+                    setattr(self, f"weight_hr_l{k}{suffix}", Parameter(xp.zeros((proj_size, hidden_size), dtype=dtype)))
         self.reset_parameters(rng)
         if device is not None:
             self.to(device)
@@ -108,6 +116,7 @@ class RNNBase(Module):
     def layer_weights(self, k: int, suffix: str = "") -> list[Tensor]:
         """[weight_ih, weight_hh] (+ [bias_ih, bias_hh]) of layer k (``suffix="_reverse"``: its reverse direction)."""
         names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else [])
+        names += ["weight_hr"] if self.__dict__.get("proj_size") else []
         return [getattr(self, f"{name}_l{k}{suffix}") for name in names]
 
     def _run_layer(self, k: int, x: Tensor, run: Any, *states: Tensor | None) -> tuple[Tensor, list[list[Tensor]]]:
@@ -144,13 +153,13 @@ class RNNBase(Module):
             return x.unsqueeze(1), True
         return (x.transpose(0, 1) if self.batch_first else x), False
 
-    def _initial_state(self, h: Any, batch: int, unbatched: bool, what: str) -> Tensor | None:
-        """Check a user state (L, B, H) (or (L, H) unbatched) and return it as (L, B, H)."""
+    def _initial_state(self, h: Any, batch: int, unbatched: bool, what: str, size: int | None = None) -> Tensor | None:
+        """Check a user state (L, B, size) (or (L, size) unbatched; size H by default) and return it as (L, B, size)."""
         if h is None:
             return None
         h = as_tensor(h)
-        rows = self.num_layers * self.num_directions
-        expected = (rows, self.hidden_size) if unbatched else (rows, batch, self.hidden_size)
+        rows, size = self.num_layers * self.num_directions, size or self.hidden_size
+        expected = (rows, size) if unbatched else (rows, batch, size)
         if h.shape != expected:
             layers = "num_layers * num_directions" if self.bidirectional else "num_layers"
             raise OpInputError(f"{type(self).__name__}: {what} must have shape {expected} "
@@ -176,6 +185,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.mode == "RNN_RELU":
@@ -264,11 +275,12 @@ class LSTM(RNNBase):
         if hx is not None:
             if not isinstance(hx, tuple | list) or len(hx) != 2:
                 raise ValueError("LSTM: hx must be a pair (h0, c0)")
-            h0 = self._initial_state(hx[0], x.shape[1], unbatched, "h0")
+            h0 = self._initial_state(hx[0], x.shape[1], unbatched, "h0", self.proj_size)
             c0 = self._initial_state(hx[1], x.shape[1], unbatched, "c0")
         h_finals, c_finals = [], []
+        run = projected_lstm_layer if self.proj_size else lstm_layer
         for k in range(self.num_layers):
-            x, (h_n, c_n) = self._run_layer(k, x, lstm_layer, h0, c0)
+            x, (h_n, c_n) = self._run_layer(k, x, run, h0, c0)
             h_finals.extend(h_n)
             c_finals.extend(c_n)
             if k < self.num_layers - 1:

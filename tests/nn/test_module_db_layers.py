@@ -185,3 +185,35 @@ def test_lazy_norm_becomes_torchs_norm(rng, torch, name, kwargs, shape):
     for key, value in theirs.state_dict().items():
         np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-10, err_msg=key)
     check_module_with_torch(ours, theirs, [x], torch)
+
+
+PROJECTED_LSTMS = [
+    ({"input_size": 3, "hidden_size": 5, "proj_size": 2}, (4, 2, 3), False),
+    ({"input_size": 3, "hidden_size": 4, "proj_size": 3, "num_layers": 2, "bidirectional": True}, (3, 2, 3), True),
+    ({"input_size": 2, "hidden_size": 4, "proj_size": 1, "batch_first": True, "bias": False}, (2, 5, 2), True),
+    ({"input_size": 3, "hidden_size": 4, "proj_size": 2, "num_layers": 2}, (4, 3), True),  # unbatched
+]
+
+
+@pytest.mark.parametrize(("kwargs", "shape", "with_state"), PROJECTED_LSTMS)
+def test_lstm_with_projection_matches_torch(rng, torch, kwargs, shape, with_state):
+    ours, theirs = glassgrad.nn.LSTM(**kwargs), torch.nn.LSTM(**kwargs)
+    assert repr(ours) == repr(theirs)
+    rows = kwargs.get("num_layers", 1) * (2 if kwargs.get("bidirectional") else 1)
+    batch = () if len(shape) == 2 else (shape[0] if kwargs.get("batch_first") else shape[1],)
+    arrays = [rng.standard_normal(shape)]
+    if with_state:
+        arrays += [rng.standard_normal((rows, *batch, kwargs["proj_size"])),
+                   rng.standard_normal((rows, *batch, kwargs["hidden_size"]))]
+
+    def call(module, x, *state):
+        out, (h, c) = module(x, tuple(state) if state else None)
+        return out, h, c
+
+    check_module_with_torch(ours, theirs, arrays, torch, call=call)
+
+
+def test_lstm_projection_state_shapes():
+    lstm = glassgrad.nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(RuntimeError, match=r"h0 must have shape \(1, 5, 2\)"):
+        lstm(glassgrad.zeros(2, 5, 3), (glassgrad.zeros(1, 5, 4), glassgrad.zeros(1, 5, 4)))

@@ -150,8 +150,8 @@ def test_layers_take_device_positionally_where_torch_does():
 
 
 def test_unimplemented_options_raise():
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(4, 3, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(4, 3, proj_size=3)
     with pytest.raises(ValueError, match="padding_mode"):
         nn.Conv1d(1, 1, 3, padding_mode="reflect")
     with pytest.raises(TypeError):
