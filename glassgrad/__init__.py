@@ -503,6 +503,17 @@ from glassgrad.signal.windows import blackman_window as blackman_window  # noqa:
 from glassgrad.signal.windows import hamming_window as hamming_window  # noqa: E402
 from glassgrad.signal.windows import hann_window as hann_window  # noqa: E402
 from glassgrad.signal.windows import kaiser_window as kaiser_window  # noqa: E402
+from glassgrad.ops import detach_copy as detach_copy  # noqa: E402
+from glassgrad.ops import select_copy as select_copy  # noqa: E402
+from glassgrad.ops import slice_copy as slice_copy  # noqa: E402
+from glassgrad.ops import split_copy as split_copy  # noqa: E402
+from glassgrad.ops import corrcoef as corrcoef  # noqa: E402
+from glassgrad.ops import cov as cov  # noqa: E402
+from glassgrad.creation_forms import range as range  # noqa: E402, A004
+from glassgrad.random_tensors import binomial as binomial  # noqa: E402
+from glassgrad.functional_forms import detach as detach  # noqa: E402
+from glassgrad.functional_forms import get_device as get_device  # noqa: E402
+from glassgrad.functional_forms import typename as typename  # noqa: E402
 from glassgrad.ops import abs_ as abs_  # noqa: E402
 from glassgrad.ops import acos_ as acos_  # noqa: E402
 from glassgrad.ops import acosh_ as acosh_  # noqa: E402

@@ -20,7 +20,7 @@ from glassgrad import dtypes
 from glassgrad.factory_args import any_dtype, check_options, finish, float_dtype, host, read_size
 from glassgrad.function import Context, Function
 from glassgrad.random import pick_generator
-from glassgrad.tensor import Tensor
+from glassgrad.tensor import Tensor, as_tensor
 
 
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -203,6 +203,19 @@ def poisson(input: Any, generator: Any = None, *, rng: Any = None) -> Tensor:  #
         raise RuntimeError("poisson: expected finite rates >= 0")
     counts = pick_generator(generator, rng, "poisson").poisson(rates)
     return _drawn_from(input, finish(numpy.asarray(counts).astype(input.dtype), input.device, False, "poisson"))
+
+
+def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
+    """The number of successes in ``count`` trials of probability ``prob`` (element-wise, broadcast),
+    in count's float dtype (torch.binomial)."""
+    trials, chances = as_tensor(count), as_tensor(prob)
+    if trials.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: {trials.dtype}")
+    n, p = numpy.broadcast_arrays(host(trials), host(chances))
+    if numpy.any(n < 0) or numpy.any((p < 0) | (p > 1)):
+        raise RuntimeError("binomial: expected count >= 0 and prob in [0, 1]")
+    draws = pick_generator(generator, None, "binomial").binomial(n.astype(numpy.int64), p)
+    return finish(numpy.asarray(draws).astype(trials.dtype), trials.device, False, "binomial")
 
 
 class Drawn(Function):

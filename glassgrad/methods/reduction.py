@@ -188,6 +188,12 @@ class ReductionMethods:
     def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
         return glassgrad.ops.renorm(self, p, dim, maxnorm)
 
+    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Tensor:
+        return glassgrad.ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self) -> Tensor:
+        return glassgrad.ops.corrcoef(self)
+
     def sum_to_size(self, *size: Any) -> Tensor:
         """The sum over the dims that broadcasting ``size`` to this shape would expand (its leading extra
         dims, and its dims of size 1 where this tensor's are not): the adjoint of ``expand``."""

@@ -486,3 +486,10 @@ from glassgrad.ops.inplace_functions import tanh_ as tanh_
 from glassgrad.ops.inplace_functions import trunc_ as trunc_
 from glassgrad.ops.inplace_functions import xlogy_ as xlogy_
 from glassgrad.ops.inplace_functions import zero_ as zero_
+# --- torch-level op families of issue 21: covariance, more copies ---
+from glassgrad.ops.movement_copies import detach_copy as detach_copy
+from glassgrad.ops.movement_copies import select_copy as select_copy
+from glassgrad.ops.movement_copies import slice_copy as slice_copy
+from glassgrad.ops.movement_copies import split_copy as split_copy
+from glassgrad.ops.reduce_covariance import corrcoef as corrcoef
+from glassgrad.ops.reduce_covariance import cov as cov

@@ -3,7 +3,8 @@
     alias_copy(x)                      = x.clone()
     view_copy(x, size)                 = x.view(size).clone()
     squeeze_copy, unsqueeze_copy, expand_copy, permute_copy, transpose_copy, t_copy, diagonal_copy,
-    as_strided_copy, unfold_copy, unbind_copy, split_with_sizes_copy: likewise
+    as_strided_copy, unfold_copy, unbind_copy, split_with_sizes_copy, select_copy, slice_copy,
+    split_copy, detach_copy: likewise
 
 (torch has them for programs that must not alias memory.) Each is the view
 followed by ``clone``, so its gradient is the view's.
@@ -73,3 +74,21 @@ def unbind_copy(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A00
 
 def split_with_sizes_copy(input: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     return tuple(clone(piece) for piece in split_with_sizes(input, split_sizes, dim))
+
+
+def select_copy(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+    return clone(as_tensor(input).select(dim, index))
+
+
+def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,  # noqa: A002
+               step: int = 1) -> Tensor:
+    x = as_tensor(input)
+    return clone(x[(slice(None),) * (dim % max(x.ndim, 1)) + (slice(start, end, step),)])
+
+
+def split_copy(input: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    return tuple(clone(piece) for piece in as_tensor(input).split(split_size, dim))
+
+
+def detach_copy(input: Tensor) -> Tensor:  # noqa: A002
+    return clone(as_tensor(input).detach())

@@ -165,3 +165,22 @@ def test_renorm_trapezoid_and_gradient_refuse_what_torch_refuses() -> None:
         gg.gradient(gg.ones(3, 4), spacing=[2.0])
     assert gg.gradient(gg.tensor(1.0)) == ()
     assert gg.trapezoid(gg.tensor([1, 2, 4])).item() == 4.5
+
+
+def test_more_copies_range_binomial_and_the_module_level_queries(torch) -> None:
+    assert_same(gg.select_copy(gg.tensor(X), 1, 2), torch.select_copy(torch.tensor(X), 1, 2))
+    assert_same(gg.slice_copy(gg.tensor(X), 2, 1, 4, 2), torch.slice_copy(torch.tensor(X), 2, 1, 4, 2))
+    assert_same(gg.split_copy(gg.tensor(X), 3, 2), torch.split_copy(torch.tensor(X), 3, 2))
+    assert_same(gg.detach_copy(gg.tensor(X)), torch.detach_copy(torch.tensor(X)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # both deprecate range
+        for args in ((1, 4), (0, 2, 0.5), (3, -1, -1), (0.5, 2.25, 0.25)):
+            assert_same(gg.range(*args), torch.range(*args))
+    draws = gg.binomial(gg.full((2000,), 10.0), gg.full((2000,), 0.3))
+    assert draws.dtype == gg.float32 and 0 <= draws.min().item() and draws.max().item() <= 10
+    assert abs(draws.mean().item() - 3.0) < 0.15
+    with pytest.raises(ValueError, match="floating-point"):
+        gg.binomial(gg.tensor([10]), gg.tensor([0.5]))
+    w = gg.ones(2, requires_grad=True)
+    assert not gg.detach(w).requires_grad and gg.get_device(w) == -1
+    assert gg.typename(gg.ones(2)) == torch.typename(torch.ones(2)) and gg.typename(3) == "int"
