@@ -98,7 +98,7 @@ class Factor(Function):
     def forward(cls, ctx: Context, a: Any, *, factors: tuple[Any, ...], which: int) -> Any:
         ctx.save_for_backward(*factors)
         ctx.which = which
-        return factors[which]
+        return factors[which].copy()  # a copy: editing one output in place cannot change what the others saved
 
     @classmethod
     def backward(cls, ctx: Context, grad: Any) -> Any:

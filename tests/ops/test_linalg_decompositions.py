@@ -202,3 +202,15 @@ def test_lu_factor_of_a_singular_matrix():
         glassgrad.linalg.lu_factor(singular)
     assert glassgrad.linalg.lu_factor_ex(singular).info.item() == 2
     assert glassgrad.lu(singular, get_infos=True)[2].item() == 2
+
+
+def test_editing_one_factor_in_place_leaves_the_others_gradients(rng):
+    """The factors share one decomposition; each output is its own copy, so an in-place edit of U cannot
+    change the gradient that flows through S."""
+    a = rng.standard_normal((4, 3))
+    leaf = glassgrad.tensor(a, requires_grad=True)
+    u, s, vh = glassgrad.linalg.svd(leaf, full_matrices=False)
+    u.mul_(2.0)
+    s.sum().backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), np.linalg.svd(a, full_matrices=False)[0] @
+                               np.linalg.svd(a, full_matrices=False)[2], atol=1e-12)
