@@ -248,6 +248,33 @@ class InPlaceMethods:
 
     not_equal_, less_, less_equal_, greater_, greater_equal_ = ne_, lt_, le_, gt_, ge_
 
+    # ----- Python callables element by element (never recorded; slow, as torch warns) --------------------
+    def _apply_python(self, name: str, function: Any, *others: Any) -> Tensor:
+        if self.requires_grad:
+            raise RuntimeError(f"Can't call {name}() on Variable that requires grad. "
+                               f"Use var.detach().{name}() instead.")
+        arrays = [backend.to_numpy(self.array)]
+        for other in others:
+            if getattr(other, "dtype", self.dtype) != self.dtype:
+                raise TypeError(f"{name}: expected a tensor of dtype {self.dtype}, got {other.dtype}")
+            arrays.append(numpy.broadcast_to(backend.to_numpy(other.array), tuple(self.shape)))
+        values = [function(*(a.flat[i].item() for a in arrays)) for i in range(arrays[0].size)]
+        self._write(backend.xp.asarray(numpy.asarray(values, dtype=numpy.float64).astype(self.dtype)
+                                       .reshape(tuple(self.shape))))
+        return self
+
+    def apply_(self, callable: Any) -> Tensor:  # noqa: A002
+        """Each element x replaced by ``callable(x)`` (a Python function of a number)."""
+        return self._apply_python("apply_", callable)
+
+    def map_(self, tensor: Any, callable: Any) -> Tensor:  # noqa: A002
+        """Each element x replaced by ``callable(x, y)``, y the element of ``tensor`` (broadcast) at its place."""
+        return self._apply_python("map_", callable, tensor)
+
+    def map2_(self, x: Any, y: Any, callable: Any) -> Tensor:  # noqa: A002
+        """Each element s replaced by ``callable(s, a, b)`` with the elements of x and y at its place."""
+        return self._apply_python("map2_", callable, x, y)
+
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """The main diagonal set to ``fill_value`` (a tall matrix's restarts below with ``wrap``)."""
         return self._inplace(glassgrad.ops.indexing_view_scatter.fill_diagonal, fill_value, wrap)

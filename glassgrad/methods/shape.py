@@ -418,6 +418,18 @@ class ShapeMethods:
     def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
         return glassgrad.ops.nonzero_static(self, size=size, fill_value=fill_value)
 
+    def new(self, *args: Any, **kwargs: Any) -> Tensor:
+        """torch's legacy ``x.new(...)``: ints or a Size give an uninitialised tensor of that shape (zeros
+        here), anything else is data; this tensor's dtype and device either way."""
+        from glassgrad.tensor import Size, legacy_shape
+
+        shape = legacy_shape(args)
+        if shape is not None:
+            return self.new_empty(Size(shape), **kwargs)
+        if len(args) != 1:
+            raise TypeError(f"new(): expected sizes or one sequence of data, got {len(args)} arguments")
+        return self.new_tensor(args[0], **kwargs)
+
     def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
                           requires_grad: bool = False) -> Tensor:
         return glassgrad.empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,

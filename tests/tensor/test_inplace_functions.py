@@ -71,3 +71,19 @@ def test_comparisons_cumulative_and_fill_diagonal_in_place_match_torch(torch) ->
         assert ours.tolist() == theirs.tolist()
     with pytest.raises(RuntimeError, match="equal length"):
         gg.zeros(2, 3, 4).fill_diagonal_(1.0)
+
+
+def test_python_callables_element_by_element_and_legacy_new_match_torch(torch) -> None:
+    ours, theirs = gg.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0])
+    ours.apply_(lambda v: v * 10).map_(gg.tensor([1.0, 1.0]), lambda a, b: a + b)
+    theirs.apply_(lambda v: v * 10).map_(torch.tensor([1.0, 1.0]), lambda a, b: a + b)
+    ours.map2_(gg.tensor([1.0, 2.0]), gg.tensor([3.0, 4.0]), lambda a, b, c: a + b * c)
+    theirs.map2_(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]), lambda a, b, c: a + b * c)
+    assert ours.tolist() == theirs.tolist()
+    scaled = torch.tensor([1, 2]).apply_(lambda v: v * 2.7)  # an integer tensor keeps its dtype: cut toward zero
+    assert gg.tensor([1, 2]).apply_(lambda v: v * 2.7).tolist() == scaled.tolist()
+    with pytest.raises(RuntimeError, match="requires grad"):
+        gg.ones(2, requires_grad=True).apply_(lambda v: v)
+    x = gg.tensor([1.0, 2.0], dtype=gg.float64)
+    assert x.new(2, 3).shape == (2, 3) and x.new(2, 3).dtype == gg.float64 and x.new().shape == (0,)
+    assert x.new([1, 2]).dtype == gg.float64 and x.new((2,)).tolist() == [2.0] and x.new(gg.Size([4])).shape == (4,)
