@@ -163,6 +163,6 @@ def _check_input(fn: Callable[..., Any], tensors: list[Tensor], weights: list[np
         if not abs(got - numeric) <= atol + rtol * abs(numeric):
             element = np.unravel_index(j, t.shape) if t.shape else ()
             raise GradcheckError(
-                f"gradcheck: input {i} (shape {t.shape}), element {tuple(int(e) for e in element)}: "
+                f"gradcheck: input {i} (shape {tuple(t.shape)}), element {tuple(int(e) for e in element)}: "
                 f"analytic {got:.8g} vs numeric {numeric:.8g}"
             )

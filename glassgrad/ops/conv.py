@@ -103,9 +103,13 @@ def conv2d_plain_forward(x: Any, weight: Any, bias: Any, geometry: ConvGeometry)
     xcm = channel_major(x, geometry.pads)  # (C, N, Hp, Wp), zero-padded
     cols = im2col(xcm, geometry.kernel, geometry.stride, geometry.dilation, geometry.out_hw)  # (C, kh, kw, N, Ho, Wo)
     cols = cols.reshape(g, k, n * ho * wo)  # (G, K, M): one column per output pixel
-    per_sample = cols.reshape(g, k, n, ho * wo).transpose(2, 0, 1, 3)  # (N, G, K, Ho*Wo) view
-    y = backend.xp.empty((n, g, o // g, ho * wo), dtype=x.dtype)  # torch's layout; NumPy's own pick could differ
-    backend.xp.matmul(weight.reshape(g, o // g, k), per_sample, out=y)
+    per_sample = backend.xp.transpose(cols.reshape(g, k, n, ho * wo), (2, 0, 1, 3))  # (N, G, K, Ho*Wo) view
+    w_g = weight.reshape(g, o // g, k)
+    if hasattr(per_sample, "strides"):  # arrays: the product straight into torch's contiguous layout
+        y = backend.xp.empty((n, g, o // g, ho * wo), dtype=x.dtype)  # NumPy's own pick could differ
+        backend.xp.matmul(w_g, per_sample, out=y)
+    else:  # Tensors (the forward run again to record its graph, create_graph=True): the same product
+        y = w_g @ per_sample
     y = y.reshape(n, o, ho, wo)
     if bias is not None:
         y += bias.reshape(1, o, 1, 1)
