@@ -29,6 +29,8 @@ from glassgrad import optim
 
 NAME = "maml-sine"
 DESCRIPTION = "MAML on sine regression (Finn et al. 2017): MSE after 1 and 10 steps on 10 points vs pre-training"
+HEADLINE = ("maml_mse_1_steps", "pretrained_mse_1_steps", "maml_mse_10_steps", "pretrained_mse_10_steps",
+            "iterations")
 
 
 @dataclass

@@ -29,6 +29,7 @@ from glassgrad import nn, optim
 
 NAME = "pinn"
 DESCRIPTION = "physics-informed net for the damped oscillator u'' + 2d u' + w0^2 u = 0: relative L2 error vs exact"
+HEADLINE = ("relative_l2_error", "target_met", "final_loss", "steps")
 
 
 @dataclass

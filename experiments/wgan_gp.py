@@ -40,6 +40,8 @@ from glassgrad.optim import Adam
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"
+HEADLINE = ("final_penalty", "final_grad_norm", "final_wasserstein", "confident_share", "classes_present",
+            "first_sample_distance", "final_sample_distance", "generator_steps")
 
 
 @dataclass

@@ -120,10 +120,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     xs = _prepared(xs, create_graph)
     vs = _vectors(v, xs, "input", "jvp")
     out_tuple, outs = _outputs(func, xs, "jvp")
-    us = tuple(Tensor._make(backend.xp.zeros(o.array.shape, dtype=o.dtype), False).requires_grad_(True)
-               for o in outs)
-    u_products = _grads(outs, xs, us, True, strict, "output")  # u^T J, linear in u
-    products = _grads(u_products, us, vs, create_graph, strict, "gradient")  # d <u^T J, v> / du = J v
+    products = _transposed(outs, xs, vs, create_graph, strict, "output")  # J v
     return _finish(outs, create_graph, out_tuple), _finish(products, create_graph, out_tuple)
 
 
@@ -210,10 +207,18 @@ def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     vs = _vectors(v, xs, "input", "hvp")
     outs = _scalar_output(func, xs, "hvp")
     gradient = _grads(outs, xs, (None,), True, strict, "output")
-    us = tuple(Tensor._make(backend.xp.zeros(x.array.shape, dtype=x.dtype), False).requires_grad_(True) for x in xs)
-    u_products = _grads(gradient, xs, us, True, strict, "jacobian")  # u^T H, linear in u
-    products = _grads(u_products, us, vs, create_graph, strict, "jacobian")  # d <u^T H, v> / du = H v
+    products = _transposed(gradient, xs, vs, create_graph, strict, "jacobian")  # H v
     return _finish(outs, create_graph, False), _finish(products, create_graph, in_tuple)
+
+
+def _transposed(outs: tuple[Tensor, ...], xs: tuple[Tensor, ...], vs: tuple[Tensor, ...], create_graph: bool,
+                strict: bool, what: str) -> tuple[Tensor, ...]:
+    """J v for the Jacobian J = d outs / d xs, by the double-backward trick: u^T J is linear in u (a
+    stand-in for the output gradient), so d <u^T J, v> / du = J v."""
+    us = tuple(Tensor._make(backend.xp.zeros(o.array.shape, dtype=o.dtype), False).requires_grad_(True)
+               for o in outs)
+    u_products = _grads(outs, xs, us, True, strict, what)  # u^T J
+    return _grads(u_products, us, vs, create_graph, strict, "gradient")
 
 
 def _scalar_output(func: Callable[..., Any], xs: tuple[Tensor, ...], fn_name: str) -> tuple[Tensor, ...]:

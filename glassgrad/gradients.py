@@ -117,12 +117,7 @@ def _walk(root: Tensor, root_grad: Any, inputs: tuple[Tensor, ...], retain_graph
             continue
         collect(tensor, out_grad)
         node = tensor._node
-        if node.released:
-            raise RuntimeError(f"Trying to backward through the graph a second time: the buffers of "
-                               f"{node.op.__name__} were freed by an earlier backward. Pass retain_graph=True "
-                               "the first time if you need to walk it twice.")
-        if node.saved_versions:
-            check_versions(node)
+        check_walkable(node)
         for parent, g in _input_grads(node, out_grad):
             if parent._node is None:
                 collect(parent, g)
@@ -130,14 +125,30 @@ def _walk(root: Tensor, root_grad: Any, inputs: tuple[Tensor, ...], retain_graph
                 pending[id(parent)] = pending[id(parent)] + g if id(parent) in pending else g
         if not retain_graph:
             node.release()
+    return _results(inputs, [None if g is None else Tensor._make(g, False) for g in found], allow_unused, materialize)
+
+
+def check_walkable(node: Node) -> None:
+    """Refuse a node whose saved values an earlier backward freed, or edited in place since."""
+    if node.released:
+        raise RuntimeError(f"Trying to backward through the graph a second time: the buffers of "
+                           f"{node.op.__name__} were freed by an earlier backward. Pass retain_graph=True "
+                           "the first time if you need to walk it twice.")
+    if node.saved_versions:
+        check_versions(node)
+
+
+def _results(inputs: tuple[Tensor, ...], found: list[Tensor | None], allow_unused: bool,
+             materialize: bool) -> tuple[Tensor | None, ...]:
+    """One gradient per input: None for an unused one with ``allow_unused`` (zeros to ``materialize``)."""
     results: list[Tensor | None] = []
     for i, (t, g) in enumerate(zip(inputs, found)):
         if g is None and not allow_unused:
             raise RuntimeError(f"autograd.grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
                                "outputs; pass allow_unused=True to get None for it")
         if g is None and materialize:
-            g = backend.xp.zeros(t.array.shape, dtype=t.dtype)
-        results.append(None if g is None else Tensor._make(g, False))
+            g = Tensor._make(backend.xp.zeros(t.array.shape, dtype=t.dtype), False)
+        results.append(g)
     return tuple(results)
 
 
@@ -157,15 +168,7 @@ def _graph_walk(outputs: tuple[Tensor, ...], grad_outputs: tuple[Any, ...], inpu
             found[i] = g if found[i] is None else found[i] + g
 
     higher_order.walk(list(zip(outputs, seeds)), retain_graph, collect, stop_at=wanted)
-    results: list[Tensor | None] = []
-    for i, (t, g) in enumerate(zip(inputs, found)):
-        if g is None and not allow_unused:
-            raise RuntimeError(f"autograd.grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
-                               "outputs; pass allow_unused=True to get None for it")
-        if g is None and materialize:
-            g = Tensor._make(backend.xp.zeros(t.array.shape, dtype=t.dtype), False)
-        results.append(g)
-    return tuple(results)
+    return _results(inputs, found, allow_unused, materialize)
 
 
 def _graph_seed(output: Tensor, grad_output: Any) -> Tensor:

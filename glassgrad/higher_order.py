@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from glassgrad import autograd, backend, kernels
-from glassgrad.autograd import Node, check_versions, topological_order
+from glassgrad.autograd import Node, topological_order
 from glassgrad.function import Context, Function
 from glassgrad.graph_namespace import RecordingNamespace
 from glassgrad.tensor import Tensor
@@ -211,6 +211,8 @@ def walk(roots: list[tuple[Tensor, Tensor]], retain_graph: bool,
     tensor with ``retain_grad()``, and of each tensor whose id is in ``stop_at`` (``autograd.grad``'s
     inputs), once all contributions to it are summed.
     """
+    from glassgrad.gradients import check_walkable
+
     stop_at = stop_at or {}
     pending: dict[int, Tensor] = {}
     leaves: dict[int, Tensor] = {}
@@ -228,12 +230,7 @@ def walk(roots: list[tuple[Tensor, Tensor]], retain_graph: bool,
         if tensor._retains_grad or id(tensor) in stop_at:
             deliver(tensor, out_grad)
         node = tensor._node
-        if node.released:
-            raise RuntimeError(f"Trying to backward through the graph a second time: the buffers of "
-                               f"{node.op.__name__} were freed by an earlier backward. Pass retain_graph=True "
-                               "the first time if you need to walk it twice.")
-        if node.saved_versions:
-            check_versions(node)
+        check_walkable(node)
         for parent, g in input_grads(node, tensor, out_grad):
             key = id(parent)
             if key in pending:
