@@ -27,6 +27,8 @@ from glassgrad.tensor import Tensor, as_tensor
 class CopySign(Function):
     """z = |a| sign(b);  dz/da = z / a (+1 or -1; 0 at a = 0, as torch),  dz/db = 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         z = backend.xp.copysign(a, b)

@@ -25,6 +25,8 @@ class Logit(Function):
     """z = ln(p / (1 - p)) with p = clamp(x, eps, 1 - eps) when eps is given;
     dz/dx = 1 / (x (1 - x)), and 0 where the clamp is active (x outside [eps, 1 - eps], as torch)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, eps: float | None) -> Any:
         xp = backend.xp
@@ -54,6 +56,8 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
 
 class LogAddExp2(Function):
     """z = log2(2^a + 2^b);  dz/da = 2^a / (2^a + 2^b) = 2^(a - z),  dz/db = 2^(b - z)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

@@ -23,6 +23,8 @@ from glassgrad.tensor import Tensor
 class AddCMul(Function):
     """z = a + v b c;  dz/da = 1,  dz/db = v c,  dz/dc = v b."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, c: Any, *, value: Any) -> Any:
         ctx.save_for_backward(b, c)
@@ -39,6 +41,8 @@ class AddCMul(Function):
 
 class AddCDiv(Function):
     """z = a + v b / c;  dz/da = 1,  dz/db = v / c,  dz/dc = -v b / c^2."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, c: Any, *, value: Any) -> Any:

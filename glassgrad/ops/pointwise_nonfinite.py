@@ -21,6 +21,8 @@ from glassgrad.tensor import Tensor, as_tensor
 class NanToNum(Function):
     """z = x where x is finite, else a constant;  dz/dx = 1 where x is finite, 0 elsewhere."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, nan: float, posinf: float | None, neginf: float | None) -> Any:
         xp = backend.xp
