@@ -56,8 +56,16 @@ def _causal_bias(n_queries: int, n_keys: int, dtype: Any) -> Any:
 
 def masked_softmax_(scores: Any, may_be_empty: bool) -> Any:
     """Softmax along the last axis, in place. With ``may_be_empty``, a row that is all -inf
-    (every key masked) becomes all 0 instead of NaN, and no warning is raised."""
+    (every key masked) becomes all 0 instead of NaN, and no warning is raised. On a Tensor (the forward run
+    again to record its graph, create_graph=True), the softmax op, an all-masked row set to 0."""
     xp = backend.xp
+    if isinstance(scores, Tensor):
+        from glassgrad.ops.softmax import softmax
+
+        if not may_be_empty:
+            return softmax(scores, -1)
+        empty = ~xp.isfinite(xp.amax(scores, axis=-1, keepdims=True))  # rows with every key masked (constant)
+        return xp.where(empty, 0.0, softmax(xp.where(empty, 0.0, scores), -1))
     row_max = scores.max(axis=-1, keepdims=True)
     if may_be_empty:
         row_max[~xp.isfinite(row_max)] = 0.0
@@ -81,6 +89,8 @@ class ScaledDotProductAttention(Function):
     (None for none); ``causal``; ``dropout_p`` and ``rng`` for dropout on the weights.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, q: Any, k: Any, v: Any, float_mask: Any = None, *, scale: float, keep: Any,
                 causal: bool, dropout_p: float, rng: np.random.Generator | None) -> Any:
@@ -97,6 +107,9 @@ class ScaledDotProductAttention(Function):
         weights = masked_softmax_(scores, may_be_empty=keep is not None or float_mask is not None)
         drop = None
         if dropout_p > 0.0:
+            if isinstance(q, Tensor):  # run again to record (create_graph): a second mask would differ
+                raise NotImplementedError("scaled_dot_product_attention with dropout_p > 0 cannot be differentiated "
+                                          "twice (its forward would draw another dropout mask)")
             drop = dropout_mask(weights.shape, dropout_p, weights.dtype, rng)  # the formula's one home
         ctx.save_for_backward(q, k, v, weights, drop)
         ctx.scale = scale
@@ -108,18 +121,13 @@ class ScaledDotProductAttention(Function):
         q, k, v, weights, drop = ctx.saved
         used = weights if drop is None else weights * drop  # Pd, the weights the values saw
         dv = xp.swapaxes(used, -1, -2) @ grad if ctx.needs_input_grad[2] else None
-        d_weights = grad @ xp.swapaxes(v, -1, -2)  # dPd (..., L, S)
-        if drop is not None:
-            d_weights *= drop
-        # softmax backward, in place: dS = P * (dP - rowsum(dP * P))
-        d_weights -= sums.sum_last(d_weights * weights)
-        d_weights *= weights
-        d_mask = None
-        if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3]:
-            d_mask = d_weights.copy()
-        d_weights *= d_weights.dtype.type(ctx.scale)
-        dq = d_weights @ k if ctx.needs_input_grad[0] else None
-        dk = xp.swapaxes(d_weights, -1, -2) @ q if ctx.needs_input_grad[1] else None
+        d_used = grad @ xp.swapaxes(v, -1, -2)  # dPd (..., L, S)
+        d_weights = d_used if drop is None else d_used * drop  # dP
+        d_scores = weights * (d_weights - sums.sum_last(d_weights * weights))  # softmax backward: dS
+        d_mask = d_scores if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3] else None
+        d_scaled = d_scores * d_scores.dtype.type(ctx.scale)  # (out of place: it also runs on Tensors, recording)
+        dq = d_scaled @ k if ctx.needs_input_grad[0] else None
+        dk = xp.swapaxes(d_scaled, -1, -2) @ q if ctx.needs_input_grad[1] else None
         if len(ctx.needs_input_grad) > 3:
             return dq, dk, dv, d_mask
         return dq, dk, dv
@@ -136,6 +144,8 @@ def _add_broadcast(scores: Any, mask: Any) -> Any:
 def _fill_broadcast(scores: Any, keep: Any) -> Any:
     """-inf wherever ``keep`` is False (in place when the mask broadcasts onto the scores)."""
     xp = backend.xp
+    if isinstance(scores, Tensor):  # the forward run again to record its graph: the where op
+        return xp.where(keep, scores, -xp.inf)
     shape = np.broadcast_shapes(scores.shape, keep.shape)
     if shape != scores.shape:
         scores = xp.broadcast_to(scores, shape).copy()
