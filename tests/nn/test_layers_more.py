@@ -113,7 +113,7 @@ def test_bad_input_errors():
         glassgrad.nn.RMSNorm(3)(glassgrad.ones(2, 4))
     with pytest.raises(RuntimeError, match="pixel_shuffle: expected an input"):
         glassgrad.nn.PixelShuffle(2)(glassgrad.ones(1, 3, 2, 2))
-    with pytest.raises(ValueError, match="Dropout1d: expected a 2-D"):
+    with pytest.raises(RuntimeError, match="dropout1d: Expected 2D or 3D input, but received a 4D input"):
         glassgrad.nn.Dropout1d()(glassgrad.ones(2, 3, 4, 5))
     with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1"):
         glassgrad.nn.AlphaDropout(1.5)
