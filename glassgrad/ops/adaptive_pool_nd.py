@@ -33,6 +33,8 @@ class AxisMatrices(Function):
     """y = x multiplied along each spatial axis a by a constant matrix M_a (out_a, in_a);
     dx = dy multiplied along each axis by M_a^T."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, matrices: tuple[Any, ...]) -> Any:
         ctx.matrices = matrices

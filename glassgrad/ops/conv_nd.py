@@ -46,6 +46,8 @@ class ConvNd(Function):
     spatial axes; with cols = im2col(xpad): y_g = W_g cols_g + b, dW_g = dy_g cols_g^T, db = sum dy,
     dx = crop(col2im(W_g^T dy_g))."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, geometry: ConvGeometry) -> Any:
         n, g = x.shape[0], geometry.groups
@@ -69,12 +71,12 @@ class ConvNd(Function):
         dy_g = channel_major(grad).reshape(g, o // g, -1)  # (G, Og, M)
         dx = dw = None
         if ctx.needs_input_grad[0]:
-            dcols = weight.reshape(g, o // g, k).transpose(0, 2, 1) @ dy_g  # (G, K, M)
+            dcols = weight.reshape(g, o // g, k).swapaxes(1, 2) @ dy_g  # (G, K, M)
             dcols = dcols.reshape((weight.shape[1] * g,) + weight.shape[2:] + (grad.shape[0],) + geometry.out_hw)
             dx_padded = col2im(dcols, geometry.padded_hw, geometry.stride, geometry.dilation)  # (C, N, *padded)
             dx = crop2d(dx_padded, geometry.pads).swapaxes(0, 1)
         if ctx.needs_input_grad[1]:
-            dw = (cols @ dy_g.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)
+            dw = (cols @ dy_g.swapaxes(1, 2)).swapaxes(1, 2).reshape(weight.shape)
         if len(ctx.needs_input_grad) == 2:
             return dx, dw
         return dx, dw, (_sum_but_channels(grad) if ctx.needs_input_grad[2] else None)
@@ -83,6 +85,8 @@ class ConvNd(Function):
 class ConvTransposeNd(Function):
     """The adjoint of ConvNd in x: y = crop(col2im(W_g^T x_g)) + b; weight (C_in, C_out / G, *k).
     With cols = im2col(pad(dy)): dx_g = W_g cols_g, dW_g = x_g cols_g^T, db = sum dy."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, weight: Any, bias: Any = None, *, stride: tuple[int, ...],
@@ -94,7 +98,7 @@ class ConvTransposeNd(Function):
                      for size, s, d, k, extra in zip(sizes, stride, dilation, kernel, output_padding))
         w_g = weight.reshape(g, c_in // g, -1)  # (G, Cg, Og*K)
         xcm = channel_major(x).reshape(g, c_in // g, -1)  # (G, Cg, N*L)
-        cols = (w_g.transpose(0, 2, 1) @ xcm).reshape((g * og,) + kernel + (n,) + sizes)  # (O, *k, N, *in)
+        cols = (w_g.swapaxes(1, 2) @ xcm).reshape((g * og,) + kernel + (n,) + sizes)  # (O, *k, N, *in)
         pads = tuple(p for p in padding for _ in range(2))
         y = crop2d(col2im(cols, full, stride, dilation), pads)  # (O, N, *out)
         if bias is not None:
@@ -117,7 +121,7 @@ class ConvTransposeNd(Function):
         if ctx.needs_input_grad[0]:
             dx = (w_g @ cols).reshape((g * cg, grad.shape[0]) + geometry.out_hw).swapaxes(0, 1)
         if ctx.needs_input_grad[1]:
-            dw = (xcm @ cols.transpose(0, 2, 1)).reshape(weight.shape)
+            dw = (xcm @ cols.swapaxes(1, 2)).reshape(weight.shape)
         if len(ctx.needs_input_grad) == 2:
             return dx, dw
         return dx, dw, (_sum_but_channels(grad) if ctx.needs_input_grad[2] else None)

@@ -94,17 +94,18 @@ def max_pool2d_plain_backward(winner: Any, grad: Any, padded_shape: tuple[int, .
 
 
 def sum_of_taps(padded_shape: tuple[int, ...], taps: list[Any], values: list[Any]) -> Any:
-    """dxpad (N, C, Hp, Wp): each tap's values added into the slice that tap read (the adjoint of
-    reading the taps); in place on arrays, through ``WriteAt`` on Tensors (a backward recording its graph)."""
+    """dxpad (N, C, *padded): each tap's values added into the slice that tap read (the adjoint of reading
+    the taps; a tap is one index per spatial axis); in place on arrays, through ``WriteAt`` on Tensors (a
+    backward recording its graph)."""
     if not isinstance(values[0], Tensor):
         dx = backend.xp.zeros(padded_shape, dtype=values[0].dtype)
-        for (rows, cols), v in zip(taps, values):
-            dx[:, :, rows, cols] += v
+        for tap, v in zip(taps, values):
+            dx[(slice(None), slice(None)) + tuple(tap)] += v
         return dx
     from glassgrad.ops.indexing import ArrayIndex, written_at
 
-    parts = [written_at(padded_shape, ArrayIndex((slice(None), slice(None), rows, cols)), v, accumulate=False)
-             for (rows, cols), v in zip(taps, values)]
+    parts = [written_at(padded_shape, ArrayIndex((slice(None), slice(None)) + tuple(tap)), v, accumulate=False)
+             for tap, v in zip(taps, values)]
     return sum(parts[1:], parts[0])
 
 

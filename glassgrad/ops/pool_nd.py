@@ -34,6 +34,7 @@ from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.function import Context, Function
 from glassgrad.ops.conv_nd import ntuple
+from glassgrad.ops.pool import sum_of_taps
 from glassgrad.ops.window import PoolGeometry, lowest, out_size
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -42,6 +43,8 @@ from glassgrad.tensor import Tensor, as_tensor
 class GatherPositions(Function):
     """y[n, c, j] = x[n, c, idx[n, c, j]] (positions flattened over the spatial axes);
     dx = dy added at idx (windows sharing a winner add their shares)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, indices: Any) -> Any:
@@ -58,6 +61,8 @@ class GatherPositions(Function):
 class ScatterPositions(Function):
     """Max unpooling: y = zeros of ``out_shape`` with y[n, c, idx[n, c, j]] = x[n, c, j];
     dx[n, c, j] = dy[n, c, idx[n, c, j]] (the adjoint of GatherPositions)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, indices: Any, out_shape: tuple[int, ...]) -> Any:
@@ -77,12 +82,13 @@ class ScatterPositions(Function):
 
 def scatter_add(values: Any, flat: Any, shape: tuple[int, ...]) -> Any:
     """zeros(shape) with values (N, C, ...) added at the flat spatial positions ``flat`` (N, C, M)."""
+    from glassgrad.ops.indexing import ArrayIndex, written_at  # (the WriteAt op on a Tensor: differentiable)
+
     xp = backend.xp
     n, c = shape[:2]
-    out = xp.zeros((n * c, math.prod(shape[2:])), dtype=values.dtype)
     rows = xp.repeat(xp.arange(n * c), flat.shape[2])
-    xp.add.at(out, (rows, flat.reshape(-1)), values.reshape(-1))
-    return out.reshape(shape)
+    positions = ArrayIndex((rows, flat.reshape(-1)))
+    return written_at((n * c, math.prod(shape[2:])), positions, values.reshape(-1), accumulate=True).reshape(shape)
 
 
 # ----- max pooling ---------------------------------------------------------------------------------
@@ -164,12 +170,14 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 class AvgPoolNd(Function):
     """y = (sum over the taps of xpad) / divisor;  dx = crop(sum over the taps of dy / divisor)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, geometry: PoolGeometry, divisor: Any) -> Any:
         xp = backend.xp
         xpad = xp.pad(x, ((0, 0), (0, 0)) + geometry.pads)
         taps = geometry.taps()
-        total = xpad[(slice(None), slice(None)) + taps[0]].copy()
+        total = xp.copy(xpad[(slice(None), slice(None)) + taps[0]])
         for window in taps[1:]:
             total += xpad[(slice(None), slice(None)) + window]
         ctx.geometry, ctx.divisor, ctx.padded_shape = geometry, divisor, xpad.shape
@@ -181,9 +189,8 @@ class AvgPoolNd(Function):
     def backward(ctx: Context, grad: Any) -> Any:
         geometry = ctx.geometry
         share = grad / ctx.divisor
-        dx = backend.xp.zeros(ctx.padded_shape, dtype=grad.dtype)
-        for window in geometry.taps():
-            dx[(slice(None), slice(None)) + window] += share
+        taps = geometry.taps()
+        dx = sum_of_taps(ctx.padded_shape, taps, [share] * len(taps))
         inner = tuple(slice(before, size - after) for (before, after), size in zip(geometry.pads, dx.shape[2:]))
         return dx[(slice(None), slice(None)) + inner]
 
