@@ -163,6 +163,9 @@ class MultilabelMargin(Function):
         dl/dx_i = sum_j [z_ji > 0] / C  (i not in T),   dl/dx_j -= sum_i [z_ji > 0] / C  (j a target).
     """
 
+    # torch has no double backward for this loss: glassgrad raises as torch does
+    not_differentiable_reason = "derivative for multilabel_margin_loss_backward is not implemented (as in torch)"
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, counts: Any, reduction: str) -> Any:
         xp = backend.xp
