@@ -168,12 +168,6 @@ TWINS: dict[str, Callable[..., Any]] = {
     "split": _split,
     "take": _take,
     "roll": lambda a, shift, axis=None: _ops().roll(a, shift, axis),
-    "copy": lambda a: _ops().clone(a),
-    "ascontiguousarray": lambda a: a,
-    "asarray": lambda a, dtype=None: a if dtype is None else as_tensor(a).to(dtype),
-    "split": _split,
-    "take": _take,
-    "roll": lambda a, shift, axis=None: _ops().roll(a, shift, axis),
     "tril": lambda a, k=0: _ops().tril(a, k),
     "triu": lambda a, k=0: _ops().triu(a, k),
 }
