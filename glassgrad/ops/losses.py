@@ -149,7 +149,7 @@ class CrossEntropy(Function):
             q = (1 - eps) * t + eps / n_classes if eps else t
             if weight is not None:
                 q = q * weight
-            denominator = m if z.size else math.nan  # no logits at all: the mean is NaN, as torch
+            denominator = m if math.prod(z.shape) else math.nan  # no logits at all: the mean is NaN, as torch
             with np.errstate(invalid="ignore"):  # a 0 target at a -inf logit gives nan, as torch
                 losses = -(q * log_p).sum(axis=1)  # (M,)
         ctx.save_for_backward(log_p, q)
