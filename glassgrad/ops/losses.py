@@ -238,7 +238,6 @@ class NLLLoss(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
-        xp = backend.xp
         g = upstream(grad, ctx.reduction, ctx.denominator).reshape(-1)  # (M,) or (1,)
         n_classes = ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0]
         d = written_at((ctx.rows.shape[0], n_classes), ArrayIndex((ctx.rows, ctx.safe)), -ctx.w_t * g,
