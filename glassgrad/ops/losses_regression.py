@@ -137,7 +137,7 @@ class HuberLoss(Function):
         abs_diff = xp.abs(diff)
         losses = xp.where(abs_diff <= delta, 0.5 * diff * diff, delta * (abs_diff - 0.5 * delta))
         losses = losses if weight is None else losses * weight
-        ctx.denominator = math.prod(losses.shape)  # torch's weighted Huber mean divides by the count, not the summed weights
+        ctx.denominator = math.prod(losses.shape)  # torch's weighted Huber mean divides by the count, not the weights
         ctx.save_for_backward(diff)
         ctx.delta, ctx.weight, ctx.reduction = delta, weight, reduction
         return reduce_losses(losses, reduction, ctx.denominator, x.dtype)
