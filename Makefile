@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test fixtures lint bench results clean
+.PHONY: demo test wheel-check fixtures lint bench results clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test: $(VENV)/.installed      ## the test suite (torch oracle tests run live whe
 	$(TEST_ENV) GLASSGRAD_KERNELS=reference $(PY) -m pytest -q tests/ops tests/kernels tests/nn/test_pool.py \
 		tests/nn/test_recurrent.py tests/nn/test_recurrent_cells.py tests/optim/test_optimizers.py
 
+wheel-check: $(VENV)/.installed  ## build the wheel, install it in a fresh venv, run `glassgrad run demo` outside the clone
+	bash .ci/wheel_check
+
 fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests (tests/fixtures; needs torch==2.13.0)
 	rm -rf tests/fixtures/torch_oracle
 	$(PY) -m tests.helpers.torch_signatures
@@ -34,7 +37,7 @@ fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests 
 
 lint: $(VENV)/.installed
 	$(PY) -m pip install -q ruff
-	$(VENV)/bin/ruff check glassgrad experiments benchmarks tests
+	$(VENV)/bin/ruff check glassgrad glassgrad_experiments benchmarks tests
 
 bench: $(VENV)/.installed     ## glassgrad vs PyTorch timings, every benchmark (needs torch==2.13.0)
 	$(PY) -m pip install -q -e '.[bench]'

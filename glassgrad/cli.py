@@ -1,29 +1,27 @@
 """The command line: ``glassgrad list``, ``glassgrad run NAME [--field value ...]``,
 ``glassgrad sweep NAME --grid field=a,b [--seeds 0,1,2]``, ``glassgrad results``.
 
-Experiments live outside the library, in the ``experiments/`` folder of a
-clone (``pip install -e .`` keeps it reachable); this module is the only one
-that imports them.
+The experiments are a package of their own, ``glassgrad_experiments``, shipped in the same
+distribution as the library (``pip install glassgrad`` installs both) and never imported by
+the library itself: this module is the one place that reaches them, by import, on demand.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from pathlib import Path
-
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _experiments():  # noqa: ANN202
-    if (_REPO_ROOT / "experiments" / "__init__.py").exists() and str(_REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(_REPO_ROOT))
+    """The experiments' registry (the ``glassgrad_experiments`` package)."""
     try:
-        import experiments
-    except ImportError:
-        sys.exit("glassgrad: the experiments folder was not found; run from a clone of the repository "
-                 "installed with `pip install -e .`")
-    return experiments
+        return importlib.import_module("glassgrad_experiments")
+    except ModuleNotFoundError as err:
+        if err.name != "glassgrad_experiments":
+            raise
+        sys.exit("glassgrad: the experiments package (glassgrad_experiments) is not installed; "
+                 "install glassgrad with pip (it ships them), or `pip install -e .` in a clone")
 
 
 # Errors a user can cause (bad field, missing data, unreadable checkpoint): one line and exit code 2.
@@ -92,7 +90,7 @@ def _main(argv: list[str]) -> int:
         print(f"wrote {export_run(registry, args.run_dir, args.format, args.out, args.opset)}")
         return 0
     if args.command == "sweep":
-        from experiments.sweep import sweep_from_cli
+        from glassgrad_experiments.sweep import sweep_from_cli
 
         return sweep_from_cli(args.name, rest)
     return registry.run_from_cli(args.name, rest)

@@ -100,7 +100,7 @@ def export_run(registry: Any, run_dir: str, fmt: str, out: str | None, opset: in
     """Export the run's model; return the file written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use {' or '.join(FORMATS)}")
-    run = find_run(run_dir, Path(registry.__file__).resolve().parent.parent / "runs")
+    run = find_run(run_dir, Path("runs"))  # a bare run name is looked up under ./runs
     record = read_record(run)
     module = registry.find(record["experiment"])
     cfg, results = config_of(module, record), record.get("results", {})

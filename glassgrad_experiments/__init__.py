@@ -15,8 +15,8 @@ import pkgutil
 from pathlib import Path
 from types import ModuleType
 
-from experiments.common import run_experiment
-from experiments.common.results_table import write_results_table
+from glassgrad_experiments.common import run_experiment
+from glassgrad_experiments.common.results_table import write_results_table
 
 __all__ = ["REQUIRED", "describe", "discover", "find", "names", "run_from_cli", "write_results_table"]
 

@@ -19,11 +19,11 @@ import numpy as np
 
 import glassgrad as torch
 import glassgrad.nn.functional as F
-from experiments.common.data import load_images
 from glassgrad.models import mnist_cnn
 from glassgrad.nn.parallel import DistributedDataParallel as DDP
 from glassgrad.utils.data import DataLoader, TensorDataset
 from glassgrad.utils.data.distributed import DistributedSampler
+from glassgrad_experiments.common.data import load_images
 
 
 def main() -> None:

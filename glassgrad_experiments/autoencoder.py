@@ -10,7 +10,7 @@ between the sigmoid of the logits and the pixel intensities in [0, 1]:
 Reported: the test-set BCE and MSE of the reconstructions; a PNG grid of
 originals (top rows) and reconstructions (bottom rows); with a 2-D code, a
 scatter of the test codes coloured by digit. Data: ``--dataset mnist | fashion | synthetic``
-and ``--data-dir`` (see ``experiments/common/data.py``).
+and ``--data-dir`` (see ``glassgrad_experiments/common/data.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import ImageDataConfig, load_images
-from experiments.common.plots import image_rows
 from glassgrad import nn
 from glassgrad.nn.functional import binary_cross_entropy_with_logits as bce_with_logits
 from glassgrad.optim import Adam
+from glassgrad_experiments.common.data import ImageDataConfig, load_images
+from glassgrad_experiments.common.plots import image_rows
 
 NAME = "autoencoder"
 DESCRIPTION = "Convolutional auto-encoder on MNIST: test reconstruction loss, reconstructions, 2-D latent map"

@@ -38,10 +38,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import ImageDataConfig, load_images
 from glassgrad import nn
 from glassgrad.nn.functional import cross_entropy
 from glassgrad.optim import Adam
+from glassgrad_experiments.common.data import ImageDataConfig, load_images
 
 NAME = "branching-cnn"
 DESCRIPTION = "Batch-1 CNN (Conv2dWS + GroupNorm) with per-sample routing to sub-networks on Fashion-MNIST"

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import DataConfig, load_text
 from glassgrad import optim
 from glassgrad.models import GPT
 from glassgrad.nn import functional as F
+from glassgrad_experiments.common.data import DataConfig, load_text
 
 NAME = "char-gpt"
 DESCRIPTION = "GPT-style char model (4 layers, 4 heads, 128 dims) on tiny-Shakespeare: val nats/char, samples"

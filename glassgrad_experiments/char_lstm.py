@@ -5,7 +5,7 @@ Text is cut into ``batch_size`` contiguous streams; each step trains on the next
 (h, c) with the gradient cut: truncated backpropagation through time. Adam,
 gradient-norm clipping, validation loss in nats per character on the held-out
 last 10 % of the text, and samples as it learns (the model and the loop are
-``experiments/common/text.py``'s, shared with char-rnn and dinos).
+``glassgrad_experiments/common/text.py``'s, shared with char-rnn and dinos).
 
 Data: ``tinyshakespeare.txt`` in ``<data root>/text/`` (``--data-dir``, else ``$GLASSGRAD_DATA``,
 else the cache, downloaded there when missing); ``--dataset synthetic`` uses generated sentences.
@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_text
-from experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 from glassgrad import optim
+from glassgrad_experiments.common.data import load_text
+from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 
 NAME = "char-lstm"
 DESCRIPTION = "2-layer char-LSTM on tiny-Shakespeare: val nats/char after a time budget, samples"

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_text
-from experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 from glassgrad import optim
+from glassgrad_experiments.common.data import load_text
+from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 
 NAME = "char-rnn"
 DESCRIPTION = "min-char-rnn with two layers: vanilla RNN + Adagrad with a decaying lr on tiny-Shakespeare"

@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.cifar import MEAN, STD, synthetic_cifar10
-from experiments.common.data import DataConfig
 from glassgrad import nn, optim
 from glassgrad.data.download import DownloadError, data_root
 from glassgrad.nn import functional as F
 from glassgrad.utils.data import DataLoader, Subset
 from glassgrad.vision import datasets, transforms
+from glassgrad_experiments.common.cifar import MEAN, STD, synthetic_cifar10
+from glassgrad_experiments.common.data import DataConfig
 
 NAME = "cifar-resnet"
 DESCRIPTION = "ResNet-20 on CIFAR-10 with random crops and flips through DataLoader workers (target >= 91 %)"

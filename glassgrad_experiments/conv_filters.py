@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.common.plots import panel_grid
-from experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.common.plots import panel_grid
+from glassgrad_experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
 
 NAME = "conv-filters"
 DESCRIPTION = "first-layer filters and conv feature maps of the trained mnist-cnn for one digit"

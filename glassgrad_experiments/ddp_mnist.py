@@ -1,6 +1,6 @@
 """Data-parallel training of the MNIST CNN on N processes against 1 (``glassgrad.distributed``).
 
-The training script (``experiments/_ddp_mnist_worker.py``) is a PyTorch DDP script with its imports
+The training script (``glassgrad_experiments/_ddp_mnist_worker.py``) is a PyTorch DDP script with its imports
 changed: ``init_process_group``, ``DistributedSampler``, ``DistributedDataParallel``, started by
 ``python -m glassgrad.distributed.run --nproc-per-node N`` (torchrun's contract). It is run twice with
 the same global batch: on 1 process and on ``--nproc`` processes. Each process of the second run
@@ -29,13 +29,13 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.common.data import ImageDataConfig, load_images
 from glassgrad.distributed import mpi
+from glassgrad_experiments.common.data import ImageDataConfig, load_images
 
 NAME = "ddp-mnist"
 DESCRIPTION = "MNIST CNN with DistributedDataParallel on --nproc processes vs 1: speed-up, equal weights"
 HEADLINE = ("speedup", "seconds_per_epoch_1", "seconds_per_epoch_n", "accuracy", "max_weight_difference")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # the folder that holds the glassgrad_experiments package
 
 
 @dataclass
@@ -61,7 +61,9 @@ def validate(cfg: Config) -> None:
 
 
 def _train(cfg: Config, nproc: int, out: Path) -> dict:
-    worker = ["-m", "experiments._ddp_mnist_worker", str(out), "--dataset", cfg.dataset, "--data_dir", cfg.data_dir,
+    out = out.resolve()
+    worker = ["-m", "glassgrad_experiments._ddp_mnist_worker", str(out), "--dataset", cfg.dataset,
+              "--data_dir", cfg.data_dir,
               "--n_train", str(cfg.n_train), "--n_test", str(cfg.n_test), "--epochs", str(cfg.epochs),
               "--batch_size", str(cfg.batch_size), "--lr", str(cfg.lr), "--seed", str(cfg.seed),
               "--dtype", cfg.dtype]
@@ -71,7 +73,7 @@ def _train(cfg: Config, nproc: int, out: Path) -> dict:
         command = [sys.executable, *worker]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run(command, check=True, env=env, cwd=ROOT)
+    subprocess.run(command, check=True, env=env)
     return json.loads(out.read_text())
 
 

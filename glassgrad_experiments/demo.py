@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common import TargetMissed
 from glassgrad import nn, optim
 from glassgrad.data import synthetic
 from glassgrad.train import evaluate, fit
+from glassgrad_experiments.common import TargetMissed
 
 NAME = "demo"
 DESCRIPTION = "MLP on generated spirals (embedded data, no downloads): fit loop, curves PNG"

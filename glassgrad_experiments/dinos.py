@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_text, synthetic_names
-from experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 from glassgrad import optim
 from glassgrad.data.text import CharVocab
 from glassgrad.sampling import generate
+from glassgrad_experiments.common.data import load_text, synthetic_names
+from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, train_char_model
 
 NAME = "dinos"
 DESCRIPTION = "char-GRU on dinosaur names: sample names, count the ones not in the training list"

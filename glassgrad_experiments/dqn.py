@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.rl import MLP, RLConfig, copy_parameters, running_mean, summarize_returns
-from experiments.envs import make_env
 from glassgrad.optim import Adam
 from glassgrad.rl import ReplayBuffer
+from glassgrad_experiments.common.rl import MLP, RLConfig, copy_parameters, running_mean, summarize_returns
+from glassgrad_experiments.envs import make_env
 
 NAME = "dqn"
 DESCRIPTION = "DQN (replay buffer + target network) on CartPole-v1 (gymnasium): episodes to a 475 average"

@@ -24,7 +24,7 @@ the mean distance from 200 generated images to their nearest training image (pix
 before and after training.
 
 ``toy_gan`` trains the MLP GAN on a ring of 8 Gaussians in 2-D (the test uses it).
-Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` (see ``experiments/common/data.py``).
+Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` (see ``glassgrad_experiments/common/data.py``).
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import ImageDataConfig, load_images
-from experiments.common.plots import image_rows
-from experiments.common.training import load_cnn
 from glassgrad import nn
 from glassgrad.io import save as save_checkpoint
 from glassgrad.nn.functional import binary_cross_entropy_with_logits as bce_with_logits
 from glassgrad.optim import Adam
+from glassgrad_experiments.common.data import ImageDataConfig, load_images
+from glassgrad_experiments.common.plots import image_rows
+from glassgrad_experiments.common.training import load_cnn
 
 NAME = "gan"
 DESCRIPTION = "MNIST GAN (DCGAN or --arch mlp): sample grids, loss curves, classifier-confident share"

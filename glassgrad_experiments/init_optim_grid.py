@@ -5,7 +5,7 @@ Every initialiser (zeros; normal N(0, 0.01^2); very-large N(0, 10^2); Xavier
 SGD+momentum, RMSprop, Adam, Adagrad, and Adam at lr 0.1 and 0.001) on the
 784-256-128-10 ReLU MLP of ``mnist-mlp``. Biases start at zero in all runs.
 
-The grid is a sweep (``experiments/sweep``): each (initialiser, optimiser) pair is one run of
+The grid is a sweep (``glassgrad_experiments/sweep``): each (initialiser, optimiser) pair is one run of
 this experiment with a single ``--inits`` and a single ``--optimizers`` (a *cell*: it trains
 that pair and saves its curves in results.json and its first-layer weights), in its own folder
 ``inits=NAME__optimizers=NAME/``. Either command runs the whole grid::
@@ -35,12 +35,12 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.sweep import RunOutcome, SweepSpec, run_sweep
 from glassgrad import nn, optim
 from glassgrad.models import mnist_mlp
 from glassgrad.nn import init
 from glassgrad.train import TerminateOnNaN, evaluate, fit
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.sweep import RunOutcome, SweepSpec, run_sweep
 
 NAME = "init-optim-grid"
 DESCRIPTION = "initialiser x optimiser grid on MNIST: curves, summary table, first-layer weight images"

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.common.training import ClassifierConfig, classifier_results, train_classifier
 from glassgrad.models import lenet5
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.common.training import ClassifierConfig, classifier_results, train_classifier
 
 NAME = "lenet5"
 DESCRIPTION = "classic LeNet-5 (conv6-avgpool-conv16-avgpool-conv120-fc84-fc10, tanh) on MNIST-24k"

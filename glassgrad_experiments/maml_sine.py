@@ -185,7 +185,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
 def _plot(tasks: SineTasks, support: tuple[gg.Tensor, gg.Tensor], grid: np.ndarray, maml: dict, pre: dict,
           out_dir: Path) -> None:
     """Finn et al.'s Figure 2: one test task, both methods, before and after 1 and 10 gradient steps."""
-    from experiments.common.plots import _figure
+    from glassgrad_experiments.common.plots import _figure
 
     task = 0
     fig = _figure(11, 4)

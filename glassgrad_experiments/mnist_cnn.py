@@ -3,7 +3,7 @@
 Model: conv(1->32, 3x3, pad 1) - ReLU - maxpool 2 - conv(32->64, 3x3, pad 1) - ReLU - maxpool 2
 - fc(3136->128) - ReLU - fc(128->10).
 
-Data (``experiments/common/data.py``): MNIST from the data root (``--data-dir``, else
+Data (``glassgrad_experiments/common/data.py``): MNIST from the data root (``--data-dir``, else
 ``$GLASSGRAD_DATA``, else the cache, downloaded there when missing); ``--dataset fashion`` uses
 Fashion-MNIST; ``--dataset synthetic`` generated seven-segment digits (the smoke run). The test
 set is the per-epoch validation curve; nothing is tuned on it.
@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.common.training import ClassifierConfig, classifier_results, save_cnn, train_classifier
 from glassgrad.models import mnist_cnn
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.common.training import ClassifierConfig, classifier_results, save_cnn, train_classifier
 
 NAME = "mnist-cnn"
 DESCRIPTION = "conv32-pool-conv64-pool-fc128-fc10 CNN + Adam on MNIST-24k (>= 99 %; --dataset fashion >= 91 %)"

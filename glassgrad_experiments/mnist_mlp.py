@@ -1,6 +1,6 @@
 """MNIST / Fashion-MNIST with a 784-256-128-10 ReLU MLP trained by Adam.
 
-Data (``experiments/common/data.py``): MNIST from the data root (``--data-dir``, else
+Data (``glassgrad_experiments/common/data.py``): MNIST from the data root (``--data-dir``, else
 ``$GLASSGRAD_DATA``, else the cache, downloaded there when missing); ``--dataset fashion``
 uses Fashion-MNIST; ``--dataset synthetic`` uses generated seven-segment digits (the smoke
 run). The test set serves as the per-epoch validation curve; no tuning is done on it.
@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.common.training import ClassifierConfig, classifier_results, train_classifier
 from glassgrad.models import mnist_mlp
 from glassgrad.viz import save_weight_images
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.common.training import ClassifierConfig, classifier_results, train_classifier
 
 NAME = "mnist-mlp"
 DESCRIPTION = "784-256-128-10 ReLU MLP + Adam on MNIST-24k (--dataset fashion for Fashion-MNIST)"

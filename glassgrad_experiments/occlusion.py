@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import load_images
-from experiments.common.plots import panel_grid
-from experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
 from glassgrad import nn
+from glassgrad_experiments.common.data import load_images
+from glassgrad_experiments.common.plots import panel_grid
+from glassgrad_experiments.common.training import CNNAnalysisConfig, cnn_for_analysis
 
 NAME = "occlusion"
 DESCRIPTION = "occlusion saliency maps (2x2 / 3x3 windows) per digit class for the trained mnist-cnn"

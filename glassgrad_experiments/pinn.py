@@ -113,7 +113,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
 
 def _plot(grid: np.ndarray, predicted: np.ndarray, points: np.ndarray, losses: list[float],
           errors: list[tuple[int, float]], cfg: Config, out_dir: Path) -> None:
-    from experiments.common.plots import _figure
+    from glassgrad_experiments.common.plots import _figure
 
     fig = _figure(11, 4)
     left, right = fig.subplots(1, 2)

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import DataConfig, load_images
 from glassgrad import nn, optim
 from glassgrad.nn import functional as F
 from glassgrad.utils.data import DataLoader, Dataset
+from glassgrad_experiments.common.data import DataConfig, load_images
 
 NAME = "resnet"
 DESCRIPTION = "plain vs residual net of equal depth on Fashion-MNIST (gradients, curves); ResNet accuracy (>= 93 %)"

@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import ImageDataConfig
-from experiments.common.plots import _figure, image_rows
-from experiments.gan import (
+from glassgrad.optim import Adam
+from glassgrad_experiments.common.data import ImageDataConfig
+from glassgrad_experiments.common.plots import _figure, image_rows
+from glassgrad_experiments.gan import (
     ImageMLPGenerator,
     MLPDiscriminator,
     judge_samples,
@@ -36,7 +37,6 @@ from experiments.gan import (
     nearest_distance,
     sample_images,
 )
-from glassgrad.optim import Adam
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"

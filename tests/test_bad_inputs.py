@@ -383,7 +383,7 @@ def broken_run(tmp: Path, what: str) -> Path:
     """A mnist-mlp run folder as `glassgrad run` leaves it, with one thing wrong."""
     import json
 
-    from experiments import mnist_mlp
+    from glassgrad_experiments import mnist_mlp
 
     run = tmp / "run"
     run.mkdir()

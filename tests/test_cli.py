@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-import experiments
-from experiments import demo
-from experiments.common import parse_config
+import glassgrad_experiments as experiments
 from glassgrad import cli
+from glassgrad_experiments import demo
+from glassgrad_experiments.common import parse_config
 
 
 def test_list_shows_every_experiment(capsys):
@@ -57,7 +57,7 @@ def test_missing_command_is_an_error(capsys):
 @pytest.mark.parametrize("word, expected", [("true", True), ("On", True), ("1", True), ("yes", True),
                                             ("false", False), ("OFF", False), ("0", False), ("no", False)])
 def test_booleans_parse_strictly(word, expected):
-    from experiments.common import parse_bool
+    from glassgrad_experiments.common import parse_bool
 
     assert parse_bool(word) is expected
 

@@ -14,13 +14,13 @@
 The models themselves live in the library (:mod:`glassgrad.models`) where they are general.
 """
 
-from experiments.common.config import RUNS_DIR as RUNS_DIR
-from experiments.common.config import TargetMissed as TargetMissed
-from experiments.common.config import check_output_folder as check_output_folder
-from experiments.common.config import parse_bool as parse_bool
-from experiments.common.config import parse_config as parse_config
-from experiments.common.config import run_experiment as run_experiment
-from experiments.common.config import validate_config as validate_config
+from glassgrad_experiments.common.config import RUNS_DIR as RUNS_DIR
+from glassgrad_experiments.common.config import TargetMissed as TargetMissed
+from glassgrad_experiments.common.config import check_output_folder as check_output_folder
+from glassgrad_experiments.common.config import parse_bool as parse_bool
+from glassgrad_experiments.common.config import parse_config as parse_config
+from glassgrad_experiments.common.config import run_experiment as run_experiment
+from glassgrad_experiments.common.config import validate_config as validate_config
 
 __all__ = ["RUNS_DIR", "TargetMissed", "check_output_folder", "parse_bool", "parse_config", "run_experiment",
            "validate_config"]

@@ -56,7 +56,7 @@ def _number(value: Any) -> str | None:
 
 def _headline(experiment: str) -> tuple[str, ...] | None:
     """The registered module's HEADLINE keys, if it defines them."""
-    registry = importlib.import_module("experiments")  # imported late: the registry imports this module
+    registry = importlib.import_module("glassgrad_experiments")  # imported late: the registry imports this module
     if experiment not in registry.names():
         return None
     headline = getattr(registry.find(experiment), "HEADLINE", None)

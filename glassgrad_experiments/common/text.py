@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import DataConfig
 from glassgrad import nn, optim
 from glassgrad.data.text import CharVocab, SequenceBatcher, train_val_split
 from glassgrad.nn import functional as F
 from glassgrad.sampling import generate
+from glassgrad_experiments.common.data import DataConfig
 
 
 class CharModel(nn.Module):

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from experiments.common.data import DataConfig, ImageDataConfig
 from glassgrad import nn, optim
 from glassgrad.data import Dataset
 from glassgrad.models import mnist_cnn
 from glassgrad.train import LRSchedulerCallback, evaluate, fit
+from glassgrad_experiments.common.data import DataConfig, ImageDataConfig
 
 
 @dataclass

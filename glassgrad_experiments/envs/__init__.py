@@ -4,8 +4,8 @@
 ``make_env("CartPole-v1")`` wraps gymnasium's CartPole (install the ``rl`` extra).
 """
 
-from experiments.envs.cartpole import GymEnv as GymEnv
-from experiments.envs.corridor import Corridor as Corridor
-from experiments.envs.corridor import make_env as make_env
+from glassgrad_experiments.envs.cartpole import GymEnv as GymEnv
+from glassgrad_experiments.envs.corridor import Corridor as Corridor
+from glassgrad_experiments.envs.corridor import make_env as make_env
 
 __all__ = ["Corridor", "GymEnv", "make_env"]

@@ -58,6 +58,6 @@ def make_env(name: str, seed: int = 0) -> Any:
     """``"corridor"`` (built in) or any gymnasium id such as ``"CartPole-v1"``."""
     if name == "corridor":
         return Corridor()
-    from experiments.envs.cartpole import GymEnv
+    from glassgrad_experiments.envs.cartpole import GymEnv
 
     return GymEnv(name, seed=seed)

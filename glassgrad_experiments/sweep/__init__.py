@@ -15,12 +15,12 @@ An experiment may declare its own grid (and outputs drawn from all its runs) wit
 :class:`SweepSpec`; ``glassgrad sweep NAME`` then needs no ``--grid``.
 """
 
-from experiments.sweep.command import sweep_from_cli as sweep_from_cli
-from experiments.sweep.engine import run_sweep as run_sweep
-from experiments.sweep.plan import PlannedRun as PlannedRun
-from experiments.sweep.plan import RunOutcome as RunOutcome
-from experiments.sweep.plan import SweepSpec as SweepSpec
-from experiments.sweep.plan import parse_grid as parse_grid
-from experiments.sweep.plan import parse_seeds as parse_seeds
+from glassgrad_experiments.sweep.command import sweep_from_cli as sweep_from_cli
+from glassgrad_experiments.sweep.engine import run_sweep as run_sweep
+from glassgrad_experiments.sweep.plan import PlannedRun as PlannedRun
+from glassgrad_experiments.sweep.plan import RunOutcome as RunOutcome
+from glassgrad_experiments.sweep.plan import SweepSpec as SweepSpec
+from glassgrad_experiments.sweep.plan import parse_grid as parse_grid
+from glassgrad_experiments.sweep.plan import parse_seeds as parse_seeds
 
 __all__ = ["PlannedRun", "RunOutcome", "SweepSpec", "parse_grid", "parse_seeds", "run_sweep", "sweep_from_cli"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.sweep.engine import run_sweep
-from experiments.sweep.plan import parse_grid, parse_seeds
+from glassgrad_experiments.sweep.engine import run_sweep
+from glassgrad_experiments.sweep.plan import parse_grid, parse_seeds
 
 USAGE = ("glassgrad sweep EXPERIMENT --grid FIELD=A,B [FIELD=C,D ...] [--seeds 0,1,2] "
          "[--jobs N | --ray [ADDRESS] | --in-process] [--out DIR] [--smoke] [--field value ...]")
@@ -46,7 +46,7 @@ def make_parser(name: str) -> argparse.ArgumentParser:
 
 def sweep_from_cli(name: str, argv: list[str]) -> int:
     """The ``glassgrad sweep`` command; exit status 1 when a run failed."""
-    import experiments
+    import glassgrad_experiments as experiments
 
     module = experiments.find(name)
     try:

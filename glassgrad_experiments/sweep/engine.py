@@ -11,9 +11,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from experiments.common import RUNS_DIR, check_output_folder
-from experiments.sweep import executors, interrupts, report
-from experiments.sweep.plan import (
+from glassgrad_experiments.common import RUNS_DIR, check_output_folder
+from glassgrad_experiments.sweep import executors, interrupts, report
+from glassgrad_experiments.sweep.plan import (
     PlannedRun,
     RunOutcome,
     SweepSpec,

@@ -37,9 +37,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from experiments.common import TargetMissed, run_experiment
-from experiments.sweep.interrupts import StopRequest, ignore_ctrl_c
-from experiments.sweep.plan import PlannedRun
+from glassgrad_experiments.common import TargetMissed, run_experiment
+from glassgrad_experiments.sweep.interrupts import StopRequest, ignore_ctrl_c
+from glassgrad_experiments.sweep.plan import PlannedRun
 
 OnDone = Callable[[PlannedRun, "str | None"], None]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from experiments.common import parse_config
+from glassgrad_experiments.common import parse_config
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from experiments.sweep.plan import RunOutcome
+from glassgrad_experiments.sweep.plan import RunOutcome
 
 LONG_LIST = 20
 MAX_LINES = 6

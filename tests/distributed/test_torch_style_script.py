@@ -1,4 +1,4 @@
-"""A torch-style DDP script (experiments/_ddp_mnist_worker.py: init_process_group, DistributedSampler,
+"""A torch-style DDP script (glassgrad_experiments/_ddp_mnist_worker.py: init_process_group, DistributedSampler,
 DataLoader, DDP, run by the launcher) gives the same final weights on 2 processes as on 1 process with the
 same global batch (float64, 16 steps of SGD with momentum)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from experiments import ddp_mnist
+from glassgrad_experiments import ddp_mnist
 from tests.distributed.launch import needs_mpi
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from experiments.common import TargetMissed
+from glassgrad_experiments.common import TargetMissed
 
 NAME = "sweep-toy"
 DESCRIPTION = "least squares by gradient descent (sweep tests)"

@@ -15,10 +15,10 @@ import urllib.error
 import numpy as np
 import pytest
 
-from experiments.common import data as experiment_data
 from glassgrad import cli
 from glassgrad.data import download
 from glassgrad.data.idx import idx_bytes, write_idx
+from glassgrad_experiments.common import data as experiment_data
 
 SPLITS = {"train": "train", "test": "t10k"}
 

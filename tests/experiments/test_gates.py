@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from experiments import gates
+from glassgrad_experiments import gates
 
 
 def test_gates_smoke_mlp_learns_xor_perceptron_does_not(tmp_path):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from experiments import autoencoder, gan
-from experiments.envs import Corridor
+from glassgrad_experiments import autoencoder, gan
+from glassgrad_experiments.envs import Corridor
 
 
 def test_corridor_follows_the_gymnasium_api():
@@ -91,7 +91,7 @@ def test_branching_cnn_smoke_writes_the_table(smoke_record):
 
 
 def test_group_head_only_predicts_its_own_classes(rng):
-    from experiments import branching_cnn
+    from glassgrad_experiments import branching_cnn
 
     head = branching_cnn.GroupHead("gn", 2, (5, 7, 9), rng)
     logits = head(gg.tensor(rng.standard_normal((3, 4, 7, 7)).astype(np.float32))).numpy()
@@ -101,7 +101,7 @@ def test_group_head_only_predicts_its_own_classes(rng):
 
 def test_cartpole_wrapper_when_gymnasium_is_installed():
     pytest.importorskip("gymnasium")
-    from experiments.envs import make_env
+    from glassgrad_experiments.envs import make_env
 
     env = make_env("CartPole-v1", seed=3)
     assert (env.observation_size, env.num_actions) == (4, 2)

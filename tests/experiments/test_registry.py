@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-import experiments
-from experiments.common import parse_config
+import glassgrad_experiments as experiments
+from glassgrad_experiments.common import parse_config
 
 GOOD = '''
 from dataclasses import dataclass

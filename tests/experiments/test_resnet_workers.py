@@ -7,7 +7,7 @@ import multiprocessing
 import numpy as np
 
 import glassgrad as gg
-from experiments import resnet
+from glassgrad_experiments import resnet
 
 
 def _train(workers: int) -> dict:

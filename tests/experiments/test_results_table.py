@@ -2,7 +2,7 @@
 
 import json
 
-from experiments.common import results_table
+from glassgrad_experiments.common import results_table
 
 
 def _write_run(folder, name, results, smoke=False, figure=True):

@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-import experiments
+import glassgrad_experiments as experiments
 
 LOWER_IS_BETTER = ("loss", "mse", "distance")
 HIGHER_IS_BETTER = ("return", "accuracy")

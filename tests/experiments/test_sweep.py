@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import experiments
-from experiments.sweep import parse_grid, parse_seeds, run_sweep
-from experiments.sweep.plan import plan_runs
-from experiments.sweep.report import flatten, metrics
+import glassgrad_experiments as experiments
 from glassgrad import cli
+from glassgrad_experiments.sweep import parse_grid, parse_seeds, run_sweep
+from glassgrad_experiments.sweep.plan import plan_runs
+from glassgrad_experiments.sweep.report import flatten, metrics
 from tests.experiments import sweep_toy
 
 

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-import experiments
-from experiments.sweep import run_sweep
+import glassgrad_experiments as experiments
+from glassgrad_experiments.sweep import run_sweep
 from tests.experiments import sweep_toy
 from tests.experiments.test_sweep import comparable
 

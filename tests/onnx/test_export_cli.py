@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from experiments import char_gpt, mnist_mlp
 from glassgrad import cli
+from glassgrad_experiments import char_gpt, mnist_mlp
 
 pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
