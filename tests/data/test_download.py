@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import http.server
-import io
-import threading
 
 import numpy as np
 import pytest
@@ -14,26 +11,11 @@ import pytest
 from glassgrad.data import download
 from glassgrad.data.download import DownloadError, fetch, file_digest
 from glassgrad.data.idx import idx_bytes
+from tests.helpers.local_files import FakeOpener, serve_folder
 
 PAYLOAD = b"glassgrad test payload " * 100
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 MD5 = hashlib.md5(PAYLOAD).hexdigest()  # noqa: S324 (a checksum, not security)
-
-
-class FakeOpener:
-    """Serves ``pages[url]``; raises for the first ``failures`` calls; records calls."""
-
-    def __init__(self, pages, failures=0):
-        self.pages, self.failures, self.calls = pages, failures, []
-
-    def __call__(self, url, timeout):
-        self.calls.append(url)
-        if self.failures:
-            self.failures -= 1
-            raise OSError("connection reset (fake)")
-        if url not in self.pages:
-            raise OSError(f"404 {url}")
-        return io.BytesIO(self.pages[url])
 
 
 def _no_sleep(seconds):
@@ -162,21 +144,8 @@ def test_unknown_dataset_name():
 def local_server(tmp_path):
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "f").write_bytes(PAYLOAD)
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(tmp_path / "www"), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(tmp_path / "www") as url:
+        yield url
 
 
 def test_real_opener_against_local_server(tmp_path, local_server):

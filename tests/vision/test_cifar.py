@@ -4,13 +4,11 @@ restricted unpickler refusing anything but data, and the checked download (fake 
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
 import os
 import pickle
 import struct
 import tarfile
-import threading
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from glassgrad.utils.data import DataLoader
 from glassgrad.vision import datasets, transforms
 from glassgrad.vision.datasets.archive import extract_archive
 from glassgrad.vision.datasets.safe_pickle import load_pickle
+from tests.helpers.local_files import FakeOpener, serve_folder
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
@@ -171,17 +170,6 @@ def test_urls_and_checksums_are_torchvisions(tv):
     assert datasets.SVHN.split_list == dict(torchvision.datasets.SVHN.split_list)
 
 
-class FakeOpener:
-    def __init__(self, pages):
-        self.pages, self.calls = pages, []
-
-    def __call__(self, url, timeout):
-        self.calls.append(url)
-        if url not in self.pages:
-            raise OSError(f"404 {url}")
-        return io.BytesIO(self.pages[url])
-
-
 def test_download_checks_the_md5_then_unpacks(tmp_path, rng, monkeypatch):
     files = _cifar10_files(rng)
     archive = _archive_bytes("cifar-10-batches-py", files)
@@ -204,25 +192,10 @@ def test_download_from_a_local_server(tmp_path, rng, monkeypatch):
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "cifar-10-python.tar.gz").write_bytes(archive)
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(tmp_path / "www"), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        monkeypatch.setattr(datasets.CIFAR10, "url", f"http://127.0.0.1:{server.server_address[1]}/"
-                                                     "cifar-10-python.tar.gz")
+    with serve_folder(tmp_path / "www") as url:
+        monkeypatch.setattr(datasets.CIFAR10, "url", url + "cifar-10-python.tar.gz")
         monkeypatch.setattr(datasets.CIFAR10, "tgz_md5", hashlib.md5(archive).hexdigest())  # noqa: S324
         ds = datasets.CIFAR10(tmp_path / "data", train=False, download=True)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
     assert ds.targets == files["test_batch"]["labels"]
 
 
