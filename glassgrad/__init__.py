@@ -23,8 +23,8 @@ from glassgrad.creation import randn as randn
 from glassgrad.creation import tensor as tensor
 from glassgrad.creation import zeros as zeros
 from glassgrad.creation import zeros_like as zeros_like
-from glassgrad.function import Context as Context
-from glassgrad.function import Function as Function
+from glassgrad.op import Context as Context
+from glassgrad.op import Op as Op
 from glassgrad.gradcheck import GradcheckError as GradcheckError
 from glassgrad.gradcheck import gradcheck as gradcheck
 from glassgrad.io import load as load
@@ -73,6 +73,10 @@ __version__ = "0.1.0"
 # torch's dtype names and devices
 from glassgrad.dtypes import bfloat16 as bfloat16  # noqa: E402
 from glassgrad.dtypes import bool as bool  # noqa: E402
+from glassgrad.dtypes import cdouble as cdouble  # noqa: E402
+from glassgrad.dtypes import cfloat as cfloat  # noqa: E402
+from glassgrad.dtypes import complex64 as complex64  # noqa: E402
+from glassgrad.dtypes import complex128 as complex128  # noqa: E402
 from glassgrad.dtypes import double as double  # noqa: E402
 from glassgrad.dtypes import finfo as finfo  # noqa: E402
 from glassgrad.dtypes import float as float  # noqa: E402

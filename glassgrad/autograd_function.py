@@ -15,7 +15,7 @@
 
     y = Cube.apply(x)
 
-glassgrad's own ops are ``glassgrad.function.Function`` subclasses whose forward and backward work on
+glassgrad's own ops are ``glassgrad.op.Op`` subclasses whose forward and backward work on
 raw arrays. This file is an adapter between the two worlds, not a second engine:
 
 1. ``apply`` runs the user's ``forward`` on the Tensors under ``no_grad`` (what forward computes is
@@ -39,8 +39,7 @@ import sys
 from typing import Any
 
 from glassgrad import autograd, backend
-from glassgrad.function import Context
-from glassgrad.function import Function as ArrayFunction
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
 
@@ -91,7 +90,7 @@ def once_differentiable(fn: Any) -> Any:
     return fn
 
 
-class _Unpack(ArrayFunction):
+class _Unpack(Op):
     """One output of a several-output custom Function: a slice of the packed flat array.
 
     y = packed[start:stop].reshape(shape);  d packed = zeros with d y (flattened) in [start, stop).
@@ -111,7 +110,7 @@ class _Unpack(ArrayFunction):
         return written_at(ctx.packed_shape, ArrayIndex(slice(ctx.start, ctx.stop)), grad.reshape(-1), accumulate=False)
 
 
-class _UserNode(ArrayFunction):
+class _UserNode(Op):
     """The array-level node of one ``Function.apply``; subclassed per user class (see ``_node_class``)."""
 
     user_function: type = None  # type: ignore[assignment]

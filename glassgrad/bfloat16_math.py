@@ -10,7 +10,7 @@ What torch does on the CPU, glassgrad does:
 - **storage**: tensors hold bfloat16 arrays (2 bytes an element);
 - **arithmetic through float32**: every op reads its bfloat16 inputs as float32, computes in
   float32 (sums and matrix products accumulate there too) and rounds its result to bfloat16 once,
-  to nearest, ties to even (:func:`widen` and :func:`narrow`, used by ``Function.apply``);
+  to nearest, ties to even (:func:`widen` and :func:`narrow`, used by ``Op.apply``);
 - **conversion through float32**: float64 and integers become float32 first and then bfloat16
   (:func:`cast`), so ``1 + 2**-8 + 2**-30`` gives 1.0 as in torch (rounding straight to
   bfloat16 would give 1.0078125);
@@ -28,7 +28,7 @@ import numpy
 bfloat16 = numpy.dtype(ml_dtypes.bfloat16)
 float32 = numpy.dtype(numpy.float32)
 
-# Set once a bfloat16 array is made (a cast, a factory, from_numpy): until then ``Function.apply``
+# Set once a bfloat16 array is made (a cast, a factory, from_numpy): until then ``Op.apply``
 # skips the bfloat16 test altogether, so programs that never use bfloat16 pay nothing for it.
 in_use = False
 

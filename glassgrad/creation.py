@@ -10,6 +10,7 @@ from                      dtype
 Python bools              bool
 Python ints               int64
 Python floats             the default float dtype (float32)
+Python complex numbers    the default complex dtype (complex64)
 a NumPy array             its own dtype
 ``full``'s fill value     the same rule (True -> bool, 3 -> int64)
 ``arange`` arguments      int64 when all are ints, else default float
@@ -48,7 +49,7 @@ def _leaf_dtypes(data: Any) -> list[numpy.dtype]:
 
 def _promote(kinds: list[numpy.dtype]) -> numpy.dtype:
     """torch's promotion across categories: any float wins (the widest float), then ints, then bool."""
-    for category in ("f", "iu", "b"):
+    for category in ("c", "f", "iu", "b"):
         members = [dt for dt in kinds if dt.kind in category]
         if members:
             return max(members, key=lambda dt: dt.itemsize)
@@ -94,9 +95,9 @@ def from_numpy(ndarray: numpy.ndarray) -> Tensor:
     """A tensor sharing ``ndarray``'s memory and dtype: writes to one show in the other."""
     if not isinstance(ndarray, numpy.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind not in "fiub" and bfloat16_math.mark(ndarray).dtype != dtypes.bfloat16:
-        raise TypeError(
-            f"from_numpy: can't convert np.ndarray of type {ndarray.dtype}; glassgrad holds float, int and bool arrays"
+    if ndarray.dtype.kind not in "fiubc" and bfloat16_math.mark(ndarray).dtype != dtypes.bfloat16:
+        raise TypeError(f"from_numpy: can't convert np.ndarray of type {ndarray.dtype}; glassgrad holds float, "
+                        "complex, int and bool arrays"
         )
     return Tensor._make(ndarray, False)
 

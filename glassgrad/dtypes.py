@@ -5,6 +5,8 @@ glassgrad.float32`` and ``x.dtype == numpy.float32`` are both true, and every
 NumPy function accepts these names as they are. ``torch.long`` is int64,
 ``torch.int`` int32, ``torch.half`` float16, ``torch.double`` float64, as in torch.
 ``torch.bfloat16`` is ``ml_dtypes``' bfloat16 (see ``glassgrad/bfloat16_math.py``).
+``torch.complex64`` (``cfloat``) and ``torch.complex128`` (``cdouble``) are NumPy's complex
+dtypes: a pair of float32 (float64) numbers, the real and the imaginary part.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ int16 = short = numpy.dtype(numpy.int16)
 int32 = int = numpy.dtype(numpy.int32)  # noqa: A001
 int64 = long = numpy.dtype(numpy.int64)
 bool = numpy.dtype(numpy.bool_)  # noqa: A001
+complex64 = cfloat = numpy.dtype(numpy.complex64)
+complex128 = cdouble = numpy.dtype(numpy.complex128)
 
 # torch's legacy type strings, as ``Tensor.type()`` prints them
 _TYPE_NAMES = {
     float16: "HalfTensor", bfloat16: "BFloat16Tensor", float32: "FloatTensor", float64: "DoubleTensor",
     uint8: "ByteTensor", int8: "CharTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor",
-    bool: "BoolTensor",
+    bool: "BoolTensor", complex64: "ComplexFloatTensor", complex128: "ComplexDoubleTensor",
 }
 
 
@@ -40,7 +44,8 @@ def to_dtype(dtype: Any) -> numpy.dtype:
     if isinstance(dtype, str):
         dtype = dtype.removeprefix("torch.").removeprefix("glassgrad.")
         names = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",
-                 "int": "int32", "short": "int16", "bool": "bool"}
+                 "int": "int32", "short": "int16", "bool": "bool",
+                 "cfloat": "complex64", "cdouble": "complex128"}
         dtype = names.get(dtype, dtype)
     try:
         return numpy.dtype(dtype)
@@ -55,6 +60,27 @@ def type_name(dtype: Any) -> str:
 
 def is_floating_point(dtype: Any) -> bool:
     return numpy.dtype(dtype).kind == "f" or numpy.dtype(dtype) == bfloat16
+
+
+def is_complex(dtype: Any) -> bool:
+    """True for complex64 and complex128."""
+    return numpy.dtype(dtype).kind == "c"
+
+
+def complex_of(dtype: Any) -> numpy.dtype:
+    """The complex dtype whose parts are ``dtype``: float64 -> complex128, any other float (float16,
+    bfloat16, float32) -> complex64, as torch pairs them; a complex dtype is its own."""
+    dtype = numpy.dtype(dtype)
+    if dtype.kind == "c":
+        return dtype
+    return complex128 if dtype == float64 else complex64
+
+
+def real_of(dtype: Any) -> numpy.dtype:
+    """The float dtype of a complex dtype's parts: complex64 -> float32, complex128 -> float64
+    (any other dtype is returned as it is)."""
+    dtype = numpy.dtype(dtype)
+    return {complex64: float32, complex128: float64}.get(dtype, dtype)
 
 
 class finfo:  # noqa: N801  (torch's name)

@@ -38,7 +38,7 @@ class OpDtypeError(TypeError, RuntimeError):
 def broadcast_checked(op: str, ufunc: Any, *arrays: Any) -> Any:
     """``ufunc(*arrays)``, with NumPy's error for shapes that do not broadcast raised as torch's
     (an ``OpInputError`` naming the op and the shapes). For ops that call NumPy directly rather
-    than through ``Function.apply``, which does the same for every ``Function``."""
+    than through ``Op.apply``, which does the same for every ``Op``."""
     try:
         return ufunc(*arrays)
     except ValueError as err:

@@ -75,13 +75,14 @@ def finish(array: Any, target: Any, requires_grad: bool, op: str = "tensor") -> 
 
     Only floating tensors may require a gradient (torch's rule).
     """
-    if numpy.dtype(array.dtype).kind not in "fiub" and not backend.is_float(bfloat16_math.mark(array).dtype):
-        raise TypeError(f"{op}: unsupported dtype {array.dtype}; glassgrad holds float, int and bool tensors")
+    if numpy.dtype(array.dtype).kind not in "fiubc" and not backend.is_float(bfloat16_math.mark(array).dtype):
+        raise TypeError(f"{op}: unsupported dtype {array.dtype}; glassgrad holds float, complex, int and bool tensors")
     array = move_array(array, target_device(target))
     out = Tensor._make(array, False)
     if requires_grad:
-        if not backend.is_float(array.dtype):
-            raise RuntimeError(f"{op}: only Tensors of floating point dtype can require gradients, got {array.dtype}")
+        if not (backend.is_float(array.dtype) or numpy.dtype(array.dtype).kind == "c"):
+            raise RuntimeError(f"{op}: only Tensors of floating point and complex dtype can require gradients, "
+                               f"got {array.dtype}")
         out.requires_grad = True
     return out
 

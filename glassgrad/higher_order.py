@@ -44,8 +44,8 @@ from typing import Any
 
 from glassgrad import autograd, backend, kernels
 from glassgrad.autograd import Node, topological_order
-from glassgrad.function import Context, Function
 from glassgrad.graph_namespace import RecordingNamespace
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
 _NAMESPACES: dict[int, RecordingNamespace] = {}
@@ -74,7 +74,7 @@ def recording() -> Iterator[None]:
         kernels.set_mode(mode)
 
 
-class NotTwiceDifferentiable(Function):
+class NotTwiceDifferentiable(Op):
     """The gradient an op's array backward gave, passed on as it is; differentiating it raises.
 
     y = g (computed without a graph);  dy/d(anything) is unknown: backward raises ``ctx.reason``."""
@@ -199,7 +199,7 @@ def _unbroadcast(grad: Tensor, shape: tuple[int, ...], op_name: str) -> Tensor:
 def _order(roots: list[Tensor]) -> list[Tensor]:
     """The tensors with a node behind all ``roots``, outputs first (one topological order for all)."""
     joined = Tensor._make(backend.xp.zeros(()), True)
-    joined._node = Node(Function, Context(), tuple(roots))
+    joined._node = Node(Op, Context(), tuple(roots))
     return list(reversed(topological_order(joined)[:-1]))
 
 

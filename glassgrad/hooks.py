@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glassgrad import autograd
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
 _hook_ids = itertools.count()
@@ -74,7 +74,7 @@ def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> An
     return grad
 
 
-class _GradientHooks(Function):
+class _GradientHooks(Op):
     """Identity in forward; in backward the registered hooks see (and may replace) the gradient:
     y = x;  d x = hooks(d y)."""
 

@@ -18,7 +18,7 @@ import numpy
 
 from glassgrad import dtypes
 from glassgrad.factory_args import any_dtype, check_options, finish, float_dtype, host, read_size
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.random import pick_generator
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -218,7 +218,7 @@ def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
     return finish(numpy.asarray(draws).astype(trials.dtype), trials.device, False, "binomial")
 
 
-class Drawn(Function):
+class Drawn(Op):
     """y = samples drawn with x as the distribution's parameters;  torch's gradient: dy/dx = 0."""
 
     @staticmethod

@@ -61,12 +61,14 @@ def _to_array(data: Any, dtype: Any) -> Any:
         array = xp.asarray(data)
         if from_python and array.dtype == numpy.float64:
             array = array.astype(backend.get_default_dtype())
+        elif from_python and array.dtype == numpy.complex128:  # Python complex: the default complex dtype
+            array = array.astype(dtypes.complex_of(backend.get_default_dtype()))
         elif from_python and array.dtype.kind == "i" and array.dtype != numpy.int64:
             array = array.astype(numpy.int64)
-    if array.dtype.kind not in "fiub" and bfloat16_mark(array).dtype != dtypes.bfloat16:
+    if array.dtype.kind not in "fiubc" and bfloat16_mark(array).dtype != dtypes.bfloat16:
         given = f" (made from {type(data).__name__} {data!r:.60})" if from_python else ""
         raise TypeError(
-            f"tensor: unsupported dtype {array.dtype}{given}; glassgrad holds float, int and bool arrays"
+            f"tensor: unsupported dtype {array.dtype}{given}; glassgrad holds float, complex, int and bool arrays"
         )
     return array
 
@@ -242,10 +244,10 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     # ----- autograd ---------------------------------------------------------
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set requires_grad in place (floating tensors only); returns self."""
-        if requires_grad and not backend.is_float(self.dtype):
+        """Set requires_grad in place (floating and complex tensors only); returns self."""
+        if requires_grad and not (backend.is_float(self.dtype) or self.dtype.kind == "c"):
             raise RuntimeError(
-                f"only Tensors of floating point dtype can require gradients; this one is {self.dtype} "
+                f"only Tensors of floating point and complex dtype can require gradients; this one is {self.dtype} "
                 f"with shape {tuple(self.shape)}"
             )
         if not requires_grad and self._node is not None:
@@ -272,6 +274,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
                 "or from tensors that do not have requires_grad=True?"
             )
         if gradient is None:
+            if self.dtype.kind == "c":  # a complex loss has no single direction of steepest descent
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"glassgrad.{self.dtype}; backward a real loss (z.abs().sum(), z.real, ...)")
             if self.array.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs; this output has shape "

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from glassgrad import Context, Function, Tensor
+from glassgrad import Context, Op, Tensor
 from glassgrad.autograd import unbroadcast
 
 
@@ -101,7 +101,7 @@ def test_requires_grad_propagates_and_constants_get_no_grad() -> None:
 def test_ops_skip_gradients_no_input_needs() -> None:
     seen = []
 
-    class Spy(Function):
+    class Spy(Op):
         @staticmethod
         def forward(ctx: Context, a: Any, b: Any) -> Any:
             return a * b
@@ -190,7 +190,7 @@ def test_deep_chain_can_be_dropped_without_backward() -> None:
     assert ref() is None
 
 
-class _Scratch(Function):
+class _Scratch(Op):
     """y = 2x, saving an array that nothing else holds (to watch it being freed)."""
 
     saved_refs: list[weakref.ref] = []
@@ -277,7 +277,7 @@ def test_unbroadcast_sums_over_the_copies(grad_shape: tuple, shape: tuple, expec
 
 
 def test_a_backward_of_the_wrong_shape_is_named() -> None:
-    class WrongShape(Function):
+    class WrongShape(Op):
         @staticmethod
         def forward(ctx: Context, x: Any) -> Any:
             return x * 2
@@ -291,7 +291,7 @@ def test_a_backward_of_the_wrong_shape_is_named() -> None:
 
 
 def test_a_backward_with_the_wrong_number_of_gradients_is_named() -> None:
-    class TooMany(Function):
+    class TooMany(Op):
         @staticmethod
         def forward(ctx: Context, x: Any) -> Any:
             return x * 2

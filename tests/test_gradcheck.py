@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from glassgrad import Context, Function, GradcheckError, Tensor, gradcheck
+from glassgrad import Context, GradcheckError, Op, Tensor, gradcheck
 
 
-class MulWithBug(Function):
+class MulWithBug(Op):
     """z = a * b, with dz/db wrong at one element only: element (1, 2) of b."""
 
     @staticmethod
@@ -27,7 +27,7 @@ class MulWithBug(Function):
         return grad * b, db
 
 
-class SigmoidWithBug(Function):
+class SigmoidWithBug(Op):
     """y = sigmoid(x) with a classic slip: dy/dx = y (1 + y) instead of y (1 - y)."""
 
     @staticmethod

@@ -11,7 +11,7 @@ import pytest
 
 import glassgrad
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 
 
 def leaf(*values: float) -> glassgrad.Tensor:
@@ -83,7 +83,7 @@ def test_grad_accumulates_out_of_place_with_a_graph():
     np.testing.assert_allclose(h.numpy(), [2.0 + 6 * 2.0])
 
 
-class Cube(Function):
+class Cube(Op):
     """y = x^3;  dy/dx = 3 x^2: a correct backward that has not opted in to create_graph."""
 
     @staticmethod
@@ -105,7 +105,7 @@ def test_an_op_without_a_differentiable_backward_gives_first_derivatives_then_ra
         g.sum().backward()
 
 
-class CubeSavingDerivative(Function):
+class CubeSavingDerivative(Op):
     """y = x^3, saving 3 x^2: a value derived from x, which create_graph recomputes by running the
     forward again on the input tensor."""
 
@@ -130,7 +130,7 @@ def test_a_saved_value_derived_from_the_inputs_is_recomputed_with_its_graph():
     np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])
 
 
-class CbrtSquaredSaved(Function):
+class CbrtSquaredSaved(Op):
     """y = cbrt(x)^2 / 2, saving cbrt(x): NumPy's cbrt has no differentiable twin, so the saved value
     cannot be recomputed with a graph."""
 
@@ -157,7 +157,7 @@ def test_a_derived_value_that_cannot_be_recomputed_gives_first_derivatives_then_
     assert backend.xp is np  # the namespace is restored
 
 
-class DoubleByItemAssignment(Function):
+class DoubleByItemAssignment(Op):
     """y = 2 x, whose backward writes the gradient into a NumPy array: that would drop the graph."""
 
     differentiable_backward = True
@@ -182,7 +182,7 @@ def test_a_backward_that_would_drop_the_graph_raises_when_differentiated():
 
 
 def test_a_numpy_function_without_a_twin_in_a_backward_is_refused_on_graph_tensors():
-    class SquareByCbrt(Function):
+    class SquareByCbrt(Op):
         """y = x^2 (forward only matters); backward writes 2 x as 2 cbrt(x)^3, and NumPy's cbrt has no twin."""
 
         differentiable_backward = True

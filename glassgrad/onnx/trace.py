@@ -39,7 +39,7 @@ class TracedNode:
 
     @property
     def params(self) -> dict[str, Any]:
-        """The keyword parameters the forward was called with (``Function.apply`` keeps them)."""
+        """The keyword parameters the forward was called with (``Op.apply`` keeps them)."""
         return getattr(self.ctx, "params", {})
 
     @property

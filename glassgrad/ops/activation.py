@@ -17,14 +17,14 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import gelu as gelu_kernel
+from glassgrad.op import Context, Op
 from glassgrad.ops.erf_arrays import erf_array
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class ReLU(Function):
+class ReLU(Op):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
 
     differentiable_backward = True
@@ -46,7 +46,7 @@ def relu(x: Any) -> Tensor:
     return ReLU.apply(as_tensor(x))
 
 
-class LeakyReLU(Function):
+class LeakyReLU(Op):
     """y = x where x > 0, else slope * x;  dy/dx = 1 where x > 0, else slope."""
 
     differentiable_backward = True
@@ -92,7 +92,7 @@ def sigmoid_inplace(a: Any) -> Any:
     return a
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
 
     differentiable_backward = True
@@ -114,7 +114,7 @@ def sigmoid(x: Any) -> Tensor:
     return Sigmoid.apply(float_input(x))
 
 
-class Tanh(Function):
+class Tanh(Op):
     """y = tanh x;  dy/dx = 1 - y^2."""
 
     differentiable_backward = True
@@ -141,7 +141,7 @@ GELU_TANH_SCALE = math.sqrt(2 / math.pi)
 GELU_TANH_CUBIC = 0.044715
 
 
-class GELU(Function):
+class GELU(Op):
     """Gaussian error linear unit, as torch.nn.functional.gelu.
 
     ``approximate="none"`` (torch's default, exact):
@@ -190,7 +190,7 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
 
 
 # ----- sigmoid-weighted and softplus-based --------------------------------------------------------
-class SiLU(Function):
+class SiLU(Op):
     """y = x sigma(x) (swish);  dy/dx = sigma(x) (1 + x (1 - sigma(x)))."""
 
     differentiable_backward = True
@@ -212,7 +212,7 @@ def silu(x: Any) -> Tensor:
     return SiLU.apply(float_input(x))
 
 
-class Softplus(Function):
+class Softplus(Op):
     """y = ln(1 + e^(beta x)) / beta, and y = x where beta x > threshold (torch's cut-off);
     dy/dx = sigma(beta x) (1 where beta x > threshold)."""
 
@@ -237,7 +237,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return Softplus.apply(float_input(x), beta=float(beta), threshold=float(threshold))
 
 
-class Mish(Function):
+class Mish(Op):
     """y = x tanh(softplus(x));  with t = tanh(softplus(x)):  dy/dx = t + x sigma(x) (1 - t^2)."""
 
     differentiable_backward = True
@@ -259,7 +259,7 @@ def mish(x: Any) -> Tensor:
     return Mish.apply(float_input(x))
 
 
-class LogSigmoid(Function):
+class LogSigmoid(Op):
     """y = ln sigma(x) = -ln(1 + e^-x);  dy/dx = 1 - sigma(x) = sigma(-x)."""
 
     differentiable_backward = True
@@ -280,7 +280,7 @@ def logsigmoid(x: Any) -> Tensor:
     return LogSigmoid.apply(float_input(x))
 
 
-class Softsign(Function):
+class Softsign(Op):
     """y = x / (1 + |x|);  dy/dx = 1 / (1 + |x|)^2."""
 
     differentiable_backward = True
@@ -301,7 +301,7 @@ def softsign(x: Any) -> Tensor:
     return Softsign.apply(float_input(x))
 
 
-class Tanhshrink(Function):
+class Tanhshrink(Op):
     """y = x - tanh x;  dy/dx = tanh^2 x."""
 
     differentiable_backward = True
@@ -328,7 +328,7 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class ELU(Function):
+class ELU(Op):
     """y = scale x where x > 0, else scale alpha (e^(c x) - 1)  (c = input_scale);
     dy/dx = scale where x > 0, else scale alpha c e^(c x).
 

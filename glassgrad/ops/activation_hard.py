@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Hardtanh(Function):
+class Hardtanh(Op):
     """y = min(max(x, low), high);  dy/dx = 1 where low < x < high (strictly), else 0."""
 
     differentiable_backward = True
@@ -50,7 +50,7 @@ def relu6(x: Any) -> Tensor:
     return hardtanh(x, 0.0, 6.0)
 
 
-class Hardsigmoid(Function):
+class Hardsigmoid(Op):
     """y = min(max(x / 6 + 1/2, 0), 1);  dy/dx = 1/6 where -3 < x < 3, else 0."""
 
     # torch has no double backward for hardsigmoid: glassgrad raises as torch does
@@ -72,7 +72,7 @@ def hardsigmoid(x: Any) -> Tensor:
     return Hardsigmoid.apply(float_input(x))
 
 
-class Hardswish(Function):
+class Hardswish(Op):
     """y = x hardsigmoid(x) = x min(max(x + 3, 0), 6) / 6;
     dy/dx = 0 where x <= -3,  x / 3 + 1/2 where -3 < x < 3,  1 where x >= 3."""
 

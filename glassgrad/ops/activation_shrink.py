@@ -20,7 +20,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.activation import LeakyReLU, stable_sigmoid
 from glassgrad.ops.promotion import is_integral
 from glassgrad.random import resolve_rng
@@ -35,7 +35,7 @@ def _float_only(op: str, x: Any) -> Tensor:
     return t
 
 
-class Hardshrink(Function):
+class Hardshrink(Op):
     """y = x where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
 
     differentiable_backward = True
@@ -57,7 +57,7 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
     return Hardshrink.apply(_float_only("hardshrink", input), lambd=float(lambd))
 
 
-class Softshrink(Function):
+class Softshrink(Op):
     """y = x - lambd sign(x) where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
 
     differentiable_backward = True
@@ -82,7 +82,7 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
     return Softshrink.apply(_float_only("softshrink", input), lambd=float(lambd))
 
 
-class Threshold(Function):
+class Threshold(Op):
     """y = x where x > threshold, else value;  dy/dx = 1 where x > threshold, else 0."""
 
     differentiable_backward = True
@@ -104,7 +104,7 @@ def threshold(x: Any, threshold: float, value: float) -> Tensor:
     return Threshold.apply(as_tensor(x), threshold=threshold, value=value)
 
 
-class RandomLeakyReLU(Function):
+class RandomLeakyReLU(Op):
     """Training-mode rrelu: y = x where x > 0, else a x with a ~ U[lower, upper) drawn per element;
     dy/dx = 1 where x > 0, else a (the saved slopes)."""
 
@@ -137,7 +137,7 @@ def rrelu(x: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool
     return RandomLeakyReLU.apply(x, lower=float(lower), upper=float(upper), rng=resolve_rng(rng))
 
 
-class GLU(Function):
+class GLU(Op):
     """Gated linear unit: with a, b the two halves of x along ``dim``, y = a * sigmoid(b);
     dy/da = sigmoid(b),  dy/db = a sigmoid(b) (1 - sigmoid(b))."""
 

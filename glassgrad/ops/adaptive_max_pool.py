@@ -15,7 +15,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -24,7 +24,7 @@ def window_bounds(length: int, cells: int) -> list[tuple[int, int]]:
     return [((i * length) // cells, -((-(i + 1) * length) // cells)) for i in range(cells)]
 
 
-class AdaptiveMaxPool2d(Function):
+class AdaptiveMaxPool2d(Op):
     """y = max over each adaptive window; dx = dy at each window's (first) maximum, 0 elsewhere."""
 
     @staticmethod

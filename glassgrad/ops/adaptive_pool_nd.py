@@ -22,14 +22,14 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.adaptive_max_pool import window_bounds
 from glassgrad.ops.pool_nd import GatherPositions
 from glassgrad.ops.resample import adaptive_avg_matrix
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class AxisMatrices(Function):
+class AxisMatrices(Op):
     """y = x multiplied along each spatial axis a by a constant matrix M_a (out_a, in_a);
     dx = dy multiplied along each axis by M_a^T."""
 

@@ -30,8 +30,8 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.dropout import dropout_mask
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
@@ -78,7 +78,7 @@ def masked_softmax_(scores: Any, may_be_empty: bool) -> Any:
     return scores
 
 
-class ScaledDotProductAttention(Function):
+class ScaledDotProductAttention(Op):
     """O = dropout(softmax(scale * Q K^T + M)) V.
 
     dV = Pd^T dO;  dP = (dO V^T) * D;  dS = P * (dP - rowsum(dP * P));

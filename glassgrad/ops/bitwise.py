@@ -7,7 +7,7 @@ give 0 (or -1 for a negative number shifted right), as torch.
 
 The logical ops take any dtype, treat non-zero as True and return bool.
 None of these results is differentiable (integer and bool tensors carry no
-gradient), so they are plain functions rather than ``Function`` classes.
+gradient), so they are plain functions rather than ``Op`` classes.
 """
 
 from __future__ import annotations

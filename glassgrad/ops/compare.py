@@ -12,7 +12,7 @@ import numpy
 
 from glassgrad import backend, bfloat16_math
 from glassgrad.errors import broadcast_checked
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
@@ -113,7 +113,7 @@ def equal(input: Any, other: Any) -> bool:  # noqa: A002
     return a.shape == b.shape and bool((a.array == b.array).all())
 
 
-class Cast(Function):
+class Cast(Op):
     """y = x converted to another dtype;  dx = dy converted back.
 
     To bfloat16 through float32, as torch (``glassgrad/bfloat16_math.py``)."""

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.copy import clone
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
@@ -45,7 +45,7 @@ def conj_physical(input: Tensor) -> Tensor:  # noqa: A002
     return clone(as_tensor(input))
 
 
-class Angle(Function):
+class Angle(Op):
     """z = 0 for a >= 0, pi for a < 0 (the argument of a real number);  dz/da = 0."""
 
     @staticmethod

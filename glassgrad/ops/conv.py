@@ -39,9 +39,9 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import conv as conv_kernel
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.im2col import batch_major, channel_major, col2im, crop2d, im2col
 from glassgrad.ops.movement import reshape
 from glassgrad.ops.promotion import check_layer_input_dtype
@@ -51,7 +51,7 @@ from glassgrad.tensor import Tensor, as_tensor
 __all__ = ["Conv2d", "ConvTranspose2d", "conv1d", "conv2d", "conv_transpose2d", "out_size", "pair"]
 
 
-class Conv2d(Function):
+class Conv2d(Op):
     """y[n, o] = sum_{c, i, j} W[o, c, i, j] xpad[n, g(o)*Cg + c, y*s + i*d, x*s + j*d] + b[o].
 
     With cols = im2col(xpad) per group g:  y_g = W_g @ cols_g + b;
@@ -139,7 +139,7 @@ def conv2d_plain_backward(cols: Any, weight: Any, grad: Any, geometry: ConvGeome
     return dx, dw, db
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(Op):
     """The adjoint of Conv2d in x: y = crop(col2im(W_g^T @ x_g)) + b.
 
     Weight (C_in, C_out/G, kh, kw). With cols = im2col(pad(dy)):

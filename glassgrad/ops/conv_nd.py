@@ -25,7 +25,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
 from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.ops.window import ConvGeometry
@@ -41,7 +41,7 @@ def _sum_but_channels(grad: Any) -> Any:
     return grad.sum(axis=(0,) + tuple(range(2, grad.ndim)))
 
 
-class ConvNd(Function):
+class ConvNd(Op):
     """y[n, o] = sum_{c, taps} W[o, c, taps] xpad[n, g(o) Cg + c, out * s + taps * d] + b[o] over any number of
     spatial axes; with cols = im2col(xpad): y_g = W_g cols_g + b, dW_g = dy_g cols_g^T, db = sum dy,
     dx = crop(col2im(W_g^T dy_g))."""
@@ -82,7 +82,7 @@ class ConvNd(Function):
         return dx, dw, (_sum_but_channels(grad) if ctx.needs_input_grad[2] else None)
 
 
-class ConvTransposeNd(Function):
+class ConvTransposeNd(Op):
     """The adjoint of ConvNd in x: y = crop(col2im(W_g^T x_g)) + b; weight (C_in, C_out / G, *k).
     With cols = im2col(pad(dy)): dx_g = W_g cols_g, dW_g = x_g cols_g^T, db = sum dy."""
 

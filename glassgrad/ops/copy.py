@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import device as devices
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Clone(Function):
+class Clone(Op):
     """y = x in new memory;  dy/dx = 1."""
 
     differentiable_backward = True
@@ -28,7 +28,7 @@ def clone(x: Any) -> Tensor:
     return Clone.apply(as_tensor(x))
 
 
-class ToDevice(Function):
+class ToDevice(Op):
     """y = x on another device;  dy/dx = 1 (the gradient travels back to x's device)."""
 
     @staticmethod

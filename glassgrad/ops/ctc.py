@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -102,7 +102,7 @@ def ctc_alpha_beta(lp: Any, ext: Any, skip: Any, input_lengths: Any, target_leng
     return alpha, beta, _lse(end_blank, end_label)
 
 
-class CTCLoss(Function):
+class CTCLoss(Op):
     """Per-entry CTC loss -log p(l | x) and torch's gradient exp(lp) - gamma (see the module docstring)."""
 
     @staticmethod

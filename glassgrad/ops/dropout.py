@@ -8,7 +8,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -26,7 +26,7 @@ def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any, rng: np.random.Ge
     return xp.asarray(keep, dtype=dtype) * np.dtype(dtype).type(1.0 / (1.0 - p))
 
 
-class Dropout(Function):
+class Dropout(Op):
     """Inverted dropout: zero each element with probability p and scale the survivors by 1 / (1 - p),
     so the expected output equals the input and evaluation needs no rescaling.
 

@@ -33,7 +33,7 @@ from collections import Counter
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 LETTERS = string.ascii_letters  # the subscripts an equation may use: a-z and A-Z
@@ -142,7 +142,7 @@ def _contract(inputs: list[str], output: str, arrays: list[Any]) -> Any:
     return backend.xp.einsum(spec, *arrays, optimize=len(arrays) > 1)
 
 
-class Einsum(Function):
+class Einsum(Op):
     """out = einsum(equation, X_1, ..., X_n);  dX_i = einsum(out, X_j (j != i) -> X_i) (see the module text)."""
 
     differentiable_backward = True

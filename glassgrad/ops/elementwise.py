@@ -16,7 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_rounding import divide_rounded
 from glassgrad.ops.power import pow as pow  # noqa: A004  (kept importable as ops.elementwise.pow)
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
@@ -30,7 +30,7 @@ def _scaled(b: Any, alpha: Any) -> Any:
     return mul(b, alpha) if isinstance(b, Tensor) else b * alpha
 
 
-class Add(Function):
+class Add(Op):
     """z = a + b;  dz/da = 1,  dz/db = 1."""
 
     differentiable_backward = True
@@ -49,7 +49,7 @@ def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
     return Add.apply(*as_tensor_pair(a, _scaled(b, alpha)))
 
 
-class Sub(Function):
+class Sub(Op):
     """z = a - b;  dz/da = 1,  dz/db = -1."""
 
     differentiable_backward = True
@@ -75,7 +75,7 @@ def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
 subtract = sub
 
 
-class Mul(Function):
+class Mul(Op):
     """z = a * b;  dz/da = b,  dz/db = a."""
 
     differentiable_backward = True
@@ -101,7 +101,7 @@ def mul(a: Any, b: Any) -> Tensor:
 multiply = mul
 
 
-class Div(Function):
+class Div(Op):
     """z = a / b;  dz/da = 1 / b,  dz/db = -a / b^2.  (x / 0 is +-inf and 0 / 0 NaN, as torch.)"""
 
     differentiable_backward = True
@@ -144,7 +144,7 @@ def true_divide(a: Any, b: Any) -> Tensor:
 divide = div
 
 
-class Neg(Function):
+class Neg(Op):
     """z = -a;  dz/da = -1."""
 
     differentiable_backward = True
@@ -170,7 +170,7 @@ def neg(a: Any) -> Tensor:
 negative = neg
 
 
-class Exp(Function):
+class Exp(Op):
     """z = e^a;  dz/da = e^a = z."""
 
     differentiable_backward = True
@@ -193,7 +193,7 @@ def exp(a: Any) -> Tensor:
     return Exp.apply(float_input(a))
 
 
-class Log(Function):
+class Log(Op):
     """z = ln a;  dz/da = 1 / a.  (ln 0 = -inf and ln of a negative = NaN, as in torch.)"""
 
     differentiable_backward = True
@@ -216,7 +216,7 @@ def log(a: Any) -> Tensor:
     return Log.apply(float_input(a))
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     """z = sqrt(a);  dz/da = 1 / (2 sqrt(a)) = 0.5 / z."""
 
     differentiable_backward = True
@@ -240,7 +240,7 @@ def sqrt(a: Any) -> Tensor:
     return Sqrt.apply(float_input(a))
 
 
-class Abs(Function):
+class Abs(Op):
     """z = |a|;  dz/da = sign(a), taken as 0 at a = 0 (torch's convention)."""
 
     differentiable_backward = True
@@ -270,7 +270,7 @@ def _share(grad: Any, loses: Any, ties: Any) -> Any:
     return xp.where(loses, 0, xp.where(ties, grad * 0.5, grad))
 
 
-class Maximum(Function):
+class Maximum(Op):
     """z = max(a, b) element-wise;  the gradient goes to the larger input,
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
@@ -293,7 +293,7 @@ def maximum(a: Any, b: Any) -> Tensor:
     return Maximum.apply(*as_tensor_pair(a, b))
 
 
-class Minimum(Function):
+class Minimum(Op):
     """z = min(a, b) element-wise;  the gradient goes to the smaller input,
     split in half on ties, and to both where one is NaN (torch's convention)."""
 
@@ -316,7 +316,7 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply(*as_tensor_pair(a, b))
 
 
-class Clip(Function):
+class Clip(Op):
     """z = min(max(a, low), high);  dz/da = 1 where low <= a <= high, else 0
     (bounds inclusive, as torch.clamp)."""
 
@@ -378,7 +378,7 @@ def _clip_by_tensors(a: Tensor, low: Any, high: Any) -> Tensor:
 clamp = clip
 
 
-class Where(Function):
+class Where(Op):
     """z = a where cond else b;  dz/da = cond,  dz/db = not cond."""
 
     differentiable_backward = True

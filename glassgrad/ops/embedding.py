@@ -20,7 +20,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -45,7 +45,7 @@ def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
     return out
 
 
-class Embedding(Function):
+class Embedding(Op):
     """y = W[idx];  dW = scatter-add of dy into the looked-up rows (none into padding_idx)."""
 
     differentiable_backward = True

@@ -19,13 +19,13 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("sum", "mean", "max")
 
 
-class EmbeddingBag(Function):
+class EmbeddingBag(Op):
     """Per-bag sum, mean or max of table rows; the derivatives are in the module docstring.
 
     ``indices`` and ``bag_of`` (the bag of each index) list only the indices that count (padding

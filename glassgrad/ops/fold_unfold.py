@@ -21,7 +21,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
 from glassgrad.ops.window import ConvGeometry, pair
 from glassgrad.tensor import Tensor, as_tensor
@@ -46,7 +46,7 @@ def _to_image(cols: Any, geometry: ConvGeometry) -> Any:
     return backend.xp.ascontiguousarray(crop2d(image, geometry.pads).swapaxes(0, 1))
 
 
-class Unfold(Function):
+class Unfold(Op):
     """cols = im2col(xpad) with the batch first;  dx = crop(col2im(d cols))."""
 
     @staticmethod
@@ -59,7 +59,7 @@ class Unfold(Function):
         return _to_image(grad, ctx.geometry)
 
 
-class Fold(Function):
+class Fold(Op):
     """y = crop(col2im(cols)), the adjoint of Unfold;  d cols = im2col(pad(dy))."""
 
     @staticmethod

@@ -34,7 +34,7 @@ import numpy as np
 
 from glassgrad import backend, ops
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("bilinear", "nearest")
@@ -75,7 +75,7 @@ def source_index(coord: Any, size: int, padding_mode: str, align_corners: bool) 
     return index, slope
 
 
-class GridSample2d(Function):
+class GridSample2d(Op):
     """out[n, c, p] = the image n, c read at grid point p, bilinear or nearest; the derivatives are in the
     module docstring (the image's gradient is scattered back to the pixels each point read)."""
 

@@ -26,15 +26,15 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import gru as gru_kernel
+from glassgrad.op import Context, Op
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class GRULayer(Function):
+class GRULayer(Op):
     """One GRU layer over a whole sequence (time-major); derivative in the module docstring.
 
     Inputs: x (T, B, in), h0 (B, H), w_ih (3H, in), w_hh (3H, H), optional b_ih, b_hh (3H,).

@@ -21,7 +21,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -57,7 +57,7 @@ def bin_counts(values: numpy.ndarray, edges: numpy.ndarray, weights: numpy.ndarr
     return xp.bincount(which, weights=kept, minlength=len(edges) - 1).astype(values.dtype)
 
 
-class HistogramCounts(Function):
+class HistogramCounts(Op):
     """hist_i = number (or summed weight) of the values in bin i.  No derivative, as in torch: backward raises."""
 
     @staticmethod
@@ -73,7 +73,7 @@ class HistogramCounts(Function):
         raise RuntimeError("derivative for histogram is not implemented (as in torch)")
 
 
-class HistogramEdges(Function):
+class HistogramEdges(Op):
     """The bin edges (from the data's range, or the ``bins`` given).  As torch's, they require grad with
     the inputs but have no derivative: backward raises."""
 

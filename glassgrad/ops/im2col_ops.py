@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.im2col import col2im, im2col
 
 
-class Im2Col(Function):
+class Im2Col(Op):
     """cols = the (kernel) windows of the padded channel-major xcm;  d xcm = col2im(d cols)."""
 
     differentiable_backward = True
@@ -34,7 +34,7 @@ class Im2Col(Function):
         return col2im(grad, ctx.padded_hw, ctx.stride, ctx.dilation)
 
 
-class Col2Im(Function):
+class Col2Im(Op):
     """xcm = the window elements of cols added back to their pixels;  d cols = im2col(d xcm)."""
 
     differentiable_backward = True

@@ -28,7 +28,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -166,7 +166,7 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
     return TorchIndex(tuple(basic), tuple(advanced) if has_arrays else None, keeps_all, repeats)
 
 
-class GetItem(Function):
+class GetItem(Op):
     """y = x[index];  dx = zeros with dy written (added, where a position was read twice) back at
     the indexed positions, or dy reshaped when the index keeps every element."""
 
@@ -236,7 +236,7 @@ def zeroed_at(x: Any, index: Any) -> Any:
     return out
 
 
-class WriteAt(Function):
+class WriteAt(Op):
     """y = zeros of ``shape`` with v written at ``index`` (added where a position repeats, with
     ``accumulate``): the backward of reading, as an op;  dv = dy read at ``index``."""
 
@@ -258,7 +258,7 @@ def getitem(x: Any, index: Any) -> Tensor:
     return GetItem.apply(x, index=parse_index(index, tuple(x.shape)))
 
 
-class IndexPut(Function):
+class IndexPut(Op):
     """y = x with y[index] = v (or y[index] += v with ``accumulate``);
     dx = dy with the written positions zeroed (all of dy when accumulating);  dv = dy[index]."""
 
@@ -323,10 +323,10 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
     return OneHot.apply(labels, num_classes=n, dtype=dtype or backend.get_default_dtype())
 
 
-class OneHot(Function):
+class OneHot(Op):
     """y[..., k] = 1 where labels[...] == k, else 0. No gradient (the labels are integers).
 
-    A Function only so that a traced graph (glassgrad.onnx) records it; it records nothing in
+    An Op only so that a traced graph (glassgrad.onnx) records it; it records nothing in
     ordinary use, because integer labels never require grad.
     """
 

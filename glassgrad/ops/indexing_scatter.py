@@ -16,7 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import broadcast_shapes, expand, reshape, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -58,7 +58,7 @@ def _check_index(x: Tensor, dim: int, index: Any, op: str, src: Any = None) -> A
     return array.astype(backend.xp.int64, copy=False)
 
 
-class Gather(Function):
+class Gather(Op):
     """y = x[... index ...] along ``dim``;  dx = zeros with dy added back at the read positions."""
 
     differentiable_backward = True
@@ -129,7 +129,7 @@ def take(x: Any, index: Any) -> Tensor:
     return index_select(reshape(x, -1), 0, flat).reshape(positions.shape)
 
 
-class ScatterReduce(Function):
+class ScatterReduce(Op):
     """y = x with each src element combined (sum, prod, mean, amax or amin) into the position
     ``index`` sends it to along ``dim``; ``include_self=False`` leaves x's value out of it.
 
@@ -242,7 +242,7 @@ def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
     return scatter_reduce(x, dim, index, src, "sum")
 
 
-class Scatter(Function):
+class Scatter(Op):
     """y = x with y[index[p] along dim] = src[p] (where an index repeats, the last write wins);
     dx = dy with the written positions zeroed;  dsrc = dy read back at index (zero past index's shape)."""
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -65,7 +65,7 @@ def _value_tensor(value: Any, x: Tensor, op: str) -> Tensor:
     return Tensor._make(backend.xp.asarray(value, dtype=x.dtype), False)
 
 
-class IndexSelect(Function):
+class IndexSelect(Op):
     """y = x taken at ``index`` along ``dim``;  dx = dy added back at those positions."""
 
     differentiable_backward = True
@@ -92,7 +92,7 @@ def index_select(x: Any, dim: int, index: Any) -> Tensor:
     return IndexSelect.apply(x, dim=dim, index=idx)
 
 
-class IndexAdd(Function):
+class IndexAdd(Op):
     """y = x with alpha * source[i] added at slice index[i] along ``dim``;
     dx = dy;  dsource = alpha * dy taken at ``index``."""
 
@@ -131,7 +131,7 @@ def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> T
     return IndexAdd.apply(x, source.to(x.dtype), dim=dim, index=idx, alpha=alpha)
 
 
-class IndexCopy(Function):
+class IndexCopy(Op):
     """y = x with slice index[i] along ``dim`` replaced by source[i];
     dx = dy with those slices zeroed;  dsource = dy taken at ``index``."""
 
@@ -163,7 +163,7 @@ def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
     return IndexCopy.apply(x, source.to(x.dtype), dim=dim, index=idx)
 
 
-class MaskedFill(Function):
+class MaskedFill(Op):
     """y = value where mask else x (mask broadcast);
     dx = dy where not mask;  dvalue = sum of dy where mask."""
 
@@ -202,7 +202,7 @@ def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     return MaskedFill.apply(x, _value_tensor(value, x, "masked_fill"), mask=mask_array)
 
 
-class MaskedSelect(Function):
+class MaskedSelect(Op):
     """y = the elements of x where mask is True, as a 1-d tensor (both broadcast);
     dx = zeros with dy written back at those positions."""
 
@@ -232,7 +232,7 @@ def masked_select(x: Any, mask: Any) -> Tensor:
     return MaskedSelect.apply(x, mask=mask_array)
 
 
-class MaskedScatter(Function):
+class MaskedScatter(Op):
     """y = x with the masked positions filled, in row-major order, by source's first elements;
     dx = dy where not mask;  dsource = dy at the masked positions (zero for unused elements)."""
 
@@ -285,7 +285,7 @@ def argwhere(x: Any) -> Tensor:
     return nonzero(x)
 
 
-class IndexFill(Function):
+class IndexFill(Op):
     """y = x with slices ``index`` along ``dim`` set to value;
     dx = dy with those slices zeroed;  dvalue = the sum of dy over them (each slice once)."""
 

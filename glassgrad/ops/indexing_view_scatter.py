@@ -27,12 +27,12 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class ScatterAtPositions(Function):
+class ScatterAtPositions(Op):
     """y = x with y.flat[p] = src.flat (p: distinct flat positions);  dx = dy with dy.flat[p] = 0,
     dsrc = dy.flat[p]."""
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.bitwise import logical_and, logical_or
 from glassgrad.ops.einsum import einsum
 from glassgrad.ops.matmul import MatMul
@@ -121,7 +121,7 @@ def trace(input: Any) -> Tensor:  # noqa: A002
 
 
 # ----- outer and Kronecker products -------------------------------------------------------------
-class Outer(Function):
+class Outer(Op):
     """C_ij = a_i b_j;  dC/da: da_i = sum_j dC_ij b_j = (dC b)_i,  db_j = sum_i dC_ij a_i = (dC^T a)_j."""
 
     differentiable_backward = True
@@ -151,7 +151,7 @@ def outer(input: Any, vec2: Any) -> Tensor:  # noqa: A002
 ger = outer  # torch's older name
 
 
-class Kron(Function):
+class Kron(Op):
     """The Kronecker product of a and b (same rank d; the lower rank is padded with leading 1s).
 
     Viewed with each output axis split in two, C[i0, j0, i1, j1, ...] = a[i0, i1, ...] * b[j0, j1, ...],

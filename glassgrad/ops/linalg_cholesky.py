@@ -21,7 +21,7 @@ import numpy
 import scipy.linalg
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import Factor, LinAlgError, batch_text, check_matrix, mT
 from glassgrad.ops.linalg_triangular import triangular_solve_array
 from glassgrad.tensor import Tensor, as_tensor
@@ -115,7 +115,7 @@ def cholesky_solve_array(b: Any, lower: Any) -> Any:
     return triangular_solve_array(mT(lower), triangular_solve_array(lower, b, upper=False), upper=True)
 
 
-class CholeskySolve(Function):
+class CholeskySolve(Op):
     """X = A^{-1} B with A = L L^T, from B and L (lower).
 
     gB = A^{-1} gX (one more Cholesky solve), and with gA = -gB X^T the gradient of A = L L^T in L,

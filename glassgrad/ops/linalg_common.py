@@ -2,7 +2,7 @@
 ``LinAlgError``, small array helpers, and ``Factor``, the op behind a decomposition's several outputs.
 
 A decomposition (SVD, eigh, QR, Cholesky, LU) returns several tensors computed together. A glassgrad
-``Function`` has one output, so each output is its own ``Factor`` op: the decomposition is computed
+``Op`` has one output, so each output is its own ``Factor`` op: the decomposition is computed
 once, and every output tensor is a ``Factor`` of the input that hands back one of the arrays. Its
 backward is the decomposition's backward with only that output's gradient (the others absent). This
 is exact because a decomposition's backward is linear in the output gradients:
@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -77,7 +77,7 @@ def batch_text(index: tuple[int, ...], batch_shape: tuple[int, ...]) -> str:
     return f"(Batch element {flat}): "
 
 
-class Factor(Function):
+class Factor(Op):
     """One output of a decomposition computed once (see the module docstring).
 
     ``factors`` are every output's arrays; ``which`` picks this op's. A subclass names the

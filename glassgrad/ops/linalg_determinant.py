@@ -15,12 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import LinAlgError, check_matrix, mT
 from glassgrad.tensor import Tensor
 
 
-class LogAbsDet(Function):
+class LogAbsDet(Op):
     """log|det A|;  gA = g A^{-T}."""
 
     @staticmethod

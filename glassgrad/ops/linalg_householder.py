@@ -23,7 +23,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import check_float, check_matrix
 from glassgrad.ops.movement_join import cat
 from glassgrad.tensor import Tensor, as_tensor
@@ -37,7 +37,7 @@ def _reflector(a: Any, i: int) -> Any:
     return v
 
 
-class HouseholderProduct(Function):
+class HouseholderProduct(Op):
     """The first n columns of H_1 ... H_k (module docstring: forward and backward)."""
 
     @staticmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -35,7 +35,7 @@ def _singular(op: str, err: Exception) -> RuntimeError:
                         f"solution ({err})")
 
 
-class Inverse(Function):
+class Inverse(Op):
     """Y = A^{-1}.
 
     From d(A^{-1}) = -Y dA Y, the loss L changes by  <dY_out, -Y dA Y> = <-Y^T dY_out Y^T, dA>, so
@@ -58,7 +58,7 @@ class Inverse(Function):
         return -(y_t @ grad @ y_t)
 
 
-class Det(Function):
+class Det(Op):
     """y = det(A).
 
     Jacobi's formula: d det(A) = det(A) tr(A^{-1} dA), so  dL = dy_out det(A) <A^{-T}, dA>  and
@@ -84,7 +84,7 @@ class Det(Function):
         return (grad * y)[..., None, None] * inv_t
 
 
-class Solve(Function):
+class Solve(Op):
     """X = A^{-1} B, the solution of A X = B (B a batch of matrices (..., n, k)).
 
     From A X = B:  dA X + A dX = dB, so dX = A^{-1} (dB - dA X). Then

@@ -18,7 +18,7 @@ import numpy
 from scipy.linalg import lapack
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import Factor, check_matrix
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -65,7 +65,7 @@ def ldl_factor(A: Any, *, hermitian: bool = False) -> Any:  # noqa: N803
     return return_types.linalg_ldl_factor(ld, pivots)
 
 
-class LdlSolve(Function):
+class LdlSolve(Op):
     """X = A^{-1} B from ``ldl_factor``'s (LD, pivots): no derivative."""
 
     @staticmethod

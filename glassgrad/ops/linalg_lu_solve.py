@@ -20,7 +20,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import check_matrix, mT
 from glassgrad.ops.linalg_lu import _lu_factor, _undo_rows, permutation_matrix, permutation_order, unpack
 from glassgrad.ops.linalg_triangular import triangular_solve_array
@@ -42,7 +42,7 @@ def lu_solve_array(lu: Any, perm: Any, b: Any, transposed: bool) -> Any:
     return _undo_rows(triangular_solve_array(mT(lower), z, upper=True, unitriangular=True), perm)
 
 
-class LuSolve(Function):
+class LuSolve(Op):
     """X = op(A)^{-1} B from the packed LU of A (module docstring: forward and backward)."""
 
     @staticmethod

@@ -21,7 +21,7 @@ from typing import Any
 import scipy.linalg
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import check_matrix, mT
 from glassgrad.ops.linalg_inverse import inv
 from glassgrad.tensor import Tensor, as_tensor
@@ -34,7 +34,7 @@ def expm(a: Any) -> Any:
     return scipy.linalg.expm(a).astype(a.dtype, copy=False)
 
 
-class MatrixExp(Function):
+class MatrixExp(Op):
     """e^A;  gA = the upper-right block of exp([[A^T, G], [0, A^T]])  (module docstring)."""
 
     @staticmethod

@@ -25,7 +25,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import check_finite, check_matrix, mT
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -65,7 +65,7 @@ def pinv_array(a: Any, atol: Any, rtol: Any, hermitian: bool) -> Any:
     return mT(vh) @ (inverse[..., :, None] * mT(u))
 
 
-class PseudoInverse(Function):
+class PseudoInverse(Op):
     """P = A^+ (module docstring);  gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)."""
 
     @staticmethod

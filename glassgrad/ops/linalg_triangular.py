@@ -18,7 +18,7 @@ import numpy
 import scipy.linalg
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import LinAlgError, check_float, mT
 from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
@@ -43,7 +43,7 @@ def triangle_mask(n: int, upper: bool, unitriangular: bool, dtype: Any) -> Any:
     return backend.xp.triu(ones, offset) if upper else backend.xp.tril(ones, -offset)
 
 
-class SolveTriangular(Function):
+class SolveTriangular(Op):
     """X = A^{-1} B, A triangular;  gB = A^{-T} gX,  gA = -gB X^T on A's triangle."""
 
     @staticmethod

@@ -17,7 +17,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -28,7 +28,7 @@ def cross_array(a: Any, b: Any, axis: int) -> Any:
     return (xp.roll(a, -1, axis) * xp.roll(b, -2, axis)) - (xp.roll(a, -2, axis) * xp.roll(b, -1, axis))
 
 
-class Cross(Function):
+class Cross(Op):
     """c = a x b along ``axis``;  ga = b x g,  gb = g x a."""
 
     @staticmethod
@@ -92,7 +92,7 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
     return (a * b).sum(dim)
 
 
-class Vander(Function):
+class Vander(Op):
     """V_ij = x_i^j (j = 0 .. N-1);  gx_i = sum_{j >= 1} j x_i^{j-1} g_ij."""
 
     @staticmethod

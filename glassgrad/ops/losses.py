@@ -32,8 +32,8 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, reduce_losses, upstream
 from glassgrad.ops.losses_binary import binary_cross_entropy as binary_cross_entropy
@@ -103,7 +103,7 @@ def _check_index_target(target: Tensor, input_shape: tuple[int, ...], n_classes:
 
 
 # ----- cross-entropy ----------------------------------------------------------
-class CrossEntropy(Function):
+class CrossEntropy(Op):
     """Softmax cross-entropy from logits z with class indices or class probabilities.
 
     With p = softmax(z) over the classes and q the (smoothed, weighted) target
@@ -214,7 +214,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: boo
 
 
 # ----- negative log-likelihood ----------------------------------------------------
-class NLLLoss(Function):
+class NLLLoss(Op):
     """Negative log-likelihood of class indices y given log-probabilities x:
 
         loss = -w_y x_y,        d loss / d x_c = -w_y [c = y]

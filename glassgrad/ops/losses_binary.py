@@ -9,7 +9,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import (
     check_reduction,
@@ -22,7 +22,7 @@ from glassgrad.ops.loss_reduction import (
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Op):
     """Binary cross-entropy from probabilities p with targets y (and weights w):
 
         loss = -w (y log p + (1 - y) log(1 - p)),  each log clamped at -100 as torch,
@@ -74,7 +74,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     return BinaryCrossEntropy.apply(p, like(y, p), weight=w, reduction=reduction)
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogits(Op):
     """Binary cross-entropy on logits x, stable for any |x|. With softplus(-x) =
     log(1 + e^-x) = log(1 + e^-|x|) + max(-x, 0), pos_weight r and l = 1 + (r - 1) y:
 

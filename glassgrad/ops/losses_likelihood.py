@@ -24,7 +24,7 @@ import math
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor
@@ -32,7 +32,7 @@ from glassgrad.tensor import Tensor, as_tensor
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
-class GaussianNLL(Function):
+class GaussianNLL(Op):
     """l = (log v + (x - t)^2 / v) / 2 (+ log(2 pi) / 2), v = max(var, eps); derivatives in the module docstring."""
 
     @staticmethod
@@ -89,7 +89,7 @@ def gaussian_nll_loss(input: Any, target: Any, var: Any, full: bool = False, eps
     return GaussianNLL.apply(x, like(t, x), like(v, x), eps=float(eps), full=bool(full), reduction=reduction)
 
 
-class PoissonNLL(Function):
+class PoissonNLL(Op):
     """Poisson negative log-likelihood; the formulas and derivatives are in the module docstring."""
 
     @staticmethod

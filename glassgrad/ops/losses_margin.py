@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glassgrad import backend, ops
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
 from glassgrad.ops.promotion import float_input, is_integral
@@ -40,7 +40,7 @@ def reduce_tensor(losses: Tensor, reduction: str) -> Tensor:
 
 
 # ----- two-class margins ---------------------------------------------------------------------
-class SoftMargin(Function):
+class SoftMargin(Op):
     """Logistic loss of a +-1 target:  l = log(1 + e^{-y x});  dl/dx = -y sigmoid(-y x)."""
 
     @staticmethod
@@ -67,7 +67,7 @@ def soft_margin_loss(input: Any, target: Any, size_average: bool | None = None, 
     return SoftMargin.apply(x, like(y, x).detach(), reduction=reduction)
 
 
-class HingeEmbedding(Function):
+class HingeEmbedding(Op):
     """l = x where y = 1;  max(0, margin - x) where y = -1  (torch's formula for any y: the sum of
     [y != 1] max(0, margin - x) and [y != -1] x);  dl/dx = [y != -1] - [y != 1][margin - x >= 0]."""
 
@@ -104,7 +104,7 @@ def _scores_2d(x: Tensor, op: str) -> tuple[int, int]:
     return (1, x.shape[0]) if x.ndim == 1 else (1, 1) if x.ndim == 0 else tuple(x.shape)  # type: ignore[return-value]
 
 
-class MultiMargin(Function):
+class MultiMargin(Op):
     """Multi-class hinge: with z_i = margin - x_y + x_i,
 
         l = w_y sum_{i != y} max(0, z_i)^p / C;
@@ -155,7 +155,7 @@ def multi_margin_loss(input: Any, target: Any, p: int = 1, margin: float = 1.0, 
     return out.reshape(()) if x.ndim < 2 and reduction == "none" else out
 
 
-class MultilabelMargin(Function):
+class MultilabelMargin(Op):
     """Multi-label hinge: the targets of a row are its entries before the first -1 (a class listed twice
     counts twice); with T the target set and z_ji = 1 - x_j + x_i,
 
@@ -208,7 +208,7 @@ def multilabel_margin_loss(input: Any, target: Any, size_average: bool | None = 
     return out.reshape(()) if x.ndim < 2 and reduction == "none" else out
 
 
-class MultilabelSoftMargin(Function):
+class MultilabelSoftMargin(Op):
     """Per-class logistic loss averaged over the C classes (the last axis):
 
         l = -(1/C) sum_c w_c (t_c log sigmoid(x_c) + (1 - t_c) log sigmoid(-x_c));

@@ -10,14 +10,14 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
 from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
 
 
 # ----- Kullback-Leibler divergence ---------------------------------------------------
-class KLDiv(Function):
+class KLDiv(Op):
     """KL(target || model) per element, with the model given as log-probabilities x:
 
         log_target False:  l = t (log t - x)   (0 where t = 0);   d/dx = -t,     d/dt = log t + 1 - x
@@ -91,7 +91,7 @@ def kl_div(input: Any, target: Any, size_average: bool | None = None, reduce: bo
 _EPS = 1e-12  # torch's: added to each squared norm
 
 
-class CosineEmbedding(Function):
+class CosineEmbedding(Op):
     """Pull pairs together (y = 1) or push them below a cosine ``margin`` (y = -1).
 
     With s = x1 . x2, m_i = |x_i|^2 + 1e-12 and cos = s / sqrt(m1 m2):
@@ -141,7 +141,7 @@ def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: float =
 
 
 # ----- margin ranking ------------------------------------------------------------------
-class MarginRanking(Function):
+class MarginRanking(Op):
     """Rank x1 above x2 when y = 1 (below when y = -1) by at least ``margin``:
 
         l = max(0, -y (x1 - x2) + margin);     d/dx1 = -y [l > 0],   d/dx2 = y [l > 0],

@@ -24,7 +24,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.loss_reduction import (
     check_reduction,
     legacy_reduction,
@@ -52,7 +52,7 @@ def _input_and_target_grads(ctx: Context, grad: Any, d_diff: Any) -> tuple[Any, 
     return (g if ctx.needs_input_grad[0] else None), (-g if ctx.needs_input_grad[1] else None)
 
 
-class MSELoss(Function):
+class MSELoss(Op):
     """Squared error, loss = (x - y)^2 per element;  d/dx = 2 (x - y),  d/dy = -2 (x - y)."""
 
     differentiable_backward = True
@@ -71,7 +71,7 @@ class MSELoss(Function):
         return _input_and_target_grads(ctx, grad, 2 * diff)
 
 
-class L1Loss(Function):
+class L1Loss(Op):
     """Absolute error, loss = |x - y|;  d/dx = sign(x - y) (0 where x = y, as torch),  d/dy = -sign(x - y)."""
 
     differentiable_backward = True
@@ -90,7 +90,7 @@ class L1Loss(Function):
         return _input_and_target_grads(ctx, grad, backend.xp.sign(diff))
 
 
-class SmoothL1Loss(Function):
+class SmoothL1Loss(Op):
     """Quadratic near 0, linear beyond ``beta``:
 
         l = d^2 / (2 beta)  if |d| < beta,  |d| - beta / 2  otherwise;
@@ -121,7 +121,7 @@ class SmoothL1Loss(Function):
         return _input_and_target_grads(ctx, grad, xp.where(xp.abs(diff) < ctx.beta, diff / ctx.beta, xp.sign(diff)))
 
 
-class HuberLoss(Function):
+class HuberLoss(Op):
     """Quadratic near 0, linear beyond ``delta`` (delta times SmoothL1 with beta = delta):
 
         l = d^2 / 2  if |d| <= delta,  delta (|d| - delta / 2)  otherwise;

@@ -12,8 +12,8 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -28,7 +28,7 @@ def rows(x: Any) -> Any:
     return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])  # not -1: x may have no elements
 
 
-class MatMul(Function):
+class MatMul(Op):
     """C = A @ B;  dA = dC @ B^T,  dB = A^T @ dC (batch axes reduced by the engine).
 
     A stacked A (..., n, k) times a matrix B (k, m) is one product of rows(A) (M, k) with B;
@@ -84,7 +84,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return MatMul.apply(a, b)
 
 
-class Linear(Function):
+class Linear(Op):
     """y = x W^T + b (x: (..., in), W: (out, in), b: (out,)), one op for speed;
     dx = dy W,  dW = dy^T x (summed over the leading axes),  db = sum of dy."""
 

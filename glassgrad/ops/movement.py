@@ -15,7 +15,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Size, Tensor, as_tensor
 
@@ -39,7 +39,7 @@ def sizes_argument(sizes: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(n) for n in sizes)
 
 
-class Reshape(Function):
+class Reshape(Op):
     """y = x with a new shape;  dx = dy reshaped back."""
 
     differentiable_backward = True
@@ -79,7 +79,7 @@ def reshape(x: Any, *shape: Any) -> Tensor:
 view = reshape
 
 
-class Permute(Function):
+class Permute(Op):
     """y = x with axes reordered by ``dims``;  dx = dy with the inverse order."""
 
     differentiable_backward = True
@@ -141,7 +141,7 @@ def movedim(x: Any, source: int | Sequence[int], destination: int | Sequence[int
 moveaxis = movedim
 
 
-class Expand(Function):
+class Expand(Op):
     """y = x broadcast to ``shape`` (a read-only view);  dx = sum of dy over the copies
     (the engine's ``unbroadcast`` does that sum)."""
 

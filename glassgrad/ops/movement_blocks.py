@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.movement import reshape
 from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class BlockDiag(Function):
+class BlockDiag(Op):
     """y = the 2-d blocks x_1, ..., x_k down the diagonal;  dx_i = the window of dy that x_i filled."""
 
     @staticmethod

@@ -11,12 +11,12 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Triangle(Function):
+class Triangle(Op):
     """y = x with the elements above (tril) or below (triu) diagonal k zeroed;
     dx = dy with the same elements zeroed."""
 
@@ -57,7 +57,7 @@ def _diagonal_positions(rows: int, cols: int, offset: int) -> tuple[Any, Any]:
     return steps + start_row, steps + start_col
 
 
-class Diagonal(Function):
+class Diagonal(Op):
     """y[..., i] = x[..., i, i + offset] over dims (dim1, dim2), the diagonal put last;
     dx = zeros with dy written back onto that diagonal."""
 
@@ -94,7 +94,7 @@ def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
 _diagonal_of = diagonal  # ``diag`` below has a parameter named ``diagonal``, as torch
 
 
-class DiagEmbed(Function):
+class DiagEmbed(Op):
     """y = zero matrices over dims (dim1, dim2) with x's last dim written on diagonal ``offset``;
     dx = that diagonal of dy."""
 

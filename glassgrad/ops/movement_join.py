@@ -14,13 +14,13 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.ops.movement import atleast_1d, atleast_2d, atleast_3d, expand, reshape, unsqueeze, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Cat(Function):
+class Cat(Op):
     """y = the inputs joined along ``dim``;  dx_i = the slice of dy that x_i filled."""
 
     differentiable_backward = True

@@ -13,7 +13,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.ops.movement import reshape, sizes_argument, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -27,7 +27,7 @@ def _dims_argument(dims: Any, ndim: int, op: str) -> tuple[int, ...]:
     return wrapped
 
 
-class Flip(Function):
+class Flip(Op):
     """y = x reversed along ``dims``;  dx = dy reversed along the same dims."""
 
     differentiable_backward = True
@@ -65,7 +65,7 @@ def flipud(x: Any) -> Tensor:
     return flip(x, (0,))
 
 
-class Roll(Function):
+class Roll(Op):
     """y[i] = x[i - shift] (indices wrap around);  dx = dy rolled by -shift."""
 
     differentiable_backward = True
@@ -98,7 +98,7 @@ def roll(x: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | None =
     return Roll.apply(x, shifts=shifts_t, dims=tuple(wrap_dim(d, x.ndim, "roll") for d in dims_t))
 
 
-class Repeat(Function):
+class Repeat(Op):
     """y = x tiled ``reps[k]`` times along dim k (torch's repeat = NumPy's tile);
     dx = the sum of dy over the copies."""
 
@@ -138,7 +138,7 @@ def tile(x: Any, dims: Sequence[int]) -> Tensor:
     return repeat(x, (1,) * (x.ndim - len(reps)) + reps)
 
 
-class RepeatInterleave(Function):
+class RepeatInterleave(Op):
     """y = each element of x along ``dim`` repeated ``repeats[i]`` times in place;
     dx_i = the sum of dy over x_i's copies."""
 
@@ -186,7 +186,7 @@ def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *,
     return out
 
 
-class Unfold(Function):
+class Unfold(Op):
     """y[..., i, ..., k] = x[..., i * step + k, ...]: the windows of ``size`` along ``dim``, every
     ``step``, as a new last dim;  dx = each window's gradient added back where it was read."""
 

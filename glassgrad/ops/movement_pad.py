@@ -21,7 +21,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -29,7 +29,7 @@ MODES = ("constant", "reflect", "replicate", "circular")
 _NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 
-class ConstantPad(Function):
+class ConstantPad(Op):
     """y = x surrounded by a constant;  dx = the centre of dy."""
 
     differentiable_backward = True
@@ -44,7 +44,7 @@ class ConstantPad(Function):
         return grad[ctx.centre]
 
 
-class CopyPad(Function):
+class CopyPad(Op):
     """y = x extended along each padded dim by copies of its own elements
     (``sources[d][j]`` = the input position that output position j copies);
     dx = dy summed back into the source positions, one dim at a time."""

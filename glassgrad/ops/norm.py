@@ -25,8 +25,8 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -58,7 +58,7 @@ def _affine_grads(ctx: Context, grad: Any, xhat: Any, sum_axes: tuple[int, ...],
     return out
 
 
-class BatchNorm(Function):
+class BatchNorm(Op):
     """y = (x - mean) / sqrt(var + eps) * w + b, statistics per channel (axis 1).
 
     training: mean, var are the batch's (biased), dx by the full formula in the module docstring;
@@ -98,7 +98,7 @@ class BatchNorm(Function):
         return (dx, *_affine_grads(ctx, grad, xhat, axes, weight.shape))
 
 
-class GroupNorm(Function):
+class GroupNorm(Op):
     """Standardise each (sample, group of C/G channels) over its channels and positions,
     then y = xhat * w[c] + b[c]."""
 
@@ -133,7 +133,7 @@ class GroupNorm(Function):
         return (dx, *_affine_grads(ctx, grad, xhat, (0,) + tuple(range(2, grad.ndim)), weight.shape))
 
 
-class LayerNorm(Function):
+class LayerNorm(Op):
     """Standardise over the last D axes, then y = xhat * w + b (w, b of those D axes' shape)."""
 
     differentiable_backward = True

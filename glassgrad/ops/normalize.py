@@ -8,11 +8,11 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Normalize(Function):
+class Normalize(Op):
     """y = x / d with d = max(n, eps) and n = ||x||_p along ``dim``:
 
         dy/dx: grad_x = g / d - [n > eps] (sum_dim g x) / d^2 * dn/dx,

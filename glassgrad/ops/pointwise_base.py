@@ -21,7 +21,7 @@ formulas side by side::
             return grad / xp.sqrt(1 - a * a)
 
 Ops with parameters, two inputs or more saved state write ``forward`` and
-``backward`` themselves, as every ``Function`` does.
+``backward`` themselves, as every ``Op`` does.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 
 
 def quiet_float_errors() -> Any:
@@ -38,7 +38,7 @@ def quiet_float_errors() -> Any:
     return backend.xp.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-class UnaryPointwise(Function):
+class UnaryPointwise(Op):
     """Base of the element-wise ops of one input: z = f(a), d loss / d a = grad * f'(a).
 
     A subclass defines two array functions (static methods):

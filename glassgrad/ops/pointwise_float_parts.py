@@ -16,7 +16,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.elementwise import mul
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.power import pow as power
@@ -24,7 +24,7 @@ from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class CopySign(Function):
+class CopySign(Op):
     """z = |a| sign(b);  dz/da = z / a (+1 or -1; 0 at a = 0, as torch),  dz/db = 0."""
 
     differentiable_backward = True
@@ -56,7 +56,7 @@ def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     return mul(a, power(2.0, e))
 
 
-class Frexp(Function):
+class Frexp(Op):
     """(m, e) = frexp(x), x = m 2^e;  dm/dx = 2^-e (e is piecewise constant), e has no gradient."""
 
     @staticmethod
@@ -80,7 +80,7 @@ def frexp(input: Tensor) -> tuple[Tensor, Tensor]:  # noqa: A002
     return return_types.frexp(mantissa, exponent)
 
 
-class NextAfter(Function):
+class NextAfter(Op):
     """z = the next float after a towards b (b itself when a == b);  torch's gradient:
     dz/da = 1 where a != b, 0 where a == b (z = b there), and dz/db = 0."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.ops.promotion import float_input
@@ -21,7 +21,7 @@ from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Logit(Function):
+class Logit(Op):
     """z = ln(p / (1 - p)) with p = clamp(x, eps, 1 - eps) when eps is given;
     dz/dx = 1 / (x (1 - x)), and 0 where the clamp is active (x outside [eps, 1 - eps], as torch)."""
 
@@ -54,7 +54,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     return Logit.apply(float_input(input), eps=eps)
 
 
-class LogAddExp2(Function):
+class LogAddExp2(Op):
     """z = log2(2^a + 2^b);  dz/da = 2^a / (2^a + 2^b) = 2^(a - z),  dz/db = 2^(b - z)."""
 
     differentiable_backward = True

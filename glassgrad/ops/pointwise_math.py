@@ -16,7 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.erf_arrays import erf_array, erfc_array, erfinv_array
 from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
@@ -210,7 +210,7 @@ def erfinv(input: Any) -> Tensor:  # noqa: A002
     return Erfinv.apply(float_input(input))
 
 
-class Xlogy(Function):
+class Xlogy(Op):
     """z = x ln y, and 0 where x == 0 (even for y == 0);
     dz/dx = ln y (0 where x == 0 and y <= 0, as torch),  dz/dy = x / y."""
 
@@ -242,7 +242,7 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
     return Xlogy.apply(*float_pair(input, other))
 
 
-class Hypot(Function):
+class Hypot(Op):
     """z = sqrt(a^2 + b^2) (without overflow);  dz/da = a / z,  dz/db = b / z."""
 
     differentiable_backward = True
@@ -266,7 +266,7 @@ def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
     return Hypot.apply(*float_pair(input, other))
 
 
-class LogAddExp(Function):
+class LogAddExp(Op):
     """z = ln(e^a + e^b) = max(a, b) + ln(1 + e^-|a - b|) (stable);
     dz/da = e^a / (e^a + e^b) = sigmoid(a - b),  dz/db = sigmoid(b - a)."""
 
@@ -291,7 +291,7 @@ def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     return LogAddExp.apply(*float_pair(input, other))
 
 
-class Lerp(Function):
+class Lerp(Op):
     """z = start + w (end - start);  dz/dstart = 1 - w,  dz/dend = w,  dz/dw = end - start.
 
     Computed as torch does: from ``start`` when |w| < 1/2, else from ``end``
@@ -328,7 +328,7 @@ def lerp(input: Any, end: Any, weight: Any) -> Tensor:  # noqa: A002
     return Lerp.apply(start, stop, w)
 
 
-class NanIgnoringPick(Function):
+class NanIgnoringPick(Op):
     """Base of fmax and fmin: z takes a or b element by element; forward saves ``to_a``
     (where z is a), and the gradient goes to the input picked:  dz/da = to_a,  dz/db = not to_a."""
 

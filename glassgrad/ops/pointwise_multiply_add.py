@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor
 
 
-class AddCMul(Function):
+class AddCMul(Op):
     """z = a + v b c;  dz/da = 1,  dz/db = v c,  dz/dc = v b."""
 
     differentiable_backward = True
@@ -39,7 +39,7 @@ class AddCMul(Function):
                 scaled * b if ctx.needs_input_grad[2] else None)
 
 
-class AddCDiv(Function):
+class AddCDiv(Op):
     """z = a + v b / c;  dz/da = 1,  dz/db = v / c,  dz/dc = -v b / c^2."""
 
     differentiable_backward = True

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.elementwise import clip, sub
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -36,7 +36,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     return clip(input, None, max)
 
 
-class Fill(Function):
+class Fill(Op):
     """y = v everywhere (shaped like a);  dy/da = 0,  dL/dv = sum of dL/dy."""
 
     @staticmethod

@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.type_promotion import category
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class NanToNum(Function):
+class NanToNum(Op):
     """z = x where x is finite, else a constant;  dz/dx = 1 where x is finite, 0 elsewhere."""
 
     differentiable_backward = True

@@ -16,13 +16,13 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
-class PiecewiseConstant(Function):
+class PiecewiseConstant(Op):
     """Base of the rounding ops: z = step(a) is flat between its jumps, so dz/da = 0."""
 
     differentiable_backward = True
@@ -82,7 +82,7 @@ class Sign(PiecewiseConstant):
         return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
 
 
-def _rounding(op: type[Function], name: str, a: Any, **params: Any) -> Tensor:
+def _rounding(op: type[Op], name: str, a: Any, **params: Any) -> Tensor:
     t = as_tensor(a)
     if is_integral(t):
         if params.get("decimals"):
@@ -133,7 +133,7 @@ def signbit(input: Any) -> Tensor:  # noqa: A002
     return Tensor._make(backend.xp.signbit(as_tensor(input).array), False)
 
 
-class Frac(Function):
+class Frac(Op):
     """z = a - trunc(a) (the fractional part, with a's sign);  dz/da = 1."""
 
     differentiable_backward = True
@@ -198,7 +198,7 @@ def divide_rounded(a: Any, b: Any, mode: str) -> Tensor:
     return RoundedDiv.apply(ta, tb, mode=mode)
 
 
-class FloorDivide(Function):
+class FloorDivide(Op):
     """z = floor(a / b) (``a // b``).  As in torch, it has no derivative: backward raises."""
 
     @staticmethod
@@ -218,7 +218,7 @@ def floor_divide(a: Any, b: Any) -> Tensor:
     return FloorDivide.apply(ta, tb)
 
 
-class Remainder(Function):
+class Remainder(Op):
     """z = a - b * floor(a / b) (``a % b``, the sign of b, as Python);
     dz/da = 1,  dz/db = -floor(a / b)."""
 
@@ -244,7 +244,7 @@ def remainder(a: Any, b: Any) -> Tensor:
     return Remainder.apply(ta, tb)
 
 
-class Fmod(Function):
+class Fmod(Op):
     """z = a - b * trunc(a / b) (C's fmod, the sign of a);  dz/da = 1,  dz/db = -trunc(a / b)."""
 
     differentiable_backward = True

@@ -10,13 +10,13 @@ import math
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import UnaryPointwise
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Heaviside(Function):
+class Heaviside(Op):
     """The unit step, with ``values`` at x = 0.  As in torch, it has no derivative: backward raises."""
 
     @staticmethod

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.promotion import float_input, float_pair
 from glassgrad.tensor import Tensor
@@ -124,7 +124,7 @@ def atan(input: Any) -> Tensor:  # noqa: A002
     return Atan.apply(float_input(input))
 
 
-class Atan2(Function):
+class Atan2(Op):
     """z = atan2(y, x), the angle of the point (x, y);
     dz/dy = x / (x^2 + y^2),  dz/dx = -y / (x^2 + y^2)."""
 

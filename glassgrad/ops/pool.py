@@ -20,13 +20,13 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
 from glassgrad.kernels import pool as pool_kernel
+from glassgrad.op import Context, Op
 from glassgrad.ops.window import Pair, PoolGeometry, lowest, out_size, pair, tap_slices
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class MaxPool2d(Function):
+class MaxPool2d(Op):
     """y[n, c, a, b] = max_{i, j} xpad[n, c, a*s + i*d, b*s + j*d] (padding is -inf);
     dx = dy at the arg-max tap of each window, summed where windows overlap.
 
@@ -109,7 +109,7 @@ def sum_of_taps(padded_shape: tuple[int, ...], taps: list[Any], values: list[Any
     return sum(parts[1:], parts[0])
 
 
-class AvgPool2d(Function):
+class AvgPool2d(Op):
     """y = (sum over taps of xpad) / divisor;  dx = crop(sum over taps of dy / divisor).
 
     divisor = kh*kw (count_include_pad) or the number of real pixels in each window.

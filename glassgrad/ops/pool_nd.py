@@ -32,7 +32,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.conv_nd import ntuple
 from glassgrad.ops.pool import sum_of_taps
 from glassgrad.ops.window import PoolGeometry, lowest, out_size
@@ -40,7 +40,7 @@ from glassgrad.tensor import Tensor, as_tensor
 
 
 # ----- reading and writing at flat positions -------------------------------------------------------
-class GatherPositions(Function):
+class GatherPositions(Op):
     """y[n, c, j] = x[n, c, idx[n, c, j]] (positions flattened over the spatial axes);
     dx = dy added at idx (windows sharing a winner add their shares)."""
 
@@ -58,7 +58,7 @@ class GatherPositions(Function):
         return scatter_add(grad, ctx.flat, ctx.x_shape)
 
 
-class ScatterPositions(Function):
+class ScatterPositions(Op):
     """Max unpooling: y = zeros of ``out_shape`` with y[n, c, idx[n, c, j]] = x[n, c, j];
     dx[n, c, j] = dy[n, c, idx[n, c, j]] (the adjoint of GatherPositions)."""
 
@@ -167,7 +167,7 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 
 # ----- average pooling -----------------------------------------------------------------------------
-class AvgPoolNd(Function):
+class AvgPoolNd(Op):
     """y = (sum over the taps of xpad) / divisor;  dx = crop(sum over the taps of dy / divisor)."""
 
     differentiable_backward = True

@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 
-class PowScalar(Function):
+class PowScalar(Op):
     """z = a^p for a constant number p;  dz/da = p * a^(p-1), and 0 everywhere when p = 0.
 
     As torch: a negative base with a fractional p gives NaN and 0 to a negative
@@ -51,7 +51,7 @@ class PowScalar(Function):
             return grad * (p * a ** (p - 1))
 
 
-class Pow(Function):
+class Pow(Op):
     """z = a^b for tensors;  dz/da = b * a^(b-1),  dz/db = a^b * ln(a).
 
     As in PyTorch: dz/da is 0 where b == 0; dz/db is NaN where a < 0 (ln

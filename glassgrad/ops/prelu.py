@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class PReLU(Function):
+class PReLU(Op):
     """y = max(0, x) + a * min(0, x);  dx = dy * (1 if x > 0 else a),  da = dy * (0 if x > 0 else x)."""
 
     @staticmethod

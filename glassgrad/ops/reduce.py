@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, dtypes
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
 from glassgrad.ops.reduce_extrema import argmax as argmax  # re-exported: ops/__init__ imports these from here
@@ -39,7 +39,7 @@ def _cast_first(x: Any, dtype: Any) -> Tensor:
     return x if dtype is None else x.to(dtypes.to_dtype(dtype))
 
 
-class Sum(Function):
+class Sum(Op):
     """y = sum of x over axes;  dy/dx = 1 for every summed element."""
 
     differentiable_backward = True
@@ -65,7 +65,7 @@ def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = Non
     return Sum.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims), dtype=_integer_sum_dtype(x))
 
 
-class Mean(Function):
+class Mean(Op):
     """y = (1/N) sum of x over axes;  dy/dx = 1/N, N the count of reduced elements.
 
     Over an empty axis N = 0 and y is NaN (0/0), as torch gives.
@@ -104,7 +104,7 @@ def mean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = No
     return Mean.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 
 
-class NanSum(Function):
+class NanSum(Op):
     """y = sum of the non-NaN x over axes;  dy/dx = 1 where x is not NaN, 0 at a NaN."""
 
     differentiable_backward = True
@@ -130,7 +130,7 @@ def nansum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = 
     return NanSum.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 
 
-class NanMean(Function):
+class NanMean(Op):
     """y = (sum of the non-NaN x) / n, n the count of non-NaN x;
     dy/dx = 1/n where x is not NaN, 0 at a NaN (y is NaN when n = 0)."""
 
@@ -161,7 +161,7 @@ def nanmean(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any =
     return NanMean.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 
 
-class Prod(Function):
+class Prod(Op):
     """y = product of x over axes;  dy/dx_i = product of the other elements.
 
     Written without dividing by x_i, so zeros are exact (torch's rule):

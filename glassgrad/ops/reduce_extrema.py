@@ -14,14 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, dtypes, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, check_dim, expand_reduced, reduction_dims
 from glassgrad.ops.reduce_select import equal_share, index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Extreme(Function):
+class Extreme(Op):
     """y = max (or min) of x over axes;
     dy/dx = 1/k at each of the k elements equal to y, 0 elsewhere (ties share evenly)."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
 
@@ -34,7 +34,7 @@ def scatter_add_along(shape: tuple[int, ...], dim: int, indices: Any, values: An
     return out
 
 
-class ScatterAddAlong(Function):
+class ScatterAddAlong(Op):
     """out = zeros of ``shape`` with values[p] added at indices[p] along ``dim`` (the adjoint of picking);
     d values = d out picked at the same indices."""
 
@@ -50,7 +50,7 @@ class ScatterAddAlong(Function):
         return backend.xp.take_along_axis(grad, ctx.indices, axis=ctx.dim)
 
 
-class TakeAlongDim(Function):
+class TakeAlongDim(Op):
     """y[..., j, ...] = x[..., indices[..., j, ...], ...] along ``dim``;
     dx = dy added back at the picked positions (0 elsewhere).
 
@@ -89,7 +89,7 @@ def index_result(indices: Any, keepdim: bool, dim: int, ndim: int) -> Tensor:
     return Tensor._make(indices.astype("int64", copy=False), False)
 
 
-class EqualShare(Function):
+class EqualShare(Op):
     """y = ``value``, one element of x chosen by the caller (the max, the median, ...);
     dy/dx = 1/k at each of the k elements equal to it, 0 elsewhere.
 

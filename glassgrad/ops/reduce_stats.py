@@ -14,8 +14,8 @@ import warnings
 from typing import Any
 
 from glassgrad import backend, dtypes
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
 from glassgrad.ops.softmax import max_shift
@@ -44,7 +44,7 @@ def _degrees_of_freedom(n: int, correction: float, op_name: str) -> float:
     return dof if dof > 0 else 0
 
 
-class Var(Function):
+class Var(Op):
     """y = sum((x - m)^2) / d, m the mean over the axes, d = N - correction;
     dy/dx = 2 (x - m) / d."""
 
@@ -65,7 +65,7 @@ class Var(Function):
             return expand_reduced(grad, ctx.axes, ctx.keepdim) * (2 * centred / grad.dtype.type(ctx.dof))
 
 
-class Std(Function):
+class Std(Op):
     """y = sqrt(var(x));  dy/dx = (x - m) / (d y), and 0 where y = 0 (a constant slice), as torch."""
 
     differentiable_backward = True
@@ -87,7 +87,7 @@ class Std(Function):
         return expand_reduced(grad, ctx.axes, ctx.keepdim) * slope
 
 
-def _spread(op: type[Function], input: Any, dim: Any, unbiased: Any, keepdim: bool,  # noqa: A002
+def _spread(op: type[Op], input: Any, dim: Any, unbiased: Any, keepdim: bool,  # noqa: A002
             correction: Any, op_name: str) -> Tensor:
     x = as_tensor(input)
     if isinstance(dim, bool):  # torch's overload var(input, unbiased)
@@ -133,7 +133,7 @@ def std_mean(input: Any, dim: Dims = None, unbiased: bool | None = None, keepdim
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """y = log sum exp(x) over axes, computed as m + log sum exp(x - m) with m the max
     (m taken as 0 when it is infinite, so a slice of -inf gives -inf);
     dy/dx = exp(x - y) (the softmax of the slice)."""
@@ -168,7 +168,7 @@ def logsumexp(input: Any, dim: Dims, keepdim: bool = False, *, axis: Dims = None
     return LogSumExp.apply(x, axes=axes, keepdim=pick_keepdim(keepdim, keepdims))
 
 
-class Norm(Function):
+class Norm(Op):
     """y = (sum |x|^p)^(1/p) over axes, with the limits p = inf (max |x|), -inf (min |x|), 0 (count of x != 0).
 
     dy/dx = sign(x) |x|^(p-1) / y^(p-1), which is x / y for p = 2 and sign(x) for p = 1;

@@ -25,12 +25,12 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.conv import pair
 from glassgrad.tensor import Tensor, as_tensor
 
 
-class Resample2d(Function):
+class Resample2d(Op):
     """y = Mh @ x @ Mw^T;  dx = Mh^T @ dy @ Mw (Mh, Mw constant)."""
 
     differentiable_backward = True

@@ -20,7 +20,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.errors import OpInputError
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
@@ -28,7 +28,7 @@ from glassgrad.tensor import Tensor, as_tensor
 NONLINEARITIES = ("tanh", "relu")
 
 
-class RNNLayer(Function):
+class RNNLayer(Op):
     """One Elman RNN layer over a whole sequence (time-major); derivative in the module docstring.
 
     Inputs: x (T, B, in), h0 (B, H), w_ih (H, in), w_hh (H, H), optional b_ih, b_hh (H,).

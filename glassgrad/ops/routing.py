@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -83,7 +83,7 @@ def make_routing(decisions: Any, num_branches: int) -> Routing:
     return Routing(decisions=data, num_branches=num_branches, indices=indices)
 
 
-class Dispatch(Function):
+class Dispatch(Op):
     """y = x[index] (the rows sent to one branch);  dx = zeros with dy written at rows ``index``.
 
     Within one branch every row appears at most once, so the backward writes
@@ -102,7 +102,7 @@ class Dispatch(Function):
         return dx
 
 
-class Combine(Function):
+class Combine(Op):
     """y[index_b] = out_b for every branch b;  d out_b = dy[index_b]."""
 
     @staticmethod

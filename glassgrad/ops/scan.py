@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from glassgrad import backend, dtypes, return_types
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.reduce_dims import check_dim
 from glassgrad.ops.reduce_select import index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -33,7 +33,7 @@ def _scan_input(input: Any, dim: int, dtype: Any, op_name: str) -> tuple[Tensor,
     return x, check_dim(dim, x.ndim, op_name)
 
 
-class CumSum(Function):
+class CumSum(Op):
     """y_k = x_0 + ... + x_k along ``axis``;  dx_i = dy_i + dy_(i+1) + ... + dy_(n-1)."""
 
     differentiable_backward = True
@@ -54,7 +54,7 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
     return CumSum.apply(x, axis=axis)
 
 
-class CumProd(Function):
+class CumProd(Op):
     """y_k = x_0 * ... * x_k along ``axis``;  dx_i = sum over k >= i of dy_k * (product of x_j, j <= k, j != i).
 
     Without a zero in the slice that is (reverse cumsum of dy * y)_i / x_i. With zeros
@@ -142,7 +142,7 @@ def cummin(input: Any, dim: int) -> Any:  # noqa: A002
     return _running_extreme(input, dim, True, "cummin")
 
 
-class LogCumSumExp(Function):
+class LogCumSumExp(Op):
     """y_k = log(exp(x_0) + ... + exp(x_k)) along ``axis``;
     dx_i = sum over k >= i of dy_k exp(x_i - y_k).
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
 from glassgrad.kernels import sums
+from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -36,7 +36,7 @@ def stable_log_softmax(x: Any, axis: int) -> Any:
         return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
 
 
-class Softmax(Function):
+class Softmax(Op):
     """y_i = e^{x_i} / sum_j e^{x_j};  dx = y * (dy - sum_j dy_j y_j)."""
 
     differentiable_backward = True
@@ -71,7 +71,7 @@ def softmax(x: Any, dim: int | None = None, dtype: Any = None, *, axis: int | No
     return Softmax.apply(x, axis=axis)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """y_i = x_i - log sum_j e^{x_j};  dx = dy - softmax(x) * sum_j dy_j."""
 
     differentiable_backward = True

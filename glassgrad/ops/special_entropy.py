@@ -19,7 +19,7 @@ from typing import Any
 from scipy import special
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import float_input
 from glassgrad.ops.special_values import SpecialUnary, scipy_values, value_or_op
@@ -42,7 +42,7 @@ def entr(input: Any) -> Tensor:  # noqa: A002
     return Entr.apply(float_input(input))
 
 
-class Xlog1py(Function):
+class Xlog1py(Op):
     """z = x ln(1 + y), 0 where x == 0;  dz/dx = ln(1 + y) (0 where x == 0 and y <= -1),  dz/dy = x / (1 + y).
 
     The gradient for x is written xlog1py(grad, y), so a zero upstream gradient gives 0 even where

@@ -22,7 +22,7 @@ from typing import Any
 from scipy import special
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import float_input
 from glassgrad.ops.special_values import SpecialUnary, scipy_values, value_or_op
@@ -64,7 +64,7 @@ def digamma(input: Any) -> Tensor:  # noqa: A002
     return Digamma.apply(float_input(input))
 
 
-class Polygamma(Function):
+class Polygamma(Op):
     """z = psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1;  dz/dx = psi^(n+1)(x) = polygamma(n + 1, x)."""
 
     differentiable_backward = True
@@ -95,7 +95,7 @@ def polygamma(n: int, input: Any) -> Tensor:  # noqa: A002
     return Polygamma.apply(float_input(input), n=_order(n))
 
 
-class Mvlgamma(Function):
+class Mvlgamma(Op):
     """z = p (p - 1) / 4 ln(pi) + sum_{j=0}^{p-1} ln Gamma(x - j/2);  dz/dx = sum_{j=0}^{p-1} digamma(x - j/2)."""
 
     differentiable_backward = True

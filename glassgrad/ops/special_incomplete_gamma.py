@@ -21,7 +21,7 @@ from typing import Any
 from scipy import special
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.special_gamma import lgamma
 from glassgrad.ops.special_values import scipy_values, value_or_op
@@ -36,7 +36,7 @@ def _gamma_density(a: Any, x: Any) -> Any:
     return xp.exp((a - 1) * xp.log(x) - x - log_gamma)
 
 
-class Igamma(Function):
+class Igamma(Op):
     """z = P(a, x);  dz/dx = x^(a-1) e^(-x) / Gamma(a);  dz/da: not implemented (raises, as torch)."""
 
     differentiable_backward = True

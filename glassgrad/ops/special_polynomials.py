@@ -36,7 +36,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor
@@ -103,7 +103,7 @@ def evaluate(family: Recurrence, x: Any, n: Any) -> tuple[Any, Any]:
     return xp.where(undefined, xp.nan, value), xp.where(undefined, xp.nan, slope)
 
 
-class OrthogonalPolynomial(Function):
+class OrthogonalPolynomial(Op):
     """z = p_n(x) for one family (``family``, a parameter);  dz/dx = p_n'(x) (by the differentiated
     recurrence);  dz/dn: not implemented (raises; n is a whole number)."""
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.tensor import Tensor
 
@@ -54,7 +54,7 @@ def over_x(values: Any, x: Any, at_zero: float) -> Any:
     return xp.where(x == 0, at_zero, values / safe)
 
 
-class SpecialUnary(Function):
+class SpecialUnary(Op):
     """Base of the one-input special functions z = f(a), with f from scipy.special.
 
     A subclass names the SciPy function (``function``, a static attribute) and writes the backward

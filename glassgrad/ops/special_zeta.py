@@ -18,14 +18,14 @@ from typing import Any
 
 from scipy import special
 
-from glassgrad.function import Context, Function
+from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.special_values import scipy_values, value_or_op
 from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor
 
 
-class Zeta(Function):
+class Zeta(Op):
     """z = zeta(x, q);  dz/dq = -x zeta(x + 1, q);  dz/dx: not implemented (raises, as torch)."""
 
     differentiable_backward = True

@@ -10,7 +10,7 @@ import pytest
 
 import glassgrad as gg
 from glassgrad import Tensor
-from glassgrad.function import Context
+from glassgrad.op import Context
 from glassgrad.ops.indexing import GetItem, parse_index
 from tests.helpers.oracle import compare_with_torch
 

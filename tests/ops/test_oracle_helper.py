@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from glassgrad import Context, Function, Tensor
+from glassgrad import Context, Op, Tensor
 from tests.helpers.oracle import compare_with_torch
 
 
-class TransposedGradMatMul(Function):
+class TransposedGradMatMul(Op):
     """C = A @ B with a deliberately wrong dA: (dC B^T)^T instead of dC B^T."""
 
     @staticmethod
@@ -25,7 +25,7 @@ class TransposedGradMatMul(Function):
         return (grad @ b.T).T, a.T @ grad
 
 
-class GradIgnoringMul(Function):
+class GradIgnoringMul(Op):
     """z = a * w with a backward that forgets the incoming gradient: dz/da = w, not grad * w."""
 
     @staticmethod

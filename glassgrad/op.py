@@ -1,8 +1,8 @@
-"""The op base class: ``Function`` with ``forward`` and ``backward`` side by side.
+"""The op base class: ``Op``, with ``forward`` and ``backward`` side by side over raw arrays.
 
 An op is written as::
 
-    class Exp(Function):
+    class Exp(Op):
         '''y = e^x;  dy/dx = e^x = y'''
 
         @staticmethod
@@ -18,7 +18,7 @@ An op is written as::
 
 ``forward`` receives raw arrays (plus keyword parameters) and returns an
 array; ``backward`` receives d loss / d output and returns one gradient per
-input (``None`` for an input that needs none). ``Function.apply`` wraps the
+input (``None`` for an input that needs none). ``Op.apply`` wraps the
 arrays in and out of tensors and records the node when a gradient is needed.
 An op never reduces a broadcast gradient itself: the engine does that.
 
@@ -51,8 +51,12 @@ class Context:
         self.saved = arrays
 
 
-class Function:
-    """Base class of every differentiable op."""
+class Op:
+    """Base class of every differentiable op: ``forward`` and ``backward`` over arrays.
+
+    Not to be confused with ``torch.autograd.Function`` (glassgrad/autograd_function.py), whose
+    ``forward`` and ``backward`` take Tensors: that is how users write a custom op, and it runs as
+    one ``Op`` node underneath."""
 
     differentiable_backward = False  # True: backward also runs on Tensors and records (see the module docstring)
     constant_saves: tuple[int, ...] = ()  # positions in ctx.saved of values that are constants (a random mask)
