@@ -9,7 +9,7 @@ The GEMM-heavy benchmarks run twice when ``OPENBLAS_CORETYPE`` is set (these dev
 set it to Haswell; most users' machines do not): once as set, once with OpenBLAS left to detect
 the core itself, since the kernel it picks changes float32 GEMM speed.
 
-    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,tiny,tinygrad] [--write-readme]
+    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,tiny,tinygrad,learner] [--write-readme]
 
 ``--write-readme`` replaces the table between the speed-table markers in README.md.
 """
@@ -37,8 +37,10 @@ BENCHMARKS = {
     "gpt": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
     "tiny": (["--rounds", "7"], ["--rounds", "3", "--calls", "500"], 1, False),
     "tinygrad": (["--rounds", "5"], ["--rounds", "3", "--steps", "5"], 2, False),
+    "learner": (["--rounds", "5"], ["--rounds", "3", "--pairs", "20000", "--rows", "50000"], 1, False),
 }
-SCRIPTS = {"tinygrad": "versus_tinygrad"}  # a script named tinygrad.py would shadow the package
+# script names where they differ (a script named tinygrad.py would shadow the package)
+SCRIPTS = {"tinygrad": "versus_tinygrad", "learner": "learner_code"}
 NOT_INSTALLED = 3  # a benchmark's exit status when the library it compares with is missing
 RESULT = re.compile(r"^RESULT \| (.+?) \| ([0-9.]+) \| ([0-9.]+-[0-9.]+)\s*$")
 PLAIN_RATIO = re.compile(r"ratio glassgrad/torch(?: time)?[:=] *([0-9.]+)")
