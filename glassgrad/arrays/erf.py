@@ -75,11 +75,9 @@ def _erfc_fraction(x: Any) -> Any:
 
 def erf_array(x: Any) -> Any:
     """erf element-wise (odd: erf(-x) = -erf(x); erf(+-inf) = +-1). Given a Tensor (a forward run
-    again to record its graph, glassgrad/higher_order.py), the differentiable ``erf`` op."""
+    again to record its graph, glassgrad/autograd/higher_order.py), the Tensor's own differentiable ``erf``."""
     if not hasattr(x, "flags"):
-        from glassgrad.ops.pointwise_math import erf
-
-        return erf(x)
+        return x.erf()
     xp = backend.xp
     precision = "float64" if x.dtype == xp.float64 else "float32"
     x64 = xp.asarray(x, dtype=precision)  # the working precision (float64 for float64 input)

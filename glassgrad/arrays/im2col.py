@@ -3,10 +3,12 @@
 im2col copies every (kh, kw) window of a padded image into the columns of a matrix so that a
 convolution becomes one matrix product; col2im sends window elements back to the pixels they
 came from, adding where windows overlap. Both work on channel-major arrays (C, N, H, W): the
-layout the convolution GEMM produces (see ``conv.py``).
+layout the convolution GEMM produces (see ``glassgrad/ops/conv.py``).
 
 These are the plain versions, any stride: one (C, N, Ho, Wo) strided slice per kernel tap. They take
-any number of spatial axes: the 3-D convolutions (``conv_nd.py``) use them on (C, N, D, H, W).
+any number of spatial axes: the 3-D convolutions (``ops/conv_nd.py``) use them on (C, N, D, H, W).
+They work on arrays; ``glassgrad/ops/im2col_ops.py`` makes im2col and col2im differentiable ops for a
+backward that records its graph.
 col2im uses no scatter (``np.add.at``): it loops over the kh*kw taps only. The stride-1 fast
 kernel (whole padded rows as contiguous runs) is ``glassgrad/kernels/conv.py``.
 """
@@ -17,7 +19,7 @@ import itertools
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.ops.window import Pair, tap_slices
+from glassgrad.arrays.window import Pair, tap_slices
 
 
 def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
@@ -31,12 +33,13 @@ def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
     xt = x.swapaxes(0, 1)  # (C, N, H, W) view
     if not any(pads):
         return xp.ascontiguousarray(xt)
-    sizes = xt.shape[2:]
-    padded = tuple(size + pads[2 * k] + pads[2 * k + 1] for k, size in enumerate(sizes))
-    from glassgrad.ops.indexing import ArrayIndex, written_at  # zeros around xt (the WriteAt op on a Tensor)
-
-    inner = ArrayIndex((slice(None), slice(None)) + _inner(pads, padded))
-    return written_at(tuple(xt.shape[:2]) + padded, inner, xt, accumulate=False)
+    widths = [(0, 0), (0, 0)] + [(pads[2 * k], pads[2 * k + 1]) for k in range(xt.ndim - 2)]
+    if not hasattr(xt, "strides"):  # a Tensor (a backward recording its graph): xp.pad is the differentiable pad
+        return xp.pad(xt, widths)
+    padded = tuple(size + before + after for size, (before, after) in zip(xt.shape, widths))
+    out = xp.zeros(padded, dtype=xt.dtype)
+    out[(slice(None), slice(None)) + _inner(pads, padded[2:])] = xt  # zeros around xt
+    return out
 
 
 def batch_major(y: Any, bias: Any = None) -> Any:
@@ -76,11 +79,6 @@ def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -
     cols[c, i, j, n, y, x] = xcm[c, n, y*sh + i*dh, x*sw + j*dw].
     Any number of spatial axes: (C, N, Dp, Hp, Wp) -> (C, kd, kh, kw, N, Do, Ho, Wo) in 3-D.
     """
-    if not hasattr(xcm, "strides"):  # a Tensor (a backward recording its graph): the op, im2col_ops.py
-        from glassgrad.ops.im2col_ops import Im2Col
-
-        return Im2Col.apply(xcm, kernel=tuple(kernel), stride=tuple(stride), dilation=tuple(dilation),
-                            out_hw=tuple(out_hw))
     xp = backend.xp
     c, n = xcm.shape[:2]
     s_c, s_n = xcm.strides[:2]
@@ -99,10 +97,6 @@ def col2im(cols: Any, padded_hw: Pair, stride: Pair, dilation: Pair) -> Any:
 
     One strided-slice addition per kernel tap (i, j) (per (i, j, l) in 3-D).
     """
-    if not hasattr(cols, "strides"):  # a Tensor (a backward recording its graph): the op, im2col_ops.py
-        from glassgrad.ops.im2col_ops import Col2Im
-
-        return Col2Im.apply(cols, padded_hw=tuple(padded_hw), stride=tuple(stride), dilation=tuple(dilation))
     spatial = len(padded_hw)
     c, kernel, n, out = cols.shape[0], cols.shape[1:1 + spatial], cols.shape[1 + spatial], cols.shape[2 + spatial:]
     result = backend.xp.zeros((c, n) + tuple(padded_hw), dtype=cols.dtype)

@@ -28,9 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.arrays.im2col import channel_major
+from glassgrad.arrays.window import ConvGeometry
 from glassgrad.kernels import sums
-from glassgrad.ops.im2col import channel_major
-from glassgrad.ops.window import ConvGeometry
 
 CHUNK_BYTES = 1 << 20  # im2col this many bytes of windows at a time (stays in cache)
 MIN_WINDOW_ROWS = 64  # below this K = C/groups * kh * kw the plain path's few large GEMMs are faster

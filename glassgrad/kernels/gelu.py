@@ -1,8 +1,8 @@
 """Fast kernel for exact GELU in float32: one rational-exponential formula, evaluated in cache-sized chunks.
 
 The readable twin is ``GELU`` in ``glassgrad/ops/activation.py``, which computes
-Phi(x) = (1 + erf(x / sqrt 2)) / 2 with ``erf_array``: series in bands of |x| plus a continued
-fraction, accurate to double precision, but each band a masked gather and scatter (measured:
+Phi(x) = (1 + erf(x / sqrt 2)) / 2 with ``erf_array`` (``glassgrad/arrays/erf.py``): series in bands
+of |x| plus a continued fraction, accurate to double precision, but each band a masked gather and scatter (measured:
 35 ms for a (768, 512) float32 array on one core).
 
 For float32 this kernel writes the complementary error function in the form Hastings used

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.arrays.sigmoid import sigmoid_inplace
 from glassgrad.kernels import sums
-from glassgrad.ops.activation import sigmoid_inplace
 
 
 def gru_forward(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.ops.window import PoolGeometry
+from glassgrad.arrays.window import PoolGeometry
 
 
 def max_pool2d_forward(xpad: Any, geometry: PoolGeometry) -> Any:

@@ -16,10 +16,11 @@ import math
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.arrays.erf import erf_array
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import gelu as gelu_kernel
 from glassgrad.op import Context, Op
-from glassgrad.ops.erf_arrays import erf_array
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -67,29 +68,6 @@ class LeakyReLU(Op):
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
     """Leaky ReLU with the given slope for x <= 0."""
     return LeakyReLU.apply(float_input(x), slope=float(negative_slope))
-
-
-# ----- sigmoid: the one home of the formula ---------------------------------------------------
-def stable_sigmoid(x: Any) -> Any:
-    """sigma(x) = 1 / (1 + e^-x) on an array, without overflow: e^-|x| never exceeds 1,
-    and for x < 0 the form e^x / (1 + e^x) keeps full relative precision. Given a Tensor (a backward
-    recording its graph), the ``sigmoid`` op, whose derivative y (1 - y) holds at x = 0 too."""
-    if isinstance(x, Tensor):
-        return sigmoid(x)
-    xp = backend.xp
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def sigmoid_inplace(a: Any) -> Any:
-    """sigma(a) = (1 + tanh(a / 2)) / 2 written into ``a`` itself: no overflow and no new array
-    (the fused recurrent kernels use it; absolute, not relative, precision for very negative a)."""
-    xp = backend.xp
-    a *= 0.5
-    xp.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
 
 
 class Sigmoid(Op):

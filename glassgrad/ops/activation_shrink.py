@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.activation import LeakyReLU, stable_sigmoid
+from glassgrad.ops.activation import LeakyReLU
 from glassgrad.ops.promotion import is_integral
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor

@@ -38,14 +38,15 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.arrays.im2col import batch_major, channel_major, crop2d
+from glassgrad.arrays.window import ConvGeometry, Pair, out_size, pair
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import conv as conv_kernel
 from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
-from glassgrad.ops.im2col import batch_major, channel_major, col2im, crop2d, im2col
+from glassgrad.ops.im2col_ops import col2im, im2col
 from glassgrad.ops.movement import reshape
 from glassgrad.ops.promotion import check_layer_input_dtype
-from glassgrad.ops.window import ConvGeometry, Pair, out_size, pair
 from glassgrad.tensor import Tensor, as_tensor
 
 __all__ = ["Conv2d", "ConvTranspose2d", "conv1d", "conv2d", "conv_transpose2d", "out_size", "pair"]

@@ -24,11 +24,12 @@ import numbers
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.arrays.im2col import channel_major, crop2d
+from glassgrad.arrays.window import ConvGeometry
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
+from glassgrad.ops.im2col_ops import col2im, im2col
 from glassgrad.ops.promotion import check_layer_input_dtype
-from glassgrad.ops.window import ConvGeometry
 from glassgrad.tensor import Tensor, as_tensor
 
 

@@ -20,10 +20,11 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.arrays.im2col import channel_major, crop2d
+from glassgrad.arrays.window import ConvGeometry, pair
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.im2col import channel_major, col2im, crop2d, im2col
-from glassgrad.ops.window import ConvGeometry, pair
+from glassgrad.ops.im2col_ops import col2im, im2col
 from glassgrad.tensor import Tensor, as_tensor
 
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import gru as gru_kernel
 from glassgrad.op import Context, Op
-from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor

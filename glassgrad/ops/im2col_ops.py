@@ -1,8 +1,9 @@
 """im2col and col2im as differentiable ops: each is the other's backward.
 
 The convolution's plain path (``conv.py``) gathers windows with ``im2col`` and sends their gradients
-back with ``col2im``, on arrays. When a backward records its graph (``create_graph=True``,
-``glassgrad/higher_order.py``) the same code meets Tensors, and these two ops take over:
+back with ``col2im``. On arrays these are the array functions of ``glassgrad/arrays/im2col.py``.
+When a backward records its graph (``create_graph=True``, ``glassgrad/autograd/higher_order.py``) the
+same code meets Tensors, and the two ops below take over:
 
     cols = im2col(xcm)          d xcm  = col2im(d cols)   (each window element back to its pixel)
     xcm  = col2im(cols)         d cols = im2col(d xcm)    (each pixel's gradient to every window reading it)
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassgrad.arrays import im2col as on_arrays
 from glassgrad.op import Context, Op
-from glassgrad.ops.im2col import col2im, im2col
+from glassgrad.tensor import Tensor
 
 
 class Im2Col(Op):
@@ -27,7 +29,7 @@ class Im2Col(Op):
     def forward(ctx: Context, xcm: Any, *, kernel: tuple[int, ...], stride: tuple[int, ...],
                 dilation: tuple[int, ...], out_hw: tuple[int, ...]) -> Any:
         ctx.padded_hw, ctx.stride, ctx.dilation = tuple(xcm.shape[2:]), stride, dilation
-        return im2col(xcm, kernel, stride, dilation, out_hw)
+        return on_arrays.im2col(xcm, kernel, stride, dilation, out_hw)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -45,8 +47,26 @@ class Col2Im(Op):
         spatial = len(padded_hw)
         ctx.kernel, ctx.out_hw = tuple(cols.shape[1:1 + spatial]), tuple(cols.shape[2 + spatial:])
         ctx.stride, ctx.dilation = stride, dilation
-        return col2im(cols, padded_hw, stride, dilation)
+        return on_arrays.col2im(cols, padded_hw, stride, dilation)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         return im2col(grad, ctx.kernel, ctx.stride, ctx.dilation, ctx.out_hw)
+
+
+def im2col(xcm: Any, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+           out_hw: tuple[int, ...]) -> Any:
+    """The windows of a padded channel-major ``xcm`` (``glassgrad.arrays.im2col.im2col``); on a Tensor
+    (a backward recording its graph), the op ``Im2Col``."""
+    if isinstance(xcm, Tensor):
+        return Im2Col.apply(xcm, kernel=tuple(kernel), stride=tuple(stride), dilation=tuple(dilation),
+                            out_hw=tuple(out_hw))
+    return on_arrays.im2col(xcm, kernel, stride, dilation, out_hw)
+
+
+def col2im(cols: Any, padded_hw: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]) -> Any:
+    """Window elements added back to their pixels (``glassgrad.arrays.im2col.col2im``); on a Tensor
+    (a backward recording its graph), the op ``Col2Im``."""
+    if isinstance(cols, Tensor):
+        return Col2Im.apply(cols, padded_hw=tuple(padded_hw), stride=tuple(stride), dilation=tuple(dilation))
+    return on_arrays.col2im(cols, padded_hw, stride, dilation)

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import (
     check_reduction,
     elementwise_weight,

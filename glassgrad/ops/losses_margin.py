@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from glassgrad import backend, ops
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.op import Context, Op
-from glassgrad.ops.activation import stable_sigmoid
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like, reduce_losses, upstream
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor

@@ -15,10 +15,10 @@ import math
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.arrays.erf import erf_array, erfc_array, erfinv_array
+from glassgrad.arrays.sigmoid import stable_sigmoid
 from glassgrad.errors import OpDtypeError
 from glassgrad.op import Context, Op
-from glassgrad.ops.activation import stable_sigmoid
-from glassgrad.ops.erf_arrays import erf_array, erfc_array, erfinv_array
 from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.power import pow as power
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
@@ -170,7 +170,7 @@ class Erf(UnaryPointwise):
 
 
 def erf(input: Any) -> Tensor:  # noqa: A002
-    """The error function element-wise (see ``erf_arrays`` for how it is computed)."""
+    """The error function element-wise (see ``glassgrad/arrays/erf.py`` for how it is computed)."""
     return Erf.apply(float_input(input))
 
 

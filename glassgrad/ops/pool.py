@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, kernels
+from glassgrad.arrays.window import Pair, PoolGeometry, lowest, out_size, pair, tap_slices
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import pool as pool_kernel
 from glassgrad.op import Context, Op
-from glassgrad.ops.window import Pair, PoolGeometry, lowest, out_size, pair, tap_slices
 from glassgrad.tensor import Tensor, as_tensor
 
 

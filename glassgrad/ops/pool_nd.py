@@ -31,11 +31,11 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.arrays.window import PoolGeometry, lowest, out_size
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.conv_nd import ntuple
 from glassgrad.ops.pool import sum_of_taps
-from glassgrad.ops.window import PoolGeometry, lowest, out_size
 from glassgrad.tensor import Tensor, as_tensor
 
 

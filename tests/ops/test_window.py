@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glassgrad.ops.window import ConvGeometry, PoolGeometry, out_size, pair, tap_slices
+from glassgrad.arrays.window import ConvGeometry, PoolGeometry, out_size, pair, tap_slices
 
 
 @pytest.mark.parametrize("size,kernel,stride,pads,dilation,expected", [
