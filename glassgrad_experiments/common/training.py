@@ -1,15 +1,16 @@
-"""The training routine the image classifiers share (mnist-mlp, mnist-cnn, lenet5, ...).
+"""What the image-classifier experiments share (mnist-mlp, mnist-cnn, lenet5, and the analyses of the CNN).
 
-``train_classifier``: Adam, an exponential learning-rate decay per epoch, optional random
-pixel shifts of the training images (``RandomShift``), the test set as the per-epoch
-validation curve (nothing is tuned on it), and the final test metrics. ``save_cnn`` /
-``load_cnn`` keep the trained ``mnist_cnn`` that the analysis experiments (occlusion,
-conv-filters, the GAN's judge) look into.
+Each classifier experiment writes its own training loop; this module holds the plumbing around it:
+``ClassifierConfig`` (its settings), ``RandomShift`` (random pixel shifts of the training images),
+``EpochLog`` (running means of the batch loss and accuracy, the progress bar, the History the
+curves are drawn from) and ``classifier_results`` (the numbers every classifier reports).
+``save_cnn`` / ``load_cnn`` keep the trained ``mnist_cnn`` that the analysis experiments
+(occlusion, conv-filters, the GAN's judge) look into; ``cnn_for_analysis`` trains one with a
+single ``fit`` call when no saved weights are given (what their smoke runs do).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,15 @@ import glassgrad as gg
 from glassgrad import nn, optim
 from glassgrad.data import Dataset
 from glassgrad.models import mnist_cnn
-from glassgrad.train import LRSchedulerCallback, evaluate, fit
+from glassgrad.train import History, evaluate, fit
+from glassgrad.train.metrics import RunningMean, accuracy
+from glassgrad.train.progress import EpochProgress
 from glassgrad_experiments.common.data import DataConfig, ImageDataConfig
 
 
 @dataclass
 class ClassifierConfig(ImageDataConfig):
-    """The settings of an image-classifier experiment trained by :func:`train_classifier`."""
+    """The settings of an image-classifier experiment (Adam with an exponential learning-rate decay)."""
 
     epochs: int = 10
     batch_size: int = 64
@@ -68,47 +71,50 @@ class RandomShift(Dataset):
         return out, self.labels[indices]
 
 
-def train_classifier(model: nn.Module, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-                     y_test: np.ndarray, rng: np.random.Generator, *, epochs: int, batch_size: int, lr: float,
-                     lr_decay: float = 1.0, shift: int = 0, verbose: bool = True) -> dict[str, Any]:
-    """Train ``model`` with cross-entropy and report the numbers every classifier experiment gives.
+class EpochLog:
+    """The numbers of a training loop, epoch by epoch: what ``fit`` would log, for a loop written out.
 
-    Adam (``lr``), the learning rate multiplied by ``lr_decay`` after each epoch (1 = constant),
-    random shifts of up to ``shift`` pixels for (N, 1, H, W) images (0 = none).
-
-    Returns a dict: ``history`` (the fit History), ``first_loss`` (test loss before training),
-    ``final_loss`` / ``accuracy`` (on the test set after training), ``chance`` (1 / classes),
-    ``train_seconds`` and ``seconds_per_epoch``.
+    Call ``batch(loss, logits, targets)`` after each optimiser step and ``end_epoch(test, lr)`` after
+    each epoch's evaluation. It keeps the running (sample-weighted) means of the batch loss and
+    accuracy, shows a progress bar (one line per epoch when stderr is not a terminal; nothing when
+    ``verbose`` is False) and appends each epoch to ``history`` (``loss``, ``accuracy``, ``val_loss``,
+    ``val_accuracy``, ``lr``), from which ``history.plot`` draws the curves.
     """
-    opt = optim.Adam(model.parameters(), lr=lr)
-    callbacks = []
-    if lr_decay != 1.0:
-        callbacks.append(LRSchedulerCallback(optim.lr_scheduler.ExponentialLR(opt, gamma=lr_decay)))
-    loss_fn = nn.CrossEntropyLoss()
-    before = evaluate(model, x_test, y_test, loss_fn=loss_fn)
-    train_data = (x_train, y_train)
-    if shift:
-        train_data = (RandomShift(x_train, y_train, shift, float(x_train.min()), rng), None)
-    start = time.perf_counter()
-    history = fit(model, *train_data, loss_fn=loss_fn, optimizer=opt, epochs=epochs, batch_size=batch_size,
-                  validation_data=(x_test, y_test), callbacks=callbacks, rng=rng, verbose=verbose)
-    seconds = time.perf_counter() - start
-    after = evaluate(model, x_test, y_test, loss_fn=loss_fn)
-    return {"history": history, "first_loss": before["loss"], "final_loss": after["loss"],
-            "accuracy": after["accuracy"], "chance": 1.0 / len(np.unique(y_train)),
-            "train_seconds": round(seconds, 2), "seconds_per_epoch": round(seconds / epochs, 3)}
+
+    def __init__(self, epochs: int, batches: int, verbose: bool = True) -> None:
+        self.epochs, self.batches, self.verbose = epochs, batches, verbose
+        self.history = History()
+        self.progress: EpochProgress | None = None
+
+    def batch(self, loss: gg.Tensor, logits: gg.Tensor, targets: gg.Tensor) -> None:
+        if self.progress is None:  # the first batch of an epoch
+            self.progress = EpochProgress(len(self.history), self.epochs, self.batches, self.verbose)
+            self.loss, self.accuracy = RunningMean(), RunningMean()
+        n = len(targets)
+        self.loss.update(loss.item(), n)
+        self.accuracy.update(accuracy(logits.detach().numpy(), targets.numpy()), n)
+        self.progress.update(1, {"loss": self.loss.value, "accuracy": self.accuracy.value})
+
+    def end_epoch(self, test: dict[str, float], lr: float) -> None:
+        """Record the epoch: its training means, ``test`` (``evaluate``'s loss and accuracy) and the lr it used."""
+        logs = {"loss": self.loss.value, "accuracy": self.accuracy.value, "val_loss": test["loss"],
+                "val_accuracy": test["accuracy"], "lr": lr}
+        self.progress.close(logs)
+        self.history.append(len(self.history), logs)
+        self.progress = None
 
 
-def classifier_results(trained: dict[str, Any], target: float) -> dict[str, Any]:
-    """The results dict of a classifier experiment from ``train_classifier``'s output and its target."""
-    history = trained["history"]
-    return {"test_accuracy": trained["accuracy"], "test_loss": trained["final_loss"],
-            "first_loss": trained["first_loss"], "final_loss": trained["final_loss"],
-            "accuracy": trained["accuracy"], "chance": trained["chance"],
+def classifier_results(history: History, first_loss: float, test: dict[str, float], seconds: float,
+                       classes: int, target: float) -> dict[str, Any]:
+    """The results dict of a classifier experiment: ``first_loss`` (test loss before training), ``test``
+    (``evaluate`` on the test set after it), the training ``seconds`` and the accuracy ``target``."""
+    epochs = len(history)
+    return {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "first_loss": first_loss,
+            "final_loss": test["loss"], "accuracy": test["accuracy"], "chance": 1.0 / classes,
             "train_accuracy": history["accuracy"][-1], "train_loss": history["loss"][-1],
-            "val_accuracy_per_epoch": history["val_accuracy"], "epochs": len(history["loss"]),
-            "train_seconds": trained["train_seconds"], "seconds_per_epoch": trained["seconds_per_epoch"],
-            "target": target, "target_met": bool(trained["accuracy"] >= target)}
+            "val_accuracy_per_epoch": history["val_accuracy"], "epochs": epochs,
+            "train_seconds": round(seconds, 2), "seconds_per_epoch": round(seconds / epochs, 3),
+            "target": target, "target_met": bool(test["accuracy"] >= target)}
 
 
 def save_cnn(model: nn.Module, dataset: str, dropout: float, mean: float, std: float, path: Path) -> None:
@@ -137,6 +143,8 @@ def cnn_for_analysis(weights: str, data: Any, rng: np.random.Generator, epochs: 
         return model, {"weights": weights}
     print(f"no --weights: training a CNN for {epochs} epoch(s) on {data.description} first")
     model = mnist_cnn(rng)
-    trained = train_classifier(model, data.x_train, data.y_train, data.x_test, data.y_test, rng, epochs=epochs,
-                               batch_size=32, lr=2e-3, verbose=False)
-    return model.eval(), {"weights": "trained here", "accuracy": trained["accuracy"], "chance": trained["chance"]}
+    fit(model, data.x_train, data.y_train, loss_fn=nn.CrossEntropyLoss(), optimizer=optim.Adam(model.parameters(),
+        lr=2e-3), epochs=epochs, batch_size=32, rng=rng, verbose=False)
+    test = evaluate(model, data.x_test, data.y_test)
+    return model.eval(), {"weights": "trained here", "accuracy": test["accuracy"],
+                          "chance": 1.0 / len(np.unique(data.y_train))}
