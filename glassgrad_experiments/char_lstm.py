@@ -2,10 +2,11 @@
 
 Text is cut into ``batch_size`` contiguous streams; each step trains on the next
 ``seq_len`` characters of every stream, starting from the previous step's final
-(h, c) with the gradient cut: truncated backpropagation through time. Adam,
-gradient-norm clipping, validation loss in nats per character on the held-out
-last 10 % of the text, and samples as it learns (the model and the loop are
-``glassgrad_experiments/common/text.py``'s, shared with char-rnn and dinos).
+(h, c) with the gradient cut: truncated backpropagation through time (the loop in
+``run``). Adam, gradient-norm clipping, validation loss in nats per character on the
+held-out last 10 % of the text, and samples as it learns (the model and the plumbing
+around the loop, the time budget, reports and samples, are ``glassgrad_experiments/common/text.py``'s,
+shared with char-rnn and dinos).
 
 Data: ``tinyshakespeare.txt`` in ``<data root>/text/`` (``--data-dir``, else ``$GLASSGRAD_DATA``,
 else the cache, downloaded there when missing); ``--dataset synthetic`` uses generated sentences.
@@ -19,9 +20,11 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from glassgrad import optim
+from glassgrad import nn, optim
+from glassgrad.data.text import CharVocab, SequenceBatcher, train_val_split
+from glassgrad.nn import functional as F
 from glassgrad_experiments.common.data import load_text
-from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, train_char_model
+from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, CharTrainingLog, detach_state
 
 NAME = "char-lstm"
 DESCRIPTION = "2-layer char-LSTM on tiny-Shakespeare: val nats/char after a time budget, samples"
@@ -56,9 +59,30 @@ def example_input(cfg: Config, results: dict) -> gg.Tensor:
 def run(cfg: Config, out_dir: Path) -> dict:
     gg.manual_seed(cfg.seed)
     text = load_text(cfg.dataset, cfg.data_dir, cfg.download, cfg.seed)
-    model = CharModel(len(set(text)), cfg.hidden, cfg.layers, cfg.cell, cfg.embed_dim, cfg.dropout,
+    vocab = CharVocab.from_text(text)
+    train_ids, val_ids = train_val_split(vocab.encode(text), cfg.val_fraction)  # the last 10 % validates
+    model = CharModel(len(vocab), cfg.hidden, cfg.layers, cfg.cell, cfg.embed_dim, cfg.dropout,
                       rng=np.random.default_rng(cfg.seed))
-    results = train_char_model(cfg, model, optim.Adam(model.parameters(), lr=cfg.lr), text)
+    opt = optim.Adam(model.parameters(), lr=cfg.lr)
+
+    log = CharTrainingLog(cfg, model, vocab, train_ids, val_ids)  # budget, val-loss reports, samples
+    while not log.spent:
+        state = None  # each pass over the text starts the streams over
+        for x, y in SequenceBatcher(train_ids, cfg.batch_size, cfg.seq_len):  # (B, T) ids; y: x shifted by one
+            if x.shape[1] < cfg.seq_len:
+                continue  # the short tail window of a pass
+            logits, state = model(gg.tensor(x), detach_state(state))  # (B, T, V); no gradient into earlier windows
+            loss = F.cross_entropy(logits.reshape(-1, len(vocab)), gg.tensor(y.reshape(-1)))  # nats per character
+            opt.zero_grad()
+            loss.backward()
+            if cfg.clip:
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+            opt.step()
+            log.step(loss)
+            if log.spent:
+                break
+
+    results = log.results()
     (out_dir / "sample.txt").write_text(results["sample"] + "\n")
     gg.save({"model": model.state_dict()}, out_dir / WEIGHTS)
     return results

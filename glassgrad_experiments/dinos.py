@@ -2,7 +2,7 @@
 
 The names are shuffled (the file is alphabetical, which would make the
 held-out tail all Z-names) and joined by newlines into one stream; a GRU reads
-it in windows (truncated BPTT). The set is small (~19k characters), so the
+it in windows (truncated BPTT, the loop in ``run``). The set is small (~19k characters), so the
 run is bounded by steps (about 20 passes) rather than by time: longer, and the
 model starts memorising the training names. Sampling starts from a newline and stops at the next one, so
 each sample is one name. We report how many samples are new, i.e. not in the
@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
-from glassgrad import optim
-from glassgrad.data.text import CharVocab
+from glassgrad import nn, optim
+from glassgrad.data.text import CharVocab, SequenceBatcher, train_val_split
+from glassgrad.nn import functional as F
 from glassgrad.sampling import generate
 from glassgrad_experiments.common.data import load_text, synthetic_names
-from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, train_char_model
+from glassgrad_experiments.common.text import CharModel, CharTrainingConfig, CharTrainingLog, detach_state
 
 NAME = "dinos"
 DESCRIPTION = "char-GRU on dinosaur names: sample names, count the ones not in the training list"
@@ -58,11 +59,30 @@ def run(cfg: Config, out_dir: Path) -> dict:
     names = [line.strip() for line in listing.splitlines() if line.strip()]
     shuffled = [names[i] for i in np.random.default_rng(cfg.seed).permutation(len(names))]
     text = "\n".join(shuffled) + "\n"
-    model = CharModel(len(set(text)), cfg.hidden, cfg.layers, cfg.cell, cfg.embed_dim,
+    vocab = CharVocab.from_text(text)
+    train_ids, val_ids = train_val_split(vocab.encode(text), cfg.val_fraction)  # the last 10 % validates
+    model = CharModel(len(vocab), cfg.hidden, cfg.layers, cfg.cell, cfg.embed_dim,
                       rng=np.random.default_rng(cfg.seed))
     opt = optim.Adam(model.parameters(), lr=cfg.lr)
-    results = train_char_model(cfg, model, opt, text)
-    vocab = CharVocab.from_text(text)
+
+    log = CharTrainingLog(cfg, model, vocab, train_ids, val_ids)  # budget, val-loss reports, samples
+    while not log.spent:
+        state = None  # each pass over the names starts the streams over
+        for x, y in SequenceBatcher(train_ids, cfg.batch_size, cfg.seq_len):  # (B, T) ids; y: x shifted by one
+            if x.shape[1] < cfg.seq_len:
+                continue  # the short tail window of a pass
+            logits, state = model(gg.tensor(x), detach_state(state))  # (B, T, V); no gradient into earlier windows
+            loss = F.cross_entropy(logits.reshape(-1, len(vocab)), gg.tensor(y.reshape(-1)))  # nats per character
+            opt.zero_grad()
+            loss.backward()
+            if cfg.clip:
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+            opt.step()
+            log.step(loss)
+            if log.spent:
+                break
+    results = log.results()
+
     rng = np.random.default_rng(cfg.seed + 2)
     known = set(names)
     samples = []

@@ -175,7 +175,6 @@ from glassgrad.ops.resample import upsample as upsample  # noqa: E402
 # isort: split
 # --- attention / transformer ---
 from glassgrad.nn.attention_functional import multi_head_attention_forward as multi_head_attention_forward  # noqa: E402, E501
-from glassgrad.ops.attention import scaled_dot_product_attention as scaled_dot_product_attention  # noqa: E402
 
 # --- autograd extras: distances, similarities, more pooling and layers' functional forms ---
 # isort: split
@@ -190,8 +189,6 @@ from glassgrad.nn.pooling_more import adaptive_avg_pool1d as adaptive_avg_pool1d
 from glassgrad.nn.pooling_more import avg_pool1d as avg_pool1d  # noqa: E402
 from glassgrad.nn.pooling_more import max_pool1d as max_pool1d  # noqa: E402
 from glassgrad.ops.adaptive_max_pool import adaptive_max_pool2d as adaptive_max_pool2d  # noqa: E402
-from glassgrad.ops.distance import cosine_similarity as cosine_similarity  # noqa: E402
-from glassgrad.ops.distance import pairwise_distance as pairwise_distance  # noqa: E402
 from glassgrad.ops.prelu import prelu as prelu  # noqa: E402
 
 # isort: split
@@ -200,14 +197,9 @@ from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # n
 from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
 from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
 from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
-from glassgrad.ops.adaptive_pool_nd import adaptive_avg_pool3d as adaptive_avg_pool3d  # noqa: E402
-from glassgrad.ops.adaptive_pool_nd import adaptive_max_pool1d as adaptive_max_pool1d  # noqa: E402
-from glassgrad.ops.adaptive_pool_nd import adaptive_max_pool3d as adaptive_max_pool3d  # noqa: E402
 from glassgrad.ops.conv_nd import conv3d as conv3d  # noqa: E402
 from glassgrad.ops.conv_nd import conv_transpose1d as conv_transpose1d  # noqa: E402
 from glassgrad.ops.conv_nd import conv_transpose3d as conv_transpose3d  # noqa: E402
-from glassgrad.ops.ctc import ctc_loss as ctc_loss  # noqa: E402
-from glassgrad.ops.distance import pdist as pdist  # noqa: E402
 from glassgrad.ops.embedding_bag import embedding_bag as embedding_bag  # noqa: E402
 from glassgrad.ops.fold_unfold import fold as fold  # noqa: E402
 from glassgrad.ops.fold_unfold import unfold as unfold  # noqa: E402
@@ -215,7 +207,6 @@ from glassgrad.ops.fractional_max_pool import fractional_max_pool2d as fractiona
 from glassgrad.ops.fractional_max_pool import fractional_max_pool3d as fractional_max_pool3d  # noqa: E402
 from glassgrad.ops.grid_sample import affine_grid as affine_grid  # noqa: E402
 from glassgrad.ops.grid_sample import grid_sample as grid_sample  # noqa: E402
-from glassgrad.ops.local_response_norm import local_response_norm as local_response_norm  # noqa: E402
 from glassgrad.ops.losses_likelihood import gaussian_nll_loss as gaussian_nll_loss  # noqa: E402
 from glassgrad.ops.losses_likelihood import poisson_nll_loss as poisson_nll_loss  # noqa: E402
 from glassgrad.ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
@@ -225,9 +216,6 @@ from glassgrad.ops.losses_margin import multilabel_soft_margin_loss as multilabe
 from glassgrad.ops.losses_margin import soft_margin_loss as soft_margin_loss  # noqa: E402
 from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_loss  # noqa: E402
 from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss  # noqa: E402, E501
-from glassgrad.ops.pool_lp import lp_pool1d as lp_pool1d  # noqa: E402
-from glassgrad.ops.pool_lp import lp_pool2d as lp_pool2d  # noqa: E402
-from glassgrad.ops.pool_lp import lp_pool3d as lp_pool3d  # noqa: E402
 from glassgrad.ops.pool_nd import avg_pool3d as avg_pool3d  # noqa: E402
 from glassgrad.ops.pool_nd import max_pool3d as max_pool3d  # noqa: E402
 from glassgrad.ops.pool_nd import max_unpool1d as max_unpool1d  # noqa: E402
@@ -259,3 +247,7 @@ def threshold_(input: Any, threshold: float, value: float) -> Tensor:  # noqa: A
 def rrelu_(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:  # noqa: A002
     """``rrelu`` written into ``input``."""
     return _apply_activation(ops.rrelu, input, True, lower, upper, training)
+
+
+# --- op families that declare their names: each name in a family's FUNCTIONAL_NAMES is F.X (ops/families.py) ---
+ops.families.export(globals(), "FUNCTIONAL_NAMES")

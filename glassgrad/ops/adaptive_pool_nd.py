@@ -28,6 +28,11 @@ from glassgrad.ops.pool_nd import GatherPositions
 from glassgrad.ops.resample import adaptive_avg_matrix
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool3d"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool3d"]
+
 
 class AxisMatrices(Op):
     """y = x multiplied along each spatial axis a by a constant matrix M_a (out_a, in_a);

@@ -36,6 +36,11 @@ from glassgrad.ops.dropout import dropout_mask
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["scaled_dot_product_attention"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["scaled_dot_product_attention"]
+
 
 def causal_keep(n_queries: int, n_keys: int) -> Any:
     """(L, S) bool: query i may look at keys 0..i (torch's top-left aligned lower triangle)."""

@@ -19,6 +19,14 @@ from glassgrad.errors import broadcast_checked
 from glassgrad.ops.promotion import is_integral, require_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+    "logical_and", "logical_not", "logical_or", "logical_xor",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _integer_pair(name: str, a: Any, b: Any) -> tuple[Any, Any]:
     """The two operands' arrays in their common dtype, after checking both are integer or bool."""

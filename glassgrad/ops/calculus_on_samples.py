@@ -33,6 +33,11 @@ from glassgrad.ops.promotion import float_input
 from glassgrad.ops.scan import cumsum
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["cumulative_trapezoid", "gradient", "trapezoid", "trapz"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _steps(name: str, y: Tensor, axis: int, x: Any, dx: Any) -> Any:
     """The spacing h_i along ``axis``: a number, or x's differences (differentiable: torch gives x a

@@ -24,6 +24,11 @@ from glassgrad.ops.movement_join import meshgrid, stack
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["cartesian_prod", "combinations", "tril_indices", "triu_indices"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _triangle_indices(name: str, row: int, col: int, offset: int, dtype: Any, device: Any, options: dict) -> Tensor:
     check_options(name, options)

@@ -15,6 +15,11 @@ from glassgrad.ops.histogram import bin_counts, torch_linspace
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["bincount", "bucketize", "histc", "searchsorted", "unique"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _index_dtype(out_int32: bool) -> Any:
     return dtypes.to_dtype("int32" if out_int32 else "int64")

@@ -37,6 +37,11 @@ from glassgrad import backend
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["ctc_loss"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["ctc_loss"]
+
 
 def _lse(*terms: Any) -> Any:
     """log(sum(exp(terms))) element-wise, -inf where every term is -inf (no warning)."""

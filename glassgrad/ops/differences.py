@@ -17,6 +17,11 @@ from glassgrad.ops.movement import wrap_dim
 from glassgrad.ops.movement_join import cat, narrow
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["diff"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
          append: Tensor | None = None) -> Tensor:

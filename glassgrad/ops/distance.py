@@ -22,6 +22,11 @@ import numpy as np
 from glassgrad import ops
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["cdist", "cosine_similarity", "pairwise_distance", "pdist"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = ["cosine_similarity", "pairwise_distance", "pdist"]
+
 
 def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: str | None = None) -> Tensor:  # noqa: ARG001
     """All pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M) -> (..., P, R)."""

@@ -36,6 +36,11 @@ from glassgrad import backend
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["einsum", "inner", "tensordot"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 LETTERS = string.ascii_letters  # the subscripts an equation may use: a-z and A-Z
 
 

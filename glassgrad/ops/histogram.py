@@ -25,6 +25,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["histogram"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def torch_linspace(start: float, end: float, steps: int, dtype: Any) -> numpy.ndarray:
     """``steps`` edges from ``start`` to ``end`` in ``dtype``, rounded exactly as torch's linspace rounds them.

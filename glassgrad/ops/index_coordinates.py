@@ -17,6 +17,11 @@ import numpy
 from glassgrad import backend
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["nonzero_static", "unravel_index"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def unravel_index(indices: Tensor, shape: int | Sequence[int]) -> tuple[Tensor, ...]:
     """The coordinates in a tensor of ``shape`` of each flat (row-major) index (torch.unravel_index)."""

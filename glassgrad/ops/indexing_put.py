@@ -20,6 +20,11 @@ from glassgrad.ops.indexing_scatter import scatter_reduce
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["index_reduce", "put"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``source``'s elements written (or, with ``accumulate``, added) at the flat

@@ -21,6 +21,11 @@ from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import broadcast_shapes, expand, reshape, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take", "take_along_dim"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 

@@ -18,6 +18,14 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "argwhere", "index_add", "index_copy", "index_fill", "index_select", "masked_fill", "masked_scatter",
+    "masked_select", "nonzero",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def add_along_dim(target: Any, dim: int, index: Any, values: Any) -> None:
     """``target[..., index[i], ...] += values[..., i, ...]`` along ``dim``, in place; repeated

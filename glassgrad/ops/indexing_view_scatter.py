@@ -31,6 +31,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["as_strided", "as_strided_scatter", "diagonal_scatter", "select_scatter", "slice_scatter"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class ScatterAtPositions(Op):
     """y = x with y.flat[p] = src.flat (p: distinct flat positions);  dx = dy with dy.flat[p] = 0,

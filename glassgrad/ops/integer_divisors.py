@@ -14,6 +14,11 @@ from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["gcd", "lcm"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _integer_pair(name: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
     for t in (input, other):

@@ -16,6 +16,11 @@ from typing import Any
 from glassgrad import ops
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["local_response_norm"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["local_response_norm"]
+
 
 def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002
                         k: float = 1.0) -> Tensor:

@@ -18,6 +18,11 @@ from glassgrad.ops.movement import reshape
 from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["block_diag"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class BlockDiag(Op):
     """y = the 2-d blocks x_1, ..., x_k down the diagonal;  dx_i = the window of dy that x_i filled."""

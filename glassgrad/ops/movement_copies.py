@@ -20,6 +20,15 @@ from glassgrad.ops.indexing_view_scatter import as_strided
 from glassgrad.ops.movement_named_forms import split_with_sizes, t
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy", "permute_copy", "select_copy",
+    "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy",
+    "unfold_copy", "unsqueeze_copy", "view_copy",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def alias_copy(input: Tensor) -> Tensor:  # noqa: A002
     """A copy of ``input`` (torch.alias_copy)."""

@@ -15,6 +15,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["diag", "diag_embed", "diagonal", "tril", "triu"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Triangle(Op):
     """y = x with the elements above (tril) or below (triu) diagonal k zeroed;

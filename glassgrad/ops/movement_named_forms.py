@@ -25,6 +25,14 @@ from glassgrad.ops.movement_join import chunk, narrow, split, tensor_split
 from glassgrad.ops.movement_pad import pad as pad_op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "adjoint", "constant_pad_nd", "diagflat", "dsplit", "hsplit", "narrow_copy", "split_with_sizes", "t",
+    "unsafe_chunk", "unsafe_split", "vsplit",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def t(input: Tensor) -> Tensor:  # noqa: A002
     """The transpose of a matrix; a 0-d or 1-d tensor comes back as it is (torch.t)."""

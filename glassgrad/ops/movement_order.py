@@ -18,6 +18,11 @@ from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.ops.movement import reshape, sizes_argument, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["flip", "fliplr", "flipud", "repeat", "repeat_interleave", "roll", "tile", "unfold"]
+TORCH_NAMES = ["flip", "fliplr", "flipud", "repeat_interleave", "roll", "tile"]
+FUNCTIONAL_NAMES = []
+
 
 def _dims_argument(dims: Any, ndim: int, op: str) -> tuple[int, ...]:
     dims = (dims,) if isinstance(dims, int) else sizes_argument(tuple(dims))

@@ -16,6 +16,11 @@ from glassgrad.ops.movement import transpose, wrap_dim
 from glassgrad.ops.movement_order import flip
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["rot90"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:  # noqa: A002
     """``input`` turned by k quarter turns in the plane of ``dims`` (torch.rot90)."""

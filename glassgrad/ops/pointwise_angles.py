@@ -14,6 +14,11 @@ from glassgrad.ops.elementwise import mul
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["deg2rad", "rad2deg"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
     """Degrees to radians, element-wise (torch.deg2rad)."""

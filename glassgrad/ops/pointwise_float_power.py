@@ -16,6 +16,11 @@ import numpy
 from glassgrad.ops.power import pow as power
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["float_power"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _double(value: Any) -> Any:
     """A tensor cast to float64 (a Python number stays a number: pow takes it as it is)."""

@@ -9,6 +9,11 @@ from __future__ import annotations
 from glassgrad import backend
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["isreal", "positive"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def positive(input: Tensor) -> Tensor:  # noqa: A002
     """``input`` itself (torch.positive, the ``+x`` operator); torch refuses bool tensors."""

@@ -20,6 +20,11 @@ from glassgrad.ops.promotion import float_input
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["logaddexp2", "logit"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Logit(Op):
     """z = ln(p / (1 - p)) with p = clamp(x, eps, 1 - eps) when eps is given;

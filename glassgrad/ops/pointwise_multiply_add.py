@@ -19,6 +19,11 @@ from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["addcdiv", "addcmul"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class AddCMul(Op):
     """z = a + v b c;  dz/da = 1,  dz/db = v c,  dz/dc = v b."""

@@ -18,6 +18,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.elementwise import clip, sub
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["clamp_max", "clamp_min", "fill", "rsub"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """other - alpha * input (torch.rsub)."""

@@ -17,6 +17,11 @@ from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.type_promotion import category
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["nan_to_num"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class NanToNum(Op):
     """z = x where x is finite, else a constant;  dz/dx = 1 where x is finite, 0 elsewhere."""

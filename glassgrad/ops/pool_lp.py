@@ -18,6 +18,11 @@ from glassgrad.ops.conv_nd import ntuple
 from glassgrad.ops.pool_nd import avg_pool_nd, max_pool_nd
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["lp_pool1d", "lp_pool2d", "lp_pool3d"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["lp_pool1d", "lp_pool2d", "lp_pool3d"]
+
 
 def lp_pool_nd(op: str, input: Any, spatial: int, norm_type: float, kernel_size: Any, stride: Any = None,  # noqa: A002
                ceil_mode: bool = False) -> Tensor:

@@ -19,6 +19,11 @@ from typing import Any
 
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["corrcoef", "cov"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _check_weights(name: str, w: Tensor, observations: int, integral: bool) -> None:
     if w.ndim > 1:

@@ -15,6 +15,11 @@ from glassgrad.ops.reduce_stats import norm
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["dist"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     """The p-norm of ``input - other`` (broadcast), over every element (torch.dist)."""

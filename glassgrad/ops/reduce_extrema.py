@@ -20,6 +20,11 @@ from glassgrad.ops.reduce_dims import Dims, check_dim, expand_reduced, reduction
 from glassgrad.ops.reduce_select import equal_share, index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["amax", "amin", "aminmax"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Extreme(Op):
     """y = max (or min) of x over axes;

@@ -29,6 +29,11 @@ from glassgrad.ops.reduce_select import equal_share, index_result, take_along_di
 from glassgrad.ops.sort import sorted_order
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["nanmedian", "nanquantile", "quantile"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 

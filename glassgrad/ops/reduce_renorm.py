@@ -15,6 +15,11 @@ from glassgrad.ops.movement import wrap_dim
 from glassgrad.ops.reduce_stats import norm
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["renorm"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
     """Each slice along ``dim`` with a p-norm above ``maxnorm`` scaled to that norm (torch.renorm)."""

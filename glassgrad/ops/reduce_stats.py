@@ -21,6 +21,11 @@ from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dim
 from glassgrad.ops.softmax import max_shift
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["logsumexp", "norm", "std_mean", "var_mean"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _correction(unbiased: Any, correction: Any, op_name: str) -> float:
     """torch's rule: ``correction`` wins; else unbiased True/False means 1/0; the default is 1."""

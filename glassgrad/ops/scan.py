@@ -16,6 +16,11 @@ from glassgrad.ops.reduce_dims import check_dim
 from glassgrad.ops.reduce_select import index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["cummax", "cummin", "cumprod", "cumsum", "logcumsumexp"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _reverse_cumsum(a: Any, axis: int) -> Any:
     """r_i = a_i + a_(i+1) + ... + a_(n-1) along ``axis``."""

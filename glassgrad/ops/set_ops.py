@@ -20,6 +20,11 @@ from glassgrad.ops.movement import wrap_dim
 from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["isin", "unique_consecutive"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
     """A bool tensor shaped like ``elements``: which of them are among ``test_elements`` (either may be

@@ -20,6 +20,11 @@ from glassgrad.ops.reduce_dims import check_dim
 from glassgrad.ops.reduce_select import equal_share, index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["argsort", "kthvalue", "median", "mode", "msort", "sort", "topk"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def sorted_order(array: Any, axis: int, descending: bool = False) -> Any:
     """Indices that sort ``array`` along ``axis`` stably (ties keep their order; NaN is largest)."""

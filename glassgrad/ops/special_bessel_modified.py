@@ -32,6 +32,11 @@ from glassgrad.ops.promotion import float_input
 from glassgrad.ops.special_values import SpecialUnary, over_x, value_or_op
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["i0"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class I0(SpecialUnary):
     """z = I0(a);  dz/da = I1(a)."""

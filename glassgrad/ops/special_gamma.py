@@ -28,6 +28,11 @@ from glassgrad.ops.promotion import float_input
 from glassgrad.ops.special_values import SpecialUnary, scipy_values, value_or_op
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["digamma", "lgamma", "mvlgamma", "polygamma"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Lgamma(SpecialUnary):
     """z = ln |Gamma(a)|;  dz/da = digamma(a)."""

@@ -28,6 +28,11 @@ from glassgrad.ops.special_values import scipy_values, value_or_op
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["igamma", "igammac"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _gamma_density(a: Any, x: Any) -> Any:
     """x^(a-1) e^(-x) / Gamma(a), the derivative of P(a, x) in x, computed in logs."""

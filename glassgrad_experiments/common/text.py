@@ -1,10 +1,13 @@
-"""Character models and their training loop (char-lstm, char-rnn, dinos).
+"""What the character-model experiments share (char-lstm, char-rnn, dinos).
 
-``CharModel``: embedding (or one-hot) -> RNN / LSTM / GRU stack -> linear head.
-``train_char_model``: text cut into ``batch_size`` contiguous streams; each step trains on
-the next ``seq_len`` characters of every stream, starting from the previous step's final
-state with the gradient cut (truncated backpropagation through time); gradient clipping,
-validation loss in nats per character at chosen minutes of training, samples as it learns.
+Each of them writes its own truncated-BPTT training loop; this module holds the model and the
+plumbing around the loop:
+
+- ``CharModel``: embedding (or one-hot) -> RNN / LSTM / GRU stack -> linear head;
+- ``detach_state``: cut the graph behind a recurrent state (truncated backpropagation through time);
+- ``evaluate``: the validation loss in nats per character;
+- ``CharTrainingLog``: the time / step budget, the validation loss at chosen minutes of training,
+  samples as the model learns, and the results dict.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from typing import Any
 import numpy as np
 
 import glassgrad as gg
-from glassgrad import nn, optim
-from glassgrad.data.text import CharVocab, SequenceBatcher, train_val_split
+from glassgrad import nn
+from glassgrad.data.text import CharVocab, SequenceBatcher
 from glassgrad.nn import functional as F
 from glassgrad.sampling import generate
 from glassgrad_experiments.common.data import DataConfig
@@ -70,20 +73,14 @@ def detach_state(state: Any) -> Any:
     return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
 
 
-def sequence_loss(model: CharModel, x: np.ndarray, y: np.ndarray, state: Any) -> tuple[gg.Tensor, Any]:
-    """Mean cross-entropy (nats/char) of next-character prediction over a (B, T) window."""
-    logits, state = model(gg.Tensor(x), state)
-    v = logits.shape[-1]
-    return F.cross_entropy(logits.reshape(-1, v), gg.Tensor(y.reshape(-1))), state
-
-
 def evaluate(model: CharModel, data: np.ndarray, batch_size: int, seq_len: int) -> float:
     """Validation loss in nats/char over all of ``data``, streams carried across windows."""
     model.eval()
     total, count, state = 0.0, 0, None
     with gg.no_grad():
         for x, y in SequenceBatcher(data, batch_size, seq_len):
-            loss, state = sequence_loss(model, x, y, state)
+            logits, state = model(gg.tensor(x), state)  # (B, T, V)
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), gg.tensor(y.reshape(-1)))
             total += loss.item() * y.size
             count += y.size
     model.train()
@@ -92,7 +89,7 @@ def evaluate(model: CharModel, data: np.ndarray, batch_size: int, seq_len: int) 
 
 @dataclass
 class CharTrainingConfig(DataConfig):
-    """The settings :func:`train_char_model` reads (a char experiment's Config subclasses this one)."""
+    """The settings of a character-model experiment (its Config subclasses this one)."""
 
     dataset: str = field(default="tinyshakespeare", metadata={"help": "tinyshakespeare | synthetic"})
     seq_len: int = 100
@@ -109,65 +106,64 @@ class CharTrainingConfig(DataConfig):
     val_fraction: float = 0.1
 
 
-def train_char_model(cfg: CharTrainingConfig, model: CharModel, opt: Any, text: str, scheduler: Any = None,
-                     clip_value: float = 0.0) -> dict:
-    """Train until cfg.minutes / cfg.max_steps, reporting the val loss at cfg.report_minutes.
+class CharTrainingLog:
+    """The plumbing around a character model's training loop.
 
-    ``clip_value`` > 0 clips each gradient element
-    (min-char-rnn's way) instead of the norm. The results hold ``first_loss`` (val loss before
-    training) and ``final_loss`` (after), in nats per character, and a sample.
+    Made before the loop (it prints the sizes and measures the validation loss before training); call
+    ``step(loss)`` after each optimiser step. It counts the steps and the training time (its own work,
+    validation and samples, is not counted), keeps a smoothed training loss, reports the validation
+    loss at ``cfg.report_minutes`` of training, prints a sample every ``cfg.sample_every_s`` seconds,
+    and sets ``spent`` once ``cfg.minutes`` of training or ``cfg.max_steps`` steps are used up.
+    ``results()`` measures the final validation loss, draws a last sample and returns the numbers
+    (``first_loss`` / ``final_loss``: validation nats per character before / after training).
     """
-    vocab = CharVocab.from_text(text)
-    train_ids, val_ids = train_val_split(vocab.encode(text), cfg.val_fraction)
-    batches = SequenceBatcher(train_ids, cfg.batch_size, cfg.seq_len)
-    rng = np.random.default_rng(cfg.seed + 1)
-    marks = sorted(float(m) for m in cfg.report_minutes)
-    results: dict = {"vocab_size": len(vocab), "train_chars": len(train_ids), "val_chars": len(val_ids),
-                     "val_loss_at": {}}
-    step, train_time, last_sample, state, smooth = 0, 0.0, 0.0, None, math.log(len(vocab))
-    print(f"{len(vocab)} characters, {len(train_ids)} train / {len(val_ids)} val; "
-          f"{sum(p.numel() for p in model.parameters())} parameters")
-    first_val = evaluate(model, val_ids, cfg.batch_size, cfg.seq_len)
-    done = False
-    while not done:
-        for x, y in batches:
-            if x.shape[1] < cfg.seq_len:
-                continue  # the short tail window of an epoch
-            start = time.perf_counter()
-            loss, state = sequence_loss(model, x, y, detach_state(state))
-            opt.zero_grad()
-            loss.backward()
-            if clip_value:
-                optim.clip_grad_value_(model.parameters(), clip_value)
-            elif cfg.clip:
-                optim.clip_grad_norm_(model.parameters(), cfg.clip)
-            opt.step()
-            if scheduler is not None:
-                scheduler.step()
-            train_time += time.perf_counter() - start
-            step += 1
-            smooth = 0.98 * smooth + 0.02 * loss.item()
-            minutes = train_time / 60
-            while marks and minutes >= marks[0]:
-                val = evaluate(model, val_ids, cfg.batch_size, cfg.seq_len)
-                results["val_loss_at"][f"{marks[0]:g}min"] = round(val, 4)
-                print(f"[{marks[0]:g} min of training, step {step}] val loss {val:.4f} nats/char")
-                marks.pop(0)
-            if train_time - last_sample >= cfg.sample_every_s:
-                last_sample = train_time
-                text_out = generate(model, vocab, "\n", cfg.sample_len // 4, cfg.temperature, rng=rng)
-                print(f"step {step}  {train_time:6.1f}s  train loss {smooth:.3f}  "
-                      f"({step * x.size / train_time:.0f} chars/s)\n---\n{text_out.strip()}\n---")
-            if (cfg.max_steps and step >= cfg.max_steps) or minutes >= cfg.minutes:
-                done = True
-                break
-        state = None  # a new epoch starts the streams over
-    val = evaluate(model, val_ids, cfg.batch_size, cfg.seq_len)
-    sample = generate(model, vocab, "\n", cfg.sample_len, cfg.temperature, rng=rng)
-    print(f"final: step {step}, {train_time:.0f} s training, val loss {val:.4f} nats/char\n---\n{sample}\n---")
-    results.update(steps=step, train_seconds=round(train_time, 1), first_loss=round(first_val, 4),
-                   final_loss=round(val, 4), final_val_loss=round(val, 4),
-                   train_loss_smoothed=round(smooth, 4), chars_per_second=round(step * cfg.batch_size
-                                                                                 * cfg.seq_len / train_time),
-                   sample=sample)
-    return results
+
+    def __init__(self, cfg: CharTrainingConfig, model: CharModel, vocab: CharVocab, train_ids: np.ndarray,
+                 val_ids: np.ndarray) -> None:
+        self.cfg, self.model, self.vocab, self.val_ids = cfg, model, vocab, val_ids
+        self.rng = np.random.default_rng(cfg.seed + 1)  # the samples' draws
+        self.marks = sorted(float(m) for m in cfg.report_minutes)
+        self.numbers: dict = {"vocab_size": len(vocab), "train_chars": len(train_ids), "val_chars": len(val_ids),
+                              "val_loss_at": {}}
+        self.steps, self.train_time, self.last_sample, self.smooth = 0, 0.0, 0.0, math.log(len(vocab))
+        self.spent = False
+        print(f"{len(vocab)} characters, {len(train_ids)} train / {len(val_ids)} val; "
+              f"{sum(p.numel() for p in model.parameters())} parameters")
+        self.first_val = self._val_loss()
+        self.clock = time.perf_counter()
+
+    def _val_loss(self) -> float:
+        return evaluate(self.model, self.val_ids, self.cfg.batch_size, self.cfg.seq_len)
+
+    def step(self, loss: gg.Tensor) -> None:
+        """Count one training step (``loss``: its mean cross-entropy); report, sample, check the budget."""
+        cfg = self.cfg
+        self.train_time += time.perf_counter() - self.clock
+        self.steps += 1
+        self.smooth = 0.98 * self.smooth + 0.02 * loss.item()
+        minutes = self.train_time / 60
+        while self.marks and minutes >= self.marks[0]:
+            val = self._val_loss()
+            self.numbers["val_loss_at"][f"{self.marks[0]:g}min"] = round(val, 4)
+            print(f"[{self.marks[0]:g} min of training, step {self.steps}] val loss {val:.4f} nats/char")
+            self.marks.pop(0)
+        if self.train_time - self.last_sample >= cfg.sample_every_s:
+            self.last_sample = self.train_time
+            text_out = generate(self.model, self.vocab, "\n", cfg.sample_len // 4, cfg.temperature, rng=self.rng)
+            print(f"step {self.steps}  {self.train_time:6.1f}s  train loss {self.smooth:.3f}  "
+                  f"({self._chars_per_second():.0f} chars/s)\n---\n{text_out.strip()}\n---")
+        self.spent = bool(cfg.max_steps and self.steps >= cfg.max_steps) or minutes >= cfg.minutes
+        self.clock = time.perf_counter()
+
+    def _chars_per_second(self) -> float:
+        return self.steps * self.cfg.batch_size * self.cfg.seq_len / self.train_time
+
+    def results(self) -> dict:
+        val = self._val_loss()
+        sample = generate(self.model, self.vocab, "\n", self.cfg.sample_len, self.cfg.temperature, rng=self.rng)
+        print(f"final: step {self.steps}, {self.train_time:.0f} s training, val loss {val:.4f} nats/char\n"
+              f"---\n{sample}\n---")
+        return {**self.numbers, "steps": self.steps, "train_seconds": round(self.train_time, 1),
+                "first_loss": round(self.first_val, 4), "final_loss": round(val, 4), "final_val_loss": round(val, 4),
+                "train_loss_smoothed": round(self.smooth, 4), "chars_per_second": round(self._chars_per_second()),
+                "sample": sample}
