@@ -6,6 +6,7 @@ optimisers and a training loop on top.
 
 from glassgrad import allocator as allocator
 from glassgrad import backend as backend
+from glassgrad import autograd as autograd  # first: the engine, then Tensor and the ops (autograd/__init__.py)
 from glassgrad import nn as nn
 from glassgrad import ops as ops
 from glassgrad import optim as optim
@@ -25,8 +26,8 @@ from glassgrad.creation import zeros as zeros
 from glassgrad.creation import zeros_like as zeros_like
 from glassgrad.op import Context as Context
 from glassgrad.op import Op as Op
-from glassgrad.gradcheck import GradcheckError as GradcheckError
-from glassgrad.gradcheck import gradcheck as gradcheck
+from glassgrad.autograd import GradcheckError as GradcheckError
+from glassgrad.autograd import gradcheck as gradcheck
 from glassgrad.io import load as load
 from glassgrad.io import save as save
 from glassgrad.ops import (
@@ -301,9 +302,6 @@ from glassgrad.legacy_types import HalfTensor as HalfTensor  # noqa: E402
 from glassgrad.legacy_types import IntTensor as IntTensor  # noqa: E402
 from glassgrad.legacy_types import LongTensor as LongTensor  # noqa: E402
 from glassgrad.legacy_types import ShortTensor as ShortTensor  # noqa: E402
-# --- autograd extras: torch.autograd.Function over Tensors (also importable as glassgrad.autograd.function) ---
-from glassgrad import autograd_function as _autograd_function  # noqa: E402, F401
-from glassgrad import autograd_functional as _autograd_functional  # noqa: E402, F401  (torch.autograd.functional)
 from glassgrad import func as func  # noqa: E402  (torch.func: grad, jacrev, hessian, functional_call)
 from glassgrad import linalg as linalg  # noqa: E402
 # --- torch-level linear algebra (issue 24; torch.linalg is glassgrad/linalg.py) ---
@@ -328,6 +326,10 @@ from glassgrad.ops.linalg_triangular import triangular_solve as triangular_solve
 from glassgrad.ops.linalg_vectors import cross as cross  # noqa: E402
 from glassgrad.ops.linalg_vectors import vander as vander  # noqa: E402
 from glassgrad import special as special  # noqa: E402  (torch.special; glassgrad/special/__init__.py)
+from glassgrad import fft as fft  # noqa: E402  (torch.fft; glassgrad/fft/__init__.py)
+from glassgrad import sparse as sparse  # noqa: E402  (torch.sparse: COO tensors; docs/sparse.md)
+from glassgrad.sparse import sparse_coo_tensor as sparse_coo_tensor  # noqa: E402
+from glassgrad.sparse import spmm as spmm  # noqa: E402
 from glassgrad.ops import det as det  # noqa: E402
 from glassgrad.ops import inverse as inverse  # noqa: E402
 # --- nn.functional families of issue 21: torch-level names (shrink/threshold activations, 3-D windows, pdist) ---
@@ -356,6 +358,11 @@ from glassgrad.ops import angle as angle  # noqa: E402
 from glassgrad.ops import conj as conj  # noqa: E402
 from glassgrad.ops import conj_physical as conj_physical  # noqa: E402
 from glassgrad.ops import real as real  # noqa: E402
+from glassgrad.ops import complex as complex  # noqa: E402
+from glassgrad.ops import imag as imag  # noqa: E402
+from glassgrad.ops import polar as polar  # noqa: E402
+from glassgrad.ops import view_as_complex as view_as_complex  # noqa: E402
+from glassgrad.ops import view_as_real as view_as_real  # noqa: E402
 from glassgrad.ops import resolve_conj as resolve_conj  # noqa: E402
 from glassgrad.ops import resolve_neg as resolve_neg  # noqa: E402
 from glassgrad.creation_forms import empty_permuted as empty_permuted  # noqa: E402

@@ -6,7 +6,7 @@
     h = hessian(f)(x)                                          # jacrev(jacrev(f))
 
 torch's versions are composable transforms; here each is built on ``autograd.grad`` with
-``create_graph=True`` (``glassgrad/higher_order.py``), which composes the same way: ``grad(grad(f))``
+``create_graph=True`` (``glassgrad/autograd/higher_order.py``), which composes the same way: ``grad(grad(f))``
 differentiates the recorded backward of the inner ``grad``. Arguments may be Tensors or dicts, lists
 and tuples of Tensors (torch's "pytrees"); a gradient has the structure of its argument.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.autograd import enable_grad
-from glassgrad.gradients import grad as autograd_grad
+from glassgrad.autograd import grad as autograd_grad
 from glassgrad.tensor import Tensor
 
 __all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacrev", "vmap"]

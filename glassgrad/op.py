@@ -24,7 +24,7 @@ An op never reduces a broadcast gradient itself: the engine does that.
 
 With ``create_graph=True`` the engine calls the same ``backward`` on Tensors, with ``backend.xp``
 mapping NumPy's names to glassgrad's ops, so the backward records a graph
-(``glassgrad/higher_order.py``). An op takes part once its backward is known to compute only from
+(``glassgrad/autograd/higher_order.py``). An op takes part once its backward is known to compute only from
 ``grad``, ``ctx.saved`` and values of zero derivative (masks, indices): it says so with
 ``differentiable_backward = True``. Without it, the gradient differentiated again raises.
 """
@@ -35,8 +35,11 @@ from typing import Any
 
 import numpy
 
-from glassgrad import autograd, bfloat16_math
+from glassgrad import bfloat16_math, complex_math
+from glassgrad.autograd import engine, grad_mode
+from glassgrad.autograd.graph import Node, saved_versions
 from glassgrad.errors import OpInputError
+from glassgrad.profiler import recording
 
 
 class Context:
@@ -54,7 +57,7 @@ class Context:
 class Op:
     """Base class of every differentiable op: ``forward`` and ``backward`` over arrays.
 
-    Not to be confused with ``torch.autograd.Function`` (glassgrad/autograd_function.py), whose
+    Not to be confused with ``torch.autograd.Function`` (glassgrad/autograd/function.py), whose
     ``forward`` and ``backward`` take Tensors: that is how users write a custom op, and it runs as
     one ``Op`` node underneath."""
 
@@ -73,11 +76,20 @@ class Op:
     @classmethod
     def apply(cls, *inputs: Any, **params: Any) -> Any:
         """Run ``forward`` on the inputs' arrays; record the node if needed."""
+        if recording.active is not None:  # glassgrad.profiler is on: this op is one timed event
+            return recording.active.time_call(cls.__name__, inputs, lambda: cls.run(*inputs, **params))
+        return cls.run(*inputs, **params)
+
+    @classmethod
+    def run(cls, *inputs: Any, **params: Any) -> Any:
+        """``apply``'s work: the forward on arrays, the output Tensor, the node when a gradient is needed."""
         ctx = Context()
         flags = tuple([t.requires_grad for t in inputs])
-        record = autograd._grad_enabled and True in flags
+        record = grad_mode._grad_enabled and True in flags
         ctx.needs_input_grad = flags if record else (False,) * len(flags)
         arrays = [t.array for t in inputs]
+        if complex_math.in_use and complex_math.present(arrays):  # complex_math.py: its complex form, or an error
+            cls = complex_math.form_of(cls)
         try:
             if bfloat16_math.in_use and cls.bfloat16_in_float32 and bfloat16_math.present(arrays):  # bfloat16_math.py
                 out = bfloat16_math.forward_in_float32(cls, ctx, arrays, params)
@@ -88,18 +100,18 @@ class Op:
             raise OpInputError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
         if isinstance(out, numpy.generic):  # NumPy gives a scalar for a 0-d result: an array, also where saved
             out = _as_zero_d(out, ctx)
-        result = autograd._tensor_class()._make(out, record)
+        result = engine.tensor_class()._make(out, record)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
-            result._node = autograd.Node(cls, ctx, inputs)
+            result._node = Node(cls, ctx, inputs)
             if ctx.saved:
-                result._node.saved_versions = autograd.saved_versions(ctx.saved, inputs, result)
+                result._node.saved_versions = saved_versions(ctx.saved, inputs, result)
         return result
 
 
 def _as_zero_d(scalar: Any, ctx: Context) -> Any:
     """``scalar`` as a 0-d array, put in its place in ``ctx.saved`` too, so a saved output is still
-    recognised as the output's own array (``glassgrad/higher_order.py`` maps it to the output)."""
+    recognised as the output's own array (``glassgrad/autograd/higher_order.py`` maps it to the output)."""
     array = numpy.asarray(scalar)
     if any(saved is scalar for saved in ctx.saved):
         ctx.saved = tuple(array if saved is scalar else saved for saved in ctx.saved)

@@ -35,9 +35,12 @@ from typing import Any
 
 import numpy
 
-from glassgrad import autograd, backend, dtypes
+from glassgrad import backend, dtypes
+from glassgrad.autograd import engine, grad_mode, graph
 from glassgrad.bfloat16_math import cast as bfloat16_cast
 from glassgrad.bfloat16_math import mark as bfloat16_mark
+from glassgrad.complex_math import mark as complex_mark
+from glassgrad.complex_math import pair_dtype as complex_pair_dtype
 from glassgrad.device import device, device_of
 from glassgrad.methods.inplace import InPlaceMethods
 from glassgrad.methods.linalg import LinalgMethods
@@ -65,6 +68,7 @@ def _to_array(data: Any, dtype: Any) -> Any:
             array = array.astype(dtypes.complex_of(backend.get_default_dtype()))
         elif from_python and array.dtype.kind == "i" and array.dtype != numpy.int64:
             array = array.astype(numpy.int64)
+    complex_mark(array)
     if array.dtype.kind not in "fiubc" and bfloat16_mark(array).dtype != dtypes.bfloat16:
         given = f" (made from {type(data).__name__} {data!r:.60})" if from_python else ""
         raise TypeError(
@@ -95,10 +99,10 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     __array_ufunc__ = None  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
     __array_priority__ = 1000
-    _hooks: dict | None = None  # register_hook's hooks (glassgrad/hooks.py), on the few tensors that have them
-    _post_accumulate_hooks: dict | None = None  # register_post_accumulate_grad_hook's (glassgrad/hooks.py)
+    _hooks: dict | None = None  # register_hook's hooks (glassgrad/autograd/hooks.py), on the few tensors that have them
+    _post_accumulate_hooks: dict | None = None  # register_post_accumulate_grad_hook's (glassgrad/autograd/hooks.py)
     _grad: Tensor | None = None  # class-level defaults: a new tensor sets only its array, flag and version
-    _node: autograd.Node | None = None
+    _node: graph.Node | None = None
     _retains_grad = False
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -264,7 +268,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         unless ``retain_graph=True``;
         with ``create_graph=True`` the backward pass is recorded, so ``.grad`` is a Tensor with a
         graph that can be differentiated again (``retain_graph`` then defaults to True; see
-        ``glassgrad/higher_order.py``).
+        ``glassgrad/autograd/higher_order.py``).
         """
         gradient = grad if gradient is None else gradient
         if not self.requires_grad:
@@ -290,14 +294,14 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
                     f"backward: gradient has shape {grad_array.shape}, output has shape {tuple(self.shape)}"
                 )
         if create_graph:
-            from glassgrad import higher_order
+            from glassgrad.autograd import higher_order
 
             keeps = isinstance(gradient, Tensor)  # a gradient with a graph of its own stays connected to it
             root_grad = gradient.to(self.dtype) if keeps else Tensor._make(grad_array, False)
             retain = True if retain_graph is None else builtins.bool(retain_graph)
             higher_order.walk([(self, root_grad)], retain, higher_order.accumulate)
             return
-        autograd.backward(self, grad_array, retain_graph=builtins.bool(retain_graph))
+        engine.backward(self, grad_array, retain_graph=builtins.bool(retain_graph))
 
     def retain_grad(self) -> Tensor:
         """Keep ``.grad`` on this non-leaf tensor after backward; returns self (torch returns None)."""
@@ -369,6 +373,19 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
             out = ops.to_device(out, device(target_device))
         return ops.clone(out) if copy and out is self else out
 
+    def to_sparse(self, sparse_dim: int | None = None, *, layout: Any = None, blocksize: Any = None,
+                  dense_dim: int | None = None) -> Tensor:
+        """The non-zeros as a sparse COO tensor (glassgrad/sparse/coo.py); the gradient flows back to them."""
+        if blocksize is not None or dense_dim is not None:
+            raise NotImplementedError("to_sparse: blocksize and dense_dim (compressed layouts) are not in glassgrad")
+        from glassgrad.sparse.coo import dense_to_sparse
+
+        return dense_to_sparse(self, sparse_dim, layout=layout)
+
+    def to_dense(self, dtype: Any = None, *, masked_grad: Any = None) -> Tensor:  # noqa: ARG002  (torch's signature)
+        """This tensor itself: it is dense already (a cast with ``dtype``)."""
+        return self if dtype is None else self.to(dtype)
+
     def cpu(self) -> Tensor:
         return self.to("cpu")
 
@@ -421,7 +438,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         return self.to(dtypes.uint8)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
-        if autograd._recording_graph and self.requires_grad:  # numpy would drop the graph: never silently
+        if grad_mode._recording_graph and self.requires_grad:  # numpy would drop the graph: never silently
             raise NotImplementedError("create_graph=True: a backward turned a tensor of the graph into a NumPy array "
                                "(numpy.asarray, or an array's item assignment); the gradient would lose its graph")
         array = backend.to_numpy(self.array)
@@ -430,7 +447,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     def __repr__(self) -> str:
         body = numpy.array2string(backend.to_numpy(self.array), separator=", ", prefix="tensor(")
         extra = ""
-        if self.dtype != backend.get_default_dtype() and not (self.dtype == numpy.int64 and self.array.size):
+        default_dtypes = (backend.get_default_dtype(), dtypes.complex_of(backend.get_default_dtype()))
+        if self.dtype not in default_dtypes and not (self.dtype == numpy.int64 and self.array.size):
             extra = f", dtype=glassgrad.{self.dtype}"
         if self.device.type != "cpu":
             extra += f", device='{self.device}'"
@@ -702,6 +720,9 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         b = _constant_like(b, a)
     else:
         a, b = as_tensor(a), as_tensor(b)
+    if a.dtype.kind == "c" or b.dtype.kind == "c":  # complex: torch's rules (complex_math.pair_dtype)
+        dtype = complex_pair_dtype(a.dtype, a.ndim > 0, b.dtype, b.ndim > 0)
+        return (a if a.dtype == dtype else a.to(dtype)), (b if b.dtype == dtype else b.to(dtype))
     a_float, b_float = backend.is_float(a.dtype), backend.is_float(b.dtype)
     if a_float and not b_float:
         b = Tensor._make(bfloat16_cast(b.array, a.dtype), False)
@@ -753,19 +774,19 @@ def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     return input.is_floating_point()
 
 
-# --- autograd extras: Tensor.register_hook (glassgrad/hooks.py) ---
+# --- autograd extras: Tensor.register_hook (glassgrad/autograd/hooks.py) ---
 def _register_hook(self: Tensor, hook: Any) -> Any:
     """``hook(grad)`` runs when this tensor's gradient is computed; a Tensor it returns replaces the gradient.
-    Returns a handle whose ``remove()`` unregisters the hook (see glassgrad/hooks.py)."""
-    from glassgrad.hooks import register_hook
+    Returns a handle whose ``remove()`` unregisters the hook (see glassgrad/autograd/hooks.py)."""
+    from glassgrad.autograd.hooks import register_hook
 
     return register_hook(self, hook)
 
 
 def _register_post_accumulate_grad_hook(self: Tensor, hook: Any) -> Any:
     """``hook(tensor)`` runs on this leaf once backward has accumulated its gradient into ``.grad``
-    (see glassgrad/hooks.py); returns a handle whose ``remove()`` unregisters it."""
-    from glassgrad.hooks import register_post_accumulate_grad_hook
+    (see glassgrad/autograd/hooks.py); returns a handle whose ``remove()`` unregisters it."""
+    from glassgrad.autograd.hooks import register_post_accumulate_grad_hook
 
     return register_post_accumulate_grad_hook(self, hook)
 

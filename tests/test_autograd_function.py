@@ -1,4 +1,4 @@
-"""torch.autograd.Function over Tensors (glassgrad/autograd_function.py): the same user classes
+"""torch.autograd.Function over Tensors (glassgrad/autograd/function.py): the same user classes
 run on glassgrad and on torch, compared value for value and gradient for gradient."""
 
 from __future__ import annotations

@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from glassgrad.autograd.function import once_differentiable
 
 import glassgrad
-from glassgrad.autograd import Function
-from glassgrad.gradcheck import gradgradcheck
+from glassgrad.autograd import Function, gradgradcheck
+from glassgrad.autograd.function import once_differentiable
 
 
 class Cube(Function):

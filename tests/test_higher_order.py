@@ -1,5 +1,5 @@
 """create_graph=True: the backward pass records its own graph, so gradients can be differentiated
-again (glassgrad/higher_order.py); and the refusals that keep a second derivative from being
+again (glassgrad/autograd/higher_order.py); and the refusals that keep a second derivative from being
 silently wrong."""
 
 from __future__ import annotations

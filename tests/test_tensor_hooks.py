@@ -1,4 +1,4 @@
-"""Tensor.register_hook (glassgrad/hooks.py) on leaves and non-leaves, against torch."""
+"""Tensor.register_hook (glassgrad/autograd/hooks.py) on leaves and non-leaves, against torch."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ How an in-place edit works (``_inplace``):
   mode is on (edit it under ``no_grad()``).
 
 Either way the tensor's version goes up by one; backward refuses a tensor
-saved at an older version (see ``glassgrad.autograd.check_versions``).
+saved at an older version (see ``glassgrad.autograd.graph.check_versions``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 positional Tensor argument (None for one that needs no gradient); a tuple returned by the hook
 replaces ``grad_input``.
 
-Built, as torch builds it, from two identity custom Functions (``glassgrad/autograd_function.py``)
+Built, as torch builds it, from two identity custom Functions (``glassgrad/autograd/function.py``)
 put around ``forward`` by a forward pre-hook and a forward hook:
 
     inputs -> [_Inputs identity] -> forward -> [_Outputs identity] -> outputs
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glassgrad import autograd
-from glassgrad.autograd_function import Function
+from glassgrad.autograd.function import Function
 from glassgrad.tensor import Tensor
 
 
@@ -79,7 +79,7 @@ class _Outputs(Function):
 
 def register_full_backward_hook(module: Any, hook: Callable[..., Any]) -> Any:
     """Install the two forward hooks once per module, and add ``hook`` to its backward hooks."""
-    from glassgrad.hooks import RemovableHandle, _hook_ids
+    from glassgrad.autograd.hooks import RemovableHandle, hook_ids
 
     hooks = module.__dict__.get("_full_backward_hooks")
     if hooks is None:
@@ -87,7 +87,7 @@ def register_full_backward_hook(module: Any, hook: Callable[..., Any]) -> Any:
         object.__setattr__(module, "_full_backward_hooks", hooks)
         module.register_forward_pre_hook(_wrap_inputs)
         module.register_forward_hook(_wrap_outputs)
-    key = next(_hook_ids)
+    key = next(hook_ids)
     hooks[key] = hook
     return RemovableHandle(hooks, key)
 

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from glassgrad import backend, bfloat16_math, dtypes
+from glassgrad.autograd.hooks import RemovableHandle, hook_ids
 from glassgrad.device import device, device_of, move_array
-from glassgrad.hooks import RemovableHandle, _hook_ids
 from glassgrad.nn import state_dict as _state
 from glassgrad.nn.parameter import Parameter
 from glassgrad.tensor import Tensor, to_arguments
@@ -368,13 +368,13 @@ class Module:
 
     def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, args)`` runs before ``forward``; a non-None result replaces the args."""
-        key = next(_hook_ids)
+        key = next(hook_ids)
         self._forward_pre_hooks[key] = hook
         return RemovableHandle(self._forward_pre_hooks, key)
 
     def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, args, output)`` runs after ``forward``; a non-None result replaces the output."""
-        key = next(_hook_ids)
+        key = next(hook_ids)
         self._forward_hooks[key] = hook
         return RemovableHandle(self._forward_hooks, key)
 

@@ -211,7 +211,7 @@ class ArrayIndex:
 
 def read_at(index: Any, x: Any) -> Any:
     """``x[index]`` for a ``TorchIndex`` or ``ArrayIndex``: on an array directly; on a Tensor (a backward
-    recording its graph, glassgrad/higher_order.py) the ``GetItem`` op."""
+    recording its graph, glassgrad/autograd/higher_order.py) the ``GetItem`` op."""
     return GetItem.apply(x, index=index) if isinstance(x, Tensor) else index.read(x)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from glassgrad.gradcheck import gradcheck
+from glassgrad.autograd import gradcheck
 
 
 @pytest.mark.parametrize("shape_a", [(2, 3, 4, 5), (3, 4, 5), (0, 4, 5)])

@@ -17,7 +17,7 @@ import pytest
 
 import glassgrad
 from glassgrad import Tensor, special
-from glassgrad.gradcheck import gradcheck, gradgradcheck
+from glassgrad.autograd import gradcheck, gradgradcheck
 from tests.helpers.oracle import compare_with_torch
 
 POSITIVE = np.array([[0.3, 0.9, 1.7], [2.5, 4.0, 7.5]])  # K and Y are defined for x > 0 only

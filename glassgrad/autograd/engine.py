@@ -1,10 +1,10 @@
-"""Reverse-mode differentiation: the graph walk and the grad-mode switch.
+"""Reverse-mode differentiation: the walk behind ``Tensor.backward``.
 
 A tensor produced by an op while grad mode is on holds a ``Node``: the op's
 class, the context its forward saved, and the input tensors. ``backward``
 walks those nodes from the output back to the leaves:
 
-1. order the nodes topologically with an explicit stack (no recursion, so a
+1. order the nodes topologically (``graph.py``) with an explicit stack (no recursion, so a
    chain of 100,000 ops works);
 2. visit them output-first, call each op's ``backward`` with the gradient of
    the loss with respect to the op's output, and hand each input its share;
@@ -17,170 +17,29 @@ walks those nodes from the output back to the leaves:
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from glassgrad.autograd import grad_mode
+from glassgrad.autograd.graph import Node, check_versions, topological_order
 from glassgrad.kernels import sums
 
 if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
 
-_grad_enabled = True
-_recording_graph = False  # True while a backward records its own graph (glassgrad/higher_order.py)
-
-def is_grad_enabled() -> bool:
-    """True when ops record the graph for backward."""
-    return _grad_enabled
-
-
-class _GradMode(contextlib.ContextDecorator):
-    """Set grad mode on entry and restore the previous mode on exit.
-
-    The previous modes are kept on a stack, so one instance can be entered
-    again while it is active: a decorated function that recurses, or the same
-    ``no_grad()`` object used in nested ``with`` blocks.
-    """
-
-    enabled = True
-
-    def __init__(self) -> None:
-        self._previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        _grad_enabled = self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        global _grad_enabled
-        _grad_enabled = self._previous.pop()
-
-
-class no_grad(_GradMode):
-    """Context manager and decorator: ops inside record no graph.
-
-    >>> with no_grad():
-    ...     y = model(x)          # y.requires_grad is False
-    """
-
-    enabled = False
-
-
-class enable_grad(_GradMode):
-    """Context manager and decorator: turn graph recording back on inside no_grad."""
-
-    enabled = True
-
-
-class set_grad_enabled(_GradMode):
-    """Turn graph recording on or off, as torch: ``set_grad_enabled(False)`` takes effect at once;
-    ``with set_grad_enabled(phase == "train"):`` restores the mode from before the call on exit;
-    as a decorator it sets the mode only while the function runs."""
-
-    def __init__(self, mode: bool) -> None:
-        global _grad_enabled
-        super().__init__()
-        self.enabled = bool(mode)
-        self._before, self._fresh = _grad_enabled, True
-        _grad_enabled = self.enabled
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self._previous.append(self._before if self._fresh else _grad_enabled)
-        self._fresh = False
-        _grad_enabled = self.enabled
-
-    def __call__(self, func: Any) -> Any:
-        global _grad_enabled
-        if self._fresh:  # decorating does not change the mode
-            _grad_enabled, self._fresh = self._before, False
-        return super().__call__(func)
-
-
-class inference_mode(_GradMode):
-    """torch.inference_mode: here the same as ``no_grad`` (``inference_mode(False)`` changes nothing).
-    Unlike torch, tensors made inside are ordinary tensors, usable in autograd later."""
-
-    def __init__(self, mode: bool = True) -> None:
-        super().__init__()
-        self.mode = bool(mode)
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self._previous.append(_grad_enabled)
-        if self.mode:
-            _grad_enabled = False
-
-
-class Node:
-    """One recorded op application: which op, what it saved, which inputs."""
-
-    __slots__ = ("op", "ctx", "inputs", "released", "saved_versions")
-
-    def __init__(self, op: type, ctx: Any, inputs: tuple[Tensor, ...]) -> None:
-        self.op = op
-        self.ctx = ctx
-        self.inputs = inputs
-        self.released = False
-        # (counter, value when saved, which: an input's position, "output", or a description)
-        self.saved_versions: tuple[tuple[list[int], int, int | str], ...] = ()
-
-    def name(self) -> str:
-        """torch's name of the node: ``"MulBackward"`` for the op ``Mul``."""
-        return f"{self.op.__name__}Backward"
-
-    def __repr__(self) -> str:
-        return f"<{self.name()}>"
-
-    def release(self) -> None:
-        """Drop saved arrays and input references after backward."""
-        self.ctx = None
-        self.inputs = ()
-        self.released = True
-
-
 _TENSOR: Any = None
 
 
-def _tensor_class() -> Any:
-    """``glassgrad.tensor.Tensor``, imported on first use (tensor.py imports the ops, which import this)."""
+def tensor_class() -> Any:
+    """``glassgrad.tensor.Tensor``, imported on first use: the engine's one reach up to the class it
+    serves (tensor.py and the ops import the engine to record and walk the graph; the gradients the
+    walk hands out are Tensors: the Tensor-autograd circle torch has too)."""
     global _TENSOR
     if _TENSOR is None:
         from glassgrad.tensor import Tensor
 
         _TENSOR = Tensor
     return _TENSOR
-
-
-def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: Tensor) -> tuple:
-    """The version counters (and their values now) of the tensors whose arrays an op saved.
-
-    An op saves arrays; those that are an input's or the output's own array are
-    matched to that tensor, so an in-place edit of it later is caught at backward.
-    """
-    found = []
-    for array in saved:
-        for position, t in enumerate(inputs):
-            if t.array is array:
-                found.append((t._version_counter, t._version_counter[0], position))
-                break
-        else:
-            if output.array is array:
-                found.append((output._version_counter, output._version_counter[0], "output"))
-    return tuple(found)
-
-
-def check_versions(node: Node) -> None:
-    """Refuse a backward through values that were edited in place after being saved."""
-    for counter, expected, which in node.saved_versions:
-        if counter[0] != expected:
-            which = "output 0" if which == "output" else (f"input {which}" if isinstance(which, int) else which)
-            raise RuntimeError(
-                f"one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: {which} of {node.name()} is at version {counter[0]}; expected version "
-                f"{expected} instead. Hint: an in-place edit (x.add_(...), x[i] = ..., optimizer.step()) "
-                "changed a tensor after it was used; clone() it or edit a copy."
-            )
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
@@ -213,32 +72,12 @@ def unbroadcast(grad: Any, shape: tuple[int, ...], op_name: str = "?") -> Any:
     return reduced
 
 
-def topological_order(root: Tensor) -> list[Tensor]:
-    """Tensors with a node, inputs before outputs, found without recursion."""
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        tensor, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(tensor)
-            continue
-        if id(tensor) in visited:
-            continue
-        visited.add(id(tensor))
-        stack.append((tensor, True))
-        for parent in tensor._node.inputs:
-            if parent._node is not None and id(parent) not in visited:
-                stack.append((parent, False))
-    return order
-
-
 def _accumulate_leaf(leaf: Tensor, grad: Any, fresh: bool = False) -> None:
     """Add ``grad`` into ``leaf.grad`` (a Tensor). The first gradient is stored as it is
     only when ``fresh`` (an array no one else holds); otherwise it is copied, because
     optimisers and clipping edit ``.grad`` in place."""
     if leaf._grad is None:  # a Parameter's gradient is a plain Tensor, as in torch
-        leaf._grad = _tensor_class()._make(grad if fresh else grad.copy(), False)
+        leaf._grad = tensor_class()._make(grad if fresh else grad.copy(), False)
     else:
         leaf._grad.array = leaf._grad.array + grad
 
@@ -248,8 +87,6 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
     if root._node is None:
         _accumulate_leaf(root, grad)
         if root._post_accumulate_hooks:
-            from glassgrad.hooks import run_post_accumulate_hooks
-
             run_post_accumulate_hooks(root)
         return
     pending: dict[int, Any] = {id(root): grad}
@@ -279,8 +116,6 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
     for leaves in finishing.values():
         _finish_leaves(leaves, pending, hooked_leaves)
     for key, leaf in hooked_leaves.items():
-        from glassgrad.hooks import run_hooks
-
         _accumulate_leaf(leaf, run_hooks(leaf._hooks, pending.pop(key), f"a leaf of shape {tuple(leaf.shape)}"))
 
 
@@ -300,8 +135,8 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves
         array = parent.array
         if g.shape != array.shape:
             g = unbroadcast(g, array.shape, node.op.__name__)
-        if g.dtype != array.dtype:
-            g = g.astype(array.dtype)
+        if g.dtype != array.dtype:  # (a complex gradient reaching a real input keeps its real part)
+            g = (g.real if g.dtype.kind == "c" and array.dtype.kind != "c" else g).astype(array.dtype)
         key = id(parent)
         if parent._node is not None:  # an inner tensor: sum what reaches it, pass it on when its turn comes
             pending[key] = pending[key] + g if key in pending else g
@@ -312,7 +147,39 @@ def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves
             _accumulate_leaf(parent, g, fresh=_is_fresh(g, out_grad, in_grads))
 
 
-# --- Tensor.register_post_accumulate_grad_hook (glassgrad/hooks.py) ---
+# --- the hooks the engine runs (registered by Tensor.register_hook and
+# Tensor.register_post_accumulate_grad_hook: glassgrad/autograd/hooks.py) ---
+def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> Any:
+    """Call each hook on the gradient (a Tensor built from the array); return the final array. A gradient
+    that is a Tensor already (create_graph=True: a backward recording its graph) is passed to the hooks
+    as it is, in grad mode, and what they return is kept as a Tensor, graph included."""
+    tensor_type = tensor_class()
+    if isinstance(grad, tensor_type):
+        for hook in list(hooks.values()):
+            replaced = hook(grad)
+            grad = grad if replaced is None else replaced
+        return grad
+    for hook in list(hooks.values()):
+        with grad_mode.no_grad():
+            replaced = hook(tensor_type._make(grad, False))
+        if replaced is None:
+            continue
+        if not isinstance(replaced, tensor_type):
+            raise TypeError(f"register_hook: the hook of {where} returned a {type(replaced).__name__}; a hook "
+                            "returns a Tensor (the new gradient) or None")
+        if tuple(replaced.shape) != tuple(grad.shape):
+            raise RuntimeError(f"register_hook: the hook of {where} returned a gradient of shape "
+                               f"{tuple(replaced.shape)} for a tensor of shape {tuple(grad.shape)}")
+        grad = replaced.array.astype(grad.dtype, copy=False)
+    return grad
+
+
+def run_post_accumulate_hooks(leaf: Tensor) -> None:
+    """Call each post-accumulate hook of ``leaf`` on the leaf itself, in the order registered."""
+    for hook in list((leaf._post_accumulate_hooks or {}).values()):
+        with grad_mode.no_grad():
+            hook(leaf)  # what it returns is ignored, as torch
+
 post_accumulate_hooks_registered = False  # set by the first registration: until then backward skips the bookkeeping
 
 
@@ -335,8 +202,6 @@ def _post_hooked_leaves_by_last_use(order: list[Tensor]) -> dict[int, list[Tenso
 def _finish_leaves(leaves: list[Tensor], pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
     """Accumulate each leaf's summed gradient (its register_hook hooks first), then run its
     post-accumulate hooks; a leaf no gradient reached this time is left alone (torch does the same)."""
-    from glassgrad.hooks import run_hooks, run_post_accumulate_hooks
-
     for leaf in leaves:
         key = id(leaf)
         if key not in pending:
@@ -355,25 +220,3 @@ def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:
     if g is out_grad or not g.flags.owndata:
         return False
     return sum(other is g for other in in_grads) <= 1
-
-
-from glassgrad.gradients import grad as grad  # noqa: E402  (torch.autograd.grad: the walk above, returned)
-
-
-# --- torch.autograd.Function over Tensors, hooks (autograd extras) ---
-def __getattr__(name: str) -> Any:
-    """``autograd.Function``, ``autograd.FunctionCtx`` and ``autograd.function`` live in
-    ``glassgrad/autograd_function.py``, loaded on first use (it imports this module's users)."""
-    if name in ("Function", "FunctionCtx", "function"):
-        from glassgrad import autograd_function
-
-        return autograd_function if name == "function" else getattr(autograd_function, name)
-    if name == "functional":  # torch.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp
-        from glassgrad import autograd_functional
-
-        return autograd_functional
-    if name in ("gradcheck", "gradgradcheck", "GradcheckError"):  # torch.autograd.gradcheck / gradgradcheck
-        from glassgrad import gradcheck
-
-        return getattr(gradcheck, name)
-    raise AttributeError(f"module 'glassgrad.autograd' has no attribute {name!r}")

@@ -5,7 +5,7 @@
     vjp(f, x, v) / jvp / hvp / vhp     # products with a vector, without building the whole matrix
 
 Each is a few calls of ``autograd.grad``; the second-order ones (``hessian``, ``hvp``, ``vhp``, ``jvp``)
-differentiate a gradient, so they rely on ``create_graph=True`` (``glassgrad/higher_order.py``):
+differentiate a gradient, so they rely on ``create_graph=True`` (``higher_order.py``):
 
 * ``vjp(v)``   = v^T J                      one backward pass;
 * ``jacobian`` = one vjp per output element (the rows of J);
@@ -24,13 +24,12 @@ batched computation through vmap) is accepted and computes the same numbers row 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from glassgrad import backend
-from glassgrad.autograd import enable_grad
-from glassgrad.gradients import grad as autograd_grad
+from glassgrad import backend, ops
+from glassgrad.autograd.grad_mode import enable_grad
+from glassgrad.autograd.gradients import grad as autograd_grad
 from glassgrad.tensor import Tensor
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
@@ -145,8 +144,6 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, 
 def _jacobian_block(out: Tensor, xs: tuple[Tensor, ...], j: int, create_graph: bool, strict: bool,
                     i: int) -> Tensor:
     """d out / d xs[j] as a Tensor of shape out.shape + xs[j].shape: one vjp per element of out."""
-    from glassgrad import ops
-
     flat = out.reshape(-1)
     rows = []
     for k in range(flat.shape[0]):
@@ -227,5 +224,3 @@ def _scalar_output(func: Callable[..., Any], xs: tuple[Tensor, ...], fn_name: st
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor with a single element")
     return outs
 
-
-sys.modules.setdefault("glassgrad.autograd.functional", sys.modules[__name__])  # from torch.autograd.functional import

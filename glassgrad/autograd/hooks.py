@@ -14,7 +14,8 @@ How it is wired, without a second engine:
   consumer of the tensor still refers to it, so the engine sums their contributions into it first and
   then calls ``_GradientHooks.backward``, which runs the hooks and passes the result on.
 - a leaf has no node to put in front of; the engine (``autograd.backward``) holds back the gradient of a
-  leaf that has hooks until all its contributions are summed, then calls ``run_hooks`` and accumulates.
+  leaf that has hooks until all its contributions are summed, then calls ``run_hooks`` (``engine.py``, with
+  ``run_post_accumulate_hooks``) and accumulates.
 
 Differences from torch: ``retain_grad()`` on a hooked non-leaf keeps the gradient from before its hooks;
 ``autograd.grad`` does not run the hooks of the leaves it is asked about.
@@ -26,11 +27,13 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from glassgrad import autograd
+from glassgrad.autograd import engine
+from glassgrad.autograd.engine import run_hooks
+from glassgrad.autograd.graph import Node
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
-_hook_ids = itertools.count()
+hook_ids = itertools.count()  # one sequence of hook ids for tensors and modules (nn/module.py)
 
 
 class RemovableHandle:
@@ -48,30 +51,6 @@ class RemovableHandle:
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
-
-
-def run_hooks(hooks: dict[int, Callable[..., Any]], grad: Any, where: str) -> Any:
-    """Call each hook on the gradient (a Tensor built from the array); return the final array. A gradient
-    that is a Tensor already (create_graph=True: a backward recording its graph) is passed to the hooks
-    as it is, in grad mode, and what they return is kept as a Tensor, graph included."""
-    if isinstance(grad, Tensor):
-        for hook in list(hooks.values()):
-            replaced = hook(grad)
-            grad = grad if replaced is None else replaced
-        return grad
-    for hook in list(hooks.values()):
-        with autograd.no_grad():
-            replaced = hook(Tensor._make(grad, False))
-        if replaced is None:
-            continue
-        if not isinstance(replaced, Tensor):
-            raise TypeError(f"register_hook: the hook of {where} returned a {type(replaced).__name__}; a hook "
-                            "returns a Tensor (the new gradient) or None")
-        if tuple(replaced.shape) != tuple(grad.shape):
-            raise RuntimeError(f"register_hook: the hook of {where} returned a gradient of shape "
-                               f"{tuple(replaced.shape)} for a tensor of shape {tuple(grad.shape)}")
-        grad = replaced.array.astype(grad.dtype, copy=False)
-    return grad
 
 
 class _GradientHooks(Op):
@@ -96,7 +75,7 @@ def register_hook(tensor: Tensor, hook: Callable[[Tensor], Tensor | None]) -> Re
                            f"{tuple(tensor.shape)})")
     if not callable(hook):
         raise TypeError(f"register_hook: expected a function of the gradient, got a {type(hook).__name__}")
-    key = next(_hook_ids)
+    key = next(hook_ids)
     if tensor._node is None:  # a leaf: the engine runs these (autograd.backward)
         hooks = tensor.__dict__.setdefault("_hooks", {})
     elif tensor._node.op is _GradientHooks:  # already wrapped: add to the same node
@@ -106,7 +85,7 @@ def register_hook(tensor: Tensor, hook: Callable[[Tensor], Tensor | None]) -> Re
         hidden._node, hidden._version_counter = tensor._node, tensor._version_counter
         ctx = Context()
         ctx.hooks, ctx.params, ctx.needs_input_grad = {}, {}, (True,)
-        tensor._node = autograd.Node(_GradientHooks, ctx, (hidden,))
+        tensor._node = Node(_GradientHooks, ctx, (hidden,))
         hooks = ctx.hooks
     hooks[key] = hook
     return RemovableHandle(hooks, key)
@@ -125,15 +104,8 @@ def register_post_accumulate_grad_hook(tensor: Tensor, hook: Callable[[Tensor], 
                            f"{tuple(tensor.shape)})")
     if not callable(hook):
         raise TypeError(f"register_post_accumulate_grad_hook: expected a function, got a {type(hook).__name__}")
-    autograd.post_accumulate_hooks_registered = True
-    key = next(_hook_ids)
+    engine.post_accumulate_hooks_registered = True
+    key = next(hook_ids)
     hooks = tensor.__dict__.setdefault("_post_accumulate_hooks", {})
     hooks[key] = hook
     return RemovableHandle(hooks, key)
-
-
-def run_post_accumulate_hooks(leaf: Tensor) -> None:
-    """Call each post-accumulate hook of ``leaf`` on the leaf itself, in the order registered."""
-    for hook in list((leaf._post_accumulate_hooks or {}).values()):
-        with autograd.no_grad():
-            hook(leaf)  # what it returns is ignored, as torch

@@ -9,6 +9,11 @@ Each element of each input is then nudged by +-eps and the central difference
 
 is compared with the analytic value: |analytic - numeric| <= atol + rtol |numeric|.
 
+Complex tensors (complex128) are checked as pairs of reals, torch's convention: a complex output
+is weighted by a complex w through L = sum Re(conj(w) out), and a complex input's real and
+imaginary parts are nudged one at a time, so the numeric gradient is dL/dx + i dL/dy (the
+gradient glassgrad stores; docs/derivations/complex.md).
+
 ``gradgradcheck`` checks second derivatives the same way: the function it checks is the first
 derivative, ``autograd.grad(f(x), x, v, create_graph=True)``, as a function of both x and the
 upstream gradient v, so the backward's own backward (recorded with ``create_graph=True``) is
@@ -23,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
-from glassgrad.autograd import enable_grad, no_grad
+from glassgrad.autograd.grad_mode import enable_grad, no_grad
+from glassgrad.autograd.gradients import grad
 from glassgrad.tensor import Tensor
 
 
@@ -41,7 +47,7 @@ def _weighted_sum(fn: Callable[..., Any], inputs: Sequence[Tensor], weights: lis
     with enable_grad() if values_need_graph else no_grad():  # values only, unless fn differentiates
         outputs = _outputs(fn(*inputs))
     for out, w in zip(outputs, weights):
-        total += float(np.sum(out.numpy().astype(np.float64) * w))
+        total += float(np.sum((out.numpy() * np.conj(w)).real))  # Re(conj(w) out): w itself for real outputs
     return total
 
 
@@ -98,8 +104,6 @@ def gradgradcheck(
     n = len(tensors)
 
     def first_derivatives(*args: Tensor) -> tuple[Tensor, ...]:
-        from glassgrad.gradients import grad
-
         xs = args[:n]
         wanted = [x for x in xs if x.requires_grad]
         outs = [o for o in _outputs(fn(*xs)) if o.requires_grad]
@@ -113,6 +117,25 @@ def gradgradcheck(
         return False
 
 
+def _weights(rng: np.random.Generator, out: Tensor) -> np.ndarray:
+    """Random weights for one output: complex ones for a complex output."""
+    if out.dtype.kind == "c":
+        return rng.standard_normal(out.shape) + 1j * rng.standard_normal(out.shape)
+    return rng.standard_normal(out.shape)
+
+
+def _as_real_pairs(x: Any) -> Any:
+    """A complex tensor or array as its (real, imag) pairs (view_as_real), a real one as it is: the
+    sum of products of pairs is Re(conj(w) out)."""
+    if x.dtype.kind != "c":
+        return x
+    if isinstance(x, Tensor):
+        from glassgrad.ops import view_as_real
+
+        return view_as_real(x)
+    return np.stack([x.real, x.imag], axis=-1)
+
+
 def _as_input(t: Any) -> Tensor:
     return t if isinstance(t, Tensor) else Tensor(np.asarray(t, dtype=np.float64), requires_grad=True)
 
@@ -121,20 +144,20 @@ def _gradcheck(fn: Callable[..., Any], inputs: Any, eps: float, atol: float, rto
                values_need_graph: bool = False) -> bool:
     tensors = [_as_input(t) for t in (inputs if isinstance(inputs, Sequence) else (inputs,))]
     for i, t in enumerate(tensors):
-        if t.requires_grad and t.dtype != np.float64:
-            raise TypeError(f"gradcheck: input {i} is {t.dtype}; finite differences need float64")
+        if t.requires_grad and t.dtype not in (np.float64, np.complex128):
+            raise TypeError(f"gradcheck: input {i} is {t.dtype}; finite differences need float64 (or complex128)")
         t.grad = None
         if t.requires_grad:
             # nudge a private, writable, contiguous copy: reshape(-1) of a transposed or
             # broadcast view would be a copy, and nudging that copy would change nothing
-            t.array = np.array(t.array, dtype=np.float64, order="C")
+            t.array = np.array(t.array, dtype=t.array.dtype, order="C")
     rng = np.random.default_rng(seed)
     outputs = _outputs(fn(*tensors))
-    weights = [rng.standard_normal(out.shape) for out in outputs]
+    weights = [_weights(rng, out) for out in outputs]
     loss: Any = None
     for out, w in zip(outputs, weights):
         if out.requires_grad:
-            term = (out * Tensor(w)).sum()
+            term = (_as_real_pairs(out) * Tensor(_as_real_pairs(w))).sum()
             loss = term if loss is None else loss + term
     if loss is None and not values_need_graph:
         raise GradcheckError("gradcheck: no output requires grad, nothing to check")
@@ -152,13 +175,15 @@ def _check_input(fn: Callable[..., Any], tensors: list[Tensor], weights: list[np
     analytic = np.zeros(t.shape) if t.grad is None else backend.to_numpy(t.grad.array)
     flat = t.array.reshape(-1)  # a view: nudging it nudges t
     for j in range(flat.size):
-        original = flat[j].item()
-        flat[j] = original + eps
-        plus = _weighted_sum(fn, tensors, weights, values_need_graph)
-        flat[j] = original - eps
-        minus = _weighted_sum(fn, tensors, weights, values_need_graph)
-        flat[j] = original
-        numeric = (plus - minus) / (2 * eps)
+        numeric = 0.0
+        for step in ((eps, 1j * eps) if flat.dtype.kind == "c" else (eps,)):  # complex: dL/dx + i dL/dy
+            original = flat[j].item()
+            flat[j] = original + step
+            plus = _weighted_sum(fn, tensors, weights, values_need_graph)
+            flat[j] = original - step
+            minus = _weighted_sum(fn, tensors, weights, values_need_graph)
+            flat[j] = original
+            numeric += (plus - minus) / (2 * eps) * (step / eps)
         got = analytic.reshape(-1)[j]
         if not abs(got - numeric) <= atol + rtol * abs(numeric):
             element = np.unravel_index(j, t.shape) if t.shape else ()

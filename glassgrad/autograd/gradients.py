@@ -2,10 +2,10 @@
 
     (dx, dw) = glassgrad.autograd.grad(loss, (x, w))
 
-walks the graph the way ``loss.backward()`` does (``glassgrad/autograd.py``: the same topological order,
+walks the graph the way ``loss.backward()`` does (``engine.py``: the same topological order,
 the same in-place version checks, the same ``unbroadcast``), but hands back d outputs / d inputs for
 the tensors asked for, which may be leaves or intermediate results, and leaves every ``.grad`` as it
-was. ``create_graph=True`` records the backward pass (``glassgrad/higher_order.py``), so the returned
+was. ``create_graph=True`` records the backward pass (``higher_order.py``), so the returned
 gradients can be differentiated again: gradient penalties, Hessian-vector products, Newton's method.
 """
 
@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.autograd import Node, check_versions, enable_grad, topological_order, unbroadcast
+from glassgrad.autograd import higher_order
+from glassgrad.autograd.engine import unbroadcast
+from glassgrad.autograd.grad_mode import enable_grad
+from glassgrad.autograd.graph import Node, check_walkable, topological_order
 from glassgrad.tensor import Tensor
 
 
@@ -128,16 +131,6 @@ def _walk(root: Tensor, root_grad: Any, inputs: tuple[Tensor, ...], retain_graph
     return _results(inputs, [None if g is None else Tensor._make(g, False) for g in found], allow_unused, materialize)
 
 
-def check_walkable(node: Node) -> None:
-    """Refuse a node whose saved values an earlier backward freed, or edited in place since."""
-    if node.released:
-        raise RuntimeError(f"Trying to backward through the graph a second time: the buffers of "
-                           f"{node.op.__name__} were freed by an earlier backward. Pass retain_graph=True "
-                           "the first time if you need to walk it twice.")
-    if node.saved_versions:
-        check_versions(node)
-
-
 def _results(inputs: tuple[Tensor, ...], found: list[Tensor | None], allow_unused: bool,
              materialize: bool) -> tuple[Tensor | None, ...]:
     """One gradient per input: None for an unused one with ``allow_unused`` (zeros to ``materialize``)."""
@@ -156,8 +149,6 @@ def _graph_walk(outputs: tuple[Tensor, ...], grad_outputs: tuple[Any, ...], inpu
                 retain_graph: bool, allow_unused: bool, materialize: bool) -> tuple[Tensor | None, ...]:
     """``grad`` with ``create_graph=True``: the walk of ``higher_order.walk``, whose gradients are Tensors
     with a graph; a grad_output that is a Tensor with a graph stays connected to it."""
-    from glassgrad import higher_order
-
     seeds = [_graph_seed(o, g) for o, g in zip(outputs, grad_outputs)]
     wanted = {id(t): i for i, t in enumerate(inputs)}
     found: list[Tensor | None] = [None] * len(inputs)

@@ -35,11 +35,13 @@ as torch's "materialised" gradients), which the node splits again, one gradient 
 from __future__ import annotations
 
 import copy
-import sys
 from typing import Any
 
-from glassgrad import autograd, backend
+from glassgrad import backend
+from glassgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from glassgrad.autograd.graph import Node
 from glassgrad.op import Context, Op
+from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.tensor import Tensor
 
 
@@ -105,8 +107,6 @@ class _Unpack(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        from glassgrad.ops.indexing import ArrayIndex, written_at
-
         return written_at(ctx.packed_shape, ArrayIndex(slice(ctx.start, ctx.stop)), grad.reshape(-1), accumulate=False)
 
 
@@ -119,7 +119,7 @@ class _UserNode(Op):
     @classmethod
     def backward(cls, ctx: Context, grad: Any) -> Any:
         """The user's backward on Tensors. On arrays (the ordinary path) under no_grad, returning arrays; on a
-        Tensor (create_graph=True, glassgrad/higher_order.py) under grad mode, so the glassgrad ops it calls
+        Tensor (create_graph=True, glassgrad/autograd/higher_order.py) under grad mode, so the glassgrad ops it calls
         record the graph of the gradients it returns, as torch differentiates a custom Function twice."""
         recording = isinstance(grad, Tensor)
         user_ctx: FunctionCtx = ctx.user_ctx
@@ -134,7 +134,7 @@ class _UserNode(Op):
             else:  # a non-differentiable output: zeros of its shape
                 _, shape, dtype = layout
                 output_grads.append(Tensor._make(backend.xp.zeros(shape, dtype=dtype), False))
-        with autograd.enable_grad() if recording else autograd.no_grad():
+        with enable_grad() if recording else no_grad():
             returned = cls.user_function.backward(user_ctx, *output_grads)
         return _check_returned(cls.user_function.__name__, returned, ctx.arg_is_tensor, ctx.input_shapes, recording)
 
@@ -248,11 +248,11 @@ class Function:
                             f"arguments {sorted(kwargs)}")
         arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
         tensor_inputs = tuple(a for a in args if isinstance(a, Tensor))
-        record = autograd.is_grad_enabled() and any(t.requires_grad for t in tensor_inputs)
+        record = is_grad_enabled() and any(t.requires_grad for t in tensor_inputs)
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(record and isinstance(a, Tensor) and a.requires_grad for a in args)
         separate_setup = cls.setup_context is not Function.setup_context
-        with autograd.no_grad():
+        with no_grad():
             output = cls.forward(*args) if separate_setup else cls.forward(ctx, *args)
             if separate_setup:
                 cls.setup_context(ctx, args, output)
@@ -296,7 +296,7 @@ def _wrap_outputs(cls: type, ctx: FunctionCtx, output: Any, tensor_inputs: tuple
     else:
         packed_array = backend.xp.concatenate([o.array.reshape(-1).astype(packed_dtype) for o in chosen])
     packed = Tensor._make(packed_array, True)
-    packed._node = autograd.Node(_node_class(cls), node_ctx, tensor_inputs)
+    packed._node = Node(_node_class(cls), node_ctx, tensor_inputs)
     packed._node.saved_versions = tuple((t._version_counter, t._version_counter[0], f"saved tensor {i}")
                                         for i, t in enumerate(ctx.saved_tensors) if t is not None)
     if node_ctx.single:
@@ -318,5 +318,3 @@ def _fresh(out: Tensor, requires_grad: bool) -> Tensor:
     t._version_counter = out._version_counter
     return t
 
-
-sys.modules.setdefault("glassgrad.autograd.function", sys.modules[__name__])  # from torch.autograd.function import

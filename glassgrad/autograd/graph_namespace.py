@@ -2,7 +2,7 @@
 
 Every op's backward is written once, against ``backend.xp``: ``grad * xp.exp(y)``,
 ``xp.where(mask, grad, 0)``, ``grad.sum(axis=0)``. On the ordinary path ``xp`` is NumPy and
-those names compute with arrays. While ``glassgrad/higher_order.py`` runs a backward that must
+those names compute with arrays. While ``glassgrad/autograd/higher_order.py`` runs a backward that must
 record its own graph, the backward receives Tensors (the gradient, and the saved inputs and
 outputs) and ``backend.xp`` is an instance of ``RecordingNamespace``: the same names, sorted
 into three kinds.
@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy
 
+from glassgrad import ops
+from glassgrad.ops.indexing import ArrayIndex, read_at
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -49,33 +51,25 @@ def _arrays_of(value: Any) -> Any:
     return value
 
 
-def _ops() -> Any:
-    from glassgrad import ops
-
-    return ops
-
-
 def _pad(a: Tensor, widths: Any, mode: str = "constant", constant_values: float = 0.0) -> Tensor:
     """numpy.pad's (before, after) pairs, first axis first, as torch's flat list, last axis first."""
     if mode != "constant":
         raise NotImplementedError(f"create_graph: numpy.pad(mode={mode!r}) has no differentiable twin")
     pairs = numpy.broadcast_to(numpy.asarray(widths, dtype=numpy.int64), (a.ndim, 2))
     flat = tuple(int(w) for pair in reversed(pairs.tolist()) for w in pair)
-    return _ops().pad(a, flat, value=constant_values)
+    return ops.pad(a, flat, value=constant_values)
 
 
 def _split(a: Tensor, bounds: Any, axis: int = 0) -> list[Tensor]:
     """numpy.split at the positions ``bounds`` (a list) as torch's split into sizes."""
     if isinstance(bounds, int):
-        return list(_ops().split(a, a.shape[axis] // bounds, axis))
+        return list(ops.split(a, a.shape[axis] // bounds, axis))
     edges = [0, *bounds, a.shape[axis]]
-    return list(_ops().split(a, [stop - start for start, stop in zip(edges, edges[1:])], axis))
+    return list(ops.split(a, [stop - start for start, stop in zip(edges, edges[1:])], axis))
 
 
 def _take(a: Tensor, indices: Any, axis: int | None = None) -> Tensor:
     """numpy.take: the elements (or, along ``axis``, the slices) at ``indices``, differentiable."""
-    from glassgrad.ops.indexing import ArrayIndex, read_at
-
     if axis is None:
         return read_at(ArrayIndex(indices), a.reshape(-1))
     return read_at(ArrayIndex((slice(None),) * (axis % a.ndim) + (indices,)), a)
@@ -92,7 +86,7 @@ def _prod(a: Tensor, axis: Any, keepdims: bool) -> Tensor:
     """numpy.prod over several axes: torch's prod takes one dim, so one axis at a time."""
     axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
     for i in sorted((i % a.ndim for i in axes), reverse=True):
-        a = _ops().prod(a, i, keepdim=keepdims)
+        a = ops.prod(a, i, keepdim=keepdims)
     return a
 
 
@@ -104,72 +98,76 @@ TWINS: dict[str, Callable[..., Any]] = {
     "divide": lambda a, b: a / b,
     "true_divide": lambda a, b: a / b,
     "negative": lambda a: -a,
-    "power": lambda a, b: _ops().pow(a, b),
+    "power": lambda a, b: ops.pow(a, b),
     "square": lambda a: a * a,
     "reciprocal": lambda a: 1 / a,
-    "matmul": lambda a, b: _ops().matmul(a, b),
-    "dot": lambda a, b: _ops().matmul(a, b),
-    "exp": lambda a: _ops().exp(a),
-    "log": lambda a: _ops().log(a),
-    "sqrt": lambda a: _ops().sqrt(a),
-    "abs": lambda a: _ops().abs(a),
-    "absolute": lambda a: _ops().abs(a),
-    "tanh": lambda a: _ops().tanh(a),
-    "sin": lambda a: _ops().sin(a),
-    "cos": lambda a: _ops().cos(a),
-    "tan": lambda a: _ops().tan(a),
-    "sinh": lambda a: _ops().sinh(a),
-    "cosh": lambda a: _ops().cosh(a),
-    "arcsin": lambda a: _ops().asin(a),
-    "arccos": lambda a: _ops().acos(a),
-    "arctan": lambda a: _ops().atan(a),
-    "arcsinh": lambda a: _ops().asinh(a),
-    "arccosh": lambda a: _ops().acosh(a),
-    "arctanh": lambda a: _ops().atanh(a),
-    "arctan2": lambda a, b: _ops().atan2(a, b),
-    "hypot": lambda a, b: _ops().hypot(a, b),
-    "log1p": lambda a: _ops().log1p(a),
-    "expm1": lambda a: _ops().expm1(a),
-    "log2": lambda a: _ops().log2(a),
-    "log10": lambda a: _ops().log10(a),
-    "exp2": lambda a: _ops().exp2(a),
-    "logaddexp": lambda a, b: _ops().logaddexp(a, b),
-    "maximum": lambda a, b: _ops().maximum(a, b),
-    "minimum": lambda a, b: _ops().minimum(a, b),
-    "fmax": lambda a, b: _ops().fmax(a, b),
-    "fmin": lambda a, b: _ops().fmin(a, b),
-    "clip": lambda a, low=None, high=None: _ops().clip(a, low, high),
-    "where": lambda cond, a, b: _ops().where(cond, a, b),
+    "matmul": lambda a, b: ops.matmul(a, b),
+    "dot": lambda a, b: ops.matmul(a, b),
+    "exp": lambda a: ops.exp(a),
+    "log": lambda a: ops.log(a),
+    "sqrt": lambda a: ops.sqrt(a),
+    "abs": lambda a: ops.abs(a),
+    "absolute": lambda a: ops.abs(a),
+    "tanh": lambda a: ops.tanh(a),
+    "sin": lambda a: ops.sin(a),
+    "cos": lambda a: ops.cos(a),
+    "tan": lambda a: ops.tan(a),
+    "sinh": lambda a: ops.sinh(a),
+    "cosh": lambda a: ops.cosh(a),
+    "arcsin": lambda a: ops.asin(a),
+    "arccos": lambda a: ops.acos(a),
+    "arctan": lambda a: ops.atan(a),
+    "arcsinh": lambda a: ops.asinh(a),
+    "arccosh": lambda a: ops.acosh(a),
+    "arctanh": lambda a: ops.atanh(a),
+    "arctan2": lambda a, b: ops.atan2(a, b),
+    "hypot": lambda a, b: ops.hypot(a, b),
+    "log1p": lambda a: ops.log1p(a),
+    "expm1": lambda a: ops.expm1(a),
+    "log2": lambda a: ops.log2(a),
+    "log10": lambda a: ops.log10(a),
+    "exp2": lambda a: ops.exp2(a),
+    "logaddexp": lambda a, b: ops.logaddexp(a, b),
+    "maximum": lambda a, b: ops.maximum(a, b),
+    "minimum": lambda a, b: ops.minimum(a, b),
+    "fmax": lambda a, b: ops.fmax(a, b),
+    "fmin": lambda a, b: ops.fmin(a, b),
+    "clip": lambda a, low=None, high=None: ops.clip(a, low, high),
+    "where": lambda cond, a, b: ops.where(cond, a, b),
     "sum": lambda a, axis=None, keepdims=False: as_tensor(a).sum(axis=axis, keepdims=keepdims),
     "prod": lambda a, axis=None, keepdims=False: _prod(a, axis, keepdims),
     "mean": lambda a, axis=None, keepdims=False: as_tensor(a).mean(axis=axis, keepdims=keepdims),
-    "amax": lambda a, axis=None, keepdims=False: _ops().amax(a, () if axis is None else axis, keepdims),
-    "amin": lambda a, axis=None, keepdims=False: _ops().amin(a, () if axis is None else axis, keepdims),
-    "max": lambda a, axis=None, keepdims=False: _ops().amax(a, () if axis is None else axis, keepdims),
-    "min": lambda a, axis=None, keepdims=False: _ops().amin(a, () if axis is None else axis, keepdims),
-    "einsum": lambda spec, *operands, optimize=False: _ops().einsum(spec, *operands),
-    "moveaxis": lambda a, source, destination: _ops().movedim(a, source, destination),
+    "amax": lambda a, axis=None, keepdims=False: ops.amax(a, () if axis is None else axis, keepdims),
+    "amin": lambda a, axis=None, keepdims=False: ops.amin(a, () if axis is None else axis, keepdims),
+    "max": lambda a, axis=None, keepdims=False: ops.amax(a, () if axis is None else axis, keepdims),
+    "min": lambda a, axis=None, keepdims=False: ops.amin(a, () if axis is None else axis, keepdims),
+    "einsum": lambda spec, *operands, optimize=False: ops.einsum(spec, *operands),
+    "moveaxis": lambda a, source, destination: ops.movedim(a, source, destination),
     "swapaxes": lambda a, i, j: as_tensor(a).transpose(i, j),
     "transpose": lambda a, axes=None: as_tensor(a).permute(
         tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)),
     "reshape": lambda a, shape: as_tensor(a).reshape(shape),
     "expand_dims": _expand_dims,
-    "broadcast_to": lambda a, shape: _ops().broadcast_to(a, tuple(shape)),
-    "concatenate": lambda arrays, axis=0: _ops().concatenate([as_tensor(x) for x in arrays], axis),
-    "stack": lambda arrays, axis=0: _ops().stack([as_tensor(x) for x in arrays], axis),
-    "flip": lambda a, axis=None: _ops().flip(a, tuple(range(a.ndim)) if axis is None else axis),
-    "cumsum": lambda a, axis: _ops().cumsum(a, axis),
-    "take_along_axis": lambda a, indices, axis: _ops().take_along_dim(a, as_tensor(indices), axis),
+    "broadcast_to": lambda a, shape: ops.broadcast_to(a, tuple(shape)),
+    "concatenate": lambda arrays, axis=0: ops.concatenate([as_tensor(x) for x in arrays], axis),
+    "stack": lambda arrays, axis=0: ops.stack([as_tensor(x) for x in arrays], axis),
+    "flip": lambda a, axis=None: ops.flip(a, tuple(range(a.ndim)) if axis is None else axis),
+    "cumsum": lambda a, axis: ops.cumsum(a, axis),
+    "cumprod": lambda a, axis: ops.cumprod(a, axis),
+    "logaddexp.accumulate": lambda a, axis=0: ops.logcumsumexp(a, axis),
+    "take_along_axis": lambda a, indices, axis: ops.take_along_dim(a, as_tensor(indices), axis),
     "pad": _pad,
-    "tensordot": lambda a, b, axes=2: _ops().tensordot(a, b, axes),
-    "copy": lambda a: _ops().clone(a),
+    "tensordot": lambda a, b, axes=2: ops.tensordot(a, b, axes),
+    "copy": lambda a: ops.clone(a),
     "ascontiguousarray": lambda a: a,
     "asarray": lambda a, dtype=None: a if dtype is None else as_tensor(a).to(dtype),
     "split": _split,
     "take": _take,
-    "roll": lambda a, shift, axis=None: _ops().roll(a, shift, axis),
-    "tril": lambda a, k=0: _ops().tril(a, k),
-    "triu": lambda a, k=0: _ops().triu(a, k),
+    "roll": lambda a, shift, axis=None: ops.roll(a, shift, axis),
+    "tril": lambda a, k=0: ops.tril(a, k),
+    "sinc": lambda a: ops.sinc(a),
+    "ldexp": lambda a, e: ops.ldexp(a, e),
+    "triu": lambda a, k=0: ops.triu(a, k),
 }
 
 # names whose result has zero derivative, or does not depend on the values: computed on arrays
@@ -192,11 +190,15 @@ class _Refused:
         if any(t.requires_grad for t in _tensors_in(args) + _tensors_in(kwargs.values())):
             raise NotImplementedError(
                 f"create_graph=True: a backward called numpy.{self._name} on a tensor of the graph; it has no "
-                "differentiable twin in glassgrad.graph_namespace.TWINS, so the gradient cannot be differentiated")
+                "differentiable twin in glassgrad.autograd.graph_namespace.TWINS, so the gradient cannot be "
+                "differentiated")
         return self._function(*_arrays_of(args), **{k: _arrays_of(v) for k, v in kwargs.items()})
 
     def __getattr__(self, attribute: str) -> Any:  # ufunc methods: numpy.add.at, numpy.maximum.reduce ...
-        return _Refused(getattr(self._function, attribute), f"{self._name}.{attribute}")
+        full = f"{self._name}.{attribute}"
+        if full in TWINS:  # numpy.logaddexp.accumulate
+            return _Twin(getattr(self._function, attribute), full, TWINS[full])
+        return _Refused(getattr(self._function, attribute), full)
 
 
 class _Twin(_Refused):

@@ -1,6 +1,6 @@
 """Higher-order gradients: the backward pass that records its own graph (``create_graph=True``).
 
-The ordinary backward (``glassgrad/autograd.py``) calls each op's ``backward`` on arrays, so a
+The ordinary backward (``engine.py``) calls each op's ``backward`` on arrays, so a
 gradient is a number with no history. To differentiate a gradient again (a gradient penalty,
 a Hessian-vector product, Newton's method) the backward pass itself must be recorded. Here the
 SAME ``backward`` of each op is called, but on Tensors:
@@ -8,7 +8,7 @@ SAME ``backward`` of each op is called, but on Tensors:
 * the incoming gradient is a Tensor (with a graph, when it depends on something that requires grad);
 * each array the forward saved is replaced by the graph Tensor it came from: an input's array by
   that input, the output's array by the output (``_graph_saved``);
-* ``backend.xp`` is a ``RecordingNamespace`` (``glassgrad/graph_namespace.py``), so ``xp.exp(y)``
+* ``backend.xp`` is a ``RecordingNamespace`` (``graph_namespace.py``), so ``xp.exp(y)``
   runs glassgrad's ``exp`` op and records a node; the fast kernels are off, so their readable twins
   (written with ``xp`` and Tensor methods) run.
 
@@ -42,9 +42,12 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from glassgrad import autograd, backend, kernels
-from glassgrad.autograd import Node, topological_order
-from glassgrad.graph_namespace import RecordingNamespace
+from glassgrad import backend, kernels
+from glassgrad.autograd import grad_mode
+from glassgrad.autograd.engine import run_post_accumulate_hooks
+from glassgrad.autograd.grad_mode import enable_grad
+from glassgrad.autograd.graph import Node, check_walkable, topological_order
+from glassgrad.autograd.graph_namespace import RecordingNamespace
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor
 
@@ -62,15 +65,15 @@ def _namespace_of(arrays: Any) -> RecordingNamespace:
 def recording() -> Iterator[None]:
     """Grad mode on, ``backend.xp`` the recording namespace, the plain kernels: a backward run inside
     records its graph. Nested uses (a recording backward that itself runs one) are fine."""
-    arrays, mode, was_recording = backend.xp, kernels.get_mode(), autograd._recording_graph
+    arrays, mode, was_recording = backend.xp, kernels.get_mode(), grad_mode._recording_graph
     namespace = arrays if isinstance(arrays, RecordingNamespace) else _namespace_of(arrays)
-    backend.xp, autograd._recording_graph = namespace, True
+    backend.xp, grad_mode._recording_graph = namespace, True
     kernels.set_mode("reference")
     try:
-        with autograd.enable_grad():
+        with enable_grad():
             yield
     finally:
-        backend.xp, autograd._recording_graph = arrays, was_recording
+        backend.xp, grad_mode._recording_graph = arrays, was_recording
         kernels.set_mode(mode)
 
 
@@ -138,7 +141,7 @@ def _not_differentiable(node: Node, out_grad: Tensor, reason: str) -> list[Tenso
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     sources = tuple(t for t in (*node.inputs, out_grad) if t.requires_grad)
-    with autograd.enable_grad():
+    with enable_grad():
         return [None if g is None else NotTwiceDifferentiable.apply(*sources, value=g, reason=reason)
                 for g in in_grads]
 
@@ -169,7 +172,7 @@ def input_grads(node: Node, output: Tensor, out_grad: Tensor) -> list[tuple[Tens
     if len(in_grads) != len(node.inputs):
         raise RuntimeError(f"{op_name}.backward returned {len(in_grads)} gradients for {len(node.inputs)} inputs")
     shares = []
-    with autograd.enable_grad():
+    with enable_grad():
         for parent, g in zip(node.inputs, in_grads):
             if g is None or not parent.requires_grad:
                 continue
@@ -182,7 +185,7 @@ def input_grads(node: Node, output: Tensor, out_grad: Tensor) -> list[tuple[Tens
 
 
 def _unbroadcast(grad: Tensor, shape: tuple[int, ...], op_name: str) -> Tensor:
-    """``autograd.unbroadcast`` on a Tensor: the sum over the broadcast copies, recorded."""
+    """``engine.unbroadcast`` on a Tensor: the sum over the broadcast copies, recorded."""
     extra = grad.ndim - len(shape)
     if extra < 0:
         raise RuntimeError(f"{op_name}.backward returned a gradient of shape {tuple(grad.shape)} "
@@ -211,14 +214,12 @@ def walk(roots: list[tuple[Tensor, Tensor]], retain_graph: bool,
     tensor with ``retain_grad()``, and of each tensor whose id is in ``stop_at`` (``autograd.grad``'s
     inputs), once all contributions to it are summed.
     """
-    from glassgrad.gradients import check_walkable
-
     stop_at = stop_at or {}
     pending: dict[int, Tensor] = {}
     leaves: dict[int, Tensor] = {}
     for root, root_grad in roots:
         if id(root) in pending:
-            with autograd.enable_grad():
+            with enable_grad():
                 root_grad = pending[id(root)] + root_grad
         pending[id(root)] = root_grad
         if root._node is None:
@@ -234,7 +235,7 @@ def walk(roots: list[tuple[Tensor, Tensor]], retain_graph: bool,
         for parent, g in input_grads(node, tensor, out_grad):
             key = id(parent)
             if key in pending:
-                with autograd.enable_grad():
+                with enable_grad():
                     g = pending[key] + g
             pending[key] = g
             if parent._node is None:
@@ -251,11 +252,9 @@ def accumulate(tensor: Tensor, grad: Tensor) -> None:
     a leaf's ``register_hook`` hooks see the gradient first."""
     if tensor._node is None and tensor._hooks:
         grad = _run_hooks(tensor._hooks, grad)
-    with autograd.enable_grad():
+    with enable_grad():
         tensor._grad = grad if tensor._grad is None else tensor._grad + grad
     if tensor._node is None and tensor._post_accumulate_hooks:  # register_post_accumulate_grad_hook
-        from glassgrad.hooks import run_post_accumulate_hooks
-
         run_post_accumulate_hooks(tensor)
 
 
