@@ -1,8 +1,9 @@
 """Memory layouts, as torch names them: ``x.layout == torch.strided``.
 
-Every glassgrad tensor is dense and strided (a NumPy array: a pointer, a shape and
-one stride per axis), so ``Tensor.layout`` is always ``strided``. The sparse layouts
-exist so that programs can name and compare them; no glassgrad tensor has one.
+A dense glassgrad tensor is strided (a NumPy array: a pointer, a shape and one stride per
+axis), so its ``layout`` is ``strided``; a sparse COO tensor (``glassgrad/sparse/``) has
+``sparse_coo``. The other sparse layouts exist so that programs can name and compare them;
+no glassgrad tensor has one.
 """
 
 from __future__ import annotations

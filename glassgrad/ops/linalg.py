@@ -34,6 +34,8 @@ from glassgrad.ops.bitwise import logical_and, logical_or
 from glassgrad.ops.einsum import einsum
 from glassgrad.ops.matmul import MatMul
 from glassgrad.ops.type_promotion import result_type
+from glassgrad.sparse.coo import SparseTensor
+from glassgrad.sparse.products import sparse_matmul
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -60,6 +62,8 @@ def mm(input: Any, mat2: Any) -> Tensor:  # noqa: A002  (torch's argument name)
     Unlike ``matmul`` it neither broadcasts nor accepts vectors.
     """
     a, b = as_tensor(input), as_tensor(mat2)
+    if isinstance(a, SparseTensor) or isinstance(b, SparseTensor):  # a sparse COO matrix: glassgrad/sparse/
+        return sparse_matmul("mm", a, b)
     _check_dims("mm", "input", a, 2)
     _check_dims("mm", "mat2", b, 2)
     _check_same_dtype("mm", a, b)

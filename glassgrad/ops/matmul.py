@@ -15,6 +15,8 @@ from glassgrad.errors import OpInputError
 from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
 from glassgrad.ops.promotion import check_layer_input_dtype
+from glassgrad.sparse.coo import SparseTensor
+from glassgrad.sparse.products import sparse_matmul
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -74,6 +76,8 @@ class MatMul(Op):
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b."""
     a, b = as_tensor(a), as_tensor(b)
+    if isinstance(a, SparseTensor) or isinstance(b, SparseTensor):  # a sparse COO matrix: glassgrad/sparse/
+        return sparse_matmul("matmul", a, b)
     shape_a, shape_b = a.array.shape, b.array.shape
     if not shape_a or not shape_b:
         raise OpInputError(f"matmul: both operands need at least 1 dim, got shapes {shape_a} and {shape_b}")
