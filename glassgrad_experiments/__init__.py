@@ -6,6 +6,13 @@ for tests) and ``run(cfg, out_dir) -> dict``. They are found by scanning the fol
 one needs no edit here; a module that lacks one of these is refused with an error naming what
 it lacks, not skipped. Code that is not an experiment lives in a subpackage (``common/``,
 ``envs/``) or in a module whose name starts with ``_``.
+
+An experiment reads like the notes it reproduces: its ``run`` shows the model, the loss, the
+optimiser and the training loop (``opt.zero_grad(); loss.backward(); opt.step()``), with the
+plumbing (data, progress, results, plots) in ``common/``. The Keras-style experiments (``demo``,
+``sine``, ``init-optim-grid``) make one ``fit`` call instead, as their modules say; ``ddp-mnist``'s
+loop is its worker script, ``_ddp_mnist_worker.py``; ``occlusion`` and ``conv-filters`` look into a
+trained CNN and train none themselves (without saved weights, one ``fit`` call trains it first).
 """
 
 from __future__ import annotations

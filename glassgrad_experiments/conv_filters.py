@@ -6,7 +6,9 @@ Outputs:
                          conv2 maps after ReLU (each map scaled on its own).
 
 Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz); ``--weights ''`` trains a CNN here
-first, for ``--train-epochs`` (what the smoke run does, on generated digits).
+first, for ``--train-epochs`` (what the smoke run does, on generated digits), with one ``fit``
+call (``common.training.cnn_for_analysis``): this experiment looks into a network, it trains none
+of its own (``mnist-cnn`` shows the training loop).
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Data-parallel training of the MNIST CNN on N processes against 1 (``glassgrad.distributed``).
 
-The training script (``glassgrad_experiments/_ddp_mnist_worker.py``) is a PyTorch DDP script with its imports
-changed: ``init_process_group``, ``DistributedSampler``, ``DistributedDataParallel``, started by
-``python -m glassgrad.distributed.run --nproc-per-node N`` (torchrun's contract). It is run twice with
-the same global batch: on 1 process and on ``--nproc`` processes. Each process of the second run
-computes the gradient of its share of every batch; DDP averages them during backward, so both runs take
-the same steps. After one step the weights agree to float32 rounding (~1e-8); over hundreds of steps
-training amplifies rounding differences (it is chaotic: two float32 runs on 1 process whose sums are
-merely ordered differently part the same way), so the final weights differ by more while the accuracies
-stay equal within noise. ``--dtype float64`` keeps the runs equal to ~1e-12 throughout.
+The training script, with the training loop (``glassgrad_experiments/_ddp_mnist_worker.py``), is a PyTorch
+DDP script with its imports changed: ``init_process_group``, ``DistributedSampler``,
+``DistributedDataParallel``, started by ``python -m glassgrad.distributed.run --nproc-per-node N``
+(torchrun's contract). It is run twice with the same global batch: on 1 process and on ``--nproc``
+processes. Each process of the second run computes the gradient of its share of every batch; DDP averages
+them during backward, so both runs take the same steps. After one step the weights agree to float32 rounding
+(~1e-8); over hundreds of steps training amplifies rounding differences (it is chaotic: two float32 runs on
+1 process whose sums are merely ordered differently part the same way), so the final weights differ by more
+while the accuracies stay equal within noise. ``--dtype float64`` keeps the runs equal to ~1e-12 throughout.
 
 Reported: seconds per epoch of each run and their ratio (the speed-up), both test accuracies, the
 largest weight difference, and the machine's load while it ran (``os.getloadavg``): on a machine busy

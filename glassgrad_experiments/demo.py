@@ -1,7 +1,9 @@
 """The README demo: an MLP learns three interleaved spirals, generated on the spot.
 
 No network, no files: the data set comes from ``glassgrad.data.synthetic``.
-Trains with ``glassgrad.train.fit`` (progress bar in a terminal), writes the
+Keras-style: the training is one ``glassgrad.train.fit`` call (the loop it runs, batch by
+batch ``zero_grad`` / ``backward`` / ``step``, is ``glassgrad/train/loop.py``'s; a progress bar
+in a terminal). ``mnist-mlp`` writes the same kind of loop out. It writes the
 loss/accuracy curves to ``curves.png`` and the decision regions to
 ``regions.png``, and checks that the loss fell at least tenfold (a run that
 misses it still records its numbers, with ``target_met: false``).

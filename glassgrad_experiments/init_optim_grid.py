@@ -3,7 +3,9 @@
 Every initialiser (zeros; normal N(0, 0.01^2); very-large N(0, 10^2); Xavier
 (Glorot) normal; He (Kaiming) normal) is crossed with every optimiser (SGD,
 SGD+momentum, RMSprop, Adam, Adagrad, and Adam at lr 0.1 and 0.001) on the
-784-256-128-10 ReLU MLP of ``mnist-mlp``. Biases start at zero in all runs.
+784-256-128-10 ReLU MLP of ``mnist-mlp``. Biases start at zero in all runs. Keras-style, as
+the classic study: each cell trains by one ``fit`` call (``train_cell``), which stops a run
+whose loss or gradient turns NaN/inf (``TerminateOnNaN``) and records the per-epoch curves.
 
 The grid is a sweep (``glassgrad_experiments/sweep``): each (initialiser, optimiser) pair is one run of
 this experiment with a single ``--inits`` and a single ``--optimizers`` (a *cell*: it trains

@@ -12,7 +12,9 @@ strokes the classifier relies on. Outputs, for each window size k:
 
 Weights: ``--weights`` (default runs/mnist-cnn/cnn.npz, written by ``glassgrad run mnist-cnn``);
 ``--weights ''`` trains a CNN here first, for ``--train-epochs`` (what the smoke run does, on
-generated digits). Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` as mnist-cnn.
+generated digits), with one ``fit`` call: this experiment looks into a network and trains none
+of its own (``mnist-cnn`` shows the training loop).
+Data: ``--dataset mnist | fashion | synthetic`` and ``--data-dir`` as mnist-cnn.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ output some seeds are worse still: when the output unit starts dead for every
 input it never learns at all (seeds 1, 3, 5 here), predicting 0 everywhere. RNN: nn.RNN(1, 5)
 (tanh) reads the 10 values one at a time, Linear(5, 1) maps its last state to
 the prediction.
-Adam on the mean squared error; test on a later stretch of the wave than the
-one trained on. The plot shows both predictions against the truth.
+Adam on the mean squared error, full batch; test on a later stretch of the wave
+than the one trained on. Keras-style, as the classic: each net is trained by one
+``fit`` call (``train`` below; the loop it runs is ``glassgrad/train/loop.py``'s).
+The plot shows both predictions against the truth.
 """
 
 from __future__ import annotations
