@@ -139,8 +139,10 @@ class GELU(Op):
             tanh_u = backend.xp.tanh(GELU_TANH_SCALE * (x + GELU_TANH_CUBIC * x * x * x))
             ctx.save_for_backward(x, tanh_u)
             return 0.5 * x * (1 + tanh_u)
-        if kernels.fast() and gelu_kernel.applies(x):  # float32: glassgrad/kernels/gelu.py, tested equal
+        ctx.fast = kernels.fast() and gelu_kernel.applies(x)  # float32: glassgrad/kernels/gelu.py, tested equal
+        if ctx.fast:  # x saved as on the plain path, so an in-place edit of it is caught alike
             y, ctx.dydx = gelu_kernel.gelu_forward(x, derivative=ctx.needs_input_grad[0])  # dy/dx in the same pass
+            ctx.save_for_backward(x)
             return y
         cdf = 0.5 * (1 + erf_array(x / math.sqrt(2)))
         ctx.save_for_backward(x, cdf)
@@ -153,7 +155,7 @@ class GELU(Op):
             x, tanh_u = ctx.saved
             du_dx = GELU_TANH_SCALE * (1 + 3 * GELU_TANH_CUBIC * x * x)
             return grad * (0.5 * (1 + tanh_u) + 0.5 * x * (1 - tanh_u * tanh_u) * du_dx)
-        if hasattr(ctx, "dydx"):  # the fast kernel's forward computed dy/dx already
+        if ctx.fast:  # the fast kernel's forward computed dy/dx already
             return grad * ctx.dydx
         x, cdf = ctx.saved
         pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)

@@ -72,17 +72,19 @@ class Conv2d(Op):
         geometry = ConvGeometry.of(x.shape[2:], weight.shape[2:], stride, pads, dilation, groups)
         ctx.geometry = geometry
         ctx.fast = kernels.fast() and conv_kernel.applies(weight, stride)
+        # both paths save x and the weight (an in-place edit of either raises at backward, as in
+        # torch), then their own copy of the windows' values: the padded input or the columns
         if ctx.fast:
             y, xcm = conv_kernel.conv2d_rows_forward(x, weight, bias, geometry)
-            ctx.save_for_backward(xcm, weight)
+            ctx.save_for_backward(x, weight, xcm)
             return y
         y, cols = conv2d_plain_forward(x, weight, bias, geometry)
-        ctx.save_for_backward(cols, weight)
+        ctx.save_for_backward(x, weight, cols)
         return y
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
-        saved, weight = ctx.saved
+        _, weight, saved = ctx.saved
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         backward = conv_kernel.conv2d_rows_backward if ctx.fast else conv2d_plain_backward
         dx, dw, db = backward(saved, weight, grad, ctx.geometry, need_x, need_w)

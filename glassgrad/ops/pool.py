@@ -37,7 +37,11 @@ class MaxPool2d(Op):
     """
 
     differentiable_backward = True
-    constant_saves = (0, 1)  # the fast path's (xpad, out): they only pick the winners
+    constant_saves = (0, 1, 2)  # (x, out, xpad or the winners): they only pick the winners
+
+    # Both paths save x and the output first, so an in-place edit of either after the forward
+    # raises at backward in both kernel modes (the fast path needs them; the plain one keeps them
+    # for that check alone), then what each path's backward reads.
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
@@ -50,24 +54,24 @@ class MaxPool2d(Op):
         ctx.geometry, ctx.fast = geometry, kernels.fast()
         if ctx.fast:
             out = pool_kernel.max_pool2d_forward(xpad, geometry)
-            ctx.save_for_backward(xpad, out)
+            ctx.save_for_backward(x, out, xpad)
             return out
         out, winner = max_pool2d_plain_forward(xpad, geometry)
         ctx.input_shape = xpad.shape
-        ctx.save_for_backward(winner)
+        ctx.save_for_backward(x, out, winner)
         return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         geometry = ctx.geometry
         if ctx.fast and isinstance(grad, Tensor):  # recording a graph: the readable twin routes the gradient
-            xpad, _ = ctx.saved
+            _, _, xpad = ctx.saved
             dx = max_pool2d_plain_backward(max_pool2d_plain_forward(xpad, geometry)[1], grad, xpad.shape, geometry)
         elif ctx.fast:
-            xpad, out = ctx.saved
+            _, out, xpad = ctx.saved
             dx = pool_kernel.max_pool2d_backward(xpad, out, grad, geometry)
         else:
-            (winner,) = ctx.saved
+            _, _, winner = ctx.saved
             dx = max_pool2d_plain_backward(winner, grad, ctx.input_shape, geometry)
         (top, bottom), (left, right) = geometry.pads
         return dx[:, :, top:dx.shape[2] - bottom, left:dx.shape[3] - right]
