@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend, bfloat16_math, dtypes
+from glassgrad import backend, bfloat16_math, complex_math, dtypes
 from glassgrad.device import array_module
 from glassgrad.factory_args import any_dtype, check_options, finish, host, read_size, target_device
-from glassgrad.tensor import Tensor, _to_array
+from glassgrad.tensor import Tensor, to_array
 
 
 # ----- from data --------------------------------------------------------------------------------
@@ -44,7 +44,7 @@ def _leaf_dtypes(data: Any) -> list[numpy.dtype]:
         return [numpy.dtype(data.dtype)]
     if isinstance(data, list | tuple):
         return [dt for item in data for dt in _leaf_dtypes(item)]
-    return [_to_array(data, None).dtype]
+    return [to_array(data, None).dtype]
 
 
 def _promote(kinds: list[numpy.dtype]) -> numpy.dtype:
@@ -76,7 +76,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
     module text for the dtype of Python data.
     """
     source = _join_arrays(data) if isinstance(data, list | tuple) and _holds_arrays(data) else data
-    array = _to_array(source, dtype)
+    array = to_array(source, dtype)
     if hasattr(source, "dtype"):  # an array: asarray may have shared its memory
         array = array.copy()
     return finish(array, device, requires_grad, "tensor")
@@ -88,14 +88,14 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dtype)
     source = _join_arrays(data) if isinstance(data, list | tuple) and _holds_arrays(data) else data
-    return finish(_to_array(source, dtype), device, False, "as_tensor")
+    return finish(to_array(source, dtype), device, False, "as_tensor")
 
 
 def from_numpy(ndarray: numpy.ndarray) -> Tensor:
     """A tensor sharing ``ndarray``'s memory and dtype: writes to one show in the other."""
     if not isinstance(ndarray, numpy.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind not in "fiubc" and bfloat16_math.mark(ndarray).dtype != dtypes.bfloat16:
+    if complex_math.mark(ndarray).dtype.kind not in "fiubc" and bfloat16_math.mark(ndarray).dtype != dtypes.bfloat16:
         raise TypeError(f"from_numpy: can't convert np.ndarray of type {ndarray.dtype}; glassgrad holds float, "
                         "complex, int and bool arrays"
         )

@@ -164,7 +164,8 @@ def _header(data: bytes, source: str) -> tuple[dict[str, Any], int]:
     return header, 8 + size
 
 
-def _decode(data: bytes, source: str) -> tuple[dict[str, Tensor], dict[str, str]]:
+def decode(data: bytes, source: str) -> tuple[dict[str, Tensor], dict[str, str]]:
+    """The tensors and the metadata of a whole safetensors file held in ``data`` (``source`` names it in errors)."""
     header, start = _header(data, source)
     tensors: dict[str, Tensor] = {}
     for name, info in header.items():
@@ -186,7 +187,7 @@ def _array_of(raw: bytes, info: dict[str, Any]) -> Tensor:
 
 def load(data: bytes) -> dict[str, Tensor]:
     """The tensors in the bytes of a safetensors file."""
-    return _decode(bytes(data), "<bytes>")[0]
+    return decode(bytes(data), "<bytes>")[0]
 
 
 def load_file(filename: str | os.PathLike, device: str = "cpu") -> dict[str, Tensor]:
@@ -202,7 +203,7 @@ def load_file_with_metadata(filename: str | os.PathLike) -> tuple[dict[str, Tens
     path = Path(filename)
     if not path.is_file():
         raise FileNotFoundError(f"load: no safetensors file at {path}")
-    return _decode(path.read_bytes(), str(path))
+    return decode(path.read_bytes(), str(path))
 
 
 class safe_open:  # noqa: N801 (the package's name)

@@ -51,7 +51,8 @@ from glassgrad.methods.shape import ShapeMethods
 from glassgrad.size import Size
 
 
-def _to_array(data: Any, dtype: Any) -> Any:
+def to_array(data: Any, dtype: Any) -> Any:
+    """The array a Tensor made from ``data`` holds (torch's dtype rules; ``dtype`` None infers it)."""
     xp = backend.xp
     if isinstance(data, Tensor):
         data = data.array
@@ -117,7 +118,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         elif len(data) > 1:
             raise TypeError(f"Tensor(): expected sizes (ints) or one piece of data, got {len(data)} arguments")
         else:
-            self.array = _to_array(data[0], dtype)
+            self.array = to_array(data[0], dtype)
             python_data = dtype is None and not hasattr(data[0], "dtype") and not isinstance(data[0], Tensor)
             if python_data and self.array.dtype.kind in "biu":  # Python numbers: the default float dtype
                 self.array = self.array.astype(backend.get_default_dtype())
@@ -152,7 +153,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
     @data.setter
     def data(self, value: Any) -> None:
-        array = value.array if isinstance(value, Tensor) else _to_array(value, None)
+        array = value.array if isinstance(value, Tensor) else to_array(value, None)
         if hasattr(self, "array") and array.shape != self.array.shape and self._node is not None:
             raise RuntimeError(f"data: cannot give a non-leaf tensor of shape {self.shape} data of shape {array.shape}")
         self.array = array
@@ -168,7 +169,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
             self._grad = None
             return
         if not isinstance(value, Tensor):
-            value = Tensor._make(_to_array(value, self.dtype), False)
+            value = Tensor._make(to_array(value, self.dtype), False)
         if value.shape != self.shape:
             raise RuntimeError(f"assigned grad has shape {value.shape} but the tensor has shape {self.shape}")
         self._grad = value
@@ -288,7 +289,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
                 )
             grad_array = backend.xp.ones(self.array.shape, dtype=self.dtype)
         else:
-            grad_array = _to_array(gradient, self.dtype)
+            grad_array = to_array(gradient, self.dtype)
             if grad_array.shape != self.array.shape:
                 raise RuntimeError(
                     f"backward: gradient has shape {grad_array.shape}, output has shape {tuple(self.shape)}"
@@ -686,7 +687,7 @@ def _foreign(value: Any) -> bool:
 def as_tensor(value: Any) -> Tensor:
     """``value`` if it is a Tensor, else a new constant Tensor of it (Python ints stay int64, as
     ``tensor()`` makes them; the legacy ``Tensor(...)`` constructor would read an int as a size)."""
-    return value if isinstance(value, Tensor) else Tensor._make(_to_array(value, None), False)
+    return value if isinstance(value, Tensor) else Tensor._make(to_array(value, None), False)
 
 
 def _constant_like(value: Any, other: Tensor) -> Tensor:

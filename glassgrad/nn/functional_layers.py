@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import autograd, backend, dtypes
+from glassgrad import backend, dtypes
 from glassgrad.ops.embedding import embedding as _embedding
+from glassgrad.ops.embedding import renorm_rows
 from glassgrad.ops.indexing import one_hot as _one_hot
 from glassgrad.ops.norm import batch_norm as _batch_norm
 from glassgrad.ops.norm import instance_norm as _instance_norm
@@ -41,21 +42,8 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None, max_norm:
         raise NotImplementedError("embedding: scale_grad_by_freq and sparse gradients are not implemented")
     weight = as_tensor(weight)
     if max_norm is not None:
-        _renorm_rows(input, weight, float(max_norm), float(norm_type))
+        renorm_rows(input, weight, float(max_norm), float(norm_type))
     return _embedding(input, weight, padding_idx)
-
-
-def _renorm_rows(indices: Any, weight: Tensor, max_norm: float, norm_type: float) -> None:
-    xp = backend.xp
-    idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
-    rows = xp.unique(idx.reshape(-1))
-    if rows.size == 0 or weight.ndim != 2:
-        return
-    picked = weight.array[rows]  # (R, D)
-    norms = (xp.abs(picked) ** norm_type).sum(axis=1) ** (1.0 / norm_type)  # (R,)
-    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
-    with autograd.no_grad():
-        weight.index_put_((Tensor._make(rows, False),), Tensor._make(picked * scale[:, None], False))
 
 
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,  # noqa: A002

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.autograd.grad_mode import no_grad
 from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, zeroed_at
@@ -43,6 +44,21 @@ def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
     starts = xp.flatnonzero(xp.concatenate([xp.ones(1, dtype=bool), sorted_idx[1:] != sorted_idx[:-1]]))
     out[sorted_idx[starts]] = xp.add.reduceat(rows[order], starts, axis=0)
     return out
+
+
+def renorm_rows(indices: Any, weight: Tensor, max_norm: float, norm_type: float) -> None:
+    """``embedding``'s ``max_norm``: each row of ``weight`` that ``indices`` look up and whose ``norm_type``-norm
+    ||w||_p exceeds ``max_norm`` is scaled IN PLACE by max_norm / (||w||_p + 1e-7), as torch (not recorded)."""
+    xp = backend.xp
+    idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
+    rows = xp.unique(idx.reshape(-1))
+    if rows.size == 0 or weight.ndim != 2:
+        return
+    picked = weight.array[rows]  # (R, D)
+    norms = (xp.abs(picked) ** norm_type).sum(axis=1) ** (1.0 / norm_type)  # (R,)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(weight.dtype)
+    with no_grad():
+        weight.index_put_((Tensor._make(rows, False),), Tensor._make(picked * scale[:, None], False))
 
 
 class Embedding(Op):

@@ -20,6 +20,7 @@ import numpy as np
 from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.embedding import renorm_rows
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("sum", "mean", "max")
@@ -137,9 +138,7 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: float 
     if flat.size and (flat.min() < 0 or flat.max() >= w.shape[0]):
         raise IndexError(f"{op}: index out of range in self (indices must lie in [0, {w.shape[0]}))")
     if max_norm is not None:
-        from glassgrad.nn.functional_layers import _renorm_rows
-
-        _renorm_rows(idx, w, float(max_norm), float(norm_type))
+        renorm_rows(idx, w, float(max_norm), float(norm_type))
     keep = xp.ones(flat.shape, dtype=bool) if padding_idx is None else flat != padding_idx % w.shape[0]
     counts = xp.bincount(bag_of[keep], minlength=n_bags)
     starts = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(counts)[:-1]])

@@ -251,12 +251,12 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     kind = _pick_format(f, format) if format is not None else (
         "glassgrad" if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06" else "safetensors")
     if kind == "safetensors":
-        from glassgrad.safetensors import _decode
+        from glassgrad.safetensors import decode  # (safetensors.py imports this package: loaded on first use)
 
         if data[:4].startswith(b"PK") or len(data) < 9 or data[8:9] != b"{":
             raise CheckpointError(f"load: {source} is neither a glassgrad checkpoint (a zip archive) nor a "
                                   "safetensors file")
-        return _move(_decode(data, source)[0], map_location)
+        return _move(decode(data, source)[0], map_location)
     try:
         obj = _load_npz(data, source, weights_only is not False)
     except CheckpointError:
