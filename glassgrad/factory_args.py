@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend, bfloat16_math, dtypes
+from glassgrad import backend, bfloat16_math, complex_math, dtypes
 from glassgrad.device import device, get_default_device, move_array
 from glassgrad.tensor import Tensor
 
@@ -75,7 +75,8 @@ def finish(array: Any, target: Any, requires_grad: bool, op: str = "tensor") -> 
 
     Only floating tensors may require a gradient (torch's rule).
     """
-    if numpy.dtype(array.dtype).kind not in "fiubc" and not backend.is_float(bfloat16_math.mark(array).dtype):
+    if numpy.dtype(complex_math.mark(array).dtype).kind not in "fiubc" and not backend.is_float(
+            bfloat16_math.mark(array).dtype):
         raise TypeError(f"{op}: unsupported dtype {array.dtype}; glassgrad holds float, complex, int and bool tensors")
     array = move_array(array, target_device(target))
     out = Tensor._make(array, False)

@@ -74,7 +74,8 @@ def test_from_numpy_shares_memory_and_keeps_dtype() -> None:
     with pytest.raises(TypeError, match="from_numpy: expected np.ndarray"):
         gg.from_numpy([1, 2])
     with pytest.raises(TypeError, match="from_numpy: can't convert"):
-        gg.from_numpy(np.ones(2, dtype=np.complex64))
+        gg.from_numpy(np.array(["a"]))
+    assert gg.from_numpy(np.ones(2, dtype=np.complex64)).dtype == gg.complex64
 
 
 # ----- filled ----------------------------------------------------------------------------------

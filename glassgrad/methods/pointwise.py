@@ -352,7 +352,7 @@ class PointwiseMethods:
 
     @property
     def imag(self) -> Tensor:
-        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return glassgrad.ops.imag(self)
 
     def conj(self) -> Tensor:
         return glassgrad.ops.conj(self)

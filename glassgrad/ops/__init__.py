@@ -266,6 +266,12 @@ from glassgrad.ops.complex_identities import conj_physical as conj_physical
 from glassgrad.ops.complex_identities import real as real
 from glassgrad.ops.complex_identities import resolve_conj as resolve_conj
 from glassgrad.ops.complex_identities import resolve_neg as resolve_neg
+from glassgrad.ops.complex_parts import complex as complex
+from glassgrad.ops.complex_parts import imag as imag
+from glassgrad.ops.complex_parts import polar as polar
+from glassgrad.ops.complex_parts import view_as_complex as view_as_complex
+from glassgrad.ops.complex_parts import view_as_real as view_as_real
+from glassgrad.ops import complex_forms as complex_forms  # registers the ops that take complex tensors
 # --- op families that declare their own names in __all__, TORCH_NAMES, FUNCTIONAL_NAMES (ops/families.py) ---
 from glassgrad.ops import families  # noqa: E402
 

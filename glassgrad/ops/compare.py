@@ -6,11 +6,12 @@ gradient; its result never requires grad.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy
 
-from glassgrad import backend, bfloat16_math
+from glassgrad import backend, bfloat16_math, complex_math
 from glassgrad.errors import broadcast_checked
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
@@ -124,10 +125,15 @@ class Cast(Op):
     @staticmethod
     def forward(ctx: Context, x: Any, *, dtype: Any) -> Any:
         ctx.dtype = x.dtype
-        return bfloat16_math.cast(x, dtype)
+        if x.dtype.kind == "c" and dtype.kind != "c":  # complex to real keeps the real part, as torch
+            warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4)
+            x = x.real
+        return complex_math.mark(bfloat16_math.cast(x, dtype))
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        if grad.dtype.kind == "c" and ctx.dtype.kind != "c":  # real to complex: the adjoint keeps the real part
+            grad = grad.real
         return bfloat16_math.cast(grad, ctx.dtype)
 
 
@@ -135,6 +141,6 @@ def cast(x: Any, dtype: Any) -> Tensor:
     """A copy of x in ``dtype``; gradients flow only between floating dtypes."""
     x = as_tensor(x)
     dtype = numpy.dtype(dtype)
-    if x.requires_grad and not backend.is_float(dtype):
+    if x.requires_grad and not (backend.is_float(dtype) or dtype.kind == "c"):
         return Tensor(x.array.astype(dtype))
     return Cast.apply(x, dtype=dtype)

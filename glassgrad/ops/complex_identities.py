@@ -5,7 +5,7 @@ A real number is its own real part and its own conjugate, so ``real``,
 torch does for real tensors) and ``conj_physical`` a copy. Its angle in the
 complex plane is 0 for x >= 0 and pi for x < 0 (NaN stays NaN); that is
 piecewise constant, so its gradient is 0, as torch's for real inputs.
-(glassgrad has no complex dtypes.)
+On complex tensors these are the ops of complex_parts.py (``angle`` through complex_forms.py).
 """
 
 from __future__ import annotations
@@ -15,23 +15,27 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.op import Context, Op
+from glassgrad.ops import complex_parts
 from glassgrad.ops.copy import clone
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
 
 def real(input: Tensor) -> Tensor:  # noqa: A002
-    """The real part: the tensor itself (torch.real)."""
-    return as_tensor(input)
+    """The real part: the tensor itself for a real tensor, a view of Re z for a complex one (torch.real)."""
+    t = as_tensor(input)
+    return complex_parts.real_part(t) if t.dtype.kind == "c" else t
 
 
 def conj(input: Tensor) -> Tensor:  # noqa: A002
-    """The complex conjugate: the tensor itself (torch.conj)."""
-    return as_tensor(input)
+    """The complex conjugate: the tensor itself for a real tensor (torch.conj)."""
+    t = as_tensor(input)
+    return complex_parts.conj_complex(t) if t.dtype.kind == "c" else t
 
 
 def resolve_conj(input: Tensor) -> Tensor:  # noqa: A002
-    """The tensor with a pending conjugation applied: the tensor itself (torch.resolve_conj)."""
+    """The tensor with a pending conjugation applied: the tensor itself (torch.resolve_conj; glassgrad's
+    conj is never pending)."""
     return as_tensor(input)
 
 
@@ -42,7 +46,8 @@ def resolve_neg(input: Tensor) -> Tensor:  # noqa: A002
 
 def conj_physical(input: Tensor) -> Tensor:  # noqa: A002
     """The complex conjugate in new memory: a copy (torch.conj_physical)."""
-    return clone(as_tensor(input))
+    t = as_tensor(input)
+    return complex_parts.conj_complex(t) if t.dtype.kind == "c" else clone(t)
 
 
 class Angle(Op):

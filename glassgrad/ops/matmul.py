@@ -85,6 +85,8 @@ def matmul(a: Any, b: Any) -> Tensor:
     k_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if k_a != k_b:
         raise OpInputError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} are not aligned ({k_a} != {k_b})")
+    if a.dtype != b.dtype and "c" in (a.dtype.kind, b.dtype.kind):  # torch promotes no complex product
+        raise RuntimeError(f"matmul: expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
     return MatMul.apply(a, b)
 
 

@@ -66,7 +66,7 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
 def _common_dtype(tensors: list[Tensor]) -> Any:
     """torch's promotion for joined tensors: the widest float if any is a float (int64 with
     float32 gives float32, not NumPy's float64), else the widest integer (or bool)."""
-    floats = [t.dtype for t in tensors if t.dtype.kind == "f"]
+    floats = [t.dtype for t in tensors if t.dtype.kind in "fc"]  # (complex with float: NumPy's pairing is torch's)
     return backend.xp.result_type(*(floats or [t.dtype for t in tensors]))
 
 

@@ -88,7 +88,7 @@ class Mean(Op):
 
 
 def _require_float(x: Tensor, op_name: str) -> None:
-    if not backend.is_float(x.dtype):
+    if not backend.is_float(x.dtype) and x.dtype.kind != "c":
         raise RuntimeError(
             f"{op_name}(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype} (pass dtype=glassgrad.float32, or convert the tensor first)"

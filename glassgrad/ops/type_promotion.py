@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy
 
-from glassgrad import backend
-from glassgrad.dtypes import to_dtype
+from glassgrad import backend, complex_math
+from glassgrad.dtypes import complex_of, to_dtype
 from glassgrad.tensor import Tensor
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
@@ -39,6 +39,8 @@ def promote_types(type1: Any, type2: Any) -> numpy.dtype:
     """The smallest dtype both ``type1`` and ``type2`` convert to without losing their category
     (torch.promote_types): bool < integers < floats; an integer meeting a float gives the float."""
     a, b = to_dtype(type1), to_dtype(type2)
+    if a.kind == "c" or b.kind == "c":
+        return complex_math.promote(a, b)
     if category(a) != category(b) and 2 in (category(a), category(b)):
         return a if category(a) > category(b) else b
     return numpy.promote_types(a, b)
@@ -52,8 +54,8 @@ def _number_dtype(value: Any) -> numpy.dtype:
         return numpy.dtype(numpy.int64)
     if isinstance(value, builtins.float | numpy.floating):
         return numpy.dtype(backend.get_default_dtype())
-    if isinstance(value, builtins.complex):
-        raise TypeError("complex numbers are not supported by glassgrad")
+    if isinstance(value, builtins.complex | numpy.complexfloating):
+        return complex_of(backend.get_default_dtype())
     raise TypeError(f"result_type: expected a Tensor or a Python number, got {type(value).__name__}")
 
 
@@ -64,6 +66,8 @@ def _combine(higher: numpy.dtype | None, lower: numpy.dtype | None) -> numpy.dty
         return lower
     if lower is None:
         return higher
+    if category(lower) == 3 and category(higher) < 3:  # complex from a lower rank: a float keeps its precision
+        return complex_of(higher) if category(higher) == 2 else lower
     if category(higher) >= 2:
         return higher
     if category(higher) == 0 or category(lower) == 2:

@@ -1,0 +1,68 @@
+"""The one list of ops that take complex tensors (``glassgrad/complex_math.py`` reads it).
+
+Three kinds of op:
+
+1. **Real-linear ops with real coefficients** (add, sub, neg, sum, mean, reshape, permute, expand,
+   indexing, cat, flip, roll, clone, pad ...). Their backward is the transpose of a real matrix, and
+   applied to dL/dx + i dL/dy it acts on the two parts separately: it is right for complex numbers
+   as written. They are *accepted*.
+2. **Holomorphic ops** w = f(z) (mul, div, matmul, exp, log, sqrt, sin, cos, tanh ...). With
+   torch's convention (docs/derivations/complex.md) the gradient is dL/dz = conj(f'(z)) g. Each
+   real backward here computes f'(z) g from values it saved in forward; f has real Taylor
+   coefficients, so conj(f'(z)) = f'(conj z): saving the *conjugates* of those values turns the
+   real backward into the complex one. :func:`conjugating` makes that twin (e.g. ``ComplexMul``:
+   dL/da = g conj(b)). Its backward is not itself differentiated (``differentiable_backward`` is
+   False: the conjugated saves are new arrays the double-backward machinery cannot trace), and the
+   in-place edit check does not see its saved inputs.
+3. **Ops with a real result or real parts** (abs, angle): their own classes in complex_parts.py.
+
+Every other op refuses complex input with a RuntimeError (complex_math.form_of).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glassgrad import backend, complex_math
+from glassgrad.fft.transforms import C2C, C2R
+from glassgrad.op import Context
+from glassgrad.ops.compare import Cast
+from glassgrad.ops.complex_identities import Angle
+from glassgrad.ops.complex_parts import ComplexAbs, ComplexAngle, Conj, Imag, Real, ViewAsComplex, ViewAsReal
+from glassgrad.ops.copy import Clone
+from glassgrad.ops.elementwise import Abs, Add, Div, Exp, Log, Mul, Neg, Sqrt, Sub, Where
+from glassgrad.ops.indexing import GetItem
+from glassgrad.ops.matmul import MatMul
+from glassgrad.ops.movement import Expand, Permute, Reshape
+from glassgrad.ops.movement_diag import Diagonal, Triangle
+from glassgrad.ops.movement_join import Cat
+from glassgrad.ops.movement_order import Flip, Roll
+from glassgrad.ops.movement_pad import ConstantPad
+from glassgrad.ops.pointwise_trig import Cos, Sin
+from glassgrad.ops.reduce import Mean, Sum
+
+
+def conjugating(op: type) -> type:
+    """The complex twin of a holomorphic op: the same forward, the saved values conjugated."""
+
+    def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:
+        out = op.forward(ctx, *arrays, **params)
+        ctx.saved = tuple(backend.xp.conj(saved) for saved in ctx.saved)
+        return complex_math.mark(out)
+
+    twin = type(f"Complex{op.__name__}", (op,), {
+        "forward": staticmethod(forward),
+        "differentiable_backward": False,
+        "__doc__": f"{op.__name__} on complex tensors: dL/dz = conj(f'(z)) g (saved values conjugated).",
+    })
+    return twin
+
+
+complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, ComplexAngle)  # complex_parts.py
+complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
+complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, Cat, Flip, Roll, Clone, Cast,
+                    ConstantPad, Diagonal, Triangle, Where)
+for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos):
+    complex_math.register(_op, conjugating(_op))
+complex_math.register(Abs, ComplexAbs)
+complex_math.register(Angle, ComplexAngle)
