@@ -1,7 +1,11 @@
 """Optimizers, learning-rate schedules and gradient clipping (PyTorch's names and state format).
 
-Each optimizer is a class over ``Optimizer`` whose arithmetic lives in a pure
-function over arrays (``sgd_update``, ``adam_update``, ...) in the same file.
+Each optimizer is a class over ``Optimizer``, whose ``step`` is a template: the loop over groups
+and parameters, the state, the closure, maximize and weight decay live there once, and each
+optimizer brings its update rule, a pure function over arrays ``(param, grad, state, group)``
+(``sgd_update``, ``adam_update``, ...) in its own file, with its fused kernel where it has one
+(Adam's, in ``glassgrad.kernels.adam``). LBFGS keeps a step of its own. See ``optimizer.py``,
+"Writing an optimizer".
 """
 
 from glassgrad.optim import lr_scheduler as lr_scheduler

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative
 from glassgrad.tensor import Tensor
 
 
-def adadelta_update(param: Any, grad: Any, square_avg: Any, acc_delta: Any, *, lr: float, rho: float, eps: float,
-                    weight_decay: float = 0.0, maximize: bool = False) -> None:
-    """One Adadelta step on arrays, editing ``param``, ``square_avg`` and ``acc_delta`` in place.
+def adadelta_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One Adadelta step on arrays, editing ``param`` and the running means in ``state`` in place.
 
-    With g the gradient (negated when maximizing), v the running mean of g^2
-    and u the running mean of the squared updates::
+    With g the gradient (maximize and weight decay g + lambda p already applied by the Optimizer
+    template), v = ``square_avg`` the running mean of g^2 and u = ``acc_delta`` the running mean
+    of the squared updates::
 
-        g <- g + lambda p                              (if lambda != 0)
         v <- rho v + (1 - rho) g^2
         delta = sqrt(u + eps) / sqrt(v + eps) * g      (units of p, Zeiler 2012)
         u <- rho u + (1 - rho) delta^2
         p <- p - lr delta
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
+    rho, eps = group["rho"], group["eps"]
+    square_avg, acc_delta = state["square_avg"], state["acc_delta"]
     square_avg *= rho
     square_avg += (1 - rho) * grad * grad
     std = xp.sqrt(square_avg + eps)
@@ -33,7 +33,7 @@ def adadelta_update(param: Any, grad: Any, square_avg: Any, acc_delta: Any, *, l
     delta *= grad
     acc_delta *= rho
     acc_delta += (1 - rho) * delta * delta
-    param -= lr * delta
+    param -= group["lr"] * delta
 
 
 class Adadelta(Optimizer):
@@ -68,19 +68,15 @@ class Adadelta(Optimizer):
                         foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    update = staticmethod(adadelta_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0 and both running means zero."""
+        zeros = backend.xp.zeros_like
+        return {"step": 0, "square_avg": zeros(param), "acc_delta": zeros(param)}
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "square_avg", "acc_delta"})
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, "square_avg", "acc_delta")
-                adadelta_update(p.array, p.grad.array, state["square_avg"], state["acc_delta"],
-                                lr=to_scalar(group["lr"]), rho=group["rho"], eps=group["eps"],
-                                weight_decay=group["weight_decay"], maximize=group["maximize"])
-        return loss

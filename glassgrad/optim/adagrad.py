@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative
 from glassgrad.tensor import Tensor
 
 
-def adagrad_update(param: Any, grad: Any, state_sum: Any, step: int, *, lr: float, lr_decay: float = 0.0,
-                   weight_decay: float = 0.0, eps: float = 1e-10, maximize: bool = False) -> None:
-    """One Adagrad step on arrays, editing ``param`` and ``state_sum`` in place.
+def adagrad_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One Adagrad step on arrays, editing ``param`` and the sum in ``state`` in place.
 
-    With g the gradient (negated when maximizing), t = ``step`` (1 on the first call)::
+    With g the gradient (maximize and weight decay g + lambda p already applied by the Optimizer
+    template), t = ``state["step"]`` (1 on the first step) and s = ``state["sum"]``::
 
-        g <- g + lambda p                          (if lambda != 0)
         lr_t = lr / (1 + (t - 1) lr_decay)
         s <- s + g^2
         p <- p - lr_t g / (sqrt(s) + eps)
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
-    clr = lr / (1 + (step - 1) * lr_decay)
+    clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+    state_sum = state["sum"]
     state_sum += grad * grad
     denom = xp.sqrt(state_sum)
-    denom += eps
+    denom += group["eps"]
     param -= clr * grad / denom
 
 
@@ -63,26 +62,16 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
+                self.state[p] = self.init_state(p.array, group)
 
-    def _init_state(self, p: Any, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p] = {"step": 0, "sum": backend.xp.full_like(p.array, group["initial_accumulator_value"])}
-        return state
+    update = staticmethod(adagrad_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """t = 0 and s filled with ``initial_accumulator_value`` (made at construction, as torch)."""
+        return {"step": 0, "sum": backend.xp.full_like(param, group["initial_accumulator_value"])}
 
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "sum"})
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                state = self.state.get(p) or self._init_state(p, group)
-                state["step"] += 1
-                adagrad_update(p.array, p.grad.array, state["sum"], state["step"], lr=to_scalar(group["lr"]),
-                               lr_decay=group["lr_decay"], weight_decay=group["weight_decay"], eps=group["eps"],
-                               maximize=group["maximize"])
-        return loss

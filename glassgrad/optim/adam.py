@@ -2,54 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend, kernels
+from glassgrad import backend
 from glassgrad.kernels import adam as adam_kernel
-from glassgrad.optim.optimizer import (
-    Optimizer,
-    check_adam_family,
-    decayed_grad,
-    evaluate_closure,
-    to_scalar,
-)
+from glassgrad.optim.optimizer import Optimizer, check_adam_family
 from glassgrad.tensor import Tensor
 
 
-def adam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float,
-                beta1: float, beta2: float, eps: float, weight_decay: float = 0.0, decoupled: bool = False,
-                max_exp_avg_sq: Any | None = None, maximize: bool = False, scratch: Any | None = None) -> None:
-    """One Adam step on arrays, editing ``param`` and the moment arrays in place.
+def adam_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One Adam step on arrays, editing ``param`` and the moments in ``state`` in place.
 
-    With g the gradient (negated when maximizing), t = ``step`` (1 on the first
-    call) and lambda the weight decay::
+    With g the gradient (maximize and weight decay already applied by the Optimizer template:
+    g + lambda p for Adam, p shrunk by (1 - lr lambda) for AdamW), t = ``state["step"]`` (1 on the
+    first step), m = ``exp_avg``, v = ``exp_avg_sq``::
 
-        p <- p (1 - lr lambda)                    (AdamW: decoupled)
-        g <- g + lambda p                         (Adam: L2 in the gradient)
         m <- beta1 m + (1 - beta1) g
         v <- beta2 v + (1 - beta2) g^2
         v_max <- max(v_max, v)                    (AMSGrad; then v_max replaces v below)
         p <- p - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)
 
-    This is the readable twin; in the "fast" kernel mode the same step runs as
-    ``glassgrad.kernels.adam.adam_update`` (in-place passes over one ``scratch`` array,
+    This is the readable twin; in the "fast" kernel mode the template runs
+    ``glassgrad.kernels.adam.adam_update`` instead (in-place passes over one scratch array,
     tested equal to this one).
     """
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize, decoupled=decoupled, lr=lr)
-    if kernels.fast():
-        adam_kernel.adam_update(param, grad, exp_avg, exp_avg_sq, step, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
-                                max_exp_avg_sq=max_exp_avg_sq, scratch=scratch)
-        return
     xp = backend.xp
+    beta1, beta2 = group["betas"]
+    lr, eps, t = group["lr"], group["eps"], state["step"]
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
     exp_avg[...] = beta1 * exp_avg + (1 - beta1) * grad
     exp_avg_sq[...] = beta2 * exp_avg_sq + (1 - beta2) * grad**2
     second_moment = exp_avg_sq
-    if max_exp_avg_sq is not None:
+    if group["amsgrad"]:
+        max_exp_avg_sq = state["max_exp_avg_sq"]
         max_exp_avg_sq[...] = xp.maximum(max_exp_avg_sq, exp_avg_sq)
         second_moment = max_exp_avg_sq
-    m_hat = exp_avg / (1 - beta1**step)
-    v_hat = second_moment / (1 - beta2**step)
+    m_hat = exp_avg / (1 - beta1**t)
+    v_hat = second_moment / (1 - beta2**t)
     param -= lr * m_hat / (xp.sqrt(v_hat) + eps)
 
 
@@ -88,35 +78,23 @@ class Adam(Optimizer):
                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
                         fused=fused, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        self._scratch: dict[Any, Any] = {}  # one flat work array per dtype (not state: never saved)
 
-    def _scratch_for(self, p: Any) -> Any:
-        """A work array of p's shape, a view on a flat buffer shared by all parameters of its dtype."""
-        buf = self._scratch.get(p.dtype)
-        if buf is None or buf.size < p.size:
-            buf = self._scratch[p.dtype] = backend.xp.empty(p.size, dtype=p.dtype)
-        return buf[: p.size].reshape(p.shape)
+    update = staticmethod(adam_update)
+    fused_update = staticmethod(adam_kernel.adam_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0 and zero moments (and a zero running maximum with AMSGrad)."""
+        zeros = backend.xp.zeros_like
+        state = {"step": 0, "exp_avg": zeros(param), "exp_avg_sq": zeros(param)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros(param)
+        return state
 
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "exp_avg", "exp_avg_sq"} | ({"max_exp_avg_sq"} if group.get("amsgrad") else set()))
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            slots = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, *slots)
-                adam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
-                            lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
-                            weight_decay=group["weight_decay"], decoupled=group["decoupled_weight_decay"],
-                            max_exp_avg_sq=state.get("max_exp_avg_sq"), maximize=group["maximize"],
-                            scratch=self._scratch_for(p.array))
-        return loss
 
 
 class AdamW(Adam):

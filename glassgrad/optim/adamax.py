@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_adam_family, decayed_grad, evaluate_closure, to_scalar
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_adam_family
 from glassgrad.tensor import Tensor
 
 
-def adamax_update(param: Any, grad: Any, exp_avg: Any, exp_inf: Any, step: int, *, lr: float, beta1: float,
-                  beta2: float, eps: float, weight_decay: float = 0.0, maximize: bool = False) -> None:
-    """One Adamax step on arrays, editing ``param``, ``exp_avg`` and ``exp_inf`` in place.
+def adamax_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One Adamax step on arrays, editing ``param`` and ``exp_avg`` / ``exp_inf`` in ``state`` in place.
 
-    With g the gradient (negated when maximizing) and t = ``step`` (1 on the first call)::
+    With g the gradient (maximize and weight decay g + lambda p already applied by the Optimizer
+    template), t = ``state["step"]`` (1 on the first step), m = ``exp_avg``, u = ``exp_inf``::
 
-        g <- g + lambda p                              (if lambda != 0)
         m <- beta1 m + (1 - beta1) g
         u <- max(beta2 u, |g| + eps)                   (elementwise)
         p <- p - lr / (1 - beta1^t) * m / u
@@ -25,11 +24,12 @@ def adamax_update(param: Any, grad: Any, exp_avg: Any, exp_inf: Any, step: int, 
     moment; eps sits inside the max, as torch has it.)
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
+    beta1, beta2 = group["betas"]
+    exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
     exp_avg += (1 - beta1) * (grad - exp_avg)
     exp_inf *= beta2
-    xp.maximum(exp_inf, xp.abs(grad) + eps, out=exp_inf)
-    step_size = lr / (1 - beta1**step)
+    xp.maximum(exp_inf, xp.abs(grad) + group["eps"], out=exp_inf)
+    step_size = group["lr"] / (1 - beta1 ** state["step"])
     param -= step_size * (exp_avg / exp_inf)
 
 
@@ -60,20 +60,15 @@ class Adamax(Optimizer):
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
+    update = staticmethod(adamax_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0, m and u zero."""
+        zeros = backend.xp.zeros_like
+        return {"step": 0, "exp_avg": zeros(param), "exp_inf": zeros(param)}
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "exp_avg", "exp_inf"})
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, "exp_avg", "exp_inf")
-                adamax_update(p.array, p.grad.array, state["exp_avg"], state["exp_inf"], state["step"],
-                              lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
-                              weight_decay=group["weight_decay"], maximize=group["maximize"])
-        return loss

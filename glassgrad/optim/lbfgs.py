@@ -14,6 +14,11 @@ it needs: the closure must zero the gradients, compute the loss, call
 
 The iteration, its stopping tests and the line search follow torch's LBFGS
 (itself after Mark Schmidt's minFunc), so the trajectories agree.
+
+LBFGS is the one optimizer here that does not run the ``Optimizer.step`` template (one update
+rule per parameter, one gradient per step): it sees all parameters as one flat vector and calls
+the closure again for every point it tries, so it keeps a ``step`` of its own, which counts the
+parameters' versions itself.
 """
 
 from __future__ import annotations
@@ -130,6 +135,8 @@ class LBFGS(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; ``closure`` re-evaluates the loss (with backward).
 
+        Its own step, not the base's template (see the module's docstring).
+
         Returns:
             the loss the first closure call returned (before any update).
         """
@@ -230,4 +237,6 @@ class LBFGS(Optimizer):
 
         state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        for p in self._params:  # the parameters moved: a graph that saved their old values refuses a backward
+            p._version_counter[0] += 1
         return orig_loss

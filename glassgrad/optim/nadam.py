@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import (
-    Optimizer,
-    check_adam_family,
-    check_non_negative,
-    decayed_grad,
-    evaluate_closure,
-    to_scalar,
-)
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_adam_family, check_non_negative
 from glassgrad.tensor import Tensor
 
 
-def nadam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, mu_product: Any, *, lr: float,
-                 beta1: float, beta2: float, eps: float, weight_decay: float = 0.0, momentum_decay: float = 4e-3,
-                 decoupled_weight_decay: bool = False, maximize: bool = False) -> Any:
-    """One NAdam step on arrays, editing ``param`` and the moment arrays in place.
+def nadam_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One NAdam step on arrays, editing ``param`` and the moments in ``state`` in place.
 
-    With g the gradient (negated when maximizing), t = ``step`` (1 on the
-    first call), psi the momentum decay and P the running product of the mu's::
+    With g the gradient (maximize and weight decay already applied by the Optimizer template:
+    g + lambda p, or p shrunk by (1 - lr lambda) when decoupled), t = ``state["step"]`` (1 on the
+    first step), psi the momentum decay and P = ``mu_product``, the running product of the mu's::
 
-        p <- p (1 - lr lambda)   (decoupled)   or   g <- g + lambda p   (L2)
         mu_t = beta1 (1 - 0.5 * 0.96^(t psi)),   mu_{t+1} = beta1 (1 - 0.5 * 0.96^((t+1) psi))
         P <- P mu_t
         m <- beta1 m + (1 - beta1) g
@@ -34,26 +25,24 @@ def nadam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int
         p <- p - lr (1 - mu_t) / (1 - P) * g / d - lr mu_{t+1} / (1 - P mu_{t+1}) * m / d
 
     The gradient term and the momentum term use the current and the next
-    step's mu: the "look-ahead" that makes it Nesterov.
-
-    Returns:
-        the new product P (``mu_product * mu_t``, in ``mu_product``'s type).
+    step's mu: the "look-ahead" that makes it Nesterov. P is multiplied in the
+    default float dtype (torch keeps it as such a scalar) and stored as a float.
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
-                        decoupled=decoupled_weight_decay, lr=lr)
+    beta1, beta2 = group["betas"]
+    lr, step, momentum_decay = group["lr"], state["step"], group["momentum_decay"]
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    mu_product = mu_product * mu
+    product = float(backend.get_default_dtype().type(state["mu_product"]) * mu)
+    state["mu_product"] = product
     exp_avg += (1 - beta1) * (grad - exp_avg)
     exp_avg_sq *= beta2
     exp_avg_sq += (1 - beta2) * grad * grad
     denom = xp.sqrt(exp_avg_sq / (1 - beta2**step))
-    denom += eps
-    product = float(mu_product)
+    denom += group["eps"]
     param -= (lr * (1.0 - mu) / (1.0 - product)) * (grad / denom)
     param -= (lr * mu_next / (1.0 - product * mu_next)) * (exp_avg / denom)
-    return mu_product
 
 
 class NAdam(Optimizer):
@@ -90,25 +79,15 @@ class NAdam(Optimizer):
                         capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    update = staticmethod(nadam_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0, P = 1, m and v zero."""
+        zeros = backend.xp.zeros_like
+        return {"step": 0, "mu_product": 1.0, "exp_avg": zeros(param), "exp_avg_sq": zeros(param)}
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "mu_product", "exp_avg", "exp_avg_sq"})
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        scalar_type = backend.get_default_dtype().type  # torch keeps mu_product in its default float dtype
-        for group in self.param_groups:
-            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, "exp_avg", "exp_avg_sq", mu_product=1.0)
-                product = nadam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
-                                       scalar_type(state["mu_product"]), lr=to_scalar(group["lr"]), beta1=beta1,
-                                       beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"],
-                                       momentum_decay=group["momentum_decay"],
-                                       decoupled_weight_decay=group["decoupled_weight_decay"],
-                                       maximize=group["maximize"])
-                state["mu_product"] = float(product)
-        return loss

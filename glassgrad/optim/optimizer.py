@@ -1,4 +1,4 @@
-"""Optimizer: the base of every update rule (PyTorch's shape).
+"""Optimizer: the base of every update rule (PyTorch's shape), and the template its ``step`` runs.
 
 An optimizer holds
 
@@ -9,20 +9,54 @@ An optimizer holds
   ``"exp_avg"``, ...), keyed by the Parameter object itself and created
   lazily on the first ``step()``.
 
-Subclasses implement ``step(closure=None)`` by calling a pure update function
-over arrays (``sgd_update``, ``adam_update``, ...) that edits ``p.array`` in
-place. As in torch, ``step`` first calls the optional ``closure`` (which
-re-evaluates the loss, usually calling ``backward``) with gradients enabled,
-and returns its loss. The loop every ``step`` runs uses two base helpers:
-``_params_with_grad(group)`` (the parameters to update) and ``_step_state(p,
-*slots)`` (p's state, made with zero arrays on its first step, ``step`` counted);
-most update rules start with ``decayed_grad`` (``maximize`` and weight decay).
+Writing an optimizer
+--------------------
+The loop every optimizer runs lives here, once, in ``Optimizer.step``::
+
+    loss = closure()                          (with gradients enabled; step itself runs under no_grad)
+    for each group, for each parameter p that has a gradient g:
+        state = self.state[p]                 (made by init_state(p, group) on p's first step)
+        t = state["step"] += 1                (when the state counts steps)
+        g = -g                                (maximize)
+        g = g + lambda p  or  p *= 1 - lr lambda   (weight_decay; decoupled_weight_decay)
+        update(p, g, state, group)            (the update rule; its fused kernel in the "fast" mode)
+        p's version += 1                      (a graph that saved the old p now refuses a backward)
+    return loss
+
+so an optimizer writes only what is its own, on arrays (``p.array``, ``p.grad.array``):
+
+- ``update(param, grad, state, group)``: the update rule, editing ``param`` and the state's arrays in
+  place; ``group`` holds the group's hyper-parameters as numbers (a one-element tensor lr read as a
+  float). Adam's is ``adam_update`` in ``adam.py``: the formulas of its docstring, line by line.
+- ``init_state(param, group)``: the state of a parameter before its first step (``{}`` by default):
+  ``{"step": 0, "exp_avg": zeros, "exp_avg_sq": zeros}`` for Adam.
+- ``fused_update``, where one exists: the same step as a fast kernel from ``glassgrad.kernels``
+  (``kernels/adam.py``), with the rule's arguments and one more, ``scratch``, a work array shaped like
+  the parameter that the kernel may overwrite. The template picks it when ``glassgrad.kernels.fast()``
+  and the rule otherwise (``GLASSGRAD_KERNELS=reference``); ``tests/kernels/test_twins.py`` checks the
+  two equal.
+- its constructor, with torch's signature and checks, passing the defaults to ``Optimizer.__init__``;
+  and ``state_slots(group)``, the slots ``load_state_dict`` accepts.
+
+A toy optimizer in full::
+
+    class SignSGD(Optimizer):
+        def __init__(self, params, lr=0.01):
+            super().__init__(params, dict(lr=lr))
+
+        def update(self, param, grad, state, group):
+            param -= group["lr"] * np.sign(grad)
+
+An optimizer that needs more than one gradient per step overrides ``step`` itself, as LBFGS does
+(it re-evaluates the closure along a line), and so does torch-style code: a subclass whose
+``step(self, closure=None)`` loops over ``self.param_groups`` and edits the parameters with in-place
+tensor ops under ``@torch.no_grad()`` works as in torch (those in-place ops count the versions).
 
 Hyper-parameters keep torch's names and defaults. torch's implementation
 switches ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are
 accepted and stored in the groups (so state_dicts have torch's keys) but
-change nothing: every update here is the plain single-tensor loop. A learning
-rate may be a float or a one-element tensor (read with ``to_scalar``).
+change nothing: the kernel mode (``glassgrad.kernels``) picks between the rule
+and its fused kernel. A learning rate may be a float or a one-element tensor.
 
 ``state_dict()`` uses torch's format: ``{"state": {index: {slot: value}},
 "param_groups": [{..., "params": [index, ...]}]}`` where a parameter's index
@@ -33,19 +67,20 @@ be written by ``glassgrad.save``); a torch optimizer's state_dict loads too.
 from __future__ import annotations
 
 import copy
+import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from glassgrad import autograd, backend
+from glassgrad import autograd, backend, kernels
 from glassgrad.optim.state_slots import check_slot_names
 from glassgrad.tensor import Tensor
 
 
 class Optimizer:
-    """Base class: param groups, per-parameter state, zero_grad, state_dict.
+    """Base class: param groups, per-parameter state, zero_grad, state_dict, and the ``step`` template.
 
     Args:
         params: an iterable of Parameters, of ``(name, Parameter)`` pairs (as
@@ -54,20 +89,18 @@ class Optimizer:
             giving groups their own hyper-parameters.
         defaults: the hyper-parameters a group gets when it does not set them.
 
-    Every subclass's ``step`` is wrapped (``__init_subclass__``) so that, after
-    it runs, each updated parameter's version goes up: a graph that saved the
-    old values refuses a later backward instead of silently using new ones.
+    A subclass writes its update rule (``update``), the state it starts from (``init_state``) and,
+    where one exists, its fused kernel (``fused_update``); ``step`` runs them (see the module's
+    docstring, "Writing an optimizer").
     """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "step" in cls.__dict__:
-            cls.step = _counting_versions(cls.__dict__["step"])
+    fused_update: Callable[..., None] | None = None  # the rule's fast twin in glassgrad.kernels, if any
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = []
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self._scratch: dict[Any, Any] = {}  # the fused kernels' work arrays, one flat buffer per dtype (never saved)
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, "
                             "got a single tensor (wrap it in a list)")
@@ -125,32 +158,65 @@ class Optimizer:
                 elif p.grad is not None:
                     p.grad.array[...] = 0
 
+    # ----- the step template ----------------------------------------------------
+    @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient (subclasses implement).
+        """Update every parameter that has a gradient; return the closure's loss (None without one).
 
-        ``closure``, when given, is called first (with gradients enabled) and
-        its loss returned.
+        ``closure``, when given, is called first, with gradients enabled: it re-evaluates the loss
+        (zero_grad, forward, backward) and returns it. Then each parameter with a gradient gets its
+        state (``init_state`` on its first step), its step count, maximize and weight decay, the
+        update rule (or the fused kernel in the "fast" kernel mode), and a version bump.
         """
-        raise NotImplementedError(f"{type(self).__name__} must define step()")
+        loss = evaluate_closure(closure)
+        fused = self.fused_update is not None and kernels.fast()
+        for group in self.param_groups:
+            numbers = hyperparameters(group)
+            decay = dict(weight_decay=numbers.get("weight_decay", 0), maximize=numbers.get("maximize", False),
+                         decoupled=numbers.get("decoupled_weight_decay", False), lr=numbers.get("lr", 0.0))
+            for p in group["params"]:
+                if p.grad is None:  # not used by this loss: no gradient, no step, no state
+                    continue
+                param = p.array
+                state = self.state.get(p)
+                if not state:  # p's first step (or a state saved before any step)
+                    state = self.init_state(param, numbers)
+                if "step" in state:
+                    state["step"] += 1
+                grad = decayed_grad(param, p.grad.array, **decay)
+                if fused:
+                    self.fused_update(param, grad, state, numbers, self._scratch_for(param))
+                else:
+                    self.update(param, grad, state, numbers)
+                if state:  # a rule that keeps nothing (SGD without momentum) leaves no state, as torch
+                    self.state[p] = state
+                p._version_counter[0] += 1
+        return loss
 
-    # ----- helpers for ``step`` ------------------------------------------------
-    @staticmethod
-    def _params_with_grad(group: dict[str, Any]) -> Iterator[Tensor]:
-        """The parameters of ``group`` that have a gradient: the ones ``step`` updates."""
-        return (p for p in group["params"] if p.grad is not None)
+    def update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """The update rule: one step of ``param`` (an array, edited in place) along ``grad``.
 
-    def _step_state(self, p: Tensor, *zero_slots: str, **initial: Any) -> dict[str, Any]:
-        """``self.state[p]``, with its ``step`` counter advanced by one.
-
-        On p's first step the state is made (lazily, as torch): ``step`` = 0, the
-        ``initial`` values, then a zero array shaped like p for each name in
-        ``zero_slots`` (``"exp_avg"``, ``"square_avg"``, ...).
+        ``grad`` has maximize and weight decay applied; ``state`` is the parameter's state (its arrays
+        edited in place, new slots added as needed); ``group`` the hyper-parameters as numbers.
+        Every optimizer that runs the template defines it.
         """
-        state = self.state[p]
-        if not state:
-            state.update(step=0, **initial, **{name: backend.xp.zeros_like(p.array) for name in zero_slots})
-        state["step"] += 1
-        return state
+        raise NotImplementedError(f"{type(self).__name__} must define its update rule, "
+                                  "update(param, grad, state, group), or a step() of its own")
+
+    def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """A parameter's state before its first step: none by default.
+
+        Return a dict of slots (zero arrays shaped like ``param``, a ``"step"`` counter at 0 for a
+        rule that counts its steps); the template stores it in ``self.state``.
+        """
+        return {}
+
+    def _scratch_for(self, param: Any) -> Any:
+        """A work array of param's shape for a fused kernel: a view on one flat buffer per dtype."""
+        buf = self._scratch.get(param.dtype)
+        if buf is None or buf.size < param.size:
+            buf = self._scratch[param.dtype] = backend.xp.empty(param.size, dtype=param.dtype)
+        return buf[: param.size].reshape(param.shape)
 
     # ----- saving and loading -------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -200,14 +266,15 @@ class Optimizer:
                                  f"state but {len(group['params'])} here")
             for idx, p in zip(saved["params"], group["params"]):
                 by_index[int(idx)] = p, {**group, **saved}, saved
+        own = self._is_glassgrads()
         state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for idx, slots in state_dict["state"].items():
             if int(idx) not in by_index:
                 raise ValueError(f"load_state_dict: state for parameter index {idx}, which no group holds")
             p, group_after, saved_group = by_index[int(idx)]
             check_slot_names(self, idx, slots, group_after, saved_group)
-            state[p] = {k: _import(k, v, p) for k, v in slots.items()}
-            if self._checks_state_shapes():
+            state[p] = {k: _import(k, v, p, not own) for k, v in slots.items()}
+            if own and getattr(self, "param_shaped_state", True):
                 _check_slot_shapes(name, idx, state[p], p)
         self.state = state  # only now: a refused state_dict leaves the optimizer as it was
         for group, saved in zip(self.param_groups, saved_groups):
@@ -224,14 +291,14 @@ class Optimizer:
         """
         return None
 
-    def _checks_state_shapes(self) -> bool:
-        """True for glassgrad's own update rules, whose array slots all have their parameter's shape.
+    def _is_glassgrads(self) -> bool:
+        """True for glassgrad's own optimizers: their state holds arrays, shaped like their parameter.
 
-        LBFGS (flat vectors over all parameters) turns it off with ``param_shaped_state = False``;
-        a user's own Optimizer subclass is not checked (its state may hold anything).
+        ``load_state_dict`` checks those shapes (except LBFGS's flat vectors: ``param_shaped_state =
+        False``) and restores arrays; a user's own Optimizer subclass is not checked (its state may hold
+        anything) and gets its saved tensors back as Tensors.
         """
-        own = any(cls.__module__.startswith("glassgrad.optim.") and cls is not Optimizer for cls in type(self).__mro__)
-        return own and getattr(self, "param_shaped_state", True)
+        return any(cls.__module__.startswith("glassgrad.optim.") and cls is not Optimizer for cls in type(self).__mro__)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -251,22 +318,35 @@ def _check_slot_shapes(name: str, index: Any, slots: dict[str, Any], param: Tens
 
 
 def _export(value: Any) -> Any:
-    """A state slot as saved: arrays become NumPy copies (also inside lists), numbers stay numbers."""
+    """A state slot as saved: arrays become NumPy copies, Tensors (a user's own optimizer keeps them, as
+    torch's do) Tensor copies, also inside lists; numbers stay numbers."""
     if isinstance(value, list | tuple):
         return type(value)(_export(v) for v in value)
+    if isinstance(value, Tensor):
+        return value.detach().clone()
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return backend.to_numpy(value).copy()
     return copy.deepcopy(value)
 
 
-def _import(key: str, value: Any, param: Tensor) -> Any:
-    """A saved slot as used: ``step`` becomes an int, arrays move to the backend in the param's dtype."""
+def _import(key: str, value: Any, param: Tensor, as_tensors: bool) -> Any:
+    """A saved slot as used: ``step`` becomes an int, arrays move to the backend in the param's dtype.
+
+    ``as_tensors`` (a user's own Optimizer subclass, whose step does tensor arithmetic on its state):
+    a saved tensor, glassgrad's or torch's, comes back as a Tensor, 0-d ones included; glassgrad's
+    update rules work on arrays and numbers, so for them it comes back as those.
+    """
     if isinstance(value, list | tuple):
-        return type(value)(_import(key, v, param) for v in value)
-    if isinstance(value, Tensor):
+        return type(value)(_import(key, v, param, as_tensors) for v in value)
+    was_tensor = isinstance(value, Tensor)
+    if was_tensor:
         value = backend.to_numpy(value.array)
-    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
+    elif hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu().numpy()
+        was_tensor = True
+    if was_tensor and as_tensors:
+        dtype = param.dtype if backend.is_float(value.dtype) else value.dtype
+        return Tensor(backend.xp.asarray(value, dtype=dtype).copy())
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if isinstance(value, np.ndarray):
@@ -339,25 +419,28 @@ def to_scalar(value: Any) -> Any:
     return value
 
 
+def hyperparameters(group: dict[str, Any]) -> dict[str, Any]:
+    """A group's hyper-parameters as the update rules read them: one-element tensors (lr, betas) as numbers.
+
+    A copy, without ``"params"`` and ``"param_names"``; it is made once per group and step.
+    """
+    return {key: _as_number(value) for key, value in group.items() if key not in ("params", "param_names")}
+
+
+def _as_number(value: Any) -> Any:
+    """A one-element tensor or array as a Python number (also inside a tuple); anything else unchanged."""
+    if isinstance(value, tuple):
+        return tuple(_as_number(v) for v in value)
+    if isinstance(value, Tensor):
+        return value.item() if value.numel() == 1 else value
+    if hasattr(value, "shape") and hasattr(value, "item") and math.prod(value.shape) == 1:
+        return value.item()
+    return value
+
+
 def evaluate_closure(closure: Callable[[], Any] | None) -> Any:
     """Call ``closure()`` with gradients enabled (``step`` runs under no_grad) and return its loss."""
     if closure is None:
         return None
     with autograd.enable_grad():
         return closure()
-
-
-def _counting_versions(step: Any) -> Any:
-    """``step`` followed by a version bump of every parameter that has a gradient."""
-    import functools
-
-    @functools.wraps(step)
-    def step_and_count(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
-        result = step(self, *args, **kwargs)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    p._version_counter[0] += 1
-        return result
-
-    return step_and_count

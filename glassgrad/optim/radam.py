@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_adam_family, decayed_grad, evaluate_closure, to_scalar
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_adam_family
 from glassgrad.tensor import Tensor
 
 
-def radam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int, *, lr: float, beta1: float,
-                 beta2: float, eps: float, weight_decay: float = 0.0, decoupled_weight_decay: bool = False,
-                 maximize: bool = False) -> None:
-    """One RAdam step on arrays, editing ``param`` and the moment arrays in place.
+def radam_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One RAdam step on arrays, editing ``param`` and the moments in ``state`` in place.
 
-    With g the gradient (negated when maximizing) and t = ``step`` (1 on the first call)::
+    With g the gradient (maximize and weight decay already applied by the Optimizer template:
+    g + lambda p, or p shrunk by (1 - lr lambda) when decoupled) and t = ``state["step"]``
+    (1 on the first step)::
 
-        p <- p (1 - lr lambda)   (decoupled)   or   g <- g + lambda p   (L2)
         m <- beta1 m + (1 - beta1) g,    v <- beta2 v + (1 - beta2) g^2
         m_hat = m / (1 - beta1^t)
         rho_inf = 2 / (1 - beta2) - 1
@@ -30,8 +29,9 @@ def radam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int
             p <- p - lr m_hat                                   (plain momentum SGD)
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
-                        decoupled=decoupled_weight_decay, lr=lr)
+    beta1, beta2 = group["betas"]
+    lr, step = group["lr"], state["step"]
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
     exp_avg += (1 - beta1) * (grad - exp_avg)
     exp_avg_sq *= beta2
     exp_avg_sq += (1 - beta2) * grad * grad
@@ -42,7 +42,7 @@ def radam_update(param: Any, grad: Any, exp_avg: Any, exp_avg_sq: Any, step: int
     rho_t = rho_inf - 2 * step * beta2**step / bias_correction2
     if rho_t > 5.0:
         rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-        adaptive_lr = math.sqrt(bias_correction2) / (xp.sqrt(exp_avg_sq) + eps)
+        adaptive_lr = math.sqrt(bias_correction2) / (xp.sqrt(exp_avg_sq) + group["eps"])
         param -= corrected_exp_avg * lr * adaptive_lr * rect
     else:
         param -= corrected_exp_avg * lr
@@ -78,21 +78,15 @@ class RAdam(Optimizer):
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
+    update = staticmethod(radam_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0, m and v zero."""
+        zeros = backend.xp.zeros_like
+        return {"step": 0, "exp_avg": zeros(param), "exp_avg_sq": zeros(param)}
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "exp_avg", "exp_avg_sq"})
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (to_scalar(beta) for beta in group["betas"])
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, "exp_avg", "exp_avg_sq")
-                radam_update(p.array, p.grad.array, state["exp_avg"], state["exp_avg_sq"], state["step"],
-                             lr=to_scalar(group["lr"]), beta1=beta1, beta2=beta2, eps=group["eps"],
-                             weight_decay=group["weight_decay"],
-                             decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])
-        return loss

@@ -2,46 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd, backend
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
+from glassgrad import backend
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative
 from glassgrad.tensor import Tensor
 
 
-def rmsprop_update(param: Any, grad: Any, square_avg: Any, *, lr: float, alpha: float, eps: float,
-                   weight_decay: float = 0.0, momentum: float = 0.0, momentum_buffer: Any | None = None,
-                   grad_avg: Any | None = None, maximize: bool = False) -> None:
-    """One RMSprop step on arrays, editing ``param`` and the running arrays in place.
+def rmsprop_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One RMSprop step on arrays, editing ``param`` and the running arrays in ``state`` in place.
 
-    With g the gradient (negated when maximizing) and lambda the weight decay::
+    With g the gradient (maximize and weight decay g + lambda p already applied by the Optimizer
+    template), v = ``square_avg``, a = ``grad_avg`` and b = ``momentum_buffer``::
 
-        g <- g + lambda p                              (if lambda != 0)
         v <- alpha v + (1 - alpha) g^2
         a <- alpha a + (1 - alpha) g                   (centered only)
         d <- sqrt(v - a^2) + eps  (centered)   or   d <- sqrt(v) + eps
         b <- mu b + g / d;  p <- p - lr b              (momentum mu > 0)
         p <- p - lr g / d                              (otherwise)
-
-    ``momentum_buffer`` must be given when momentum > 0 and ``grad_avg`` when centered.
     """
     xp = backend.xp
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
+    alpha, momentum = group["alpha"], group["momentum"]
+    square_avg = state["square_avg"]
     square_avg *= alpha
     square_avg += (1 - alpha) * grad * grad
-    if grad_avg is not None:
+    if group["centered"]:
+        grad_avg = state["grad_avg"]
         grad_avg += (1 - alpha) * (grad - grad_avg)
         denom = xp.sqrt(square_avg - grad_avg * grad_avg)
     else:
         denom = xp.sqrt(square_avg)
-    denom += eps
+    denom += group["eps"]
     if momentum > 0:
+        momentum_buffer = state["momentum_buffer"]
         momentum_buffer *= momentum
         momentum_buffer += grad / denom
-        param -= lr * momentum_buffer
+        param -= group["lr"] * momentum_buffer
     else:
-        param -= lr * grad / denom
+        param -= group["lr"] * grad / denom
 
 
 class RMSprop(Optimizer):
@@ -75,26 +74,21 @@ class RMSprop(Optimizer):
                         capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    update = staticmethod(rmsprop_update)
+
+    @staticmethod
+    def init_state(param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        """Before the first step: t = 0, v zero (and b with momentum, a when centered, zero too)."""
+        zeros = backend.xp.zeros_like
+        state = {"step": 0, "square_avg": zeros(param)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros(param)
+        if group["centered"]:
+            state["grad_avg"] = zeros(param)
+        return state
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"step", "square_avg"} | ({"momentum_buffer"} if group.get("momentum", 0) > 0 else set())
                          | ({"grad_avg"} if group.get("centered") else set()))
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            slots = ["square_avg"]
-            if group["momentum"] > 0:
-                slots.append("momentum_buffer")
-            if group["centered"]:
-                slots.append("grad_avg")
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, *slots)
-                rmsprop_update(p.array, p.grad.array, state["square_avg"], lr=to_scalar(group["lr"]),
-                               alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
-                               momentum=group["momentum"], momentum_buffer=state.get("momentum_buffer"),
-                               grad_avg=state.get("grad_avg"), maximize=group["maximize"])
-        return loss

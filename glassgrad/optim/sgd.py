@@ -2,40 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from glassgrad import autograd
-from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative, decayed_grad, evaluate_closure, to_scalar
+from glassgrad.optim.optimizer import Optimizer, check_lr, check_non_negative
 from glassgrad.tensor import Tensor
 
 
-def sgd_update(param: Any, grad: Any, momentum_buffer: Any | None, *, lr: float, momentum: float = 0.0,
-               dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
-               maximize: bool = False) -> Any | None:
-    """One SGD step on arrays, editing ``param`` (and ``momentum_buffer``) in place.
+def sgd_update(param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
+    """One SGD step on arrays, editing ``param`` (and the momentum buffer in ``state``) in place.
 
-    With g the gradient (negated when maximizing), mu the momentum, tau the
-    dampening and lambda the weight decay::
+    With g the gradient (maximize and weight decay g + lambda p already applied by the Optimizer
+    template), mu the momentum, tau the dampening and b the momentum buffer::
 
-        g <- g + lambda * p                       (if lambda != 0)
         b <- g                                    (first step)
         b <- mu * b + (1 - tau) * g               (later steps)
         g <- g + mu * b  (nesterov)  or  g <- b   (if mu != 0)
         p <- p - lr * g
 
-    Returns the momentum buffer (a new array on the first step; None without momentum).
+    Without momentum ``state`` stays empty (torch keeps no state then).
     """
-    grad = decayed_grad(param, grad, weight_decay=weight_decay, maximize=maximize)
+    momentum = group["momentum"]
     if momentum != 0:
-        if momentum_buffer is None:
-            momentum_buffer = grad.copy()
+        buffer = state.get("momentum_buffer")
+        if buffer is None:
+            buffer = state["momentum_buffer"] = grad.copy()
         else:
-            momentum_buffer *= momentum
-            momentum_buffer += (1 - dampening) * grad
-        grad = grad + momentum * momentum_buffer if nesterov else momentum_buffer
-    param -= lr * grad
-    return momentum_buffer
+            buffer *= momentum
+            buffer += (1 - group["dampening"]) * grad
+        grad = grad + momentum * buffer if group["nesterov"] else buffer
+    param -= group["lr"] * grad
 
 
 class SGD(Optimizer):
@@ -70,22 +66,9 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
+    update = staticmethod(sgd_update)
+
     @classmethod
     def state_slots(cls, group: dict[str, Any]) -> frozenset[str]:
         """A parameter's state after a step (``load_state_dict`` refuses any other)."""
         return frozenset({"momentum_buffer"} if group.get("momentum", 0) != 0 else ())
-
-    @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Apply one update to every parameter that has a gradient; return the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                previous = self.state.get(p, {}).get("momentum_buffer")  # None before the first step
-                buffer = sgd_update(p.array, p.grad.array, previous, lr=to_scalar(group["lr"]),
-                                    momentum=group["momentum"], dampening=group["dampening"],
-                                    nesterov=group["nesterov"], weight_decay=to_scalar(group["weight_decay"]),
-                                    maximize=group["maximize"])
-                if buffer is not None:
-                    self.state[p]["momentum_buffer"] = buffer
-        return loss

@@ -104,25 +104,60 @@ def test_gru_kernel_equals_gate_formulas(rng, with_bias):
     _assert_twins(_run_both(layer, arrays))
 
 
-@pytest.mark.parametrize("options", [
-    {}, {"weight_decay": 0.1}, {"weight_decay": 0.1, "decoupled": True}, {"amsgrad": True}, {"maximize": True}])
-def test_adam_kernel_equals_update_rule(rng, options):
-    options = dict(options)
-    amsgrad = options.pop("amsgrad", False)
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_kernel_equals_update_rule(rng, amsgrad):
+    from glassgrad.kernels import adam as adam_kernel
+
     shape = (5, 4)
-    start = [rng.standard_normal(shape) for _ in range(2)]
+    start = rng.standard_normal(shape)
     grads = [rng.standard_normal(shape) for _ in range(3)]
+    group = {"lr": 0.01, "betas": (0.9, 0.99), "eps": 1e-8, "amsgrad": amsgrad}
+    finals = []
+    for twin in (optim.adam_update, adam_kernel.adam_update):
+        param = start.copy()
+        state = optim.Adam.init_state(param, group)
+        for g in grads:
+            state["step"] += 1
+            twin(param, g, state, group)
+        finals.append([param, *(state[k] for k in sorted(state) if k != "step")])
+    for ref, fast in zip(*finals):
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"weight_decay": 0.1}, {"weight_decay": 0.1, "decoupled_weight_decay": True}, {"amsgrad": True},
+    {"maximize": True}])
+def test_adam_step_takes_the_kernel_in_fast_mode_and_the_rule_in_reference_mode(rng, options):
+    from glassgrad.nn import Parameter
+
+    start = rng.standard_normal((5, 4))
+    grads = [rng.standard_normal((5, 4)) for _ in range(3)]
     finals = {}
     for mode in kernels.MODES:
-        param, m, v = start[0].copy(), np.zeros(shape), np.zeros(shape)
-        v_max = np.zeros(shape) if amsgrad else None
+        p = Parameter(start.copy())
+        opt = optim.Adam([p], lr=0.01, **options)
         with kernels.use(mode):
-            for step, g in enumerate(grads, start=1):
-                optim.adam_update(param, g, m, v, step, lr=0.01, beta1=0.9, beta2=0.99, eps=1e-8,
-                                  max_exp_avg_sq=v_max, **options)
-        finals[mode] = (param, m, v)
-    for fast, ref in zip(finals["fast"], finals["reference"]):
-        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-14)
+            for g in grads:
+                p.grad = g
+                opt.step()
+        finals[mode] = p.array
+    np.testing.assert_allclose(finals["fast"], finals["reference"], rtol=1e-12, atol=1e-14)
+
+
+def test_the_optimizer_template_picks_the_twin_by_the_kernel_mode(monkeypatch):
+    from glassgrad.nn import Parameter
+
+    ran = []
+    rule, kernel = optim.Adam.update, optim.Adam.fused_update
+    monkeypatch.setattr(optim.Adam, "update", staticmethod(lambda *a: ran.append("rule") or rule(*a)))
+    monkeypatch.setattr(optim.Adam, "fused_update", staticmethod(lambda *a: ran.append("kernel") or kernel(*a)))
+    p = Parameter(np.ones(3))
+    opt = optim.Adam([p])
+    for mode in ("fast", "reference", "fast"):
+        p.grad = np.full(3, 0.5)
+        with kernels.use(mode):
+            opt.step()
+    assert ran == ["kernel", "rule", "kernel"]
 
 
 def test_use_switches_and_restores_the_mode():

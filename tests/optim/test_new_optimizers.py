@@ -135,23 +135,24 @@ def test_golden_values(name, kwargs, expected):
 def test_update_functions_are_pure_array_functions():
     # Adadelta's first step with u = 0: delta = sqrt(eps) / sqrt((1 - rho) g^2 + eps) g
     param, grad = np.array([1.0, -1.0]), np.array([0.5, 2.0])
-    v, u = np.zeros(2), np.zeros(2)
-    optim.adadelta_update(param, grad, v, u, lr=1.0, rho=0.9, eps=1e-6)
+    state = {"step": 1, "square_avg": np.zeros(2), "acc_delta": np.zeros(2)}
+    optim.adadelta_update(param, grad, state, {"lr": 1.0, "rho": 0.9, "eps": 1e-6})
     delta = np.sqrt(1e-6) / np.sqrt(0.1 * grad**2 + 1e-6) * grad
     np.testing.assert_allclose(param, [1.0, -1.0] - delta)
-    np.testing.assert_allclose(u, 0.1 * delta**2)
+    np.testing.assert_allclose(state["acc_delta"], 0.1 * delta**2)
+    adam_like = {"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8, "momentum_decay": 4e-3}
     # Adamax's first step: m = 0.1 g, u = |g| + eps, p -= lr * g / (|g| + eps)
-    param, m, inf_norm = np.array([1.0, -1.0]), np.zeros(2), np.zeros(2)
-    optim.adamax_update(param, grad, m, inf_norm, 1, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
+    param = np.array([1.0, -1.0])
+    optim.adamax_update(param, grad, {"step": 1, "exp_avg": np.zeros(2), "exp_inf": np.zeros(2)}, adam_like)
     np.testing.assert_allclose(param, [1.0, -1.0] - 0.1 * grad / (np.abs(grad) + 1e-8))
     # RAdam's first step is momentum SGD on the bias-corrected mean, which is g itself
-    param, m, v = np.array([1.0, -1.0]), np.zeros(2), np.zeros(2)
-    optim.radam_update(param, grad, m, v, 1, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
+    param = np.array([1.0, -1.0])
+    optim.radam_update(param, grad, {"step": 1, "exp_avg": np.zeros(2), "exp_avg_sq": np.zeros(2)}, adam_like)
     np.testing.assert_allclose(param, [1.0, -1.0] - 0.1 * grad)
-    # NAdam returns the new product of the mu's
-    param, m, v = np.array([1.0, -1.0]), np.zeros(2), np.zeros(2)
-    product = optim.nadam_update(param, grad, m, v, 1, 1.0, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
-    assert product == pytest.approx(0.9 * (1 - 0.5 * 0.96**0.004))
+    # NAdam keeps the new product of the mu's in its state
+    state = {"step": 1, "mu_product": 1.0, "exp_avg": np.zeros(2), "exp_avg_sq": np.zeros(2)}
+    optim.nadam_update(np.array([1.0, -1.0]), grad, state, adam_like)
+    assert state["mu_product"] == pytest.approx(0.9 * (1 - 0.5 * 0.96**0.004))
 
 
 @pytest.mark.parametrize("name", NEW)

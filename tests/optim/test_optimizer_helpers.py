@@ -1,4 +1,4 @@
-"""The helpers the optimizers share: decayed_grad and the base's _params_with_grad / _step_state."""
+"""The helpers the optimizers share: decayed_grad, and the base's step template (init_state, update)."""
 
 import numpy as np
 
@@ -28,17 +28,17 @@ def test_decoupled_decay_shrinks_the_parameter_in_place_and_keeps_the_gradient()
 
 
 class _Counting(Optimizer):
-    """A toy optimizer: p -= lr * g, counting steps in ``state`` like the real ones."""
+    """A toy optimizer written on the template: p -= lr * g, counting steps in ``state`` like the real ones."""
 
     def __init__(self, params):
         super().__init__(params, dict(lr=0.1))
 
-    def step(self, closure=None):
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                state = self._step_state(p, "total", start=7)
-                state["total"] += p.grad.array
-                p.array -= group["lr"] * p.grad.array
+    def init_state(self, param, group):
+        return {"step": 0, "start": 7, "total": np.zeros_like(param)}
+
+    def update(self, param, grad, state, group):
+        state["total"] += grad
+        param -= group["lr"] * grad
 
 
 def test_step_state_is_made_on_the_first_step_and_counts_steps():

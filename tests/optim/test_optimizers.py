@@ -115,7 +115,8 @@ def test_adam_update_golden_values():
     param = np.array([1.0, -2.0, 0.5])
     grad = np.array([0.5, -1.0, 0.0])
     m, v = np.zeros(3), np.zeros(3)
-    optim.adam_update(param, grad, m, v, 1, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
+    group = {"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8, "amsgrad": False}
+    optim.adam_update(param, grad, {"step": 1, "exp_avg": m, "exp_avg_sq": v}, group)
     np.testing.assert_allclose(param, [1.0 - 0.1 * 0.5 / (0.5 + 1e-8), -2.0 + 0.1 * 1.0 / (1.0 + 1e-8), 0.5])
     np.testing.assert_allclose(m, 0.1 * grad)
     np.testing.assert_allclose(v, 0.001 * grad**2)
@@ -123,10 +124,11 @@ def test_adam_update_golden_values():
 
 def test_sgd_update_golden_values():
     param, grad = np.array([1.0, 2.0]), np.array([0.5, -0.5])
-    buf = optim.sgd_update(param, grad, None, lr=0.1, momentum=0.9)
+    state, group = {}, {"lr": 0.1, "momentum": 0.9, "dampening": 0.0, "nesterov": False}
+    optim.sgd_update(param, grad, state, group)  # first step: the buffer is g itself
     np.testing.assert_allclose(param, [0.95, 2.05])
-    buf = optim.sgd_update(param, grad, buf, lr=0.1, momentum=0.9)  # buf = 0.9 * 0.5 + 0.5 = 0.95
-    np.testing.assert_allclose(buf, [0.95, -0.95])
+    optim.sgd_update(param, grad, state, group)  # buf = 0.9 * 0.5 + 0.5 = 0.95
+    np.testing.assert_allclose(state["momentum_buffer"], [0.95, -0.95])
     np.testing.assert_allclose(param, [0.855, 2.145])
 
 
