@@ -272,6 +272,7 @@ from glassgrad.amp import autocast as autocast  # noqa: E402
 from glassgrad import backends as backends  # noqa: E402
 from glassgrad import cuda as cuda  # noqa: E402
 from glassgrad import random as random  # noqa: E402
+from glassgrad import profiler as profiler  # noqa: E402  (torch.profiler: where a step's time goes)
 # --- nn ---
 # --- optim ---
 # --- utils.data, vision, save/load, serialization, safetensors ---

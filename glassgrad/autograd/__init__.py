@@ -37,6 +37,7 @@ from glassgrad.autograd import function as function  # torch.autograd.function
 from glassgrad.autograd.function import Function as Function
 from glassgrad.autograd.function import FunctionCtx as FunctionCtx
 from glassgrad.autograd import functional as functional  # torch.autograd.functional
+from glassgrad.autograd import profiler as profiler  # torch.autograd.profiler
 from glassgrad.autograd.gradcheck import GradcheckError as GradcheckError
 from glassgrad.autograd.gradcheck import gradcheck as gradcheck
 from glassgrad.autograd.gradcheck import gradgradcheck as gradgradcheck

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from glassgrad.autograd import grad_mode
 from glassgrad.autograd.graph import Node, check_versions, topological_order
 from glassgrad.kernels import sums
+from glassgrad.profiler import recording
 
 if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
@@ -119,10 +120,19 @@ def backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
         _accumulate_leaf(leaf, run_hooks(leaf._hooks, pending.pop(key), f"a leaf of shape {tuple(leaf.shape)}"))
 
 
+def op_backward(node: Node, ctx: Any, out_grad: Any) -> Any:
+    """``node.op.backward(ctx, out_grad)``: one timed event named ``<Op>Backward`` while
+    glassgrad.profiler is recording."""
+    if recording.active is None:
+        return node.op.backward(ctx, out_grad)
+    return recording.active.time_call(f"{node.op.__name__}Backward", (out_grad,),
+                                      lambda: node.op.backward(ctx, out_grad), kind="backward")
+
+
 def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
     if getattr(node.ctx, "bfloat16", False):  # its forward computed in float32: so does its backward
         out_grad = out_grad.astype("float32")
-    in_grads = node.op.backward(node.ctx, out_grad)
+    in_grads = op_backward(node, node.ctx, out_grad)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):

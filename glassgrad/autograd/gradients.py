@@ -16,7 +16,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.autograd import higher_order
-from glassgrad.autograd.engine import unbroadcast
+from glassgrad.autograd.engine import op_backward, unbroadcast
 from glassgrad.autograd.grad_mode import enable_grad
 from glassgrad.autograd.graph import Node, check_walkable, topological_order
 from glassgrad.tensor import Tensor
@@ -43,7 +43,7 @@ def _seed(output: Tensor, grad_output: Any) -> Any:
 def _input_grads(node: Node, out_grad: Any) -> list[tuple[Tensor, Any]]:
     """Each input of ``node`` that requires grad with its share of ``out_grad`` (reduced, in its dtype)."""
     op_name = node.op.__name__
-    in_grads = node.op.backward(node.ctx, out_grad)
+    in_grads = op_backward(node, node.ctx, out_grad)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):

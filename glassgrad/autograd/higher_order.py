@@ -44,7 +44,7 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.autograd import grad_mode
-from glassgrad.autograd.engine import run_post_accumulate_hooks
+from glassgrad.autograd.engine import op_backward, run_post_accumulate_hooks
 from glassgrad.autograd.grad_mode import enable_grad
 from glassgrad.autograd.graph import Node, check_walkable, topological_order
 from glassgrad.autograd.graph_namespace import RecordingNamespace
@@ -137,7 +137,7 @@ def _graph_context(node: Node, output: Tensor) -> Context:
 
 def _not_differentiable(node: Node, out_grad: Tensor, reason: str) -> list[Tensor | None]:
     """The array backward's gradients, each behind a ``NotTwiceDifferentiable`` node."""
-    in_grads = node.op.backward(node.ctx, out_grad.array)
+    in_grads = op_backward(node, node.ctx, out_grad.array)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     sources = tuple(t for t in (*node.inputs, out_grad) if t.requires_grad)
@@ -156,7 +156,7 @@ def _recorded_grads(node: Node, output: Tensor, out_grad: Tensor) -> Any:
                                    "(create_graph=True): glassgrad has no differentiable backward for this op")
     try:
         with recording():
-            return node.op.backward(_graph_context(node, output), out_grad)
+            return op_backward(node, _graph_context(node, output), out_grad)
     except (NotImplementedError, AttributeError, TypeError) as err:  # a NumPy call without a twin, one that
         # would drop the graph, or an array method a Tensor lacks: first derivatives only, said when differentiated
         return _not_differentiable(node, out_grad, f"{op_name}.backward cannot be differentiated "
