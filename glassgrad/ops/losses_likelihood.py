@@ -35,6 +35,8 @@ HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 class GaussianNLL(Op):
     """l = (log v + (x - t)^2 / v) / 2 (+ log(2 pi) / 2), v = max(var, eps); derivatives in the module docstring."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, t: Any, var: Any, *, eps: float, full: bool, reduction: str) -> Any:
         xp = backend.xp
@@ -44,8 +46,8 @@ class GaussianNLL(Op):
         if full:
             losses = losses + HALF_LOG_TWO_PI
         ctx.save_for_backward(d, v)
-        ctx.reduction, ctx.count = reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.reduction, ctx.count = reduction, math.prod(losses.shape)  # (losses may be a Tensor: a recording backward)
+        return reduce_losses(losses, reduction, ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any, Any]:
@@ -92,6 +94,8 @@ def gaussian_nll_loss(input: Any, target: Any, var: Any, full: bool = False, eps
 class PoissonNLL(Op):
     """Poisson negative log-likelihood; the formulas and derivatives are in the module docstring."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, t: Any, *, log_input: bool, full: bool, eps: float, reduction: str) -> Any:
         xp = backend.xp
@@ -108,8 +112,9 @@ class PoissonNLL(Op):
             losses = losses + xp.where(big, safe * xp.log(safe) - safe + 0.5 * xp.log(2 * math.pi * safe), 0)
             stirling_slope = xp.where(big, xp.log(safe) + 0.5 / safe, 0)
         ctx.save_for_backward(x, t, rate)
-        ctx.log_input, ctx.stirling_slope, ctx.reduction, ctx.count = log_input, stirling_slope, reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.log_input, ctx.stirling_slope, ctx.reduction = log_input, stirling_slope, reduction
+        ctx.count = math.prod(losses.shape)  # (losses may be a Tensor: a recording backward)
+        return reduce_losses(losses, reduction, ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:

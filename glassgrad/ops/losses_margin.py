@@ -10,6 +10,7 @@ Shapes (torch's): scores (N, C) or (C,); per-sample losses (N,) or () with ``red
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -43,14 +44,16 @@ def reduce_tensor(losses: Tensor, reduction: str) -> Tensor:
 class SoftMargin(Op):
     """Logistic loss of a +-1 target:  l = log(1 + e^{-y x});  dl/dx = -y sigmoid(-y x)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, reduction: str) -> Any:
         xp = backend.xp
         margin = -y * x
         losses = xp.logaddexp(0, margin)
         ctx.save_for_backward(y, margin)
-        ctx.reduction, ctx.count = reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.reduction, ctx.count = reduction, math.prod(losses.shape)  # (losses may be a Tensor: a recording backward)
+        return reduce_losses(losses, reduction, ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
@@ -71,19 +74,23 @@ class HingeEmbedding(Op):
     """l = x where y = 1;  max(0, margin - x) where y = -1  (torch's formula for any y: the sum of
     [y != 1] max(0, margin - x) and [y != -1] x);  dl/dx = [y != -1] - [y != 1][margin - x >= 0]."""
 
+    differentiable_backward = True
+    constant_saves = (0,)  # the slope: x enters only through a comparison
+
     @staticmethod
     def forward(ctx: Context, x: Any, y: Any, *, margin: float, reduction: str) -> Any:
         xp = backend.xp
         hinge = margin - x
         not_positive, not_negative = y != 1, y != -1
         losses = xp.where(not_positive, xp.maximum(hinge, 0), 0) + xp.where(not_negative, x, 0)
-        ctx.slope = not_negative.astype(x.dtype) - (not_positive & (hinge >= 0)).astype(x.dtype)
-        ctx.reduction, ctx.count = reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.save_for_backward(not_negative.astype(x.dtype) - (not_positive & (hinge >= 0)).astype(x.dtype))
+        ctx.reduction, ctx.count = reduction, math.prod(losses.shape)  # (losses may be a Tensor: a recording backward)
+        return reduce_losses(losses, reduction, ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, None]:
-        return ctx.slope * upstream(grad, ctx.reduction, ctx.count), None
+        (slope,) = ctx.saved
+        return slope * upstream(grad, ctx.reduction, ctx.count), None
 
 
 def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0, size_average: bool | None = None,  # noqa: A002
@@ -110,6 +117,9 @@ class MultiMargin(Op):
         l = w_y sum_{i != y} max(0, z_i)^p / C;
         dl/dx_i = w_y p max(0, z_i)^(p-1) [z_i > 0] / C  (i != y),   dl/dx_y = -sum_{i != y} dl/dx_i.
     """
+
+    # torch has no double backward for this loss: glassgrad raises as torch does
+    not_differentiable_reason = "derivative for multi_margin_loss_backward is not implemented (as in torch)"
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, target: Any, p: int, margin: float, weight: Any, reduction: str) -> Any:
@@ -215,6 +225,8 @@ class MultilabelSoftMargin(Op):
         dl/dx_c = w_c (sigmoid(x_c) - t_c) / C,   dl/dt_c = -w_c x_c / C.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, t: Any, *, weight: Any, reduction: str) -> Any:
         xp = backend.xp
@@ -226,8 +238,8 @@ class MultilabelSoftMargin(Op):
         c = x.shape[-1]
         losses = per_class.sum(axis=-1) / c
         ctx.save_for_backward(x, t)
-        ctx.weight, ctx.c, ctx.reduction, ctx.count = weight, c, reduction, losses.size
-        return reduce_losses(losses, reduction, losses.size, x.dtype)
+        ctx.weight, ctx.c, ctx.reduction, ctx.count = weight, c, reduction, math.prod(losses.shape)
+        return reduce_losses(losses, reduction, ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:

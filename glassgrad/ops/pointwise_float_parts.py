@@ -59,6 +59,8 @@ def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002
 class Frexp(Op):
     """(m, e) = frexp(x), x = m 2^e;  dm/dx = 2^-e (e is piecewise constant), e has no gradient."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         mantissa, exponent = backend.xp.frexp(x)
@@ -83,6 +85,8 @@ def frexp(input: Tensor) -> tuple[Tensor, Tensor]:  # noqa: A002
 class NextAfter(Op):
     """z = the next float after a towards b (b itself when a == b);  torch's gradient:
     dz/da = 1 where a != b, 0 where a == b (z = b there), and dz/db = 0."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 from glassgrad import backend, dtypes, return_types
 from glassgrad.op import Context, Op
+from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.ops.reduce_dims import check_dim
 from glassgrad.ops.reduce_select import index_result, take_along_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -62,11 +63,13 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
 class CumProd(Op):
     """y_k = x_0 * ... * x_k along ``axis``;  dx_i = sum over k >= i of dy_k * (product of x_j, j <= k, j != i).
 
-    Without a zero in the slice that is (reverse cumsum of dy * y)_i / x_i. With zeros
-    (first one at z) the division is avoided: for i < z only outputs before z count
-    (later ones contain x_z = 0), so the same formula holds on 0..z-1; x_z itself gets
-    y_(z-1) * sum over k >= z of dy_k * x_(z+1) ... x_k; every x_i after z gets 0.
+    Where x_i != 0 that is (reverse cumsum of dy * y)_i / x_i. At a zero x_i the division is avoided:
+    dx_i = y_(i-1) * sum over k >= i of dy_k * x_(i+1) ... x_k. Only a row's first zero gets a nonzero
+    value there (y_(i-1) holds the earlier zeros), so the ordinary backward computes it at first zeros
+    only; a backward recording its graph computes it at every zero, whose derivatives need not vanish.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
@@ -83,28 +86,29 @@ class CumProd(Op):
         # one slice per row: (rows, n)
         rows_x = xp.moveaxis(x, ctx.axis, -1)
         shape = rows_x.shape
-        rows_x = rows_x.reshape(math.prod(shape[:-1]), shape[-1])  # not -1: NumPy cannot infer it for n = 0
-        rows_y = xp.moveaxis(y, ctx.axis, -1).reshape(rows_x.shape)
-        rows_g = xp.moveaxis(grad.reshape(x.shape), ctx.axis, -1).reshape(rows_x.shape)
-        has_zero = (rows_x == 0).any(axis=1)
-        dx = xp.zeros_like(rows_x)
-        plain = ~has_zero
-        dx[plain] = _reverse_cumsum(rows_g[plain] * rows_y[plain], 1) / rows_x[plain]
-        for r in xp.flatnonzero(has_zero):
-            dx[r] = _cumprod_grad_with_zero(rows_x[r], rows_y[r], rows_g[r])
+        rows = (math.prod(shape[:-1]), shape[-1])  # not -1: NumPy cannot infer it for n = 0
+        rows_x = rows_x.reshape(rows)
+        rows_y = xp.moveaxis(y, ctx.axis, -1).reshape(rows)
+        rows_g = xp.moveaxis(grad.reshape(tuple(x.shape)), ctx.axis, -1).reshape(rows)
+        nonzero = xp.not_equal(rows_x, 0)  # (an array, also when rows_x is a Tensor)
+        dx = xp.where(nonzero, _reverse_cumsum(rows_g * rows_y, 1) / xp.where(nonzero, rows_x, 1), 0)
+        zeros = ~nonzero
+        if not isinstance(grad, Tensor):
+            zeros &= xp.cumsum(zeros, axis=1) == 1  # a row's first zero
+        positions = xp.nonzero(zeros)
+        at_zero = [_cumprod_grad_at_zero(rows_x[r], rows_y[r], rows_g[r], i)
+                   for r, i in zip(positions[0].tolist(), positions[1].tolist())]
+        if at_zero:
+            dx = dx + written_at(rows, ArrayIndex(positions), xp.stack(at_zero), accumulate=False)
         return xp.moveaxis(dx.reshape(shape), -1, ctx.axis).reshape(ctx.shape)
 
 
-def _cumprod_grad_with_zero(x: Any, y: Any, g: Any) -> Any:
-    """The gradient of one 1-D cumprod slice that contains a zero (see ``CumProd``)."""
+def _cumprod_grad_at_zero(x: Any, y: Any, g: Any, i: int) -> Any:
+    """dx_i of one 1-D cumprod slice where x_i = 0: y_(i-1) * sum over k >= i of g_k * x_(i+1) ... x_k."""
     xp = backend.xp
-    z = int(xp.flatnonzero(x == 0)[0])
-    dx = xp.zeros_like(x)
-    dx[:z] = _reverse_cumsum(g[:z] * y[:z], 0) / x[:z]
-    before = y[z - 1] if z > 0 else 1
-    after = xp.concatenate([xp.ones(1, dtype=x.dtype), xp.cumprod(x[z + 1:])])  # x_(z+1) ... x_k for k = z..n-1
-    dx[z] = before * (g[z:] * after).sum()
-    return dx
+    before = y[i - 1] if i > 0 else 1
+    after = xp.concatenate([xp.ones(1, dtype=x.dtype), xp.cumprod(x[i + 1:], axis=0)])  # k = i..n-1
+    return before * (g[i:] * after).sum()
 
 
 def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:  # noqa: A002
@@ -152,8 +156,12 @@ class LogCumSumExp(Op):
     dx_i = sum over k >= i of dy_k exp(x_i - y_k).
 
     The sum is taken in log space, separately for the positive and the negative dy
-    (log |dy_k| - y_k, reverse log-cumsum-exp), so that no exp overflows.
+    (log |dy_k| - y_k, reverse log-cumsum-exp), so that no exp overflows. The log of a
+    zero share is the lowest finite float rather than -inf, so that differentiating this
+    backward again meets no inf - inf.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
@@ -167,14 +175,18 @@ class LogCumSumExp(Op):
     def backward(ctx: Context, grad: Any) -> Any:
         x, y = ctx.saved
         xp, axis = backend.xp, ctx.axis
-        g = grad.reshape(x.shape)
+        g = grad.reshape(tuple(x.shape))
+        log_zero = xp.finfo(x.dtype).min
 
         def reverse_logcumsumexp(a: Any) -> Any:
             return xp.flip(xp.logaddexp.accumulate(xp.flip(a, axis=axis), axis=axis), axis=axis)
 
-        with xp.errstate(divide="ignore", invalid="ignore"):
-            positive = reverse_logcumsumexp(xp.where(g > 0, xp.log(xp.abs(g)) - y, -xp.inf))
-            negative = reverse_logcumsumexp(xp.where(g < 0, xp.log(xp.abs(g)) - y, -xp.inf))
+        def log_share(part: Any) -> Any:  # log(dy_k) - y_k where dy_k is in this part, else "log 0"
+            return xp.where(part, xp.log(xp.where(part, xp.abs(g), 1)) - y, log_zero)
+
+        positive = reverse_logcumsumexp(log_share(xp.greater(g, 0)))
+        negative = reverse_logcumsumexp(log_share(xp.less(g, 0)))
+        with xp.errstate(over="ignore"):  # a "log 0" input x plus a "log 0" share: -inf, whose exp is the 0 wanted
             dx = xp.exp(x + positive) - xp.exp(x + negative)
         return dx.reshape(ctx.shape)
 
