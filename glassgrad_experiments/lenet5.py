@@ -66,7 +66,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
     first_loss = evaluate(model, x_test, y_test, loss_fn=F.cross_entropy)["loss"]
     log = EpochLog(cfg.epochs, len(loader))
     start = time.perf_counter()
-    for _ in range(cfg.epochs):
+    for epoch in range(cfg.epochs):
         model.train()
         for xb, yb in loader:
             logits = model(xb)
@@ -76,7 +76,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
             opt.step()
             log.batch(loss, logits, yb)
         test = evaluate(model, x_test, y_test, loss_fn=F.cross_entropy)  # the validation curve: nothing is tuned on it
-        log.end_epoch(test, lr=scheduler.get_last_lr()[0])
+        log.end_epoch(epoch, test, lr=scheduler.get_last_lr()[0])
         scheduler.step()
     seconds = time.perf_counter() - start
 

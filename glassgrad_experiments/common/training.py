@@ -74,7 +74,7 @@ class RandomShift(Dataset):
 class EpochLog:
     """The numbers of a training loop, epoch by epoch: what ``fit`` would log, for a loop written out.
 
-    Call ``batch(loss, logits, targets)`` after each optimiser step and ``end_epoch(test, lr)`` after
+    Call ``batch(loss, logits, targets)`` after each optimiser step and ``end_epoch(epoch, test, lr)`` after
     each epoch's evaluation. It keeps the running (sample-weighted) means of the batch loss and
     accuracy, shows a progress bar (one line per epoch when stderr is not a terminal; nothing when
     ``verbose`` is False) and appends each epoch to ``history`` (``loss``, ``accuracy``, ``val_loss``,
@@ -95,12 +95,12 @@ class EpochLog:
         self.accuracy.update(accuracy(logits.detach().numpy(), targets.numpy()), n)
         self.progress.update(1, {"loss": self.loss.value, "accuracy": self.accuracy.value})
 
-    def end_epoch(self, test: dict[str, float], lr: float) -> None:
-        """Record the epoch: its training means, ``test`` (``evaluate``'s loss and accuracy) and the lr it used."""
+    def end_epoch(self, epoch: int, test: dict[str, float], lr: float) -> None:
+        """Record ``epoch``: its training means, ``test`` (``evaluate``'s loss and accuracy) and the lr it used."""
         logs = {"loss": self.loss.value, "accuracy": self.accuracy.value, "val_loss": test["loss"],
                 "val_accuracy": test["accuracy"], "lr": lr}
         self.progress.close(logs)
-        self.history.append(len(self.history), logs)
+        self.history.append(epoch, logs)
         self.progress = None
 
 
