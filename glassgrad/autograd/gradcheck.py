@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad import backend
+from glassgrad import backend, ops
 from glassgrad.autograd.grad_mode import enable_grad, no_grad
 from glassgrad.autograd.gradients import grad
 from glassgrad.tensor import Tensor
@@ -130,9 +130,7 @@ def _as_real_pairs(x: Any) -> Any:
     if x.dtype.kind != "c":
         return x
     if isinstance(x, Tensor):
-        from glassgrad.ops import view_as_real
-
-        return view_as_real(x)
+        return ops.view_as_real(x)
     return np.stack([x.real, x.imag], axis=-1)
 
 

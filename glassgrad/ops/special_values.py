@@ -9,7 +9,7 @@ them. Its functions take NumPy arrays, so every value here is computed the same 
 3. the result comes back as a backend array of the op's dtype (float32 stays float32).
 
 The backward of an op needs values too (digamma' = polygamma(1, x)). When a backward records
-its own graph (``create_graph=True``, glassgrad/higher_order.py) it receives Tensors, and a value
+its own graph (``create_graph=True``, glassgrad/autograd/higher_order.py) it receives Tensors, and a value
 computed by SciPy would have no graph: ``value_or_op`` then runs the differentiable glassgrad op
 instead, so the second derivative is an ordinary first derivative of that op.
 """
