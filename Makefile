@@ -37,7 +37,7 @@ fixtures: $(VENV)/.installed  ## re-record torch's answers for the oracle tests 
 
 lint: $(VENV)/.installed
 	$(PY) -m pip install -q ruff
-	$(VENV)/bin/ruff check glassgrad glassgrad_experiments benchmarks tests
+	$(VENV)/bin/ruff check glassgrad glassgrad_experiments benchmarks tests tools
 
 bench: $(VENV)/.installed     ## glassgrad vs PyTorch timings, every benchmark (needs torch==2.13.0)
 	$(PY) -m pip install -q -e '.[bench]'
