@@ -363,6 +363,8 @@ CLI_ROWS = [
     pytest.param(["run", "demo", "--smoke", "--lr", "nan"], r"--lr must be a finite number, got nan", id="NaN lr"),
     pytest.param(["export", "{tmp}/nothing", "--format", "onnx"], r"not a run folder", id="export no run"),
     pytest.param(["sweep", "demo", "--seeds", "a,b"], r"--seeds a,b: expected non-negative integers", id="bad seeds"),
+    pytest.param(["run", "dinos", "--smoke", "--seq-len", "300"], r"give no window of --seq-len 300: lower --seq-len",
+                 id="char window longer than the text"),  # it used to loop for ever, never stepping
 ]
 
 

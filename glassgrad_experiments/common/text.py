@@ -120,6 +120,10 @@ class CharTrainingLog:
 
     def __init__(self, cfg: CharTrainingConfig, model: CharModel, vocab: CharVocab, train_ids: np.ndarray,
                  val_ids: np.ndarray) -> None:
+        stream = (len(train_ids) - 1) // cfg.batch_size  # characters per stream
+        if stream < cfg.seq_len:  # every window would be a short tail window: the loop would never step
+            raise ValueError(f"{len(train_ids)} training characters in {cfg.batch_size} streams give no window of "
+                             f"--seq-len {cfg.seq_len}: lower --seq-len or --batch-size")
         self.cfg, self.model, self.vocab, self.val_ids = cfg, model, vocab, val_ids
         self.rng = np.random.default_rng(cfg.seed + 1)  # the samples' draws
         self.marks = sorted(float(m) for m in cfg.report_minutes)
