@@ -117,8 +117,6 @@ class Conv2d(_ConvNd):
         return self.weight
 
     def forward(self, x: Tensor) -> Tensor:
-        x = as_tensor(x)  # None or a str: one clear TypeError
-        self._check_channels(x, 4)
         return conv2d(x, self._weight(), self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -200,8 +198,6 @@ class ConvTranspose2d(_ConvNd):
         self.output_padding = self_output_padding
 
     def forward(self, x: Tensor) -> Tensor:
-        x = as_tensor(x)
-        self._check_channels(x, 4)
         return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                 self.groups, self.dilation)
 

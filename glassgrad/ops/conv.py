@@ -195,6 +195,8 @@ class ConvTranspose2d(Op):
 
 def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, groups: int,
                        in_axis: int) -> None:
+    """The one check of a convolution's inputs (``nn.Conv2d`` and ``nn.ConvTranspose2d`` call the
+    functional and check nothing themselves): ranks, dtypes, channels, groups and the bias."""
     if weight.ndim != 4:
         raise OpInputError(f"{op}: weight must be 4-D, got shape {weight.shape}")
     check_layer_input_dtype(op, x, weight)
@@ -204,9 +206,12 @@ def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, 
         raise OpInputError(f"{op}: groups={groups} must be >= 1 and divide the input's {x.shape[1]} channels")
     expected = weight.shape[1] * groups if in_axis == 1 else weight.shape[0]
     if x.shape[1] != expected:
+        n_out = weight.shape[0] if in_axis == 1 else weight.shape[1] * groups
+        layer = f"{'Conv2d' if in_axis == 1 else 'ConvTranspose2d'}({expected}, {n_out})"  # the module it belongs to
         raise OpInputError(
             f"{op}: input has {x.shape[1]} channels (shape {x.shape}) but weight of shape {weight.shape} "
-            f"with groups={groups} expects {expected}"
+            f"with groups={groups} expects {expected} (the weight of a {layer}: expected {expected} input "
+            f"channels, got {x.shape[1]})"
         )
     if in_axis == 1 and weight.shape[0] % groups:
         raise OpInputError(f"{op}: out_channels {weight.shape[0]} must be divisible by groups={groups}")

@@ -117,11 +117,22 @@ class Linear(Op):
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:  # noqa: A002
-    """x @ weight.T + bias, as torch.nn.functional.linear."""
-    x, weight = as_tensor(input), as_tensor(weight)
-    if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
-        raise OpInputError(f"linear: input of shape {tuple(x.shape)} does not fit weight of shape "
-                           f"{tuple(weight.shape)} (out, in)")
+    """x @ weight.T + bias, as torch.nn.functional.linear.
+
+    The one place that checks a linear layer's input: ``nn.Linear`` calls this and checks nothing
+    itself, so the messages name the layer a weight of shape (out, in) belongs to, Linear(in, out).
+    """
+    weight = as_tensor(weight)
+    if weight.ndim != 2:
+        raise OpInputError(f"linear: weight must be 2-D (out_features, in_features), got shape {tuple(weight.shape)}")
+    layer = f"a Linear({weight.shape[1]}, {weight.shape[0]})"  # the layer whose weight this is
+    if input is None or isinstance(input, str):
+        raise TypeError(f"linear: the input of {layer} (weight of shape {tuple(weight.shape)}) must be a Tensor, "
+                        f"got {type(input).__name__}")
+    x = as_tensor(input)
+    if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+        raise OpInputError(f"linear: {layer} takes inputs whose last axis has {weight.shape[1]} features; got "
+                           f"input of shape {tuple(x.shape)} for its weight of shape {tuple(weight.shape)}")
     check_layer_input_dtype("linear", x, weight)
     if bias is None:
         return Linear.apply(x, weight)
