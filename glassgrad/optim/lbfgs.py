@@ -104,6 +104,9 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params: list[Tensor] = self.param_groups[0]["params"]
+        if any(p.array.dtype.kind == "c" for p in self._params):  # its dot products would need the real view
+            raise NotImplementedError("LBFGS: complex parameters are not supported (torch views them as real); "
+                                      "optimize torch.view_as_real of your values as a real Parameter instead")
 
     # ----- the parameters seen as one flat vector -----------------------------
     def _gather_flat_grad(self) -> Any:

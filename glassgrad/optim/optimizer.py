@@ -169,7 +169,7 @@ class Optimizer:
         update rule (or the fused kernel in the "fast" kernel mode), and a version bump.
         """
         loss = evaluate_closure(closure)
-        fused = self.fused_update is not None and kernels.fast()
+        update = self._fused_step if self.fused_update is not None and kernels.fast() else self._rule_step
         for group in self.param_groups:
             numbers = hyperparameters(group)
             decay = dict(weight_decay=numbers.get("weight_decay", 0), maximize=numbers.get("maximize", False),
@@ -177,21 +177,30 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:  # not used by this loss: no gradient, no step, no state
                     continue
-                param = p.array
+                param, grad = p.array, p.grad.array
                 state = self.state.get(p)
                 if not state:  # p's first step (or a state saved before any step)
                     state = self.init_state(param, numbers)
                 if "step" in state:
                     state["step"] += 1
-                grad = decayed_grad(param, p.grad.array, **decay)
-                if fused:
-                    self.fused_update(param, grad, state, numbers, self._scratch_for(param))
+                if param.dtype.kind == "c":  # as torch: a complex number steps as two real ones
+                    _update_as_real(update, param, grad, state, numbers, decay)
                 else:
-                    self.update(param, grad, state, numbers)
+                    update(param, grad, state, numbers, decay)
                 if state:  # a rule that keeps nothing (SGD without momentum) leaves no state, as torch
                     self.state[p] = state
                 p._version_counter[0] += 1
         return loss
+
+    def _rule_step(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any],
+                   decay: dict[str, Any]) -> None:
+        """Maximize and weight decay, then the update rule."""
+        self.update(param, decayed_grad(param, grad, **decay), state, group)
+
+    def _fused_step(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any],
+                    decay: dict[str, Any]) -> None:
+        """Maximize and weight decay, then the fused kernel, with a work array."""
+        self.fused_update(param, decayed_grad(param, grad, **decay), state, group, self._scratch_for(param))
 
     def update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         """The update rule: one step of ``param`` (an array, edited in place) along ``grad``.
@@ -417,6 +426,31 @@ def to_scalar(value: Any) -> Any:
     if isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "item")):
         return value.item()
     return value
+
+
+def _update_as_real(update: Callable[..., None], param: Any, grad: Any, state: dict[str, Any],
+                    *args: Any) -> None:
+    """Step a complex parameter as torch does (``view_as_real``): each number as its real and imaginary parts.
+
+    ``update`` sees the parameter, its gradient and its complex state arrays as real views of twice the
+    length, sharing their memory, so that every elementwise rule (g^2, sqrt(v), max) acts on the two
+    parts apart. A slot the rule adds (SGD's first momentum buffer) is kept as a complex array.
+    """
+    complex_slots = {key for key, value in state.items() if getattr(value, "dtype", None) == param.dtype}
+    real_state = {key: _real_view(value) if key in complex_slots else value for key, value in state.items()}
+    update(_real_view(param), _real_view(backend.xp.ascontiguousarray(grad)), real_state, *args)
+    for key, value in real_state.items():
+        if key not in complex_slots:
+            added_array = getattr(value, "shape", None) == (2 * param.size,)
+            state[key] = value.view(param.dtype).reshape(param.shape) if added_array else value
+
+
+def _real_view(array: Any) -> Any:
+    """A complex array as a flat real one, (re, im) of each number side by side, sharing its memory."""
+    if not array.flags.c_contiguous:  # a flat view would be a copy, and the rule's in-place edits lost
+        raise RuntimeError(f"optimizer step: a complex parameter (or state) of shape {tuple(array.shape)} is not "
+                           "contiguous; make it so first (p.data = p.data.contiguous())")
+    return array.reshape(-1).view(array.real.dtype)
 
 
 def hyperparameters(group: dict[str, Any]) -> dict[str, Any]:
