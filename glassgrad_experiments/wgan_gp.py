@@ -26,10 +26,9 @@ import numpy as np
 
 import glassgrad as gg
 from glassgrad.optim import Adam
-from glassgrad_experiments.common.data import ImageDataConfig
-from glassgrad_experiments.common.plots import _figure, image_rows
-from glassgrad_experiments.gan import (
+from glassgrad_experiments.common.gan import (
     ImageMLPGenerator,
+    JudgedImageConfig,
     MLPDiscriminator,
     judge_samples,
     load_digits,
@@ -37,6 +36,7 @@ from glassgrad_experiments.gan import (
     nearest_distance,
     sample_images,
 )
+from glassgrad_experiments.common.plots import _figure, image_rows
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"
@@ -45,7 +45,7 @@ HEADLINE = ("final_penalty", "final_grad_norm", "final_wasserstein", "confident_
 
 
 @dataclass
-class Config(ImageDataConfig):
+class Config(JudgedImageConfig):
     n_train: int = 24000
     n_test: int = 10000
     generator_steps: int = 2000
@@ -56,8 +56,6 @@ class Config(ImageDataConfig):
     lr: float = 1e-4
     beta1: float = 0.5
     beta2: float = 0.9
-    judge_samples: int = 1000
-    judge_dir: str = "runs/mnist-cnn"
     log_every: int = 100
 
 
