@@ -313,6 +313,20 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     def retains_grad(self) -> bool:
         return self._retains_grad
 
+    def register_hook(self, hook: Any) -> Any:
+        """``hook(grad)`` runs when this tensor's gradient is computed; a Tensor it returns replaces the gradient.
+        Returns a handle whose ``remove()`` unregisters the hook (see glassgrad/autograd/hooks.py)."""
+        from glassgrad.autograd.hooks import register_hook
+
+        return register_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """``hook(tensor)`` runs on this leaf once backward has accumulated its gradient into ``.grad``
+        (see glassgrad/autograd/hooks.py); returns a handle whose ``remove()`` unregisters it."""
+        from glassgrad.autograd.hooks import register_post_accumulate_grad_hook
+
+        return register_post_accumulate_grad_hook(self, hook)
+
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (same as ``t.grad = None``)."""
         self._grad = None
@@ -773,81 +787,3 @@ def numel(input: Tensor) -> int:  # noqa: A002  (torch's argument name)
 
 def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     return input.is_floating_point()
-
-
-# --- autograd extras: Tensor.register_hook (glassgrad/autograd/hooks.py) ---
-def _register_hook(self: Tensor, hook: Any) -> Any:
-    """``hook(grad)`` runs when this tensor's gradient is computed; a Tensor it returns replaces the gradient.
-    Returns a handle whose ``remove()`` unregisters the hook (see glassgrad/autograd/hooks.py)."""
-    from glassgrad.autograd.hooks import register_hook
-
-    return register_hook(self, hook)
-
-
-def _register_post_accumulate_grad_hook(self: Tensor, hook: Any) -> Any:
-    """``hook(tensor)`` runs on this leaf once backward has accumulated its gradient into ``.grad``
-    (see glassgrad/autograd/hooks.py); returns a handle whose ``remove()`` unregisters it."""
-    from glassgrad.autograd.hooks import register_post_accumulate_grad_hook
-
-    return register_post_accumulate_grad_hook(self, hook)
-
-
-def _share_memory_(self: Tensor) -> Tensor:
-    """Move the array into shared memory, so other processes see this tensor's values and edits
-    (glassgrad/multiprocessing/shared_tensor.py); returns the tensor."""
-    from glassgrad.multiprocessing.shared_tensor import share_memory_
-
-    return share_memory_(self)
-
-
-def _is_shared(self: Tensor) -> builtins.bool:
-    """True when the array is in shared memory (``share_memory_``)."""
-    from glassgrad.multiprocessing.shared_tensor import is_shared
-
-    return is_shared(self)
-
-
-Tensor.share_memory_ = _share_memory_  # type: ignore[attr-defined]
-Tensor.is_shared = _is_shared  # type: ignore[attr-defined]
-Tensor.register_hook = _register_hook  # type: ignore[attr-defined]
-Tensor.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook  # type: ignore[attr-defined]
-
-
-def _unique(self: Tensor, sorted: builtins.bool = True, return_inverse: builtins.bool = False,  # noqa: A002
-            return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Any:
-    """torch.unique as a method (glassgrad/ops/counting.py)."""
-    return ops.unique(self, sorted, return_inverse, return_counts, dim)
-
-
-def _bincount(self: Tensor, weights: Any = None, minlength: builtins.int = 0) -> Tensor:
-    """torch.bincount as a method (glassgrad/ops/counting.py)."""
-    return ops.bincount(self, weights, minlength)
-
-
-def _histc(self: Tensor, bins: builtins.int = 100, min: Any = 0, max: Any = 0) -> Tensor:  # noqa: A002
-    """torch.histc as a method (glassgrad/ops/counting.py)."""
-    return ops.histc(self, bins, min, max)
-
-
-def _histogram(self: Tensor, bins: Any = 100, *, range: Any = None, weight: Any = None,  # noqa: A002
-               density: builtins.bool = False) -> Any:
-    """torch.histogram as a method (glassgrad/ops/histogram.py)."""
-    return ops.histogram(self, bins, range=range, weight=weight, density=density)
-
-
-def _det(self: Tensor) -> Tensor:
-    """torch.det as a method (glassgrad/ops/linalg_inverse.py)."""
-    return ops.det(self)
-
-
-def _inverse(self: Tensor) -> Tensor:
-    """torch.inverse as a method (glassgrad/ops/linalg_inverse.py)."""
-    return ops.inverse(self)
-
-
-Tensor.unique = _unique  # type: ignore[attr-defined]
-Tensor.bincount = _bincount  # type: ignore[attr-defined]
-Tensor.histc = _histc  # type: ignore[attr-defined]
-Tensor.histogram = _histogram  # type: ignore[attr-defined]
-Tensor.det = _det  # type: ignore[attr-defined]
-Tensor.inverse = _inverse  # type: ignore[attr-defined]

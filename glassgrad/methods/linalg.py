@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 class LinalgMethods:
     """torch's linear-algebra methods of Tensor."""
 
+    def det(self) -> Tensor:
+        from glassgrad.ops.linalg_inverse import det
+        return det(self)
+
+    def inverse(self) -> Tensor:
+        from glassgrad.ops.linalg_inverse import inv
+        return inv(self)
+
     def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
         from glassgrad.ops.linalg_svd import svd_legacy
         return svd_legacy(self, some, compute_uv)

@@ -98,9 +98,6 @@ class QueryMethods:
         GPU refuses instead; here ``DataLoader(pin_memory=True)`` programs run unchanged)."""
         return self
 
-    def is_shared(self) -> bool:
-        return False
-
     # ----- kinds of tensor glassgrad does not have --------------------------
     @property
     def layout(self) -> layouts.layout:
@@ -188,6 +185,19 @@ class QueryMethods:
         """Where this tensor's first element sits in the memory it shares, in elements."""
         base = _base_array(self.array)
         return (_address(self.array) - _address(base)) // self.array.itemsize
+
+    def share_memory_(self) -> Tensor:
+        """Move the array into shared memory, so other processes see this tensor's values and edits
+        (glassgrad/multiprocessing/shared_tensor.py); returns the tensor."""
+        from glassgrad.multiprocessing.shared_tensor import share_memory_
+
+        return share_memory_(self)
+
+    def is_shared(self) -> builtins.bool:
+        """True when the array is in shared memory (``share_memory_``)."""
+        from glassgrad.multiprocessing.shared_tensor import is_shared
+
+        return is_shared(self)
 
     def data_ptr(self) -> int:
         """The address of the first element (for identity checks; glassgrad gives no raw access)."""

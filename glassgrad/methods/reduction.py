@@ -194,6 +194,21 @@ class ReductionMethods:
     def corrcoef(self) -> Tensor:
         return glassgrad.ops.corrcoef(self)
 
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        """torch.unique as a method (glassgrad/ops/counting.py)."""
+        return glassgrad.ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return glassgrad.ops.bincount(self, weights, minlength)
+
+    def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:  # noqa: A002
+        return glassgrad.ops.histc(self, bins, min, max)
+
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Any = None,  # noqa: A002
+                  density: bool = False) -> Any:
+        return glassgrad.ops.histogram(self, bins, range=range, weight=weight, density=density)
+
     def sum_to_size(self, *size: Any) -> Tensor:
         """The sum over the dims that broadcasting ``size`` to this shape would expand (its leading extra
         dims, and its dims of size 1 where this tensor's are not): the adjoint of ``expand``."""
