@@ -14,7 +14,8 @@ OUT_OF_SCOPE = {
     "CUDA-only": "glassgrad runs on the CPU; ops that exist only on CUDA (jiterator kernels, flash and "
                  "memory-efficient attention kernels, float8 matmul) have no CPU form in torch either",
     "sparse tensors": "sparse layouts arrive with the linear-algebra issue",
-    "complex tensors": "complex dtypes arrive with the linear-algebra issue",
+    "complex tensors": "complex samples and answers are recorded for the fft family and the complex-number ops "
+                       "(codec.complex_in_scope); other OpInfos' are left out",
     "quantized tensors": "glassgrad has no quantized dtypes: quantization is a deployment format",
     "memory formats": "glassgrad's tensors are NumPy arrays; channels_last and other strides are not exposed",
     "out=": "glassgrad ops return fresh tensors; writing into a preallocated `out=` is not offered "

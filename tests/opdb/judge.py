@@ -43,9 +43,9 @@ class Verdict:
 def tolerance(dtype: str, reference: np.ndarray) -> tuple[float, float]:
     """(rtol, atol) for comparing an answer of ``dtype``: float32 to ~1e-4 of the answer's scale (glassgrad
     may sum in another order or compute in float64), float64 to 1e-6, float16 to 1e-3."""
-    finite = np.abs(reference[np.isfinite(reference)]) if reference.size else reference
+    finite = np.abs(reference[np.isfinite(reference)]) if reference.size else np.abs(reference)
     scale = max(1.0, float(finite.max(initial=0.0)))
-    if dtype == "float64":
+    if dtype in ("float64", "complex128"):
         return 1e-6, 1e-6 * scale
     if dtype in ("float16", "bfloat16"):
         return 1e-2, 1e-2 * scale
@@ -91,7 +91,7 @@ def values_differ(expected: np.ndarray, actual: np.ndarray, dtype: str) -> str |
         where = np.argwhere(expected != actual)[0]
         return f"value {actual[tuple(where)]} at {tuple(int(i) for i in where)}, torch {expected[tuple(where)]}"
     rtol, atol = tolerance(dtype, expected)
-    actual = actual.astype(np.float64)
+    actual = actual.astype(np.complex128 if actual.dtype.kind == "c" or expected.dtype.kind == "c" else np.float64)
     close = np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
@@ -188,7 +188,7 @@ def gradient_verdict(glassgrad: Any, output: Any, upstream: list[Any], wanted: l
     outputs = [t for t in walk(output) if isinstance(t, glassgrad.Tensor)]
     with warnings.catch_warnings():  # an output of -inf (masked.log_softmax) sums to NaN, silently in torch
         warnings.simplefilter("ignore", RuntimeWarning)
-        terms = [(outputs[position] * glassgrad.tensor(decode_plain(ref, store))).sum()
+        terms = [_weighted(glassgrad, outputs[position], decode_plain(ref, store))
                  for position, ref in upstream if outputs[position].requires_grad]
     if not terms:
         return Verdict("unsupported", where, "the output does not require grad (torch's does)")
@@ -208,6 +208,12 @@ def gradient_verdict(glassgrad: Any, output: Any, upstream: list[Any], wanted: l
         if why:
             return Verdict("wrong", where, f"gradient of {name}: {why}")
     return Verdict("pass", where)
+
+
+def _weighted(glassgrad: Any, output: Any, upstream: np.ndarray) -> Any:
+    """sum(Re(conj(g) out)): sum(out * g) for a real output (record.record_gradients' loss)."""
+    term = (output * glassgrad.tensor(np.asarray(np.conj(upstream)))).sum()
+    return term.real if output.is_complex() else term
 
 
 def describe_error(error: BaseException) -> str:

@@ -24,9 +24,20 @@ import numpy as np
 from tests.helpers.oracle_codec import ArrayStore, same
 from tests.opdb import fixtures
 from tests.opdb.calling import ADAPTERS, caller
-from tests.opdb.codec import ANSWERS, IN_SCOPE_DTYPES, OutOfScope, decode, encode, torch_framework, walk
+from tests.opdb.codec import (
+    ANSWERS,
+    COMPLEX_DTYPES,
+    IN_SCOPE_DTYPES,
+    OutOfScope,
+    allowing_complex,
+    complex_in_scope,
+    decode,
+    encode,
+    torch_framework,
+    walk,
+)
 
-MAX_SAMPLES = {"float64": 6, "float32": 4, "int64": 4, "bool": 3}
+MAX_SAMPLES = {"float64": 6, "float32": 4, "int64": 4, "bool": 3, "complex128": 6, "complex64": 4}
 MAX_DRAWN = 40  # samples looked at per dtype, stored or not
 MAX_ELEMENTS = 2000  # per tensor, inputs and outputs
 LARGE_ELEMENTS = 20000  # an OpInfo whose samples are all larger keeps one of them
@@ -87,7 +98,7 @@ def method_of(op: Any) -> str | None:
     return method.__name__
 
 
-def out_of_scope(op: Any, torch: Any) -> str | None:
+def out_of_scope(op: Any, torch: Any, dtypes: tuple[str, ...] = IN_SCOPE_DTYPES) -> str | None:
     name = op.name
     if name.startswith(CUDA_ONLY) or not op.supported_dtypes("cpu"):
         return "CUDA-only"
@@ -95,7 +106,7 @@ def out_of_scope(op: Any, torch: Any) -> str | None:
         return "sparse tensors"
     if name.startswith(("torch.ops.aten.", "_")) and not name.startswith("__"):
         return "internal ATen operators"
-    in_scope = {getattr(torch, d) for d in IN_SCOPE_DTYPES}
+    in_scope = {getattr(torch, d) for d in dtypes}
     if not op.supported_dtypes("cpu") & in_scope:
         complex_only = all(d.is_complex for d in op.supported_dtypes("cpu"))
         return "complex tensors" if complex_only else "low-precision dtypes only"
@@ -104,11 +115,17 @@ def out_of_scope(op: Any, torch: Any) -> str | None:
 
 def record_op(op: Any, torch: Any, defined_in: str) -> tuple[dict[str, Any], dict[str, Any], ArrayStore]:
     """(the ops.json entry, the stored samples, their arrays) of one OpInfo."""
+    with allowing_complex(complex_in_scope(op.name, defined_in)):
+        return _record_op(op, torch, defined_in)
+
+
+def _record_op(op: Any, torch: Any, defined_in: str) -> tuple[dict[str, Any], dict[str, Any], ArrayStore]:
     key = fixtures.op_key(op.name, op.variant_test_name)
+    dtypes = IN_SCOPE_DTYPES + (COMPLEX_DTYPES if complex_in_scope(op.name, defined_in) else ())
     entry: dict[str, Any] = {
         "name": op.name, "variant": op.variant_test_name, "opinfo_class": type(op).__name__,
         "defined_in": defined_in, "call": call_of(op, torch, key), "method": method_of(op),
-        "out_of_scope": out_of_scope(op, torch),
+        "out_of_scope": out_of_scope(op, torch, dtypes),
     }
     store = ArrayStore()
     samples: dict[str, list[Any]] = {}
@@ -116,7 +133,7 @@ def record_op(op: Any, torch: Any, defined_in: str) -> tuple[dict[str, Any], dic
     if entry["out_of_scope"] is None and entry["call"] is None:
         entry["out_of_scope"] = "internal ATen operators"
     if entry["out_of_scope"] is None:
-        for dtype in IN_SCOPE_DTYPES:
+        for dtype in dtypes:
             if getattr(torch, dtype) in op.supported_dtypes("cpu"):
                 samples[dtype] = _record_dtype(op, torch, key, dtype, entry, store, left_out)
         if not any(samples.values()):
@@ -136,8 +153,8 @@ def _main_reason(left_out: Counter[str]) -> str:
 
 def _record_dtype(op: Any, torch: Any, key: str, dtype: str, entry: dict[str, Any], store: ArrayStore,
                   left_out: Counter[str]) -> list[Any]:
-    float64 = dtype == "float64"
-    requires_grad = float64 and op.supports_autograd and torch.float64 in op.supported_backward_dtypes("cpu")
+    float64 = dtype in ("float64", "complex128")  # gradients in double precision only
+    requires_grad = float64 and op.supports_autograd and getattr(torch, dtype) in op.supported_backward_dtypes("cpu")
     seed = zlib.crc32(f"{key}/{dtype}".encode())
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -217,19 +234,24 @@ def _gradient(output: Any, used: Any, store: ArrayStore, rng: np.random.Generato
 
 def record_gradients(output: Any, wanted: list[Any], store: ArrayStore, rng: np.random.Generator,
                      torch: Any) -> tuple[list[Any], list[Any]]:
-    """([position, g] for each floating output that requires grad, with g a random upstream gradient;
-    the gradients of ``wanted`` under sum(out * g), stored (None where torch gives none))."""
+    """([position, g] for each floating or complex output that requires grad, with g a random upstream
+    gradient (complex for a complex output); the gradients of ``wanted`` under sum(Re(conj(g) out)) (that is
+    sum(out * g) for real outputs), stored (None where torch gives none))."""
     upstream, loss = [], None
     for position, out in enumerate(t for t in walk(output) if isinstance(t, torch.Tensor)):
-        if out.requires_grad and out.dtype.is_floating_point:
+        if out.requires_grad and (out.dtype.is_floating_point or out.dtype.is_complex):
             g = rng.standard_normal(tuple(out.shape))
+            if out.dtype.is_complex:
+                g = g + 1j * rng.standard_normal(tuple(out.shape))
             upstream.append([position, {"a": store.put(g)}])
-            term = (out * torch.from_numpy(g).to(out.dtype)).sum()
+            term = (out * torch.from_numpy(np.asarray(np.conj(g))).to(out.dtype)).sum()
+            term = term.real if out.dtype.is_complex else term
             loss = term if loss is None else loss + term
     if loss is None:
         return [], []
     grads = torch.autograd.grad(loss, wanted, allow_unused=True)
-    return upstream, [None if g is None else {"a": store.put(g.numpy(force=True).copy())} for g in grads]
+    return upstream, [None if g is None else {"a": store.put(g.resolve_conj().numpy(force=True).copy())}
+                      for g in grads]
 
 
 def _answers_via(entry: dict[str, Any], answer: Any) -> list[Any]:
