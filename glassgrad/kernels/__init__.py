@@ -3,9 +3,11 @@
 Every op whose forward or backward has been optimised keeps, in its op module, a
 plain version that reads like its derivation page (``docs/derivations/``): im2col
 and col2im for the convolution, the gate formulas for the LSTM and GRU, the update
-rule for Adam, the argmax routing for max-pooling, the erf series for GELU, and
-NumPy's own ``x.sum`` for the sums that ``sums.py`` computes as products with ones. The optimised versions live in
-this package, one module per op, and the tests check each one equal to its twin.
+rule for Adam, the argmax routing for max-pooling, the erf series for GELU. The
+optimised versions live in this package, one module per op, and the tests check each
+one equal to its twin. The sums are the exception: the ops call ``sums.py``'s functions,
+which return NumPy's own ``x.sum`` in the "reference" mode and a product with ones in
+the "fast" one.
 
 Which one runs is a global mode:
 
@@ -19,8 +21,10 @@ import) or for a block of code::
         loss = model(x).sum()      # every op on its plain path
         loss.backward()
 
-An op decides at forward time and records its choice in ``ctx``, so a backward
-always takes the same path as its forward, whatever the mode is by then.
+An op decides at forward time and records its choice as ``ctx.fast``, saves the same
+inputs on both paths, and runs its backward from that record, so a backward always
+takes the same path as its forward, whatever the mode is by then (docs/kernels.md,
+"The twin contract"; tests/kernels/test_twin_contract.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Fast kernel for sums along the last axis or over the leading axes: one product with a vector of ones.
 
-The readable twin is NumPy's own ``x.sum(axis=...)``, which the ops write and which runs in the
-"reference" kernel mode. The sums are the same with a different rounding order:
+The readable twin is NumPy's own ``x.sum(axis=...)``. The ops call the functions below where they
+would write it (each call with a comment naming that ``x.sum``); in the "reference" kernel mode,
+and for any array the kernel does not serve, each function returns ``x.sum`` itself. The sums are
+the same with a different rounding order:
 
     rows:     s[i] = sum_j x[i, j]   =  (x @ 1)[i]          (x viewed as (rows, n), 1 of length n)
     columns:  s[j] = sum_i x[i, j]   =  (1^T @ x)[j]
