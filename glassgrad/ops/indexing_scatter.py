@@ -138,13 +138,18 @@ class ScatterReduce(Op):
     """y = x with each src element combined (sum, prod, mean, amax or amin) into the position
     ``index`` sends it to along ``dim``; ``include_self=False`` leaves x's value out of it.
 
-    Gradients (t = a target position, y_t its result):
+    Gradients (t = a target position, y_t its result; the members of t are the src elements sent
+    there, and x_t with ``include_self``):
       sum:  dx_t = dy_t (0 if not include_self),  dsrc = dy at its target
       mean: each member of t gets dy_t / count_t
-      prod: each member gets dy_t * (product of the other members of t)
+      prod: each member v gets dy_t * (product of the other members of t): y_t / v where v != 0;
+            for a zero member, the product of the group's nonzero members if it is the group's only
+            zero, else 0 (``_others_product``)
       amax, amin: dy_t shared equally by the members equal to y_t
     A position nothing is scattered to keeps x: dx = dy there.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, src: Any, *, dim: int, index: Any, reduce: str, include_self: bool) -> Any:
@@ -165,6 +170,7 @@ class ScatterReduce(Op):
             divisor = xp.maximum(count, 1)
             y = (y / divisor).astype(y.dtype) if y.dtype.kind == "f" else y // divisor
         ctx.grid, ctx.touched, ctx.count, ctx.reduce, ctx.include_self = grid, touched, count, reduce, include_self
+        ctx.dim, ctx.index = dim, index
         ctx.save_for_backward(x, full_src, y)  # the arrays themselves: an in-place edit of one is caught
         return y
 
@@ -173,34 +179,25 @@ class ScatterReduce(Op):
         xp = backend.xp
         x, full_src, y = ctx.saved
         src = full_src[ctx.used]
-        grid, touched, reduce = ctx.grid, ctx.touched, ctx.reduce
+        at = ArrayIndex(ctx.grid)
+        touched, reduce = ctx.touched, ctx.reduce
         if reduce == "sum":
-            per_self, per_src = grad, grad[grid]
+            per_self, per_src = grad, read_at(at, grad)
         elif reduce == "mean":
             share = grad / xp.maximum(ctx.count, 1).astype(grad.dtype)
-            per_self, per_src = share, share[grid]
+            per_self, per_src = share, read_at(at, share)
         elif reduce == "prod":
-            zeros = xp.zeros(x.shape, dtype=xp.int64)
-            nonzero_product = xp.ones_like(x)
-            if ctx.include_self:
-                zeros += x == 0
-                nonzero_product = xp.where(x == 0, 1, x)
-            xp.add.at(zeros, grid, src == 0)
-            xp.multiply.at(nonzero_product, grid, xp.where(src == 0, 1, src))
-            per_self = grad * _others_product(x, nonzero_product, zeros)
-            per_src = grad[grid] * _others_product(src, nonzero_product[grid], zeros[grid])
+            per_self, per_src = _product_shares(ctx, grad, x, src, y)
         else:  # amax / amin: ties share the gradient equally
-            ties = xp.zeros(x.shape, dtype=grad.dtype)
-            if ctx.include_self:
-                ties += x == y
-            xp.add.at(ties, grid, src == y[grid])
-            share = grad / xp.maximum(ties, 1)
-            per_self, per_src = share * (x == y), share[grid] * (src == y[grid])
+            self_wins, src_wins = xp.equal(x, y), xp.equal(src, read_at(at, y))  # (arrays: masks)
+            ties = self_wins.astype(xp.int64) if ctx.include_self else xp.zeros(tuple(x.shape), dtype=xp.int64)
+            xp.add.at(ties, ctx.grid, src_wins)
+            share = grad / xp.maximum(ties, 1).astype(grad.dtype)
+            per_self, per_src = share * self_wins, read_at(at, share) * src_wins
         dx = xp.where(touched, per_self if ctx.include_self else 0, grad)
         dsrc = None
         if ctx.needs_input_grad[1]:
-            dsrc = xp.zeros(full_src.shape, dtype=grad.dtype)
-            dsrc[ctx.used] = per_src
+            dsrc = written_at(tuple(full_src.shape), ArrayIndex(ctx.used), per_src, accumulate=False)
         return dx, dsrc
 
 
@@ -216,14 +213,43 @@ def _identity(reduce: str, dtype: Any) -> Any:
     return -big if reduce == "amax" else big
 
 
-def _others_product(values: Any, nonzero_product: Any, zeros: Any) -> Any:
-    """The product of the OTHER members of each value's group, robust to zeros:
-    the product of the group's non-zero members, divided by this value if it is one of
-    them, and zero if another member is zero."""
+def _product_shares(ctx: Context, grad: Any, x: Any, src: Any, y: Any) -> tuple[Any, Any]:
+    """'prod': dy_t times the product of the other members of t, for x (per_self) and for src (per_src)."""
     xp = backend.xp
-    is_zero = values == 0
-    others_zero = zeros - is_zero
-    return xp.where(others_zero > 0, 0, nonzero_product / xp.where(is_zero, 1, values))
+    at = ArrayIndex(ctx.grid)
+    self_zero, src_zero = xp.equal(x, 0), xp.equal(src, 0)
+    zeros = self_zero.astype(xp.int64) if ctx.include_self else xp.zeros(tuple(x.shape), dtype=xp.int64)
+    xp.add.at(zeros, ctx.grid, src_zero)  # zero members per target
+    base = xp.where(self_zero, 1, x) if ctx.include_self else xp.ones_like(x)
+    nonzero_product = _scattered_product(ctx, base, xp.where(src_zero, 1, src))
+    per_self = grad * _others_product(x, self_zero, y, nonzero_product, zeros)
+    per_src = read_at(at, grad) * _others_product(src, src_zero, read_at(at, y), read_at(at, nonzero_product),
+                                                  zeros[ctx.grid])
+    return per_self, per_src
+
+
+def _scattered_product(ctx: Context, base: Any, values: Any) -> Any:
+    """``base`` with ``values`` multiplied in at their targets: this op's own 'prod', recorded on Tensors."""
+    if not isinstance(base, Tensor) and not isinstance(values, Tensor):
+        out = base.copy()
+        backend.xp.multiply.at(out, ctx.grid, values)
+        return out
+    return ScatterReduce.apply(as_tensor(base), as_tensor(values), dim=ctx.dim, index=ctx.index, reduce="prod",
+                               include_self=True)
+
+
+def _others_product(values: Any, is_zero: Any, product: Any, nonzero_product: Any, zeros: Any) -> Any:
+    """The product of the OTHER members of each value's group: the group's product divided by the value
+    where it is not 0 (exact: ``product`` carries how it depends on every member); for a zero, the product
+    of the group's nonzero members if it is the only zero, else 0, whose derivative in another zero member
+    is not: a recorded backward refuses that case (as torch does)."""
+    xp = backend.xp
+    several = is_zero & (zeros > 1)
+    if isinstance(product, Tensor) and several.any():
+        raise NotImplementedError("scatter_reduce(prod): the second derivative with two or more zeros sent to the "
+                                  "same position is not implemented (as in torch)")
+    at_zero = xp.where(zeros == 1, nonzero_product, 0)
+    return xp.where(is_zero, at_zero, product / xp.where(is_zero, 1, values))
 
 
 def scatter_reduce(x: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True) -> Tensor:
