@@ -53,6 +53,8 @@ def conj_physical(input: Tensor) -> Tensor:  # noqa: A002
 class Angle(Op):
     """z = 0 for a >= 0, pi for a < 0 (the argument of a real number);  dz/da = 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         xp = backend.xp

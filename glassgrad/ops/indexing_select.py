@@ -15,7 +15,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.indexing import ArrayIndex, written_at, zeroed_at
+from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -244,6 +244,8 @@ class MaskedScatter(Op):
     """y = x with the masked positions filled, in row-major order, by source's first elements;
     dx = dy where not mask;  dsource = dy at the masked positions (zero for unused elements)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, source: Any, *, mask: Any) -> Any:
         xp = backend.xp
@@ -258,8 +260,8 @@ class MaskedScatter(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         xp = backend.xp
         dx = xp.where(ctx.mask, xp.zeros((), dtype=grad.dtype), grad)
-        dsource = xp.zeros(math.prod(ctx.source_shape), dtype=grad.dtype)
-        dsource[:ctx.count] = grad[ctx.mask]
+        picked = read_at(ArrayIndex(ctx.mask), grad)  # dy at the masked positions, in row-major order
+        dsource = written_at((math.prod(ctx.source_shape),), ArrayIndex(slice(0, ctx.count)), picked, accumulate=False)
         return dx, dsource.reshape(ctx.source_shape)
 
 

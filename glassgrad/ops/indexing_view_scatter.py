@@ -28,6 +28,7 @@ import numpy
 
 from glassgrad import backend
 from glassgrad.op import Context, Op
+from glassgrad.ops.indexing import ArrayIndex, read_at, zeroed_at
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -41,6 +42,8 @@ class ScatterAtPositions(Op):
     """y = x with y.flat[p] = src.flat (p: distinct flat positions);  dx = dy with dy.flat[p] = 0,
     dsrc = dy.flat[p]."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, src: Any, *, positions: Any) -> Any:
         ctx.positions = positions
@@ -51,12 +54,10 @@ class ScatterAtPositions(Op):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         flat = grad.reshape(-1)
-        dsrc = flat[ctx.positions] if ctx.needs_input_grad[1] else None
+        dsrc = read_at(ArrayIndex(ctx.positions), flat) if ctx.needs_input_grad[1] else None
         dx = None
         if ctx.needs_input_grad[0]:
-            dx = flat.copy()
-            dx[ctx.positions.reshape(-1)] = 0
-            dx = dx.reshape(grad.shape)
+            dx = zeroed_at(flat, ArrayIndex(ctx.positions.reshape(-1))).reshape(tuple(grad.shape))
         return dx, dsrc
 
 

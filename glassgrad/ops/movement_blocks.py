@@ -27,6 +27,8 @@ FUNCTIONAL_NAMES = []
 class BlockDiag(Op):
     """y = the 2-d blocks x_1, ..., x_k down the diagonal;  dx_i = the window of dy that x_i filled."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, *blocks: Any) -> Any:
         rows = sum(b.shape[0] for b in blocks)

@@ -44,6 +44,8 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
 class Fill(Op):
     """y = v everywhere (shaped like a);  dy/da = 0,  dL/dv = sum of dL/dy."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, value: Any) -> Any:
         return backend.xp.full(a.shape, value, dtype=a.dtype)
