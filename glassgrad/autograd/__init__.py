@@ -33,6 +33,7 @@ from glassgrad.autograd.engine import unbroadcast as unbroadcast
 
 # then the modules above Tensor and the ops: importing the first loads Tensor and the ops
 from glassgrad.autograd.gradients import grad as grad
+from glassgrad.autograd.backward_function import backward as backward  # torch.autograd.backward
 from glassgrad.autograd import function as function  # torch.autograd.function
 from glassgrad.autograd.function import Function as Function
 from glassgrad.autograd.function import FunctionCtx as FunctionCtx
