@@ -179,7 +179,8 @@ class Optimizer:
                     continue
                 param, grad = p.array, p.grad.array
                 state = self.state.get(p)
-                if not state:  # p's first step (or a state saved before any step)
+                first = not state  # p's first step (or a state saved before any step)
+                if first:
                     state = self.init_state(param, numbers)
                 if "step" in state:
                     state["step"] += 1
@@ -187,7 +188,7 @@ class Optimizer:
                     _update_as_real(update, param, grad, state, numbers, decay)
                 else:
                     update(param, grad, state, numbers, decay)
-                if state:  # a rule that keeps nothing (SGD without momentum) leaves no state, as torch
+                if first and state:  # a rule that keeps nothing (SGD without momentum) leaves no state, as torch
                     self.state[p] = state
                 p._version_counter[0] += 1
         return loss
