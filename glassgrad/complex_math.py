@@ -94,3 +94,12 @@ def pair_dtype(a: Any, a_has_dims: bool, b: Any, b_has_dims: bool) -> Any:
     if lead.kind in "biu":
         return other if other.kind == "c" else lead
     return complex_of(lead) if other.kind == "c" else lead
+
+
+def refuse_unordered(op: str, *tensors: Any) -> None:
+    """Complex numbers have no order: an op that compares or sorts values refuses them, as torch
+    (NumPy would order them by real part, then imaginary part, silently)."""
+    for t in tensors:
+        if getattr(getattr(t, "dtype", None), "kind", "") == "c":
+            raise RuntimeError(f"{op}: complex numbers have no order, so {op} does not support complex input "
+                               "(compare z.abs() or z.real instead)")

@@ -136,6 +136,8 @@ def _fill_dtype(fill_value: Any) -> Any:
         return dtypes.bool
     if isinstance(fill_value, int):
         return dtypes.int64
+    if isinstance(fill_value, complex):
+        return dtypes.complex_of(backend.get_default_dtype())
     return None  # the default float dtype
 
 

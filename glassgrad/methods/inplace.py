@@ -663,7 +663,7 @@ def _check_same_shape(result: Any, own: Any, op: Any) -> None:
 
 def _check_castable(source: Any, target: Any, op: Any) -> None:
     """torch refuses an in-place result that the tensor's dtype cannot hold."""
-    order = "biuf"
+    order = "biufc"
     rank = lambda dtype: order.index("f" if backend.is_float(dtype) else numpy.dtype(dtype).kind)  # noqa: E731
     if rank(source) > rank(target):
         name = getattr(op, "__name__", str(op))

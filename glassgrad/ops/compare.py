@@ -19,7 +19,9 @@ from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 def _compare(a: Any, b: Any, ufunc_name: str) -> Tensor:
     ta, tb = as_tensor_pair(a, b)
-    return Tensor(broadcast_checked(ufunc_name, getattr(backend.xp, ufunc_name), ta.array, tb.array))
+    if ufunc_name not in ("equal", "not_equal"):
+        complex_math.refuse_unordered(ufunc_name, ta, tb)
+    return Tensor._make(broadcast_checked(ufunc_name, getattr(backend.xp, ufunc_name), ta.array, tb.array), False)
 
 
 def eq(a: Any, b: Any) -> Tensor:
@@ -58,7 +60,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def _test(x: Any, test: Any) -> Tensor:
     x = as_tensor(x)
-    if not backend.is_float(x.dtype):  # an integer or bool is never NaN nor infinite
+    if not backend.is_float(x.dtype) and x.dtype.kind != "c":  # an integer or bool is never NaN nor infinite
         return Tensor._make(test(x.array.astype(backend.get_default_dtype())), False)
     return Tensor._make(test(x.array), False)
 

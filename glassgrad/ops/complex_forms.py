@@ -2,11 +2,12 @@
 
 Three kinds of op:
 
-1. **Real-linear ops with real coefficients** (add, sub, neg, sum, mean, reshape, permute, expand,
-   indexing, cat, flip, roll, clone, pad ...). Their backward is the transpose of a real matrix, and
+1. **Real-linear ops with real coefficients** (add, sub, neg, sum, mean, cumsum, reshape, permute, expand,
+   indexing, gather, index_select, masked_fill, repeat, cat, flip, roll, clone, pad ...). Their backward is the transpose of a real matrix, and
    applied to dL/dx + i dL/dy it acts on the two parts separately: it is right for complex numbers
    as written. They are *accepted*.
-2. **Holomorphic ops** w = f(z) (mul, div, matmul, exp, log, sqrt, sin, cos, tanh ...). With
+2. **Holomorphic ops** w = f(z) (mul, div, matmul, outer, einsum, exp, log, sqrt, rsqrt, reciprocal, x ** p
+   for a real p, sin, cos, sinh, cosh, tanh). With
    torch's convention (docs/derivations/complex.md) the gradient is dL/dz = conj(f'(z)) g. Each
    real backward here computes f'(z) g from values it saved in forward; f has real Taylor
    coefficients, so conj(f'(z)) = f'(conj z): saving the *conjugates* of those values turns the
@@ -16,7 +17,9 @@ Three kinds of op:
    in-place edit check does not see its saved inputs.
 3. **Ops with a real result or real parts** (abs, angle): their own classes in complex_parts.py.
 
-Every other op refuses complex input with a RuntimeError (complex_math.form_of).
+Every other op refuses complex input with a RuntimeError (complex_math.form_of). An op joins the lists
+only with a test against torch: its forward must also be right on complex input (sigmoid's is not: its
+forward drops the imaginary part, so it stays refused).
 """
 
 from __future__ import annotations
@@ -26,20 +29,28 @@ from typing import Any
 from glassgrad import backend, complex_math
 from glassgrad.fft.transforms import C2C, C2R
 from glassgrad.op import Context
+from glassgrad.ops.activation import Tanh
 from glassgrad.ops.compare import Cast
 from glassgrad.ops.complex_identities import Angle
 from glassgrad.ops.complex_parts import ComplexAbs, ComplexAngle, Conj, Imag, Real, ViewAsComplex, ViewAsReal
 from glassgrad.ops.copy import Clone
+from glassgrad.ops.einsum import Einsum
 from glassgrad.ops.elementwise import Abs, Add, Div, Exp, Log, Mul, Neg, Sqrt, Sub, Where
 from glassgrad.ops.indexing import GetItem
+from glassgrad.ops.indexing_scatter import Gather
+from glassgrad.ops.indexing_select import IndexSelect, MaskedFill
+from glassgrad.ops.linalg import Outer
 from glassgrad.ops.matmul import MatMul
 from glassgrad.ops.movement import Expand, Permute, Reshape
 from glassgrad.ops.movement_diag import Diagonal, Triangle
 from glassgrad.ops.movement_join import Cat
-from glassgrad.ops.movement_order import Flip, Roll
+from glassgrad.ops.movement_order import Flip, Repeat, RepeatInterleave, Roll
 from glassgrad.ops.movement_pad import ConstantPad
-from glassgrad.ops.pointwise_trig import Cos, Sin
+from glassgrad.ops.pointwise_math import Reciprocal, Rsqrt
+from glassgrad.ops.pointwise_trig import Cos, Cosh, Sin, Sinh
+from glassgrad.ops.power import PowScalar
 from glassgrad.ops.reduce import Mean, Sum
+from glassgrad.ops.scan import CumSum
 
 
 def conjugating(op: type) -> type:
@@ -61,8 +72,10 @@ def conjugating(op: type) -> type:
 complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, ComplexAngle)  # complex_parts.py
 complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, Cat, Flip, Roll, Clone, Cast,
-                    ConstantPad, Diagonal, Triangle, Where)
-for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos):
+                    ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
+                    CumSum)
+for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos, Sinh, Cosh, Tanh, Reciprocal, Rsqrt, PowScalar,
+            Outer, Einsum):
     complex_math.register(_op, conjugating(_op))
 complex_math.register(Abs, ComplexAbs)
 complex_math.register(Angle, ComplexAngle)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from glassgrad import backend, dtypes
+from glassgrad import backend, complex_math, dtypes
 from glassgrad.ops.histogram import bin_counts, torch_linspace
 from glassgrad.ops.pointwise_float_parts import _torch_name
 from glassgrad.tensor import Tensor, as_tensor
@@ -35,6 +35,7 @@ def unique(input: Any, sorted: bool = True, return_inverse: bool = False,  # noq
     """
     del sorted  # always sorted, as torch's CPU kernel
     x = as_tensor(input)
+    complex_math.refuse_unordered("unique", x)
     xp = backend.xp
     if dim is not None:
         if not -x.ndim <= dim < max(x.ndim, 1):

@@ -109,8 +109,9 @@ def dot(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def vdot(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """conj(a) . b; glassgrad's tensors are real, so this is ``dot``."""
-    return dot(input, other)
+    """conj(a) . b: ``dot`` of the conjugate of the first vector (for real vectors, ``dot``)."""
+    a = as_tensor(input)
+    return dot(a.conj() if a.dtype.kind == "c" else a, other)
 
 
 def trace(input: Any) -> Tensor:  # noqa: A002

@@ -26,4 +26,6 @@ def positive(input: Tensor) -> Tensor:  # noqa: A002
 def isreal(input: Tensor) -> Tensor:  # noqa: A002
     """A bool tensor of x's shape saying which elements have no imaginary part: all of them."""
     x = as_tensor(input)
+    if x.dtype.kind == "c":
+        return Tensor._make(x.array.imag == 0, False)
     return Tensor._make(backend.xp.ones(x.shape, dtype=bool), False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassgrad import backend, dtypes, return_types
+from glassgrad import backend, complex_math, dtypes, return_types
 from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, check_dim, expand_reduced, reduction_dims
@@ -160,10 +160,12 @@ def _arg_extreme(input: Any, dim: Any, keepdim: bool, smallest: bool, op_name: s
 def argmax(input: Any, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,  # noqa: A002
            keepdims: bool | None = None) -> Tensor:
     """Index of the largest value along ``dim`` (int64, no gradient); of the flattened tensor when None."""
+    complex_math.refuse_unordered("argmax", input)
     return _arg_extreme(input, pick_dim(dim, axis, "argmax"), pick_keepdim(keepdim, keepdims), False, "argmax")
 
 
 def argmin(input: Any, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,  # noqa: A002
            keepdims: bool | None = None) -> Tensor:
     """Index of the smallest value along ``dim`` (int64, no gradient); of the flattened tensor when None."""
+    complex_math.refuse_unordered("argmin", input)
     return _arg_extreme(input, pick_dim(dim, axis, "argmin"), pick_keepdim(keepdim, keepdims), True, "argmin")

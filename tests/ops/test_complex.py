@@ -89,9 +89,19 @@ def test_arithmetic_matmul_and_reductions_match_torch(rng, torch, dtype):
         compare_complex_with_torch(fn, fn, [a, real], torch)  # a real operand: its gradient keeps the real part
     compare_complex_with_torch(lambda x, y: x @ y.mT, lambda x, y: x @ y.mT, [a, b], torch)
     compare_complex_with_torch(lambda x, y: x[0] @ y.mT, lambda x, y: x[0] @ y.mT, [a, b], torch)
+    compare_complex_with_torch(lambda x, y: glassgrad.outer(x[0], y[1]), lambda x, y: torch.outer(x[0], y[1]), [a, b],
+                               torch)
+    compare_complex_with_torch(lambda x, y: glassgrad.einsum("ij,kj->ik", x, y),
+                               lambda x, y: torch.einsum("ij,kj->ik", x, y), [a, b], torch)
+    compare_complex_with_torch(lambda x, y: glassgrad.vdot(x[0], y[0]), lambda x, y: torch.vdot(x[0], y[0]), [a, b],
+                               torch)
     for fn in (lambda x: x * (2 - 1j), lambda x: 1j / x, lambda x: -x + 0.5, lambda x: x.exp(), lambda x: x.log(),
                lambda x: x.sqrt(), lambda x: x.sin() * x.cos(), lambda x: x[1:, ::2].T.reshape(-1),
-               lambda x: x.abs() ** 2):
+               lambda x: x.abs() ** 2, lambda x: x.sinh() + x.cosh() * x.tanh(), lambda x: x.reciprocal() - x.rsqrt(),
+               lambda x: x ** 2 + x ** 0.5, lambda x: x.cumsum(1).repeat(2, 1),
+               lambda x: x.masked_fill(x.real > 0, 2.0),
+               lambda x: x.index_select(1, x.real.argmax(1)), lambda x: x.gather(1, (x.real > 0).long()),
+               lambda x: x.repeat_interleave(2, dim=0)):
         compare_complex_with_torch(fn, fn, [a], torch)
     compare_complex_with_torch(lambda x: x * 1j, lambda x: x * 1j, [real], torch)  # real in, complex out
 
@@ -154,6 +164,12 @@ def test_bad_input_raises_clear_errors():
         glassgrad.nn.functional.relu(z)
     with pytest.raises(RuntimeError, match="same dtype"):  # as torch: matmul does not promote
         z @ glassgrad.ones(2, dtype=glassgrad.float64)
+    for unordered in (lambda t: t < t, lambda t: t.argmax(), lambda t: glassgrad.unique(t)):
+        with pytest.raises(RuntimeError, match="no order"):  # torch: "not implemented for 'ComplexFloat'"
+            unordered(z)
+    assert glassgrad.isreal(glassgrad.tensor([1 + 0j, 1j])).tolist() == [True, False]
+    assert glassgrad.isnan(glassgrad.tensor([complex("nan+1j"), 1j])).tolist() == [True, False]
+    assert glassgrad.full((2,), 1j).tolist() == [1j, 1j]
     with pytest.raises(RuntimeError, match="real scalar outputs"):
         z.sum().backward()
     with pytest.raises(RuntimeError, match="non-complex"):
