@@ -226,4 +226,4 @@ def _plot_kernels(exact: np.ndarray, examples: dict[int, np.ndarray], errors: di
     axes[3].set_title("kernel approximation error")
     axes[3].legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=70)  # noisy matrices compress badly: a small image
