@@ -1,5 +1,5 @@
 """Op-table rows for nn.functional's layer ops of issue 21: pdist, local_response_norm, channel_shuffle,
-unfold, fold, embedding_bag, grid_sample and affine_grid (joined into ``OPS`` by op_table.py)."""
+unfold, fold, embedding_bag, grid_sample, affine_grid and bilinear (joined into ``OPS`` by op_table.py)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,15 @@ def embedding_bag_case(draw: st.DrawFn) -> Case:
     return Case((table,), params)
 
 
+@st.composite
+def bilinear_case(draw: st.DrawFn) -> Case:
+    """x1 (*, in1), x2 (*, in2) with the same leading dims (or none), weight (out, in1, in2), a bias or none."""
+    lead = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    in1, in2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    arrays = (draw(array(lead + (in1,))), draw(array(lead + (in2,))), draw(array((out, in1, in2))))
+    return Case(arrays + ((draw(array((out,))),) if draw(st.booleans()) else ()), {})
+
+
 def _gg_bag(weight: Any, sample: Any = None, *, indices: Any, offsets: Any, **params: Any) -> Any:
     return embedding_bag(Tensor(indices), weight, None if offsets is None else Tensor(offsets),
                          per_sample_weights=sample, **params)
@@ -136,6 +145,7 @@ ROWS: list[OpSpec] = [
     OpSpec("unfold_im2col", unfold, _nn("unfold"), unfold_case()),
     OpSpec("fold_col2im", fold, _nn("fold"), unfold_case(folding=True)),
     OpSpec("pdist", ops.pdist, _nn("pdist"), pdist_case()),
+    OpSpec("bilinear", ops.bilinear, _nn("bilinear"), bilinear_case()),
     OpSpec("local_response_norm", ops.local_response_norm, _nn("local_response_norm"), local_response_norm_case()),
     OpSpec("channel_shuffle", channel_shuffle, lambda t, x, groups: t.nn.functional.channel_shuffle(x, groups),
            channel_shuffle_case()),
