@@ -1,12 +1,13 @@
 """What a tensor is, as torch programs ask it: device flags, dtype kind, layout and memory.
 
-These are attributes and questions, not ops: none of them makes a graph. A glassgrad tensor is
-a dense, strided NumPy (or CuPy) array, so the answers follow from the array:
+These are attributes and questions, not ops: none of them makes a graph. A dense glassgrad
+tensor is a strided NumPy (or CuPy) array, so the answers follow from the array (a sparse COO
+tensor answers its own: ``glassgrad/sparse/coo.py``):
 
 * device flags (``is_cpu``, ``is_cuda``, ``is_mps``, ``is_xpu``, ``is_meta`` ...) from where the
   array lives (``is_cuda`` is in tensor.py); only CPU and CUDA arrays exist here;
-* the kinds glassgrad has no tensor of (sparse, quantized, nested, MKL-DNN, complex, conjugate,
-  negative views) are always False, as they are for torch's dense strided tensors;
+* the kinds a dense tensor is not (sparse, quantized, nested, MKL-DNN, conjugate, negative views)
+  are always False, as they are for torch's dense strided tensors;
 * ``stride()``, ``storage_offset()``, ``data_ptr()`` and ``nbytes`` read the array's memory, in
   elements as torch counts them (NumPy counts strides in bytes).
 """

@@ -161,3 +161,32 @@ def test_size_is_inferred_and_python_lists_are_accepted():
     a = glassgrad.sparse_coo_tensor([[0, 2], [1, 0]], [1.0, 2.0])
     assert tuple(a.shape) == (3, 2) and a.dtype == glassgrad.float32
     np.testing.assert_array_equal(a.to_dense().numpy(), [[0, 1], [0, 0], [2, 0]])
+
+
+def test_matmul_gives_a_sparse_leaf_torchs_dense_gradient_read_at_its_coordinates(rng, torch):
+    """The documented difference (docs/pytorch.md): torch's ``A @ B`` gives a sparse leaf the dense
+    gradient G Bᵀ; glassgrad gives its entries at A's coordinates, as ``torch.sparse.mm`` does."""
+    values, dense = _values(rng), rng.standard_normal((4, 2))
+    grads = {}
+    for lib in (glassgrad, torch):
+        a = _sparse(lib, values, requires_grad=True)
+        (a @ lib.tensor(dense)).pow(2).sum().backward()
+        grads[lib] = a.grad
+    ours, theirs = grads[glassgrad].coalesce(), np.asarray(grads[torch].detach().numpy())
+    assert ours.is_sparse and theirs.shape == SIZE  # torch's is dense
+    rows, cols = ours.indices().numpy()
+    np.testing.assert_allclose(ours.values().numpy(), theirs[rows, cols], rtol=1e-6)
+    masked = np.zeros(SIZE)
+    masked[rows, cols] = theirs[rows, cols]
+    np.testing.assert_allclose(ours.to_dense().numpy(), masked, rtol=1e-6)
+
+
+def test_a_sparse_leafs_grad_is_cleared_and_everything_else_refuses(rng):
+    a = _sparse(glassgrad, _values(rng), requires_grad=True)
+    glassgrad.sparse.sum(a).backward()
+    assert a.grad is not None
+    a.grad = None
+    assert a.grad is None
+    for refused in (lambda: a * 2, lambda: a.sum(), lambda: a.clone(), lambda: glassgrad.optim.SGD([a], lr=0.1)):
+        with pytest.raises(NotImplementedError, match="sparse"):
+            refused()
