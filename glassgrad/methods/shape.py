@@ -395,11 +395,11 @@ class ShapeMethods:
 
     @property
     def H(self) -> Tensor:  # noqa: N802  (torch's name)
-        """The conjugate transpose of a matrix (the transpose: glassgrad tensors are real)."""
+        """The conjugate transpose of a matrix (the transpose of a real one)."""
         if self.ndim != 2:
             raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
                                + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""))
-        return glassgrad.ops.transpose(self, 0, 1)
+        return glassgrad.ops.adjoint(self)
 
     @property
     def mH(self) -> Tensor:  # noqa: N802

@@ -43,12 +43,12 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def adjoint(input: Tensor) -> Tensor:  # noqa: A002
-    """The last two dims swapped (torch.adjoint; real tensors have nothing to conjugate)."""
+    """The last two dims swapped and, for a complex tensor, conjugated (torch.adjoint)."""
     x = as_tensor(input)
     if x.ndim < 2:
         raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. "
                            f"Got {x.ndim}-D tensor.")
-    return transpose(x, -2, -1)
+    return transpose(x.conj() if x.dtype.kind == "c" else x, -2, -1)
 
 
 def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
