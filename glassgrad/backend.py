@@ -51,8 +51,22 @@ def set_default_dtype(dtype: Any) -> None:
 
 
 def is_float(dtype: Any) -> bool:
-    """True for the floating dtypes a gradient can flow through (bfloat16 too: NumPy calls it kind "V")."""
+    """True for the floating dtypes a gradient can flow through (bfloat16 too: NumPy calls it kind "V").
+
+    Asked several times by every op (dtype promotion, in-place casts), so each answer is kept:
+    ``_float_dtype`` memoises ``_is_float_dtype``, the rule itself."""
+    try:
+        return _float_dtype[dtype]
+    except KeyError:
+        answer = _float_dtype[dtype] = _is_float_dtype(dtype)
+        return answer
+
+
+def _is_float_dtype(dtype: Any) -> bool:
     return numpy.dtype(dtype).kind == "f" or numpy.dtype(dtype) == bfloat16
+
+
+_float_dtype: dict[Any, bool] = {}  # is_float's answers by dtype (a handful of entries)
 
 
 def to_numpy(array: Any) -> numpy.ndarray:

@@ -85,10 +85,10 @@ def set_default_device(target: Any) -> None:
 
 def get_default_device() -> device:
     """The device creation functions use when given none (see ``set_default_device``)."""
-    from glassgrad import backend
-
     if _default_device is not None:
         return _default_device
+    from glassgrad import backend
+
     return device("cuda", 0) if backend.name == "cupy" else CPU
 
 
@@ -105,7 +105,7 @@ def require_cupy() -> Any:
 
 def array_module(target: Any) -> Any:
     """The array module that makes arrays on device ``target``: NumPy for 'cpu', CuPy for 'cuda'."""
-    target = device(target)
+    target = target if isinstance(target, device) else device(target)
     if target.type == "cpu":
         return numpy
     if target.type != "cuda":
@@ -115,7 +115,7 @@ def array_module(target: Any) -> Any:
 
 def move_array(array: Any, target: Any) -> Any:
     """``array`` on device ``target`` (no copy when it is already there)."""
-    target = device(target)
+    target = target if isinstance(target, device) else device(target)
     if target.type == "cpu":
         return array if isinstance(array, numpy.ndarray) else array.get()
     if target.type != "cuda":

@@ -707,6 +707,10 @@ def as_tensor(value: Any) -> Tensor:
 def _constant_like(value: Any, other: Tensor) -> Tensor:
     """A Python number takes the dtype of the tensor it meets, as in torch:
     a float meeting an int tensor gives the default float dtype."""
+    if value.__class__ is builtins.float or value.__class__ is builtins.int:  # the common cases, decided first
+        dtype = other.array.dtype
+        if dtype.kind == "f" or dtype.kind in "iu" and value.__class__ is builtins.int:  # (bfloat16 is kind "V")
+            return Tensor._make(backend.xp.asarray(value, dtype=dtype), False)
     if isinstance(value, builtins.bool | builtins.int | builtins.float) and not hasattr(value, "dtype"):
         if other.dtype == dtypes.bfloat16:  # torch computes with the number in float32, the result in bfloat16
             return Tensor._make(backend.xp.asarray(value, dtype=numpy.float32), False)
@@ -735,6 +739,8 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         b = _constant_like(b, a)
     else:
         a, b = as_tensor(a), as_tensor(b)
+    if a.dtype == b.dtype:
+        return a, b  # one dtype (the common case): nothing to promote
     if a.dtype.kind == "c" or b.dtype.kind == "c":  # complex: torch's rules (complex_math.pair_dtype)
         dtype = complex_pair_dtype(a.dtype, a.ndim > 0, b.dtype, b.ndim > 0)
         return (a if a.dtype == dtype else a.to(dtype)), (b if b.dtype == dtype else b.to(dtype))

@@ -58,13 +58,13 @@ class InPlaceMethods:
         """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self."""
         from glassgrad.tensor import Tensor
 
-        tensors = [a for a in args if isinstance(a, Tensor)]
-        recording = autograd.is_grad_enabled() and (self.requires_grad or any(t.requires_grad for t in tensors))
+        recording = autograd.is_grad_enabled() and (
+            self.requires_grad or any(a.requires_grad for a in args if isinstance(a, Tensor)))
         if recording:
             self._refuse_leaf_edit()
         if not recording:
             out = op(self, *args, **kwargs)
-            _check_same_shape(out.shape, self.shape, op)
+            _check_same_shape(out.array.shape, self.array.shape, op)
             self._write(out.array, op)
             return self
         self._version_counter[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
@@ -526,7 +526,7 @@ class InPlaceMethods:
         """``self[indices] = values`` (or ``+=`` with ``accumulate``); differentiable in both."""
         if accumulate or _requires_grad(values) or (autograd.is_grad_enabled() and self.requires_grad):
             return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate)
-        key = glassgrad.ops.indexing.parse_index(indices, tuple(self.shape))  # torch's indexing rules
+        key = glassgrad.ops.indexing.parse_index(indices, self.array.shape)  # torch's indexing rules
         value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
         _check_castable(value.dtype, self.dtype, "setitem")
         try:
@@ -656,13 +656,15 @@ def _random_floor(dtype: Any) -> int:
 
 def _check_same_shape(result: Any, own: Any, op: Any) -> None:
     """An in-place edit keeps the tensor's shape; torch refuses a result that broadcast to a bigger one."""
-    if tuple(result) != tuple(own):
+    if result != own and tuple(result) != tuple(own):
         name = getattr(op, "__name__", str(op))
         raise RuntimeError(f"{name}_: output with shape {tuple(own)} doesn't match the broadcast shape {tuple(result)}")
 
 
 def _check_castable(source: Any, target: Any, op: Any) -> None:
     """torch refuses an in-place result that the tensor's dtype cannot hold."""
+    if source == target:  # the common case, answered without ranking
+        return
     order = "biufc"
     rank = lambda dtype: order.index("f" if backend.is_float(dtype) else numpy.dtype(dtype).kind)  # noqa: E731
     if rank(source) > rank(target):

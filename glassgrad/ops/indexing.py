@@ -32,9 +32,9 @@ from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x as much, paid on every x[i]
 class TorchIndex:
-    """An index split into torch's two steps (see the module docstring).
+    """An index split into torch's two steps (see the module docstring); never changed once made.
 
     basic: ints, slices and None over the input's dims (applied first, a view);
     advanced: slices and integer arrays over the dims left, or None when there are no index tensors;
@@ -103,7 +103,48 @@ def _convert(item: Any) -> Any:
 
 
 def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
-    """Split ``index`` for a tensor of ``shape`` into torch's basic and advanced steps."""
+    """Split ``index`` for a tensor of ``shape`` into torch's basic and advanced steps.
+
+    The common case, ints and slices only (``counts[i, j]``, ``x[2:5]``), takes ``plain_index``, a
+    shortcut with the same result; everything else (and every error) takes ``parse_any_index``."""
+    return plain_index(index, shape) or parse_any_index(index, shape)
+
+
+def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
+    """``parse_any_index``'s result for an index of in-bounds Python ints, slices with int bounds and
+    0-d integer tensors only, found with exact type checks; None for any other index. Element loops
+    (``counts[i, j] += 1``) parse two indices per step, so this is where their time went."""
+    items = index if index.__class__ is tuple else (index,)
+    if len(items) > len(shape):
+        return None
+    basic: list[Any] = []
+    keeps_all = True
+    for dim, item in enumerate(items):
+        kind = item.__class__
+        if kind is not int and kind is not slice and isinstance(item, Tensor):  # a 0-d integer tensor: its int
+            array = item.array
+            if array.ndim or array.dtype.kind not in "iu":
+                return None
+            item, kind = int(array), int
+        if kind is int:
+            if not -shape[dim] <= item < shape[dim]:
+                return None
+            keeps_all = False
+        elif kind is slice:
+            start, stop, step = item.start, item.stop, item.step
+            if not ((start is None or start.__class__ is int) and (stop is None or stop.__class__ is int)
+                    and (step is None or step.__class__ is int and step > 0)):
+                return None
+            keeps_all = keeps_all and item.indices(shape[dim]) == (0, shape[dim], 1)
+        else:
+            return None
+        basic.append(item)
+    basic.extend([slice(None)] * (len(shape) - len(items)))
+    return TorchIndex(tuple(basic), None, keeps_all, False)
+
+
+def parse_any_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
+    """``parse_index`` for any index: ints, slices, None, Ellipsis, bools, index tensors and lists, masks."""
     xp = backend.xp
     items = [_convert(i) for i in (index if isinstance(index, tuple) else (index,))]
     named = sum(0 if i is None or i is Ellipsis or isinstance(i, bool) else
@@ -156,8 +197,8 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
             basic.append(slice(None))
             advanced.append(item)
             dim, has_arrays, repeats = dim + 1, True, True
-    if has_arrays:
-        arrays = [a for a in advanced if not isinstance(a, slice)]
+    arrays = [a for a in advanced if not isinstance(a, slice)] if has_arrays else []
+    if len(arrays) > 1:  # (one array always broadcasts)
         try:
             xp.broadcast_shapes(*(a.shape for a in arrays))
         except ValueError:
@@ -255,7 +296,7 @@ class WriteAt(Op):
 def getitem(x: Any, index: Any) -> Tensor:
     """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
     x = as_tensor(x)
-    return GetItem.apply(x, index=parse_index(index, tuple(x.shape)))
+    return GetItem.apply(x, index=parse_index(index, x.array.shape))
 
 
 class IndexPut(Op):

@@ -1,0 +1,117 @@
+"""The per-op shortcuts for small tensors give exactly what the general code gives.
+
+Element loops (``counts[i, j] += 1``, ``dC[ix] += demb[k, j]``) spend their time in the per-op
+bookkeeping, so a few common cases take a shortcut (docs/per-op-overhead.md): ``plain_index`` for an
+index of ints and slices, a Python number meeting a tensor, two operands of one dtype, the memo
+behind ``backend.is_float``. Each is checked here against the general code it stands in for.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import glassgrad as gg
+from glassgrad import backend
+from glassgrad.ops.indexing import parse_any_index, parse_index, plain_index
+
+SHAPE = (4, 5, 3)
+ENTRIES = [0, 3, -1, -4, 4, 7, slice(None), slice(1, 3), slice(None, None, 2), slice(-3, None), slice(2, 100),
+           slice(1, 1)]
+
+
+def general_or_error(index, shape):
+    """parse_any_index's answer, or the type of the error it raises."""
+    try:
+        return parse_any_index(index, shape)
+    except Exception as err:  # noqa: BLE001  (the error type is the answer)
+        return type(err)
+
+
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_plain_index_matches_the_general_parser(length: int) -> None:
+    for items in itertools.product(ENTRIES, repeat=length):
+        index = items if length > 1 else items[0]
+        plain, general = plain_index(index, SHAPE), general_or_error(index, SHAPE)
+        if plain is None:  # only where the general parser has something to say (an error, here)
+            assert isinstance(general, type) and issubclass(general, IndexError), index
+        else:
+            assert plain == general and parse_index(index, SHAPE) == general, index
+
+
+@pytest.mark.parametrize("index", [
+    gg.tensor(2), gg.tensor(-1), (gg.tensor(1), 2), (slice(None), gg.tensor(4, dtype=gg.int32)),
+    gg.tensor(3, dtype=gg.uint8), (1, gg.tensor(0, dtype=gg.int16), slice(0, 2)),
+])
+def test_plain_index_reads_a_0d_integer_tensor_as_its_int(index) -> None:
+    assert plain_index(index, SHAPE) == parse_any_index(index, SHAPE)
+
+
+@pytest.mark.parametrize("index", [
+    None, Ellipsis, True, False, (0, None), (Ellipsis, 1), [0, 1], np.array([0, 1]), gg.tensor([1, 2]),
+    gg.tensor(True), gg.tensor(1.0), np.int64(2), (0, 1, 2, 0), slice(None, None, -1), slice(0, 2, 0),
+    slice(gg.tensor(1), None), slice(1.0, 2), (5, 0),
+])
+def test_plain_index_leaves_everything_else_to_the_general_parser(index) -> None:
+    assert plain_index(index, SHAPE) is None
+
+
+def test_a_slice_step_refused_by_the_general_parser_is_refused_through_parse_index() -> None:
+    with pytest.raises(ValueError, match="step"):
+        parse_index(slice(None, None, -1), SHAPE)
+    with pytest.raises(IndexError, match="out of bounds"):
+        parse_index((0, 9), SHAPE)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "bfloat16", "int8", "int32", "int64", "uint8",
+                                   "bool", "complex64"])
+@pytest.mark.parametrize("number", [2, 2.5, True])
+def test_a_number_meeting_a_tensor_takes_torchs_dtype(dtype: str, number) -> None:
+    """torch's rule: a number takes the tensor's dtype within its category; a float meeting an integer or
+    bool tensor gives the default float dtype; an int meeting a bool tensor int64; bool keeps the tensor's."""
+    x = gg.ones(3, dtype=getattr(gg, dtype))
+    kind = np.dtype(x.dtype).kind if dtype != "bfloat16" else "f"
+    if isinstance(number, float) and kind in "iub":
+        expected = gg.float32
+    elif type(number) is int and kind == "b":
+        expected = gg.int64
+    else:
+        expected = x.dtype
+    assert (x * number).dtype == expected and (number * x).dtype == expected
+    assert (x + number).dtype == expected and (number + x).dtype == expected
+
+
+def test_operands_of_one_dtype_are_used_as_they_are() -> None:
+    a, b = gg.ones(2, dtype=gg.int32), gg.ones((), dtype=gg.int32)
+    from glassgrad.tensor import as_tensor_pair
+
+    pa, pb = as_tensor_pair(a, b)
+    assert pa is a and pb is b
+
+
+@pytest.mark.parametrize("spelling", [np.float32, np.float64, np.float16, np.int64, np.bool_, "float32", "int8",
+                                      np.dtype("complex64"), gg.bfloat16, gg.float64, gg.int32])
+def test_is_float_memo_answers_as_the_rule(spelling) -> None:
+    first, again = backend.is_float(spelling), backend.is_float(spelling)
+    assert first == again == backend._is_float_dtype(spelling)
+
+
+def test_element_loop_updates_count_as_torch_counts() -> None:
+    """The loop the shortcuts are for, end to end: bigram counts and the manual embedding scatter."""
+    rng = np.random.default_rng(0)
+    pairs = rng.integers(0, 5, (200, 2))
+    counts = gg.zeros((5, 5), dtype=gg.int32)
+    for i, j in pairs.tolist():
+        counts[i, j] += 1
+    np.testing.assert_array_equal(counts.numpy(), np.histogram2d(pairs[:, 0], pairs[:, 1], bins=5,
+                                                                range=[[0, 5], [0, 5]])[0])
+    xb, demb = gg.tensor(rng.integers(0, 5, (4, 3))), gg.tensor(rng.standard_normal((4, 3, 2)))
+    d_table = gg.zeros((5, 2), dtype=gg.float64)
+    for k in range(4):
+        for j in range(3):
+            d_table[xb[k, j]] += demb[k, j]
+    expected = np.zeros((5, 2))
+    np.add.at(expected, xb.numpy().reshape(-1), demb.numpy().reshape(-1, 2))
+    np.testing.assert_allclose(d_table.numpy(), expected)
