@@ -151,6 +151,16 @@ class QueryMethods:
     def is_coalesced(self) -> bool:
         raise RuntimeError("is_coalesced expected sparse coordinate tensor layout but got Strided")
 
+    # the sparse tensor's parts (glassgrad/sparse/coo.py): a dense tensor refuses them, as torch
+    def indices(self) -> Tensor:
+        raise RuntimeError("indices expected sparse coordinate tensor layout but got Strided")
+
+    def values(self) -> Tensor:
+        raise RuntimeError("values expected sparse tensor layout but got Strided")
+
+    def coalesce(self) -> Tensor:
+        raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
+
     @property
     def output_nr(self) -> int:
         return 0  # every glassgrad op has one output per node

@@ -155,6 +155,9 @@ def test_bad_input_raises_as_torch(rng):
         glassgrad.sparse_coo_tensor(glassgrad.tensor(INDICES), glassgrad.ones(3), SIZE)
     with pytest.raises(RuntimeError, match="expected a sparse tensor"):
         glassgrad.sparse.sum(glassgrad.ones(2))
+    for sparse_only in (glassgrad.ones(2).indices, glassgrad.ones(2).values, glassgrad.ones(2).coalesce):
+        with pytest.raises(RuntimeError, match="layout but got Strided"):
+            sparse_only()
 
 
 def test_size_is_inferred_and_python_lists_are_accepted():
