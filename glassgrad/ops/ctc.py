@@ -110,6 +110,9 @@ def ctc_alpha_beta(lp: Any, ext: Any, skip: Any, input_lengths: Any, target_leng
 class CTCLoss(Op):
     """Per-entry CTC loss -log p(l | x) and torch's gradient exp(lp) - gamma (see the module docstring)."""
 
+    # torch has no double backward for this loss: glassgrad raises as torch does
+    not_differentiable_reason = "derivative for ctc_loss_backward is not implemented (as in torch)"
+
     @staticmethod
     def forward(ctx: Context, lp: Any, *, targets: Any, input_lengths: Any, target_lengths: Any, blank: int,
                 zero_infinity: bool) -> Any:

@@ -21,6 +21,7 @@ from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.embedding import renorm_rows
+from glassgrad.ops.indexing import ArrayIndex, read_at, written_at
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("sum", "mean", "max")
@@ -32,6 +33,8 @@ class EmbeddingBag(Op):
     ``indices`` and ``bag_of`` (the bag of each index) list only the indices that count (padding
     removed), in input order, so each bag's indices are one contiguous run starting at ``starts[b]``.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, weight: Any, sample_weights: Any = None, *, indices: Any, bag_of: Any, starts: Any,
@@ -58,23 +61,23 @@ class EmbeddingBag(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         xp = backend.xp
         weight, sample_weights = ctx.saved
-        dweight = xp.zeros_like(weight)
+        shape = tuple(weight.shape)
         if ctx.mode == "max":
             filled = ctx.counts > 0
             winners = ctx.indices[ctx.winners[filled]]  # (B', D) table rows
-            columns = xp.broadcast_to(xp.arange(weight.shape[1]), winners.shape)
-            xp.add.at(dweight, (winners, columns), grad[filled])
+            columns = xp.broadcast_to(xp.arange(shape[1]), winners.shape)
+            dweight = written_at(shape, ArrayIndex((winners, columns)), read_at(ArrayIndex(filled), grad), True)
             return dweight if sample_weights is None else (dweight, None)
-        per_index = grad[ctx.bag_of]  # (M, D): each index's bag gradient
+        per_index = read_at(ArrayIndex(ctx.bag_of), grad)  # (M, D): each index's bag gradient
         if ctx.mode == "mean":
-            per_index = per_index / xp.maximum(ctx.counts, 1)[ctx.bag_of][:, None]
+            per_index = per_index / xp.maximum(ctx.counts, 1)[ctx.bag_of][:, None].astype(per_index.dtype)
+        rows = ArrayIndex(ctx.indices)
         if sample_weights is None:
-            xp.add.at(dweight, ctx.indices, per_index)
-            return dweight
-        xp.add.at(dweight, ctx.indices, per_index * sample_weights[:, None])
+            return written_at(shape, rows, per_index, accumulate=True)
+        dweight = written_at(shape, rows, per_index * sample_weights[:, None], accumulate=True)
         dsample = None
         if ctx.needs_input_grad[1]:
-            dsample = (per_index * weight[ctx.indices]).sum(axis=1)
+            dsample = (per_index * read_at(rows, weight)).sum(axis=1)
         return dweight, dsample
 
 

@@ -50,6 +50,8 @@ def _to_image(cols: Any, geometry: ConvGeometry) -> Any:
 class Unfold(Op):
     """cols = im2col(xpad) with the batch first;  dx = crop(col2im(d cols))."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, geometry: ConvGeometry) -> Any:
         ctx.geometry = geometry
@@ -62,6 +64,8 @@ class Unfold(Op):
 
 class Fold(Op):
     """y = crop(col2im(cols)), the adjoint of Unfold;  d cols = im2col(pad(dy))."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, cols: Any, *, geometry: ConvGeometry) -> Any:
