@@ -42,7 +42,11 @@ class GRULayer(Op):
 
     The plain path below is the module docstring's equations as NumPy expressions. The "fast"
     kernel mode runs ``glassgrad.kernels.gru`` (feature-major steps, in-place passes), tested equal to it.
+    A backward that records its graph runs the plain path on Tensors (the forward again, then the plain
+    backward).
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Any:
@@ -65,36 +69,37 @@ def gru_plain_forward(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
     Gates (r, z, n) are the three H-wide column blocks of a (B, 3H) row, as in torch.
     """
     xp = backend.xp
-    steps, batch, _ = x.shape
+    steps = x.shape[0]
     hidden = w_hh.shape[1]
     u = x @ w_ih.T  # (T, B, 3H): the input part of every step in one GEMM
     if b_ih is not None:
-        u += b_ih
-    v = xp.empty_like(u)  # (T, B, 3H): the hidden part h_{t-1} W_hh^T + b_hh of every step
-    gates = xp.empty_like(u)  # activated r, z, n of every step
-    h = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
-    h[0] = h0
+        u = u + b_ih
+    # lists stacked at the end (not rows written in place): the same code runs on Tensors when a
+    # backward records its graph (create_graph=True)
+    v = []  # the hidden part h_{t-1} W_hh^T + b_hh of every step, (B, 3H) each
+    gates = []  # activated r, z, n of every step
+    h = [h0]  # h_0 .. h_T
     for t in range(steps):
-        v[t] = h[t] @ w_hh.T
-        if b_hh is not None:
-            v[t] += b_hh
+        v.append(h[t] @ w_hh.T if b_hh is None else h[t] @ w_hh.T + b_hh)
         u_r, u_z, u_n = (u[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
-        v_r, v_z, v_n = (v[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
+        v_r, v_z, v_n = (v[t][:, k * hidden:(k + 1) * hidden] for k in range(3))
         r = stable_sigmoid(u_r + v_r)
         z = stable_sigmoid(u_z + v_z)
         n = xp.tanh(u_n + r * v_n)
-        h[t + 1] = (1 - z) * n + z * h[t]
-        gates[t] = xp.concatenate([r, z, n], axis=1)
-    return h[1:], (x, w_ih, w_hh, gates, v, h)
+        h.append((1 - z) * n + z * h[t])
+        gates.append(xp.concatenate([r, z, n], axis=1))
+    h = xp.stack(h)
+    return h[1:], (x, w_ih, w_hh, xp.stack(gates), xp.stack(v), h)
 
 
 def gru_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
-    """The readable twin's backward through time (the module docstring's equations, in order)."""
+    """The readable twin's backward through time (the module docstring's equations, in order); it runs on
+    Tensors too, recording, when the gradient is to be differentiated again."""
     xp = backend.xp
     x, w_ih, w_hh, gates, v, h = saved
     steps, batch, hidden = h.shape[0] - 1, h.shape[1], h.shape[2]
-    du = xp.empty_like(gates)  # d loss / d input part u_t (T, B, 3H)
-    dv = xp.empty_like(gates)  # d loss / d hidden part v_t (T, B, 3H)
+    du = [None] * steps  # d loss / d input part u_t, (B, 3H) each
+    dv = [None] * steps  # d loss / d hidden part v_t, (B, 3H) each
     dh_next = xp.zeros((batch, hidden), dtype=x.dtype)  # dL/dh_t carried back from step t+1
     for t in range(steps - 1, -1, -1):
         r, z, n = (gates[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
@@ -106,8 +111,8 @@ def gru_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]
         du[t] = xp.concatenate([da_r, da_z, da_n], axis=1)
         dv[t] = xp.concatenate([da_r, da_z, da_n * r], axis=1)
         dh_next = dh * z + dv[t] @ w_hh
-    du2 = du.reshape(steps * batch, 3 * hidden)
-    dv2 = dv.reshape(steps * batch, 3 * hidden)
+    du2 = xp.stack(du).reshape(steps * batch, 3 * hidden)
+    dv2 = xp.stack(dv).reshape(steps * batch, 3 * hidden)
     dx = (du2 @ w_ih).reshape(x.shape) if need[0] else None
     dw_ih = du2.T @ x.reshape(steps * batch, -1) if need[2] else None
     dw_hh = dv2.T @ h[:steps].reshape(steps * batch, hidden) if need[3] else None

@@ -42,8 +42,11 @@ class LSTMLayer(Op):
 
     The plain path below is the module docstring's equations as NumPy expressions. The "fast"
     kernel mode runs ``glassgrad.kernels.lstm`` (feature-major steps, one tanh for all four gates,
-    in-place passes), tested equal to it.
+    in-place passes), tested equal to it. A backward that records its graph runs the plain path
+    on Tensors (the forward again, then the plain backward).
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
@@ -67,36 +70,37 @@ def lstm_plain_forward(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any
     Gates (i, f, g, o) are the four H-wide column blocks of a (B, 4H) row, as in torch.
     """
     xp = backend.xp
-    steps, batch, _ = x.shape
+    steps = x.shape[0]
     hidden = w_hh.shape[1]
     x_part = x @ w_ih.T  # (T, B, 4H): x_t W_ih^T for every step in one GEMM
     if b_ih is not None:
-        x_part += b_ih + b_hh
-    gates = xp.empty((steps, batch, 4 * hidden), dtype=x.dtype)  # activated i, f, g, o of every step
-    h = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
-    c = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # c_0 .. c_T
-    tanh_c = xp.empty((steps, batch, hidden), dtype=x.dtype)  # tanh(c_1) .. tanh(c_T)
-    h[0], c[0] = h0, c0
+        x_part = x_part + (b_ih + b_hh)
+    # lists stacked at the end (not rows written in place): the same code runs on Tensors when a
+    # backward records its graph (create_graph=True)
+    h, c = [h0], [c0]  # h_0 .. h_T, c_0 .. c_T
+    gates, tanh_c = [], []  # activated i, f, g, o of every step; tanh(c_1) .. tanh(c_T)
     for t in range(steps):
         a = x_part[t] + h[t] @ w_hh.T  # (B, 4H)
         i = stable_sigmoid(a[:, :hidden])
         f = stable_sigmoid(a[:, hidden:2 * hidden])
         g = xp.tanh(a[:, 2 * hidden:3 * hidden])
         o = stable_sigmoid(a[:, 3 * hidden:])
-        c[t + 1] = f * c[t] + i * g
-        tanh_c[t] = xp.tanh(c[t + 1])
-        h[t + 1] = o * tanh_c[t]
-        gates[t] = xp.concatenate([i, f, g, o], axis=1)
+        c.append(f * c[t] + i * g)
+        tanh_c.append(xp.tanh(c[t + 1]))
+        h.append(o * tanh_c[t])
+        gates.append(xp.concatenate([i, f, g, o], axis=1))
+    h, c = xp.stack(h), xp.stack(c)
     out = xp.concatenate([h[1:], c[steps:]])  # (T + 1, B, H)
-    return out, (x, w_ih, w_hh, gates, h, c, tanh_c)
+    return out, (x, w_ih, w_hh, xp.stack(gates), h, c, xp.stack(tanh_c))
 
 
 def lstm_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...]) -> tuple[Any, ...]:
-    """The readable twin's backward through time (the module docstring's equations, in order)."""
+    """The readable twin's backward through time (the module docstring's equations, in order); it runs on
+    Tensors too, recording, when the gradient is to be differentiated again."""
     xp = backend.xp
     x, w_ih, w_hh, gates, h, c, tanh_c = saved
     steps, batch, hidden = h.shape[0] - 1, h.shape[1], h.shape[2]
-    da = xp.empty((steps, batch, 4 * hidden), dtype=x.dtype)  # d loss / d pre-activations a_t
+    da = [None] * steps  # d loss / d pre-activations a_t, (B, 4H) each
     dh_next = xp.zeros((batch, hidden), dtype=x.dtype)  # dL/dh_t carried back from step t+1
     dc = grad[steps]  # dL/dc_T
     for t in range(steps - 1, -1, -1):
@@ -110,7 +114,7 @@ def lstm_plain_backward(saved: tuple[Any, ...], grad: Any, need: tuple[bool, ...
         da[t] = xp.concatenate([da_i, da_f, da_g, da_o], axis=1)
         dc = dc * f
         dh_next = da[t] @ w_hh
-    da2 = da.reshape(steps * batch, 4 * hidden)
+    da2 = xp.stack(da).reshape(steps * batch, 4 * hidden)
     dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
     dw_ih = da2.T @ x.reshape(steps * batch, -1) if need[3] else None
     dw_hh = da2.T @ h[:steps].reshape(steps * batch, hidden) if need[4] else None

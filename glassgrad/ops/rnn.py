@@ -35,27 +35,24 @@ class RNNLayer(Op):
     Output: h_1 .. h_T, (T, B, H).
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None,
                 *, nonlinearity: str = "tanh") -> Any:
         xp = backend.xp
         steps, batch, _ = x.shape
         hidden = w_hh.shape[1]
-        pre = x.reshape(steps * batch, -1) @ w_ih.T  # (T*B, H)
+        pre = (x.reshape(steps * batch, -1) @ w_ih.T).reshape(steps, batch, hidden)  # x_t W_ih^T, every step
         if b_ih is not None:
-            pre += b_ih + b_hh
-        pre = pre.reshape(steps, batch, hidden)
-        states = xp.empty((steps + 1, batch, hidden), dtype=x.dtype)  # h_0 .. h_T
-        states[0] = h0
-        w_hh_t = w_hh.T
-        hw = xp.empty((batch, hidden), dtype=x.dtype)
+            pre = pre + (b_ih + b_hh)
+        # a list stacked at the end (not rows written in place): the same code runs on Tensors when a
+        # backward records its graph (create_graph=True)
+        states = [h0]  # h_0 .. h_T
         for t in range(steps):
-            xp.matmul(states[t], w_hh_t, out=hw)
-            pre[t] += hw
-            if nonlinearity == "tanh":
-                xp.tanh(pre[t], out=states[t + 1])
-            else:
-                xp.maximum(pre[t], 0, out=states[t + 1])
+            a = pre[t] + states[t] @ w_hh.T
+            states.append(xp.tanh(a) if nonlinearity == "tanh" else xp.maximum(a, 0))
+        states = xp.stack(states)
         ctx.nonlinearity = nonlinearity
         ctx.save_for_backward(x, w_ih, w_hh, states)
         return states[1:]
@@ -68,19 +65,17 @@ class RNNLayer(Op):
         batch, hidden = states.shape[1:]
         # act'(a_t) for every step at once, read off the outputs
         if ctx.nonlinearity == "tanh":
-            slope = states[1:] * states[1:]
-            xp.subtract(1, slope, out=slope)
+            slope = 1 - states[1:] * states[1:]
         else:
-            slope = (states[1:] > 0).astype(x.dtype)
-        da = xp.empty((steps, batch, hidden), dtype=x.dtype)
+            slope = xp.greater(states[1:], 0).astype(x.dtype)
+        da = [None] * steps  # d loss / d a_t, (B, H) each
         dh = xp.zeros((batch, hidden), dtype=x.dtype)
         for t in range(steps - 1, -1, -1):
-            xp.add(grad[t], dh, out=da[t])
-            da[t] *= slope[t]
-            xp.matmul(da[t], w_hh, out=dh)
+            da[t] = (grad[t] + dh) * slope[t]
+            dh = da[t] @ w_hh
         need = ctx.needs_input_grad
-        da2 = da.reshape(steps * batch, hidden)
-        dx = (da2 @ w_ih).reshape(x.shape) if need[0] else None
+        da2 = xp.stack(da).reshape(steps * batch, hidden)
+        dx = (da2 @ w_ih).reshape(tuple(x.shape)) if need[0] else None
         dw_ih = da2.T @ x.reshape(steps * batch, -1) if need[2] else None
         dw_hh = da2.T @ states[:steps].reshape(steps * batch, hidden) if need[3] else None
         grads = (dx, dh if need[1] else None, dw_ih, dw_hh)

@@ -33,8 +33,7 @@ CASES = 2
 # rows whose backward cannot be differentiated yet (create_graph=True gives their first derivatives, and
 # differentiating those raises NotImplementedError): the list docs/higher-order.md gives
 NOT_YET: set[str] = {
-    'ctc_loss', 'embedding_bag', 'fold_col2im', 'grid_sample', 'gru_cell', 'gru_layer', 'lstm_cell', 'lstm_layer',
-    'rnn_cell', 'rnn_layer', 'unfold_im2col'
+    'grid_sample'
 }
 
 # rows twice differentiable (checked below): one of them raising again is a regression, not a new op
@@ -49,28 +48,29 @@ TWICE_DIFFERENTIABLE: set[str] = {
     'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'copysign', 'cos', 'cosh', 'cosine_embedding_loss',
     'cross_entropy', 'cummax', 'cummin', 'cumprod', 'cumsum', 'cumulative_trapezoid', 'deg2rad', 'diag',
     'diag_embed', 'diagflat', 'diagonal', 'diagonal_copy', 'diagonal_scatter', 'diff', 'digamma', 'dist', 'div',
-    'div_floor', 'div_trunc', 'dot', 'dropout', 'dsplit', 'dstack', 'einsum', 'elu', 'embedding', 'erf', 'erfc',
-    'erfinv', 'exp', 'exp2', 'expand', 'expand_minus_one', 'expm1', 'fill', 'flatten_dims', 'flip', 'fliplr',
-    'flipud', 'float_power', 'float_power_scalar', 'floor', 'fmax', 'fmin', 'fmod', 'frac', 'fractional_max_pool2d',
-    'fractional_max_pool3d', 'frexp_mantissa', 'gather', 'gaussian_nll_loss', 'gelu', 'gelu_tanh', 'getitem_basic',
-    'getitem_bool', 'getitem_int_array', 'getitem_mask_mixed', 'getitem_torch_rule', 'glu', 'gradient',
-    'group_norm', 'hardshrink', 'hardswish', 'hardtanh', 'hinge_embedding_loss', 'hsplit', 'hstack', 'huber_loss',
-    'hypot', 'i0', 'igamma', 'igammac', 'index_add', 'index_copy', 'index_fill', 'index_put', 'index_reduce_amax',
-    'index_reduce_amin', 'index_reduce_mean', 'index_reduce_prod', 'index_select', 'inner', 'instance_norm',
-    'interpolate', 'kl_div', 'kron', 'kthvalue', 'l1_loss', 'layer_norm', 'ldexp', 'leaky_relu', 'lerp', 'lgamma',
-    'linalg.multi_dot', 'linalg.vecdot', 'linear', 'local_response_norm', 'log', 'log10', 'log1p', 'log2',
-    'log_softmax', 'logaddexp', 'logaddexp2', 'logcumsumexp', 'logit', 'logit_eps', 'logsigmoid', 'logsumexp',
-    'lp_pool1d', 'lp_pool2d', 'lp_pool3d', 'margin_ranking_loss', 'masked_fill', 'masked_fill_tensor_value',
-    'masked_scatter', 'masked_select', 'matmul', 'max', 'max_all', 'max_dim', 'max_pool1d_with_indices',
-    'max_pool2d', 'max_pool2d_with_indices', 'max_pool3d', 'max_unpool1d', 'max_unpool2d', 'max_unpool3d',
-    'maximum', 'mean', 'median_all', 'median_dim', 'meshgrid', 'min', 'min_all', 'min_dim', 'minimum', 'mish', 'mm',
-    'mode', 'movedim', 'mse_loss', 'msort', 'mul', 'multilabel_soft_margin_loss', 'mv', 'mvlgamma', 'nan_to_num',
-    'nanmean', 'nanmedian_all', 'nanmedian_dim', 'nanquantile', 'nansum', 'narrow', 'narrow_copy', 'neg',
-    'nextafter', 'nll_loss', 'norm', 'normalize', 'outer', 'pad', 'pad_copy_modes', 'pad_negative_crops', 'pdist',
-    'permute', 'permute_copy', 'poisson_nll_loss', 'polygamma', 'pow_scalar', 'pow_scalar_signed_base',
-    'pow_tensor', 'prod', 'put', 'quantile', 'rad2deg', 'reciprocal', 'relu', 'relu6', 'remainder', 'renorm',
-    'repeat', 'repeat_interleave', 'reshape', 'roll', 'rot90', 'round', 'rrelu_eval', 'rsqrt', 'rsub',
-    'scalar_operators', 'scaled_dot_product_attention', 'scatter', 'scatter_add', 'scatter_reduce_amax',
+    'div_floor', 'div_trunc', 'dot', 'dropout', 'dsplit', 'dstack', 'einsum', 'elu', 'embedding', 'embedding_bag',
+    'erf', 'erfc', 'erfinv', 'exp', 'exp2', 'expand', 'expand_minus_one', 'expm1', 'fill', 'flatten_dims', 'flip',
+    'fliplr', 'flipud', 'float_power', 'float_power_scalar', 'floor', 'fmax', 'fmin', 'fmod', 'fold_col2im', 'frac',
+    'fractional_max_pool2d', 'fractional_max_pool3d', 'frexp_mantissa', 'gather', 'gaussian_nll_loss', 'gelu',
+    'gelu_tanh', 'getitem_basic', 'getitem_bool', 'getitem_int_array', 'getitem_mask_mixed', 'getitem_torch_rule',
+    'glu', 'gradient', 'group_norm', 'gru_cell', 'gru_layer', 'hardshrink', 'hardswish', 'hardtanh',
+    'hinge_embedding_loss', 'hsplit', 'hstack', 'huber_loss', 'hypot', 'i0', 'igamma', 'igammac', 'index_add',
+    'index_copy', 'index_fill', 'index_put', 'index_reduce_amax', 'index_reduce_amin', 'index_reduce_mean',
+    'index_reduce_prod', 'index_select', 'inner', 'instance_norm', 'interpolate', 'kl_div', 'kron', 'kthvalue',
+    'l1_loss', 'layer_norm', 'ldexp', 'leaky_relu', 'lerp', 'lgamma', 'linalg.multi_dot', 'linalg.vecdot', 'linear',
+    'local_response_norm', 'log', 'log10', 'log1p', 'log2', 'log_softmax', 'logaddexp', 'logaddexp2',
+    'logcumsumexp', 'logit', 'logit_eps', 'logsigmoid', 'logsumexp', 'lp_pool1d', 'lp_pool2d', 'lp_pool3d',
+    'lstm_cell', 'lstm_layer', 'margin_ranking_loss', 'masked_fill', 'masked_fill_tensor_value', 'masked_scatter',
+    'masked_select', 'matmul', 'max', 'max_all', 'max_dim', 'max_pool1d_with_indices', 'max_pool2d',
+    'max_pool2d_with_indices', 'max_pool3d', 'max_unpool1d', 'max_unpool2d', 'max_unpool3d', 'maximum', 'mean',
+    'median_all', 'median_dim', 'meshgrid', 'min', 'min_all', 'min_dim', 'minimum', 'mish', 'mm', 'mode', 'movedim',
+    'mse_loss', 'msort', 'mul', 'multilabel_soft_margin_loss', 'mv', 'mvlgamma', 'nan_to_num', 'nanmean',
+    'nanmedian_all', 'nanmedian_dim', 'nanquantile', 'nansum', 'narrow', 'narrow_copy', 'neg', 'nextafter',
+    'nll_loss', 'norm', 'normalize', 'outer', 'pad', 'pad_copy_modes', 'pad_negative_crops', 'pdist', 'permute',
+    'permute_copy', 'poisson_nll_loss', 'polygamma', 'pow_scalar', 'pow_scalar_signed_base', 'pow_tensor', 'prod',
+    'put', 'quantile', 'rad2deg', 'reciprocal', 'relu', 'relu6', 'remainder', 'renorm', 'repeat',
+    'repeat_interleave', 'reshape', 'rnn_cell', 'rnn_layer', 'roll', 'rot90', 'round', 'rrelu_eval', 'rsqrt',
+    'rsub', 'scalar_operators', 'scaled_dot_product_attention', 'scatter', 'scatter_add', 'scatter_reduce_amax',
     'scatter_reduce_amin', 'scatter_reduce_mean', 'scatter_reduce_prod', 'scatter_reduce_sum', 'scatter_value',
     'select', 'select_scatter', 'selu', 'sigmoid', 'sign', 'silu', 'sin', 'sinc', 'sinh', 'slice_scatter',
     'smooth_l1_loss', 'soft_margin_loss', 'softmax', 'softmin', 'softplus', 'softshrink', 'softsign', 'sort',
@@ -79,15 +79,15 @@ TWICE_DIFFERENTIABLE: set[str] = {
     'squeeze_dims', 'stack', 'stack_dim', 'std', 'std_mean', 'sub', 'sum', 'sum_dtype_alias', 'take',
     'take_along_dim', 'tan', 'tanh', 'tanhshrink', 'tensor_split', 'tensordot', 'threshold', 'tile', 'topk',
     'trace', 'transpose', 'trapezoid', 'tril', 'triplet_margin_loss', 'triplet_margin_with_distance_loss', 'triu',
-    'trunc', 'unbind', 'unflatten', 'unfold', 'unsqueeze', 'var', 'var_mean', 'var_unbiased', 'vdot', 'vstack',
-    'weight_standardize', 'where', 'xlogy'
+    'trunc', 'unbind', 'unflatten', 'unfold', 'unfold_im2col', 'unsqueeze', 'var', 'var_mean', 'var_unbiased',
+    'vdot', 'vstack', 'weight_standardize', 'where', 'xlogy'
 }
 
 # torch gives no double backward for these rows: glassgrad raises too (a RuntimeError, as torch)
-TORCH_RAISES_TOO = {"hardsigmoid", "multi_margin_loss", "multilabel_margin_loss"}
-# torch gives no double backward here ("the derivative for '_pdist_backward' is not implemented"), glassgrad's
-# composition of differentiable ops does: checked by finite differences only
-TORCH_REFUSES = {"pdist"}
+TORCH_RAISES_TOO = {"ctc_loss", "hardsigmoid", "multi_margin_loss", "multilabel_margin_loss"}
+# torch gives no double backward here ("the derivative for '_pdist_backward' / '_embedding_bag_backward' is not
+# implemented"), glassgrad's backward, written with differentiable ops, does: checked by finite differences only
+TORCH_REFUSES = {"embedding_bag", "pdist"}
 
 # rows whose finite differences of the backward need a case filter or a looser tolerance (torch agrees to 1e-6)
 FD_SKIP: dict[str, Callable[[Case], bool]] = {
