@@ -17,8 +17,8 @@ The iteration, its stopping tests and the line search follow torch's LBFGS
 
 LBFGS is the one optimizer here that does not run the ``Optimizer.step`` template (one update
 rule per parameter, one gradient per step): it sees all parameters as one flat vector and calls
-the closure again for every point it tries, so it keeps a ``step`` of its own, which counts the
-parameters' versions itself.
+the closure again for every point it tries, so it keeps a loop of its own (``_step``, which
+``step`` runs between the step hooks), and counts the parameters' versions itself.
 """
 
 from __future__ import annotations
@@ -135,10 +135,11 @@ class LBFGS(Optimizer):
         return loss, flat_grad
 
     @autograd.no_grad()
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+    def _step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; ``closure`` re-evaluates the loss (with backward).
 
-        Its own step, not the base's template (see the module's docstring).
+        Its own loop in place of the base's template (see the module's docstring); ``step()``, the
+        base's, runs it between the step hooks.
 
         Returns:
             the loss the first closure call returned (before any update).

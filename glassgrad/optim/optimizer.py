@@ -11,9 +11,10 @@ An optimizer holds
 
 Writing an optimizer
 --------------------
-The loop every optimizer runs lives here, once, in ``Optimizer.step``::
+The loop every optimizer runs lives here, once, in ``Optimizer.step`` (after the step pre hooks and
+before the post hooks, ``register_step_pre_hook``)::
 
-    loss = closure()                          (with gradients enabled; step itself runs under no_grad)
+    loss = closure()                          (with gradients enabled; the loop runs under no_grad)
     for each group, for each parameter p that has a gradient g:
         state = self.state[p]                 (made by init_state(p, group) on p's first step)
         t = state["step"] += 1                (when the state counts steps)
@@ -47,10 +48,12 @@ A toy optimizer in full::
         def update(self, param, grad, state, group):
             param -= group["lr"] * np.sign(grad)
 
-An optimizer that needs more than one gradient per step overrides ``step`` itself, as LBFGS does
-(it re-evaluates the closure along a line), and so does torch-style code: a subclass whose
-``step(self, closure=None)`` loops over ``self.param_groups`` and edits the parameters with in-place
-tensor ops under ``@torch.no_grad()`` works as in torch (those in-place ops count the versions).
+An optimizer that needs more than one gradient per step writes the loop itself, as LBFGS does (it
+re-evaluates the closure along a line): it overrides ``_step(closure)``, the part of ``step`` between
+the hooks. Torch-style code works too: a subclass whose ``step(self, closure=None)`` loops over
+``self.param_groups`` and edits the parameters with in-place tensor ops under ``@torch.no_grad()`` runs
+as in torch (those in-place ops count the versions); only step hooks, which torch runs by wrapping every
+subclass's ``step``, are refused on it (glassgrad wraps nothing: its hooks run in ``Optimizer.step``).
 
 Hyper-parameters keep torch's names and defaults. torch's implementation
 switches ``foreach``, ``fused``, ``capturable`` and ``differentiable`` are
@@ -75,6 +78,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import autograd, backend, kernels
+from glassgrad.autograd.hooks import RemovableHandle, hook_ids
 from glassgrad.optim.state_slots import check_slot_names
 from glassgrad.tensor import Tensor
 
@@ -101,6 +105,8 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self._scratch: dict[Any, Any] = {}  # the fused kernels' work arrays, one flat buffer per dtype (never saved)
+        self._step_pre_hooks: dict[int, Callable[..., Any]] = {}
+        self._step_post_hooks: dict[int, Callable[..., Any]] = {}
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts, "
                             "got a single tensor (wrap it in a list)")
@@ -136,6 +142,10 @@ class Optimizer:
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, got {type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError(f"{type(self).__name__} can't optimize a non-leaf Tensor (shape {p.shape})")
+            if getattr(p, "is_sparse", False):  # its values have no parameter-shaped array for a rule to edit
+                raise NotImplementedError(f"{type(self).__name__} can't optimize a sparse tensor in glassgrad "
+                                          f"(shape {tuple(p.shape)}; torch's SGD and Adagrad can): make the "
+                                          "parameter dense")
             flags = getattr(p.array, "flags", None)
             if flags is not None and not flags.writeable:
                 raise ValueError(f"{type(self).__name__} can't optimize a read-only tensor (shape "
@@ -159,9 +169,21 @@ class Optimizer:
                     p.grad.array[...] = 0
 
     # ----- the step template ----------------------------------------------------
-    @autograd.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return the closure's loss (None without one).
+
+        The step pre hooks run first (``register_step_pre_hook``; one may replace the closure), then
+        ``_step``, the template, under no_grad, then the step post hooks.
+        """
+        args, kwargs = self._run_step_pre_hooks(closure)
+        loss = self._step(*args[1:], **kwargs)
+        for hook in list(self._step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return loss
+
+    @autograd.no_grad()
+    def _step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """The template: one update of every parameter that has a gradient.
 
         ``closure``, when given, is called first, with gradients enabled: it re-evaluates the loss
         (zero_grad, forward, backward) and returns it. Then each parameter with a gradient gets its
@@ -220,6 +242,42 @@ class Optimizer:
         rule that counts its steps); the template stores it in ``self.state``.
         """
         return {}
+
+    # ----- step hooks (torch's) --------------------------------------------------
+    def register_step_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` runs before every ``step()``.
+
+        As torch passes them, ``args`` is ``(optimizer,)`` or ``(optimizer, closure)`` and ``kwargs``
+        is ``{}``; a hook may return ``(new_args, new_kwargs)`` to replace them. ``handle.remove()``
+        unregisters it.
+        """
+        return self._add_step_hook(self._step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(optimizer, args, kwargs)`` runs after every ``step()`` (its result is ignored)."""
+        return self._add_step_hook(self._step_post_hooks, hook)
+
+    def _add_step_hook(self, hooks: dict[int, Callable[..., Any]], hook: Callable[..., Any]) -> RemovableHandle:
+        if type(self).step is not Optimizer.step:  # torch wraps every subclass's step; glassgrad does not
+            raise NotImplementedError(f"{type(self).__name__} has a step() of its own, which runs no step hooks: "
+                                      "call them in it, or write the optimizer's update rule on the base's "
+                                      "template (see glassgrad.optim.optimizer)")
+        key = next(hook_ids)
+        hooks[key] = hook
+        return RemovableHandle(hooks, key)
+
+    def _run_step_pre_hooks(self, closure: Callable[[], Any] | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The step's ``(args, kwargs)`` as torch's hooks see them, after each pre hook had its say."""
+        args: tuple[Any, ...] = (self,) if closure is None else (self, closure)
+        kwargs: dict[str, Any] = {}
+        for hook in list(self._step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{type(self).__name__}.step: a step pre hook must return None or a tuple "
+                                       f"of (new_args, new_kwargs), but got {result!r}.")
+                args, kwargs = result
+        return args, kwargs
 
     def _scratch_for(self, param: Any) -> Any:
         """A work array of param's shape for a fused kernel: a view on one flat buffer per dtype."""

@@ -166,3 +166,62 @@ def test_a_tensor_learning_rate_steps_as_the_same_float(name):
     with_tensor, _ = gg_run(name, {"lr": torch.tensor(0.01, dtype=torch.float64)}, data, 5)
     for p, q in zip(with_float, with_tensor):
         np.testing.assert_array_equal(p.array, q.array)
+
+
+def test_step_hooks_run_around_the_step_as_torch_calls_them():
+    w = Parameter(np.array([1.0, 2.0]))
+    w.grad = np.array([1.0, 1.0])
+    opt = optim.SGD([w], lr=0.5)
+    calls = []
+    pre = opt.register_step_pre_hook(lambda o, args, kwargs: calls.append(("pre", args, kwargs, w.array.copy())))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(("post", args, kwargs, w.array.copy())))
+    opt.step()
+    assert [(kind, args, kwargs) for kind, args, kwargs, _ in calls] == [("pre", (opt,), {}), ("post", (opt,), {})]
+    np.testing.assert_array_equal(calls[0][3], [1.0, 2.0])  # before the update
+    np.testing.assert_array_equal(calls[1][3], [0.5, 1.5])  # after it
+    pre.remove()
+    calls.clear()
+    opt.step()
+    assert [kind for kind, *_ in calls] == ["post"]
+
+
+def test_a_step_pre_hook_may_replace_the_closure_and_must_return_args_and_kwargs():
+    w = Parameter(np.array([1.0]))
+    w.grad = np.array([1.0])
+    opt = optim.Adam([w])
+    handle = opt.register_step_pre_hook(lambda o, args, kwargs: ((o, lambda: 7.0), {}))
+    assert opt.step() == 7.0
+    handle.remove()
+    opt.register_step_pre_hook(lambda o, args, kwargs: 5)
+    with pytest.raises(RuntimeError, match=r"must return None or a tuple of \(new_args, new_kwargs\), but got 5"):
+        opt.step()
+
+
+def test_lbfgs_runs_the_step_hooks_around_its_own_loop():
+    data = problem(6)
+    params = _params(data)
+    opt = optim.LBFGS(params, lr=0.5, max_iter=3)
+    seen = []
+    opt.register_step_pre_hook(lambda o, args, kwargs: seen.append(("pre", len(args))))
+    opt.register_step_post_hook(lambda o, args, kwargs: seen.append(("post", len(args))))
+
+    def closure():
+        opt.zero_grad()
+        loss = gg_loss(params, data)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    assert seen == [("pre", 2), ("post", 2)]
+
+
+def test_a_torch_style_subclass_refuses_step_hooks_it_would_not_run():
+    opt = HeavyBall([Parameter(np.ones(2))])
+    with pytest.raises(NotImplementedError, match="HeavyBall has a step\\(\\) of its own, which runs no step hooks"):
+        opt.register_step_pre_hook(lambda o, args, kwargs: None)
+
+
+def test_a_sparse_parameter_is_refused_by_name():
+    sparse = torch.sparse_coo_tensor(np.array([[0, 1], [1, 0]]), torch.tensor([1.0, 2.0]), (2, 2), requires_grad=True)
+    with pytest.raises(NotImplementedError, match="SGD can't optimize a sparse tensor"):
+        optim.SGD([sparse], lr=0.1)
