@@ -198,3 +198,31 @@ def test_double_backward_matches_torch(spec: OpSpec, torch) -> None:
         for i, (got, expected) in enumerate(zip(ours, theirs)):
             np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6,
                                        err_msg=f"{spec.name}: d s / d (input {i}), case {k}")
+
+
+# rows whose ops run a fast kernel or its readable twin by the kernel mode (glassgrad/kernels): a gradient
+# recorded after a fast forward must have the same derivatives as one recorded after the plain forward
+KERNEL_ROWS = ["avg_pool2d", "batch_norm", "conv1d", "conv2d", "conv_transpose2d", "cross_entropy", "gelu",
+               "gru_layer", "layer_norm", "linear", "log_softmax", "lstm_layer", "max_pool2d", "mean",
+               "scaled_dot_product_attention", "softmax", "sum", "var"]
+
+
+@pytest.mark.parametrize("name", KERNEL_ROWS)
+def test_second_derivatives_equal_in_both_kernel_modes(name: str) -> None:
+    spec = next(s for s in OPS if s.name == name)
+    assert name in TWICE_DIFFERENTIABLE
+    for k, case in enumerate(_cases(spec)):
+        rng = np.random.default_rng(k)
+        arrays = [np.asarray(a, dtype=np.float64) for a in case.arrays]
+        with glassgrad.no_grad():
+            out_shapes = [tuple(o.shape) for o in _as_list(spec.gg(*[Tensor(a) for a in arrays], **case.params))]
+        vs = [rng.standard_normal(s) for s in out_shapes]
+        ws = [rng.standard_normal(a.shape) for a in arrays]
+        results = {}
+        for mode in ("fast", "reference"):
+            with glassgrad.kernels.use(mode):
+                results[mode] = _second_derivatives(
+                    glassgrad, lambda *xs, case=case: spec.gg(*xs, **case.params), arrays, vs, ws,
+                    lambda a, grad=True: Tensor(a.copy(), requires_grad=grad), lambda g: g.numpy())
+        for i, (fast, plain) in enumerate(zip(results["fast"], results["reference"])):
+            np.testing.assert_allclose(fast, plain, rtol=1e-9, atol=1e-12, err_msg=f"{name}: d s / d (input {i})")
