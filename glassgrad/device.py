@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy
 
+from glassgrad import backend
+
 
 class device:  # noqa: N801  (torch's name)
     """``device("cpu")``, ``device("cuda")``, ``device("cuda:0")``, ``device("cuda", 0)``."""
@@ -87,8 +89,6 @@ def get_default_device() -> device:
     """The device creation functions use when given none (see ``set_default_device``)."""
     if _default_device is not None:
         return _default_device
-    from glassgrad import backend
-
     return device("cuda", 0) if backend.name == "cupy" else CPU
 
 
@@ -121,8 +121,6 @@ def move_array(array: Any, target: Any) -> Any:
     if target.type != "cuda":
         raise RuntimeError(f"glassgrad has no {target.type!r} backend; use 'cpu' (NumPy) or 'cuda' (CuPy)")
     cupy = require_cupy()
-    from glassgrad import backend
-
     if backend.name != "cupy":
         backend.use_backend("cupy")
     return cupy.asarray(array)

@@ -67,7 +67,9 @@ def any_dtype(dtype: Any, default: Any) -> numpy.dtype:
 
 def target_device(target: Any) -> device:
     """``target`` as a device; None means the default device (see ``glassgrad.set_default_device``)."""
-    return get_default_device() if target is None else device(target)
+    if target is None:
+        return get_default_device()
+    return target if isinstance(target, device) else device(target)
 
 
 def finish(array: Any, target: Any, requires_grad: bool, op: str = "tensor") -> Tensor:

@@ -56,8 +56,7 @@ class InPlaceMethods:
 
     def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
         """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self."""
-        from glassgrad.tensor import Tensor
-
+        Tensor = autograd.engine.tensor_class()  # noqa: N806  (the class, reached without an import per call)
         recording = autograd.is_grad_enabled() and (
             self.requires_grad or any(a.requires_grad for a in args if isinstance(a, Tensor)))
         if recording:
