@@ -109,8 +109,8 @@ def _filled(op: str, sizes: tuple[Any, ...], options: dict[str, Any], value: Any
     size = options.pop("size", None)
     check_options(op, options)
     shape = read_size(op, sizes, size)
-    xp = array_module(target_device(device))
-    return finish(xp.full(shape, value, dtype=any_dtype(dtype, None)), device, requires_grad, op)
+    target = target_device(device)
+    return finish(array_module(target).full(shape, value, dtype=any_dtype(dtype, None)), target, requires_grad, op)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **options: Any) -> Tensor:
