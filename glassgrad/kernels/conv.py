@@ -1,5 +1,9 @@
 """Fast kernel for stride-1 2-D convolution: whole-row windows, gathered chunk by chunk.
 
+Off by default (``ENABLED``): measured in whole training steps it does not beat the plain path
+reliably (see ``applies``); ``glassgrad.kernels.conv.ENABLED = True`` switches it on for the
+"fast" kernel mode. It stays tested equal to the plain path.
+
 The readable twin is ``Conv2d``'s plain path in ``glassgrad/ops/conv.py`` (im2col of every
 window, one GEMM per group, col2im in backward). This kernel computes the same numbers with
 two changes that only move memory differently:
@@ -32,17 +36,32 @@ from glassgrad.arrays.im2col import channel_major
 from glassgrad.arrays.window import ConvGeometry
 from glassgrad.kernels import sums
 
+ENABLED = False  # off by default: the plain path is the default (docs/kernels.md, measured in whole training steps)
 CHUNK_BYTES = 1 << 20  # im2col this many bytes of windows at a time (stays in cache)
 MIN_WINDOW_ROWS = 64  # below this K = C/groups * kh * kw the plain path's few large GEMMs are faster
+MIN_ROW_USE = 0.75  # below this share of useful columns (Wo / Wp) the garbage columns cost more than they save
 
 
-def applies(weight: Any, stride: tuple[int, int]) -> bool:
-    """True when this kernel beats the plain path: stride 1 and windows of at least MIN_WINDOW_ROWS
-    values. Measured (quiet 2-core machine, batch 64, forward + backward, 2 threads): conv1 of the
-    CNN (1->32, K = 9) takes 4.4 ms here against the plain path's 2.4 ms (torch 3.2 ms); conv2
-    (32->64, K = 288) 11.7 ms against 14.7 ms."""
+def applies(weight: Any, geometry: ConvGeometry) -> bool:
+    """True when the kernel is switched on (``ENABLED``, off by default) and can beat the plain path:
+    stride 1, windows of at least MIN_WINDOW_ROWS values, and output rows that use at least
+    MIN_ROW_USE of each padded row (the kernel multiplies Wp columns per output row where the plain
+    path multiplies Wo).
+
+    Why off by default: in whole training steps (benchmarks/conv_default.py, docs/kernels.md) it
+    is within noise of the plain path with one BLAS thread (ahead by 10-14 % only on ResNet-20 at
+    batch 128), and twice as slow with two threads on a busy machine, where its many small
+    per-chunk GEMMs make the BLAS threads wait for each other.
+
+    Measured (quiet 2-core machine, batch 64, forward + backward, 2 threads): conv1 of the CNN
+    (1->32, K = 9) takes 4.4 ms here against the plain path's 2.4 ms (torch 3.2 ms); conv2 (32->64,
+    K = 288) 11.7 ms against 14.7 ms. In whole training steps (docs/kernels.md) the kernel lost
+    every run of LeNet-5, whose C5 layer (5x5 input, 1x1 output) multiplies five columns per useful one.
+    """
     _, cg, kh, kw = weight.shape
-    return stride == (1, 1) and cg * kh * kw >= MIN_WINDOW_ROWS
+    padded_width = geometry.in_hw[1] + geometry.pads[2] + geometry.pads[3]
+    return (ENABLED and geometry.stride == (1, 1) and cg * kh * kw >= MIN_WINDOW_ROWS
+            and geometry.out_hw[1] >= MIN_ROW_USE * padded_width)
 
 
 def batch_chunks(n: int, bytes_per_sample: int) -> list[slice]:

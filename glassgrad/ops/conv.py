@@ -1,30 +1,28 @@
-"""Convolution: conv2d, conv_transpose2d and conv1d by im2col + GEMM.
+"""Convolution: conv2d, conv_transpose2d and conv1d by im2col + GEMM (docs/derivations/convolution.md).
 
 The trick (im2col): every output pixel of a convolution is a dot product of
-the weight with one (C, kh, kw) window of the padded input. Copy all windows
-into a matrix ``cols`` of shape (C*kh*kw, N*Ho*Wo) and the whole convolution
-is ONE matrix product (per group):
+the weight with one (C/G, kh, kw) window of the padded input. Copy all windows,
+channel-major, into ``cols`` of shape (G, K, N*Ho*Wo), K = C/G*kh*kw, and the
+convolution is one matrix product per group:
 
-    y = W (O, C*kh*kw) @ cols (C*kh*kw, N*Ho*Wo)              -> (O, N*Ho*Wo)
+    y_g = W_g (O/G, K) @ cols_g (K, N*Ho*Wo)                  -> (O/G, N*Ho*Wo)
 
 The windows are gathered without Python loops: ``as_strided`` gives a
-(C, kh, kw, N, Ho, Wo) *view* of the padded input (moving one output pixel
-moves ``stride`` input pixels; moving one kernel tap moves ``dilation``
-pixels), and one copy makes it contiguous.
+(C, kh, kw, N, Ho, Wo) *view* of the channel-major padded input (C, N, Hp, Wp)
+(moving one output pixel moves ``stride`` input pixels; moving one kernel tap
+moves ``dilation`` pixels), and one copy makes it contiguous; the channel axis
+first makes each group's rows one block, so (G, K, N*Ho*Wo) is a reshape.
 
-Layout: the product comes out channel-major, (O, N, Ho, Wo) in memory. The op
-returns it as a transposed *view* with torch's (N, O, Ho, Wo) shape, no copy:
-NumPy's elementwise ops preserve that memory order (order='K'), so ReLU and
-pooling keep it and the next convolution reads it back without a transpose.
-Any code that needs C-order gets it from ``reshape``/``ascontiguousarray``.
-
-Backward of y = W cols (GEMMs over the whole batch, or over cache-sized chunks of it):
-    dW = dy @ cols^T                    db = sum of dy over (N, Ho, Wo)
-    dcols = W^T @ dy                    dx = col2im(dcols)
+Layout: the forward splits that product into one GEMM per sample and group,
+W_g against a (N, G, K, Ho*Wo) view of the columns, written straight into
+torch's contiguous (N, O, Ho, Wo) output. The backward works channel-major,
+dy laid out (O, N, Ho, Wo), one product per group over the whole batch:
+    dW_g = dy_g @ cols_g^T              db = sum of dy over (N, Ho, Wo)
+    dcols_g = W_g^T @ dy_g              dx = crop(col2im(dcols)), axes 0 and 1 swapped back
 
 col2im is the adjoint of im2col: each window element goes back to the pixel
 it was copied from, *adding* where windows overlap, one kernel tap at a time
-(no scatter, no ``np.add.at``). Both live in ``im2col.py``; the stride-1 fast
+(no scatter, no ``np.add.at``). Both live in ``arrays/im2col.py``; the stride-1 fast
 kernel that takes whole padded rows as the window runs is ``glassgrad/kernels/conv.py``.
 
 conv_transpose2d is the adjoint of conv2d: its forward is conv2d's input
@@ -58,10 +56,10 @@ class Conv2d(Op):
     With cols = im2col(xpad) per group g:  y_g = W_g @ cols_g + b;
     dW_g = dy_g @ cols_g^T;  db = sum dy;  dx = crop(col2im(W_g^T @ dy_g)).
 
-    The plain path below is that derivation line by line (docs/derivations/convolution.md).
-    Stride 1 with windows of at least 64 values, in the "fast" kernel mode, runs
-    ``glassgrad.kernels.conv`` instead: the same products over whole-row windows, chunk by
-    chunk of the batch (tested equal to this one).
+    The plain path below is that derivation line by line (docs/derivations/convolution.md), and the
+    default in both kernel modes. With ``glassgrad.kernels.conv.ENABLED = True``, stride 1 with
+    windows of at least 64 values in the "fast" kernel mode runs ``glassgrad.kernels.conv``
+    instead: the same products over whole-row windows, chunk by chunk of the batch (tested equal).
     """
 
     differentiable_backward = True
@@ -71,7 +69,7 @@ class Conv2d(Op):
                 pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
         geometry = ConvGeometry.of(x.shape[2:], weight.shape[2:], stride, pads, dilation, groups)
         ctx.geometry = geometry
-        ctx.fast = kernels.fast() and conv_kernel.applies(weight, stride)
+        ctx.fast = kernels.fast() and conv_kernel.applies(weight, geometry)
         # both paths save x and the weight (an in-place edit of either raises at backward, as in
         # torch), then their own copy of the windows' values: the padded input or the columns
         if ctx.fast:

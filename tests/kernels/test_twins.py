@@ -39,6 +39,8 @@ def test_conv2d_kernel_equals_plain_im2col(rng, monkeypatch, case):
 
     monkeypatch.setattr(conv_kernel, "CHUNK_BYTES", 1)  # several chunks of the batch
     monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)  # these windows are small
+    monkeypatch.setattr(conv_kernel, "MIN_ROW_USE", 0)  # and their rows narrow
+    monkeypatch.setattr(conv_kernel, "ENABLED", True)  # off by default
     n, c, h, w, o, k, p, d, g = case
     kh, kw = (k, k) if isinstance(k, int) else k
     arrays = [rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c // g, kh, kw)), rng.standard_normal(o)]
@@ -50,6 +52,8 @@ def test_conv2d_first_layer_weight_only_backward_equals_plain(rng, monkeypatch):
     from glassgrad.kernels import conv as conv_kernel
 
     monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)
+    monkeypatch.setattr(conv_kernel, "MIN_ROW_USE", 0)
+    monkeypatch.setattr(conv_kernel, "ENABLED", True)
     x, w = rng.standard_normal((3, 1, 6, 5)), rng.standard_normal((8, 1, 3, 3))
     grads = {}
     for mode in kernels.MODES:
@@ -170,18 +174,28 @@ def test_use_switches_and_restores_the_mode():
     assert kernels.get_mode() == before
 
 
-def test_conv2d_kernel_serves_only_windows_where_it_is_faster():
+def test_conv2d_kernel_serves_only_windows_where_it_is_faster(monkeypatch):
+    from glassgrad.arrays.window import ConvGeometry
     from glassgrad.kernels import conv as conv_kernel
 
-    assert conv_kernel.applies(np.zeros((64, 32, 3, 3)), (1, 1))  # conv2 of the CNN: K = 288
-    assert not conv_kernel.applies(np.zeros((32, 1, 3, 3)), (1, 1))  # conv1: K = 9, plain GEMMs win
-    assert not conv_kernel.applies(np.zeros((64, 32, 3, 3)), (2, 2))
+    def geometry(in_hw, kernel, stride=(1, 1), pad=1):
+        return ConvGeometry.of(in_hw, kernel, stride, (pad,) * 4, (1, 1), 1)
+
+    assert not conv_kernel.applies(np.zeros((64, 32, 3, 3)), geometry((14, 14), (3, 3)))  # off by default
+    monkeypatch.setattr(conv_kernel, "ENABLED", True)
+    assert conv_kernel.applies(np.zeros((64, 32, 3, 3)), geometry((14, 14), (3, 3)))  # conv2 of the CNN: K = 288
+    assert not conv_kernel.applies(np.zeros((32, 1, 3, 3)), geometry((28, 28), (3, 3)))  # conv1: K = 9
+    assert not conv_kernel.applies(np.zeros((64, 32, 3, 3)), geometry((14, 14), (3, 3), stride=(2, 2)))
+    # LeNet-5's C5 (16 -> 120, 5x5 input, 1x1 output): one useful column of every five
+    assert not conv_kernel.applies(np.zeros((120, 16, 5, 5)), geometry((5, 5), (5, 5), pad=0))
 
 
 def test_backward_follows_the_mode_of_its_forward(rng, monkeypatch):
     from glassgrad.kernels import conv as conv_kernel
 
     monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)
+    monkeypatch.setattr(conv_kernel, "MIN_ROW_USE", 0)
+    monkeypatch.setattr(conv_kernel, "ENABLED", True)
     x, w = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
     xt = gg.Tensor(x, requires_grad=True)
     with kernels.use("fast"):

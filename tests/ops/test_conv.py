@@ -13,11 +13,14 @@ from tests.helpers.oracle import compare_with_torch
 
 @pytest.fixture(autouse=True)
 def _fast_kernel_for_small_windows(monkeypatch):
-    """The stride-1 fast kernel serves windows of >= 64 values; these tests' windows are smaller,
-    so lower the bar to run it here (the plain path runs under GLASSGRAD_KERNELS=reference)."""
+    """The stride-1 fast kernel (off by default) serves windows of >= 64 values on rows at least 3/4
+    used; these tests' windows are smaller and their rows narrower, so switch it on and lower both bars
+    to run it here (the plain path runs under GLASSGRAD_KERNELS=reference)."""
     from glassgrad.kernels import conv as conv_kernel
 
+    monkeypatch.setattr(conv_kernel, "ENABLED", True)  # off by default; these tests check it too
     monkeypatch.setattr(conv_kernel, "MIN_WINDOW_ROWS", 1)
+    monkeypatch.setattr(conv_kernel, "MIN_ROW_USE", 0)
 
 # (N, C, H, W, O, k, stride, padding, dilation, groups): odd sizes, batch 1, groups, dilation
 CONV_GRID = [
