@@ -31,40 +31,12 @@ from glassgrad.autograd import gradcheck as gradcheck
 from glassgrad.io import load as load
 from glassgrad.io import save as save
 from glassgrad.ops import (
-    abs,
-    argmax,
-    argmin,
-    cast,
-    clip,
-    concatenate,
-    exp,
-    expand,
-    log,
     log_softmax,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
     one_hot,
-    pad,
-    permute,
     relu,
-    reshape,
     sigmoid,
     softmax,
-    split,
-    sqrt,
-    squeeze,
-    stack,
-    std,
-    sum,
     tanh,
-    transpose,
-    unsqueeze,
-    var,
-    where,
 )
 from glassgrad.random import manual_seed as manual_seed
 from glassgrad.tensor import Tensor as Tensor
@@ -102,140 +74,14 @@ from glassgrad.tensor import numel as numel  # noqa: E402
 
 # Each family below is added to by its own work; keep the blocks apart.
 # --- pointwise math and activations ---
-from glassgrad.ops import absolute as absolute  # noqa: E402
-from glassgrad.ops import acos as acos  # noqa: E402
-from glassgrad.ops import acosh as acosh  # noqa: E402
-from glassgrad.ops import add as add  # noqa: E402
-from glassgrad.ops import arccos as arccos  # noqa: E402
-from glassgrad.ops import arccosh as arccosh  # noqa: E402
-from glassgrad.ops import arcsin as arcsin  # noqa: E402
-from glassgrad.ops import arcsinh as arcsinh  # noqa: E402
-from glassgrad.ops import arctan as arctan  # noqa: E402
-from glassgrad.ops import arctan2 as arctan2  # noqa: E402
-from glassgrad.ops import arctanh as arctanh  # noqa: E402
-from glassgrad.ops import asin as asin  # noqa: E402
-from glassgrad.ops import asinh as asinh  # noqa: E402
-from glassgrad.ops import atan as atan  # noqa: E402
-from glassgrad.ops import atan2 as atan2  # noqa: E402
-from glassgrad.ops import atanh as atanh  # noqa: E402
-from glassgrad.ops import ceil as ceil  # noqa: E402
 from glassgrad.ops import celu as celu  # noqa: E402
-from glassgrad.ops import clamp as clamp  # noqa: E402
-from glassgrad.ops import cos as cos  # noqa: E402
-from glassgrad.ops import cosh as cosh  # noqa: E402
-from glassgrad.ops import div as div  # noqa: E402
-from glassgrad.ops import divide as divide  # noqa: E402
-from glassgrad.ops import erf as erf  # noqa: E402
-from glassgrad.ops import erfc as erfc  # noqa: E402
-from glassgrad.ops import erfinv as erfinv  # noqa: E402
-from glassgrad.ops import exp2 as exp2  # noqa: E402
-from glassgrad.ops import expm1 as expm1  # noqa: E402
-from glassgrad.ops import fix as fix  # noqa: E402
-from glassgrad.ops import floor as floor  # noqa: E402
-from glassgrad.ops import floor_divide as floor_divide  # noqa: E402
-from glassgrad.ops import fmax as fmax  # noqa: E402
-from glassgrad.ops import fmin as fmin  # noqa: E402
-from glassgrad.ops import fmod as fmod  # noqa: E402
-from glassgrad.ops import frac as frac  # noqa: E402
-from glassgrad.ops import hypot as hypot  # noqa: E402
-from glassgrad.ops import lerp as lerp  # noqa: E402
-from glassgrad.ops import log10 as log10  # noqa: E402
-from glassgrad.ops import log1p as log1p  # noqa: E402
-from glassgrad.ops import log2 as log2  # noqa: E402
-from glassgrad.ops import logaddexp as logaddexp  # noqa: E402
-from glassgrad.ops import mul as mul  # noqa: E402
-from glassgrad.ops import multiply as multiply  # noqa: E402
-from glassgrad.ops import neg as neg  # noqa: E402
-from glassgrad.ops import negative as negative  # noqa: E402
-from glassgrad.ops import pow as pow  # noqa: E402
-from glassgrad.ops import reciprocal as reciprocal  # noqa: E402
-from glassgrad.ops import remainder as remainder  # noqa: E402
-from glassgrad.ops import round as round  # noqa: E402
-from glassgrad.ops import rsqrt as rsqrt  # noqa: E402
 from glassgrad.ops import selu as selu  # noqa: E402
-from glassgrad.ops import sgn as sgn  # noqa: E402
-from glassgrad.ops import sign as sign  # noqa: E402
-from glassgrad.ops import signbit as signbit  # noqa: E402
-from glassgrad.ops import sin as sin  # noqa: E402
-from glassgrad.ops import sinh as sinh  # noqa: E402
-from glassgrad.ops import square as square  # noqa: E402
-from glassgrad.ops import sub as sub  # noqa: E402
-from glassgrad.ops import subtract as subtract  # noqa: E402
-from glassgrad.ops import tan as tan  # noqa: E402
-from glassgrad.ops import true_divide as true_divide  # noqa: E402
-from glassgrad.ops import trunc as trunc  # noqa: E402
-from glassgrad.ops import xlogy as xlogy  # noqa: E402
 # --- reductions, scans, sorting, comparisons, distributions ---
-from glassgrad.ops import all as all  # noqa: E402
-from glassgrad.ops import allclose as allclose  # noqa: E402
-from glassgrad.ops import any as any  # noqa: E402
-from glassgrad.ops import count_nonzero as count_nonzero  # noqa: E402
-from glassgrad.ops import eq as eq  # noqa: E402
-from glassgrad.ops import equal as equal  # noqa: E402
-from glassgrad.ops import ge as ge  # noqa: E402
-from glassgrad.ops import greater as greater  # noqa: E402
-from glassgrad.ops import greater_equal as greater_equal  # noqa: E402
-from glassgrad.ops import gt as gt  # noqa: E402
-from glassgrad.ops import isclose as isclose  # noqa: E402
-from glassgrad.ops import isfinite as isfinite  # noqa: E402
-from glassgrad.ops import isinf as isinf  # noqa: E402
-from glassgrad.ops import isnan as isnan  # noqa: E402
-from glassgrad.ops import isneginf as isneginf  # noqa: E402
-from glassgrad.ops import isposinf as isposinf  # noqa: E402
-from glassgrad.ops import le as le  # noqa: E402
-from glassgrad.ops import less as less  # noqa: E402
-from glassgrad.ops import less_equal as less_equal  # noqa: E402
-from glassgrad.ops import lt as lt  # noqa: E402
-from glassgrad.ops import nanmean as nanmean  # noqa: E402
-from glassgrad.ops import nansum as nansum  # noqa: E402
-from glassgrad.ops import ne as ne  # noqa: E402
-from glassgrad.ops import not_equal as not_equal  # noqa: E402
-from glassgrad.ops import prod as prod  # noqa: E402
 from glassgrad import distributions as distributions  # noqa: E402
 from glassgrad import return_types as return_types  # noqa: E402
 # --- shape, indexing ---
-from glassgrad.ops import atleast_1d as atleast_1d  # noqa: E402
-from glassgrad.ops import atleast_2d as atleast_2d  # noqa: E402
-from glassgrad.ops import atleast_3d as atleast_3d  # noqa: E402
-from glassgrad.ops import broadcast_shapes as broadcast_shapes  # noqa: E402
-from glassgrad.ops import broadcast_tensors as broadcast_tensors  # noqa: E402
-from glassgrad.ops import broadcast_to as broadcast_to  # noqa: E402
-from glassgrad.ops import cat as cat  # noqa: E402
-from glassgrad.ops import chunk as chunk  # noqa: E402
-from glassgrad.ops import column_stack as column_stack  # noqa: E402
-from glassgrad.ops import concat as concat  # noqa: E402
-from glassgrad.ops import dstack as dstack  # noqa: E402
-from glassgrad.ops import flatten as flatten  # noqa: E402
-from glassgrad.ops import hstack as hstack  # noqa: E402
 from glassgrad.ops import index_put as index_put  # noqa: E402
-from glassgrad.ops import meshgrid as meshgrid  # noqa: E402
-from glassgrad.ops import moveaxis as moveaxis  # noqa: E402
-from glassgrad.ops import movedim as movedim  # noqa: E402
-from glassgrad.ops import narrow as narrow  # noqa: E402
-from glassgrad.ops import ravel as ravel  # noqa: E402
-from glassgrad.ops import row_stack as row_stack  # noqa: E402
-from glassgrad.ops import select as select  # noqa: E402
-from glassgrad.ops import swapaxes as swapaxes  # noqa: E402
-from glassgrad.ops import swapdims as swapdims  # noqa: E402
-from glassgrad.ops import tensor_split as tensor_split  # noqa: E402
-from glassgrad.ops import unbind as unbind  # noqa: E402
-from glassgrad.ops import unflatten as unflatten  # noqa: E402
-from glassgrad.ops import vstack as vstack  # noqa: E402
 # --- linear algebra, creation, random, devices (cuda, accelerator, backends) ---
-from glassgrad.ops import addbmm as addbmm  # noqa: E402
-from glassgrad.ops import addmm as addmm  # noqa: E402
-from glassgrad.ops import addmv as addmv  # noqa: E402
-from glassgrad.ops import addr as addr  # noqa: E402
-from glassgrad.ops import baddbmm as baddbmm  # noqa: E402
-from glassgrad.ops import bmm as bmm  # noqa: E402
-from glassgrad.ops import dot as dot  # noqa: E402
-from glassgrad.ops import ger as ger  # noqa: E402
-from glassgrad.ops import kron as kron  # noqa: E402
-from glassgrad.ops import mm as mm  # noqa: E402
-from glassgrad.ops import mv as mv  # noqa: E402
-from glassgrad.ops import outer as outer  # noqa: E402
-from glassgrad.ops import trace as trace  # noqa: E402
-from glassgrad.ops import vdot as vdot  # noqa: E402
 from glassgrad.creation import as_tensor as as_tensor  # noqa: E402
 from glassgrad.creation import empty as empty  # noqa: E402
 from glassgrad.creation import empty_like as empty_like  # noqa: E402
@@ -334,38 +180,15 @@ from glassgrad.sparse import spmm as spmm  # noqa: E402
 from glassgrad.ops import det as det  # noqa: E402
 from glassgrad.ops import inverse as inverse  # noqa: E402
 # --- nn.functional families of issue 21: torch-level names (shrink/threshold activations, 3-D windows, pdist) ---
-from glassgrad.ops import hardshrink as hardshrink  # noqa: E402
-from glassgrad.ops import rrelu as rrelu  # noqa: E402
-from glassgrad.ops import threshold as threshold  # noqa: E402
-from glassgrad.ops import max_pool3d as max_pool3d  # noqa: E402
-from glassgrad.ops import conv3d as conv3d  # noqa: E402
-from glassgrad.ops import conv_transpose1d as conv_transpose1d  # noqa: E402
-from glassgrad.ops import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as native_channel_shuffle  # noqa: E402
 
 # --- torch-level op families of issue 21: pointwise, type promotion ---
-from glassgrad.ops import copysign as copysign  # noqa: E402
-from glassgrad.ops import frexp as frexp  # noqa: E402
-from glassgrad.ops import ldexp as ldexp  # noqa: E402
-from glassgrad.ops import nextafter as nextafter  # noqa: E402
-from glassgrad.ops import heaviside as heaviside  # noqa: E402
-from glassgrad.ops import sinc as sinc  # noqa: E402
-from glassgrad.ops import can_cast as can_cast  # noqa: E402
-from glassgrad.ops import promote_types as promote_types  # noqa: E402
-from glassgrad.ops import result_type as result_type  # noqa: E402
-from glassgrad.ops import clone as clone  # noqa: E402
-from glassgrad.ops import angle as angle  # noqa: E402
-from glassgrad.ops import conj as conj  # noqa: E402
-from glassgrad.ops import conj_physical as conj_physical  # noqa: E402
-from glassgrad.ops import real as real  # noqa: E402
 from glassgrad.ops import complex as complex  # noqa: E402
 from glassgrad.ops import imag as imag  # noqa: E402
 from glassgrad.ops import polar as polar  # noqa: E402
 from glassgrad.ops import view_as_complex as view_as_complex  # noqa: E402
 from glassgrad.ops import view_as_real as view_as_real  # noqa: E402
-from glassgrad.ops import resolve_conj as resolve_conj  # noqa: E402
-from glassgrad.ops import resolve_neg as resolve_neg  # noqa: E402
 from glassgrad.creation_forms import empty_permuted as empty_permuted  # noqa: E402
 from glassgrad.creation_forms import empty_strided as empty_strided  # noqa: E402
 from glassgrad.creation_forms import scalar_tensor as scalar_tensor  # noqa: E402

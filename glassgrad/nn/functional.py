@@ -16,12 +16,6 @@ from glassgrad import ops
 from glassgrad.nn.activation import apply_activation as _apply_activation
 from glassgrad.nn.activation import gelu as _gelu
 from glassgrad.ops.indexing import one_hot as one_hot
-from glassgrad.ops.losses import binary_cross_entropy as binary_cross_entropy
-from glassgrad.ops.losses import binary_cross_entropy_with_logits as binary_cross_entropy_with_logits
-from glassgrad.ops.losses import cross_entropy as cross_entropy
-from glassgrad.ops.losses import mse_loss as mse_loss
-from glassgrad.ops.losses import nll_loss as nll_loss
-from glassgrad.ops.matmul import linear as linear
 from glassgrad.ops.softmax import legacy_softmax_dim
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
@@ -165,12 +159,7 @@ from glassgrad.ops.losses import kl_div as kl_div  # noqa: E402
 from glassgrad.ops.losses import l1_loss as l1_loss  # noqa: E402
 from glassgrad.ops.losses import margin_ranking_loss as margin_ranking_loss  # noqa: E402
 from glassgrad.ops.losses import smooth_l1_loss as smooth_l1_loss  # noqa: E402
-from glassgrad.ops.norm import batch_norm as batch_norm  # noqa: E402
-from glassgrad.ops.norm import group_norm as group_norm  # noqa: E402
-from glassgrad.ops.norm import layer_norm as layer_norm  # noqa: E402
 from glassgrad.ops.normalize import normalize as normalize  # noqa: E402
-from glassgrad.ops.resample import adaptive_avg_pool2d as adaptive_avg_pool2d  # noqa: E402
-from glassgrad.ops.resample import upsample as upsample  # noqa: E402
 
 # isort: split
 # --- attention / transformer ---
@@ -194,12 +183,6 @@ from glassgrad.ops.prelu import prelu as prelu  # noqa: E402
 # isort: split
 # --- nn.functional families of issue 21: shrink/threshold/gated activations, losses, windows, sampling ---
 from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
-from glassgrad.ops.activation_shrink import glu as glu  # noqa: E402
-from glassgrad.ops.activation_shrink import hardshrink as hardshrink  # noqa: E402
-from glassgrad.ops.activation_shrink import softshrink as softshrink  # noqa: E402
-from glassgrad.ops.conv_nd import conv3d as conv3d  # noqa: E402
-from glassgrad.ops.conv_nd import conv_transpose1d as conv_transpose1d  # noqa: E402
-from glassgrad.ops.conv_nd import conv_transpose3d as conv_transpose3d  # noqa: E402
 from glassgrad.ops.embedding_bag import embedding_bag as embedding_bag  # noqa: E402
 from glassgrad.ops.fold_unfold import fold as fold  # noqa: E402
 from glassgrad.ops.fold_unfold import unfold as unfold  # noqa: E402
@@ -207,20 +190,6 @@ from glassgrad.ops.fractional_max_pool import fractional_max_pool2d as fractiona
 from glassgrad.ops.fractional_max_pool import fractional_max_pool3d as fractional_max_pool3d  # noqa: E402
 from glassgrad.ops.grid_sample import affine_grid as affine_grid  # noqa: E402
 from glassgrad.ops.grid_sample import grid_sample as grid_sample  # noqa: E402
-from glassgrad.ops.losses_likelihood import gaussian_nll_loss as gaussian_nll_loss  # noqa: E402
-from glassgrad.ops.losses_likelihood import poisson_nll_loss as poisson_nll_loss  # noqa: E402
-from glassgrad.ops.losses_margin import hinge_embedding_loss as hinge_embedding_loss  # noqa: E402
-from glassgrad.ops.losses_margin import multi_margin_loss as multi_margin_loss  # noqa: E402
-from glassgrad.ops.losses_margin import multilabel_margin_loss as multilabel_margin_loss  # noqa: E402
-from glassgrad.ops.losses_margin import multilabel_soft_margin_loss as multilabel_soft_margin_loss  # noqa: E402
-from glassgrad.ops.losses_margin import soft_margin_loss as soft_margin_loss  # noqa: E402
-from glassgrad.ops.losses_margin import triplet_margin_loss as triplet_margin_loss  # noqa: E402
-from glassgrad.ops.losses_margin import triplet_margin_with_distance_loss as triplet_margin_with_distance_loss  # noqa: E402, E501
-from glassgrad.ops.pool_nd import avg_pool3d as avg_pool3d  # noqa: E402
-from glassgrad.ops.pool_nd import max_pool3d as max_pool3d  # noqa: E402
-from glassgrad.ops.pool_nd import max_unpool1d as max_unpool1d  # noqa: E402
-from glassgrad.ops.pool_nd import max_unpool2d as max_unpool2d  # noqa: E402
-from glassgrad.ops.pool_nd import max_unpool3d as max_unpool3d  # noqa: E402
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:  # noqa: A002

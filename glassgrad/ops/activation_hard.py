@@ -14,6 +14,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["hardsigmoid", "hardswish", "hardtanh", "relu6"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 class Hardtanh(Op):
     """y = min(max(x, low), high);  dy/dx = 1 where low < x < high (strictly), else 0."""

@@ -27,6 +27,11 @@ from glassgrad.ops.promotion import is_integral
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["glu", "hardshrink", "rrelu", "softshrink", "threshold"]
+TORCH_NAMES = ["hardshrink", "rrelu", "threshold"]
+FUNCTIONAL_NAMES = ["glu", "hardshrink", "softshrink"]
+
 
 def _float_only(op: str, x: Any) -> Tensor:
     """torch's shrink and rrelu kernels exist for floating inputs only (NotImplementedError otherwise)."""

@@ -16,6 +16,14 @@ from glassgrad.errors import broadcast_checked
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "allclose", "cast", "eq", "equal", "ge", "greater", "greater_equal", "gt", "isclose", "isfinite", "isinf",
+    "isnan", "isneginf", "isposinf", "le", "less", "less_equal", "lt", "ne", "not_equal",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _compare(a: Any, b: Any, ufunc_name: str) -> Tensor:
     ta, tb = as_tensor_pair(a, b)

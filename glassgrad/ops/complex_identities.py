@@ -20,6 +20,11 @@ from glassgrad.ops.copy import clone
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["angle", "conj", "conj_physical", "real", "resolve_conj", "resolve_neg"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def real(input: Tensor) -> Tensor:  # noqa: A002
     """The real part: the tensor itself for a real tensor, a view of Re z for a complex one (torch.real)."""

@@ -32,6 +32,11 @@ from glassgrad.ops.im2col_ops import col2im, im2col
 from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["conv3d", "conv_transpose1d", "conv_transpose3d"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = ["conv3d", "conv_transpose1d", "conv_transpose3d"]
+
 
 def _batch_first(y_cm: Any) -> Any:
     """Channel-major (C, N, ...) -> torch's contiguous (N, C, ...)."""

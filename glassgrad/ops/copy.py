@@ -8,6 +8,11 @@ from glassgrad import device as devices
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["clone", "to_device"]
+TORCH_NAMES = ["clone"]
+FUNCTIONAL_NAMES = []
+
 
 class Clone(Op):
     """y = x in new memory;  dy/dx = 1."""

@@ -12,6 +12,11 @@ from glassgrad.op import Context, Op
 from glassgrad.random import resolve_rng
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["dropout"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any, rng: np.random.Generator) -> Any:
     """The inverted-dropout mask m, m_i = [u_i >= p] / (1 - p) with u_i ~ U[0, 1) (all zeros when p = 1).

@@ -22,6 +22,14 @@ from glassgrad.ops.power import pow as pow  # noqa: A004  (kept importable as op
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "abs", "absolute", "add", "clamp", "clip", "div", "divide", "exp", "log", "maximum", "minimum", "mul",
+    "multiply", "neg", "negative", "pow", "sqrt", "sub", "subtract", "true_divide", "where",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _scaled(b: Any, alpha: Any) -> Any:
     """alpha * b for the ``alpha=`` argument of add and sub."""

@@ -25,6 +25,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["embedding"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 def scatter_add_rows(indices: Any, rows: Any, num_rows: int) -> Any:
     """out (num_rows, D) with out[k] = sum of rows[j] where indices[j] == k.  indices (M,), rows (M, D)."""

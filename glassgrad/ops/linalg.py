@@ -38,6 +38,14 @@ from glassgrad.sparse.coo import SparseTensor
 from glassgrad.sparse.products import sparse_matmul
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "dot", "ger", "kron", "mm", "mv", "outer", "trace",
+    "vdot",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _shape_text(t: Tensor) -> str:
     """A shape as torch prints it in these errors: ``2x3``."""

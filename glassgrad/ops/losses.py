@@ -48,6 +48,11 @@ from glassgrad.ops.losses_regression import smooth_l1_loss as smooth_l1_loss
 from glassgrad.ops.softmax import stable_log_softmax
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "mse_loss", "nll_loss"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "mse_loss", "nll_loss"]
+
 
 # ----- layout helpers -----------------------------------------------------------
 def _classes_last(x: Any) -> Any:

@@ -29,6 +29,11 @@ from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["gaussian_nll_loss", "poisson_nll_loss"]
+
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 

@@ -21,6 +21,17 @@ from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, like
 from glassgrad.ops.promotion import float_input, is_integral
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = [
+    "hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+]
+
 
 def _reduction(size_average: bool | None, reduce: bool | None, reduction: str, op: str) -> str:
     reduction = legacy_reduction(size_average, reduce, reduction)

@@ -19,6 +19,11 @@ from glassgrad.sparse.coo import SparseTensor
 from glassgrad.sparse.products import sparse_matmul
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["linear", "matmul"]
+TORCH_NAMES = ["matmul"]
+FUNCTIONAL_NAMES = ["linear"]
+
 
 def rows(x: Any) -> Any:
     """(..., k) -> (M, k): every leading axis folded into the rows of one matrix (a view when it can be).

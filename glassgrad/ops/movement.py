@@ -19,6 +19,19 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Size, Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "expand",
+    "expand_as", "flatten", "moveaxis", "movedim", "permute", "ravel", "reshape", "squeeze", "swapaxes",
+    "swapdims", "transpose", "unflatten", "unsqueeze", "view",
+]
+TORCH_NAMES = [
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors", "broadcast_to", "expand",
+    "flatten", "moveaxis", "movedim", "permute", "ravel", "reshape", "squeeze", "swapaxes", "swapdims",
+    "transpose", "unflatten", "unsqueeze",
+]
+FUNCTIONAL_NAMES = []
+
 
 def wrap_dim(dim: Any, ndim: int, op: str) -> int:
     """``dim`` as an axis in ``range(ndim)`` (negative counts from the end), as torch.

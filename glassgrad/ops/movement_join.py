@@ -19,6 +19,14 @@ from glassgrad.ops.arguments import pick_dim
 from glassgrad.ops.movement import atleast_1d, atleast_2d, atleast_3d, expand, reshape, unsqueeze, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "cat", "chunk", "column_stack", "concat", "concatenate", "dstack", "hstack", "meshgrid", "narrow", "row_stack",
+    "select", "split", "stack", "tensor_split", "unbind", "vstack",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Cat(Op):
     """y = the inputs joined along ``dim``;  dx_i = the slice of dy that x_i filled."""

@@ -25,6 +25,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["pad"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 MODES = ("constant", "reflect", "replicate", "circular")
 _NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 

@@ -29,6 +29,11 @@ from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm", "weight_standardize"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["batch_norm", "group_norm", "layer_norm"]
+
 
 def standardize(x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, Any]:
     """(xhat, r): x standardised over ``axes`` (biased variance) and r = 1/sqrt(var + eps), kept dims."""

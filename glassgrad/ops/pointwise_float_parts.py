@@ -23,6 +23,11 @@ from glassgrad.ops.power import pow as power
 from glassgrad.ops.type_promotion import category, promoted
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["copysign", "frexp", "ldexp", "nextafter"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class CopySign(Op):
     """z = |a| sign(b);  dz/da = z / a (+1 or -1; 0 at a = 0, as torch),  dz/db = 0."""

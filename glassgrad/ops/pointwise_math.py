@@ -24,6 +24,14 @@ from glassgrad.ops.power import pow as power
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "erf", "erfc", "erfinv", "exp2", "expm1", "fmax", "fmin", "hypot", "lerp", "log10", "log1p", "log2",
+    "logaddexp", "reciprocal", "rsqrt", "square", "xlogy",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Exp2(UnaryPointwise):
     """z = 2^a;  dz/da = 2^a ln 2 = z ln 2."""

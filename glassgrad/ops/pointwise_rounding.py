@@ -21,6 +21,14 @@ from glassgrad.ops.pointwise_base import quiet_float_errors
 from glassgrad.ops.promotion import is_integral
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "ceil", "fix", "floor", "floor_divide", "fmod", "frac", "remainder", "round", "sgn", "sign", "signbit",
+    "trunc",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class PiecewiseConstant(Op):
     """Base of the rounding ops: z = step(a) is flat between its jumps, so dz/da = 0."""

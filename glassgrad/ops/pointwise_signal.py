@@ -15,6 +15,11 @@ from glassgrad.ops.pointwise_base import UnaryPointwise
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["heaviside", "sinc"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Heaviside(Op):
     """The unit step, with ``values`` at x = 0.  As in torch, it has no derivative: backward raises."""

@@ -19,6 +19,14 @@ from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.promotion import float_input, float_pair
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "asin", "asinh",
+    "atan", "atan2", "atanh", "cos", "cosh", "sin", "sinh", "tan",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 class Sin(UnaryPointwise):
     """z = sin a;  dz/da = cos a."""

@@ -25,6 +25,11 @@ from glassgrad.kernels import pool as pool_kernel
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["avg_pool2d", "max_pool2d"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 class MaxPool2d(Op):
     """y[n, c, a, b] = max_{i, j} xpad[n, c, a*s + i*d, b*s + j*d] (padding is -inf);

@@ -38,6 +38,11 @@ from glassgrad.ops.conv_nd import ntuple
 from glassgrad.ops.pool import sum_of_taps
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["avg_pool3d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d"]
+TORCH_NAMES = ["max_pool3d"]
+FUNCTIONAL_NAMES = ["avg_pool3d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d"]
+
 
 # ----- reading and writing at flat positions -------------------------------------------------------
 class GatherPositions(Op):

@@ -27,6 +27,14 @@ from glassgrad.ops.reduce_stats import std as std
 from glassgrad.ops.reduce_stats import var as var
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "all", "any", "argmax", "argmin", "count_nonzero", "max", "mean", "min", "nanmean", "nansum", "prod", "std",
+    "sum", "var",
+]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 
 def _integer_sum_dtype(x: Tensor) -> Any:
     """torch sums and multiplies bool and integer tensors in int64."""

@@ -29,6 +29,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.conv import pair
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["adaptive_avg_pool2d", "interpolate", "upsample"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = ["adaptive_avg_pool2d", "upsample"]
+
 
 class Resample2d(Op):
     """y = Mh @ x @ Mw^T;  dx = Mh^T @ dy @ Mw (Mh, Mw constant)."""

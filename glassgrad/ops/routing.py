@@ -32,6 +32,11 @@ from glassgrad import backend
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["Routing", "combine", "dispatch", "make_routing", "route"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 @dataclass(frozen=True)
 class Routing:

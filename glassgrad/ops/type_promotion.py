@@ -27,6 +27,11 @@ from glassgrad import backend, complex_math
 from glassgrad.dtypes import complex_of, to_dtype
 from glassgrad.tensor import Tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["can_cast", "promote_types", "result_type"]
+TORCH_NAMES = __all__
+FUNCTIONAL_NAMES = []
+
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
