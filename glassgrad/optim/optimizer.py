@@ -20,7 +20,8 @@ before the post hooks, ``register_step_pre_hook``)::
         t = state["step"] += 1                (when the state counts steps)
         g = -g                                (maximize)
         g = g + lambda p  or  p *= 1 - lr lambda   (weight_decay; decoupled_weight_decay)
-        update(p, g, state, group)            (the update rule; its fused kernel in the "fast" mode)
+        update(p, g, state, group)            (the update rule; its fused kernel in the "fast" mode;
+                                               a complex p as its real and imaginary parts, as torch)
         p's version += 1                      (a graph that saved the old p now refuses a backward)
     return loss
 
@@ -64,7 +65,8 @@ and its fused kernel. A learning rate may be a float or a one-element tensor.
 ``state_dict()`` uses torch's format: ``{"state": {index: {slot: value}},
 "param_groups": [{..., "params": [index, ...]}]}`` where a parameter's index
 counts through all groups in order. Arrays are NumPy copies (so the dict can
-be written by ``glassgrad.save``); a torch optimizer's state_dict loads too.
+be written by ``glassgrad.save``), Tensors (in a torch-style subclass's state)
+Tensor copies; a torch optimizer's state_dict loads too.
 """
 
 from __future__ import annotations
