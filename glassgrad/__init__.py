@@ -174,6 +174,8 @@ from glassgrad.ops.linalg_vectors import cross as cross  # noqa: E402
 from glassgrad.ops.linalg_vectors import vander as vander  # noqa: E402
 from glassgrad import special as special  # noqa: E402  (torch.special; glassgrad/special/__init__.py)
 from glassgrad import fft as fft  # noqa: E402  (torch.fft; glassgrad/fft/__init__.py)
+from glassgrad.fft.short_time import istft as istft  # noqa: E402
+from glassgrad.fft.short_time import stft as stft  # noqa: E402
 from glassgrad import sparse as sparse  # noqa: E402  (torch.sparse: COO tensors; docs/sparse.md)
 from glassgrad.sparse import sparse_coo_tensor as sparse_coo_tensor  # noqa: E402
 from glassgrad.sparse import spmm as spmm  # noqa: E402

@@ -369,5 +369,11 @@ class PointwiseMethods:
     def angle(self) -> Tensor:
         return glassgrad.ops.angle(self)
 
+    def stft(self, n_fft: int, *args: Any, **kwargs: Any) -> Tensor:
+        return glassgrad.stft(self, n_fft, *args, **kwargs)  # glassgrad/fft/short_time.py
+
+    def istft(self, n_fft: int, *args: Any, **kwargs: Any) -> Tensor:
+        return glassgrad.istft(self, n_fft, *args, **kwargs)
+
     def __rdiv__(self, other: Any) -> Tensor:
         return glassgrad.ops.div(other, self)

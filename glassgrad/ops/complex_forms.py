@@ -3,9 +3,9 @@
 Three kinds of op:
 
 1. **Real-linear ops with real coefficients** (add, sub, neg, sum, mean, cumsum, reshape, permute, expand,
-   indexing, gather, index_select, masked_fill, repeat, cat, flip, roll, clone, pad ...). Their backward is the transpose of a real matrix, and
-   applied to dL/dx + i dL/dy it acts on the two parts separately: it is right for complex numbers
-   as written. They are *accepted*.
+   unfold, indexing, gather, index_select, index_add, masked_fill, repeat, cat, flip, roll, clone, pad ...).
+   Their backward is the transpose of a real matrix, and applied to dL/dx + i dL/dy it acts on the two
+   parts separately: it is right for complex numbers as written. They are *accepted*.
 2. **Holomorphic ops** w = f(z) (mul, div, matmul, outer, einsum, exp, log, sqrt, rsqrt, reciprocal, x ** p
    for a real p, sin, cos, sinh, cosh, tanh). With
    torch's convention (docs/derivations/complex.md) the gradient is dL/dz = conj(f'(z)) g. Each
@@ -16,6 +16,7 @@ Three kinds of op:
    False: the conjugated saves are new arrays the double-backward machinery cannot trace), and the
    in-place edit check does not see its saved inputs.
 3. **Ops with a real result or real parts** (abs, angle): their own classes in complex_parts.py.
+4. **Ops written for complex numbers from the start** (fft's C2C and C2R, linalg.eig's EigFactor): accepted.
 
 Every other op refuses complex input with a RuntimeError (complex_math.form_of). An op joins the lists
 only with a test against torch: its forward must also be right on complex input (sigmoid's is not: its
@@ -38,14 +39,15 @@ from glassgrad.ops.einsum import Einsum
 from glassgrad.ops.elementwise import Abs, Add, Div, Exp, Log, Mul, Neg, Sqrt, Sub, Where
 from glassgrad.ops.indexing import GetItem
 from glassgrad.ops.indexing_scatter import Gather
-from glassgrad.ops.indexing_select import IndexSelect, MaskedFill
+from glassgrad.ops.indexing_select import IndexAdd, IndexSelect, MaskedFill
 from glassgrad.ops.linalg import Outer
+from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.matmul import MatMul
 from glassgrad.ops.movement import Expand, Permute, Reshape
 from glassgrad.ops.movement_diag import Diagonal, Triangle
 from glassgrad.ops.movement_join import Cat
-from glassgrad.ops.movement_order import Flip, Repeat, RepeatInterleave, Roll
-from glassgrad.ops.movement_pad import ConstantPad
+from glassgrad.ops.movement_order import Flip, Repeat, RepeatInterleave, Roll, Unfold
+from glassgrad.ops.movement_pad import ConstantPad, CopyPad
 from glassgrad.ops.pointwise_math import Reciprocal, Rsqrt
 from glassgrad.ops.pointwise_trig import Cos, Cosh, Sin, Sinh
 from glassgrad.ops.power import PowScalar
@@ -71,9 +73,10 @@ def conjugating(op: type) -> type:
 
 complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, ComplexAngle)  # complex_parts.py
 complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
+complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written for complex numbers (linalg_eig.py)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
-                    CumSum)
+                    CumSum, Unfold, CopyPad, IndexAdd)
 for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos, Sinh, Cosh, Tanh, Reciprocal, Rsqrt, PowScalar,
             Outer, Einsum):
     complex_math.register(_op, conjugating(_op))

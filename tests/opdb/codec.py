@@ -37,7 +37,7 @@ COMPLEX_DTYPES = ("complex128", "complex64")  # recorded too for the OpInfos of 
 # samples all pass (pow is left out: a complex exponent is not supported)
 COMPLEX_OPS = {
     "polar", "complex", "view_as_real", "view_as_complex", "imag", "real", "conj", "conj_physical", "resolve_conj",
-    "angle", "abs", "isreal", "isnan", "isinf", "isfinite",
+    "angle", "abs", "isreal", "isnan", "isinf", "isfinite", "stft", "istft",
     "add", "sub", "mul", "div", "true_divide", "neg", "positive", "__radd__", "__rsub__", "__rmul__", "__rdiv__",
     "sum", "mean", "cumsum", "matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "einsum",
     "exp", "log", "sqrt", "rsqrt", "reciprocal", "square", "sin", "cos", "sinh", "cosh", "tanh",

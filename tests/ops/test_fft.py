@@ -4,6 +4,8 @@ adjoint identities of docs/derivations/fft.md, the frequencies and shifts, and t
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -131,3 +133,64 @@ def test_bad_input_raises_torch_errors():
         glassgrad.fft.fft(z, dim=3)
     # an odd output length is allowed, as in torch: it must be asked for, the default is even
     assert glassgrad.fft.irfft(z, n=5).shape == (5,) and glassgrad.fft.irfft(z).shape == (6,)
+
+
+def _stft_cases(rng):
+    """(name, call on a library, inputs) for stft and istft, torch's spectra made by the test itself."""
+    x, window = rng.standard_normal((2, 30)), np.hanning(8) + 0.1
+    signal = x[0] + 1j * x[1]
+
+    def spectrum(values, **options):
+        from numpy.lib.stride_tricks import sliding_window_view
+
+        padded = np.pad(values, 4, mode="reflect")  # centre, as stft's default, then frames two samples apart
+        frames = sliding_window_view(padded, 8)[::2] * options.get("window", np.ones(8))
+        return (np.fft.fft(frames, axis=-1) if options.get("twosided") else np.fft.rfft(frames, axis=-1)).T
+
+    return [
+        ("stft", lambda lib: lambda s: lib.stft(s, 8, return_complex=True), [x]),
+        ("stft window", lambda lib: lambda s, w: lib.stft(s, 8, 3, 6, w, return_complex=True), [x[0], np.hanning(6)]),
+        ("stft no centre", lambda lib: lambda s, w: lib.stft(s, 8, 2, window=w, center=False, normalized=True,
+                                                              return_complex=True), [x, window]),
+        ("stft constant pad", lambda lib: lambda s: lib.stft(s, 8, 2, pad_mode="constant", return_complex=True), [x]),
+        ("stft two-sided", lambda lib: lambda s: lib.stft(s, 8, 2, onesided=False, return_complex=True), [x[0]]),
+        ("stft complex", lambda lib: lambda s: lib.stft(s, 8, 2, return_complex=True), [signal]),
+        ("istft", lambda lib: lambda z, w: lib.istft(z, 8, 2, window=w), [spectrum(x[0], window=window), window]),
+        ("istft length", lambda lib: lambda z: lib.istft(z, 8, 2, length=25), [spectrum(x[0])]),
+        ("istft longer", lambda lib: lambda z: lib.istft(z, 8, 2, length=40), [spectrum(x[0])]),
+        ("istft two-sided", lambda lib: lambda z: lib.istft(z, 8, 2, onesided=False), [spectrum(x[0], twosided=True)]),
+        ("istft complex", lambda lib: lambda z: lib.istft(z, 8, 2, onesided=False, return_complex=True),
+         [spectrum(signal, twosided=True)]),
+    ]
+
+
+def test_stft_and_istft_match_torch(rng, torch):
+    for _name, call, inputs in _stft_cases(rng):
+        with warnings.catch_warnings():  # both warn that a missing window is a rectangular one
+            warnings.simplefilter("ignore", UserWarning)
+            compare_complex_with_torch(call(glassgrad), call(torch), inputs, torch)
+
+
+def test_istft_inverts_stft_and_gradchecks(rng):
+    x, window = rng.standard_normal(30), glassgrad.tensor(np.hanning(8) + 0.1)
+    spectrum = glassgrad.stft(glassgrad.tensor(x), 8, 2, window=window, return_complex=True)
+    back = glassgrad.istft(spectrum, 8, 2, window=window, length=30)
+    np.testing.assert_allclose(back.numpy(), x, atol=1e-12)
+    assert glassgrad.gradcheck(lambda s, w: glassgrad.stft(s, 8, 3, window=w, return_complex=True),
+                               [glassgrad.tensor(x[:20], requires_grad=True), window.detach().requires_grad_()])
+    assert glassgrad.gradcheck(lambda z: glassgrad.istft(z, 8, 2, window=window), [spectrum.detach().requires_grad_()])
+
+
+def test_stft_bad_input_raises_torch_errors():
+    x = glassgrad.ones(20)
+    with pytest.raises(RuntimeError, match="return_complex parameter be given"):
+        glassgrad.stft(x, 8)
+    with pytest.warns(UserWarning, match="rectangular window"):
+        glassgrad.stft(x, 8, return_complex=True)
+    with pytest.raises(RuntimeError, match="window with size"):
+        glassgrad.stft(x, 8, window=glassgrad.ones(5), return_complex=True)
+    spectrum = glassgrad.stft(x, 8, 2, window=glassgrad.ones(8), return_complex=True)
+    with pytest.raises(RuntimeError, match="window overlap add min"):  # zeros where frames overlap: no inverse
+        glassgrad.istft(spectrum, 8, 2, window=glassgrad.zeros(8))
+    with pytest.raises(RuntimeError, match="complex-valued input"):
+        glassgrad.istft(spectrum.real, 8, 2)
