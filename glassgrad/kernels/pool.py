@@ -12,6 +12,11 @@ torch) while moving less memory:
   copied once into that order, so every pass runs on matching, contiguous memory;
 - when the windows tile the input (kernel == stride, no dilation), each pixel is written exactly
   once, so dx needs no zeroing and no additions.
+
+Because the backward reads the input again, an edit of it after the forward would route dy wrongly.
+The version check refuses edits of the input tensor itself (``MaxPool2d`` saves it on both paths);
+an edit through another tensor sharing its memory (a view's base) leaves some window with no tap
+equal to its maximum, and the backward raises instead of returning a wrong gradient.
 """
 
 from __future__ import annotations
@@ -44,15 +49,20 @@ def max_pool2d_backward(xpad: Any, out: Any, grad: Any, geometry: PoolGeometry) 
     if grad.strides != out.strides:  # e.g. C-order from a flatten: one copy in out's memory layout
         grad = _like(grad, out)
     free = xp.ones_like(out, dtype=bool)  # windows whose maximum no earlier tap took
-    for t, (rows, cols) in enumerate(taps):
+    for rows, cols in taps:
         hit = xpad[:, :, rows, cols] == out  # (N, C, Ho, Wo)
         hit &= free
-        if t + 1 < len(taps):
-            free ^= hit
+        free ^= hit
         if disjoint:  # windows do not overlap: each slot is written once
             xp.multiply(grad, hit, out=dx[:, :, rows, cols])
         else:
             dx[:, :, rows, cols] += grad * hit
+    if free.any() and (free & (out == out)).any():  # a window (not NaN) whose maximum no tap holds now
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            "the input of max_pool2d changed after the forward (through another tensor sharing its memory, "
+            "which the version check does not see), so its maxima cannot be found again. Hint: clone() the "
+            "input before editing it, or edit a copy.")
     return dx
 
 
