@@ -23,6 +23,8 @@ from glassgrad.tensor import Tensor
 class LogAbsDet(Op):
     """log|det A|;  gA = g A^{-T}."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         _, logabsdet = backend.xp.linalg.slogdet(a)

@@ -42,6 +42,8 @@ class Inverse(Op):
         dA = -Y^T dY Y^T.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         try:
@@ -67,11 +69,13 @@ class Det(Op):
     adj(A)^T = det(A) A^{-T}, which is 0 for rank < n - 1 and only approximate at rank n - 1.
     """
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
-        y = backend.xp.linalg.det(a)
+        y = backend.xp.asarray(backend.xp.linalg.det(a), dtype=a.dtype)  # (a 0-d array, not a NumPy scalar)
         ctx.save_for_backward(a, y)
-        return backend.xp.asarray(y, dtype=a.dtype)
+        return y
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -79,7 +83,7 @@ class Det(Op):
         xp = backend.xp
         try:
             inv_t = _transpose(xp.linalg.inv(a))
-        except xp.linalg.LinAlgError:
+        except (xp.linalg.LinAlgError, RuntimeError):  # (glassgrad's inv on a Tensor raises RuntimeError)
             inv_t = _transpose(xp.linalg.pinv(a))
         return (grad * y)[..., None, None] * inv_t
 
@@ -91,6 +95,8 @@ class Solve(Op):
         dL = <G, A^{-1} dB> - <G, A^{-1} dA X>  with G = dX_out,
     giving  dB = A^{-T} G  and  dA = -A^{-T} G X^T = -dB X^T.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:

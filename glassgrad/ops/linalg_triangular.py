@@ -46,6 +46,8 @@ def triangle_mask(n: int, upper: bool, unitriangular: bool, dtype: Any) -> Any:
 class SolveTriangular(Op):
     """X = A^{-1} B, A triangular;  gB = A^{-T} gX,  gA = -gB X^T on A's triangle."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, *, upper: bool, unitriangular: bool) -> Any:
         x = triangular_solve_array(a, b, upper, unitriangular, "linalg.solve_triangular")
@@ -57,11 +59,18 @@ class SolveTriangular(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, x = ctx.saved
         # A^T is lower when A is upper: the transposed triangle
-        grad_b = triangular_solve_array(mT(a), grad, not ctx.upper, ctx.unitriangular, "linalg.solve_triangular")
+        grad_b = _triangular_solve(mT(a), grad, not ctx.upper, ctx.unitriangular)
         grad_a = None
         if ctx.needs_input_grad[0]:
             grad_a = -(grad_b @ mT(x)) * triangle_mask(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype)
         return grad_a, grad_b
+
+
+def _triangular_solve(a: Any, b: Any, upper: bool, unitriangular: bool) -> Any:
+    """A^{-1} B on arrays; on Tensors (a backward recording its graph) this op itself."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return SolveTriangular.apply(as_tensor(a), as_tensor(b), upper=upper, unitriangular=unitriangular)
+    return triangular_solve_array(a, b, upper, unitriangular, "linalg.solve_triangular")
 
 
 def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,  # noqa: N803

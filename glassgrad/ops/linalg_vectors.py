@@ -31,6 +31,8 @@ def cross_array(a: Any, b: Any, axis: int) -> Any:
 class Cross(Op):
     """c = a x b along ``axis``;  ga = b x g,  gb = g x a."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any, *, axis: int) -> Any:
         ctx.save_for_backward(a, b)
@@ -95,6 +97,8 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
 class Vander(Op):
     """V_ij = x_i^j (j = 0 .. N-1);  gx_i = sum_{j >= 1} j x_i^{j-1} g_ij."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, columns: int) -> Any:
         ctx.save_for_backward(x)
@@ -114,10 +118,10 @@ class Vander(Op):
 def _powers(x: Any, columns: int) -> Any:
     """x^0, x^1, ... x^{columns-1} along a new last axis, by repeated products (exact 1s and 0^0 = 1)."""
     xp = backend.xp
-    out = xp.ones(x.shape + (columns,), dtype=x.dtype)
-    for j in range(1, columns):
-        out[..., j] = out[..., j - 1] * x
-    return out
+    powers = [xp.ones(tuple(x.shape), dtype=x.dtype)]
+    for _ in range(1, columns):
+        powers.append(powers[-1] * x)
+    return xp.stack(powers, axis=-1)
 
 
 def linalg_vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803
