@@ -39,14 +39,13 @@ class _ConvNdLayer(_ConvNd):
         self.padding_mode = padding_mode
         self.output_padding = ntuple(output_padding, n, "output_padding", name)
 
-    def _padded_input(self, x: Any) -> tuple[Tensor, Any]:
-        """(input, padding for the op): with a non-zero padding_mode, the input padded by F.pad and padding 0."""
-        x = as_tensor(x)
-        self._check_channels(x, self.spatial + 2)
+    def _padded_input(self, x: Any) -> tuple[Any, Any]:
+        """(input, padding for the op): with a non-zero padding_mode, the input padded by F.pad and padding 0.
+        The functional checks the input (once); the layer checks nothing itself, as torch's."""
         if self.padding_mode == "zeros" or isinstance(self.padding, str):
             return x, self.padding
         pairs = tuple(p for p in reversed(self.padding) for _ in range(2))  # F.pad's order: last axis first
-        return ops.pad(x, pairs, mode=self.padding_mode), 0
+        return ops.pad(as_tensor(x), pairs, mode=self.padding_mode), 0
 
     def extra_repr(self) -> str:
         n = self.spatial
@@ -110,7 +109,6 @@ class ConvTranspose1d(_ConvTransposeNdLayer):
     spatial = 1
 
     def forward(self, x: Tensor) -> Tensor:
-        x, _ = self._padded_input(x)
         return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                 self.groups, self.dilation)
 
@@ -126,6 +124,5 @@ class ConvTranspose3d(_ConvTransposeNdLayer):
     spatial = 3
 
     def forward(self, x: Tensor) -> Tensor:
-        x, _ = self._padded_input(x)
         return conv_transpose3d(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
                                 self.groups, self.dilation)
