@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend, ops
-from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.flatten import Flatten as Flatten
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
+from glassgrad.ops.bilinear import bilinear
 from glassgrad.tensor import Tensor
 
 
@@ -118,16 +118,7 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound, rng=rng)
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
-        if input1.shape[-1:] != (self.in1_features,) or input2.shape[-1:] != (self.in2_features,):
-            raise OpInputError(f"Bilinear({self.in1_features}, {self.in2_features}, {self.out_features}): inputs of "
-                               f"shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not end in the feature "
-                               "sizes")
-        out, in1, in2 = self.weight.shape
-        # x1 A: (..., in1) @ (in1, out * in2) -> (..., out, in2); then the dot with x2 over in2
-        weight = self.weight.permute(1, 0, 2).reshape(in1, out * in2)
-        x1_a = ops.matmul(input1, weight).reshape(tuple(input1.shape[:-1]) + (out, in2))
-        y = (x1_a * input2.unsqueeze(-2)).sum(-1)  # (..., out)
-        return y if self.bias is None else y + self.bias
+        return bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "

@@ -21,6 +21,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -60,7 +61,9 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     """y = x1^T W_o x2 + b_o for every output feature o, as torch.nn.functional.bilinear.
 
     Shapes: input1 (*, in1), input2 (*, in2) with the same leading dims (torch broadcasts none),
-    weight (out, in1, in2), bias (out,) -> (*, out). All of one dtype, as torch requires.
+    weight (out, in1, in2), bias (out,) -> (*, out). An input of another dtype than the weight follows
+    glassgrad's rule for layers (``check_layer_input_dtype``): a wider float computes in it, an integer
+    or narrower float raises (torch requires one dtype for all).
     """
     x1, x2, w = as_tensor(input1), as_tensor(input2), as_tensor(weight)
     b = None if bias is None else as_tensor(bias)
@@ -80,9 +83,8 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     if b is not None and tuple(b.shape) != (w.shape[0],):
         raise OpInputError(f"bilinear(): bias size does not match weight size: got {b.shape[0] if b.ndim else 1} but "
                            f"expected {w.shape[0]}")
-    dtypes = {"input1": x1.dtype, "input2": x2.dtype, "weight": w.dtype} | ({} if b is None else {"bias": b.dtype})
-    if len(set(dtypes.values())) > 1:
-        got = ", ".join(f"{name}: {dtype}" for name, dtype in dtypes.items())
-        raise OpInputError(f"bilinear(): all tensors must have the same dtype, got {got}")
+    for x in (x1, x2):  # glassgrad's rule for layers: a float64 input to a float32 weight computes in float64
+        if x.dtype != w.dtype:
+            check_layer_input_dtype("bilinear", x, w)
     y = Bilinear.apply(x1, x2, w)
     return y if b is None else y + b
