@@ -1,12 +1,13 @@
 """``torch.linalg`` (``import glassgrad as torch; torch.linalg.svd``): norms, inverses, solves and the
-matrix decompositions, each differentiable, batched over leading dimensions, real dtypes only.
+matrix decompositions, each differentiable, batched over leading dimensions.
 
 Where each lives (every backward is derived in docs/derivations/linalg.md):
 
 * norms: the vector norms are glassgrad's ``Norm`` op (``ops/reduce_stats.py``); the matrix norms reduce
   with it ('fro', 1, -1, inf, -inf) or with the singular values (2, -2, 'nuc');
 * inv, det, solve: ``ops/linalg_inverse.py``; slogdet: ``ops/linalg_determinant.py``;
-* svd, svdvals: ``ops/linalg_svd.py``; eigh, eigvalsh, eig, eigvals: ``ops/linalg_eigen.py``;
+* svd, svdvals: ``ops/linalg_svd.py``; eigh, eigvalsh: ``ops/linalg_eigen.py``; eig, eigvals
+  (complex results): ``ops/linalg_eig.py``;
 * qr: ``ops/linalg_qr.py``; householder_product: ``ops/linalg_householder.py``;
 * cholesky: ``ops/linalg_cholesky.py``; solve_triangular: ``ops/linalg_triangular.py``;
 * lu, lu_factor, lu_solve: ``ops/linalg_lu.py`` and ``ops/linalg_lu_solve.py``; ldl_factor, ldl_solve (no
@@ -15,8 +16,8 @@ Where each lives (every backward is derived in docs/derivations/linalg.md):
 * matrix_exp, matrix_power, multi_dot: ``ops/linalg_matrix_functions.py``; cross, vecdot, vander:
   ``ops/linalg_vectors.py``.
 
-glassgrad has no complex dtype yet: ``eig`` and ``eigvals`` answer (with real tensors) only for matrices
-whose eigenvalues are all real, and raise NotImplementedError otherwise.
+``eig`` and ``eigvals`` take real or complex matrices and answer with complex tensors, as torch; the
+other functions take real dtypes only.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from glassgrad.ops.linalg_cholesky import cholesky as cholesky
 from glassgrad.ops.linalg_cholesky import cholesky_ex as cholesky_ex
 from glassgrad.ops.linalg_common import LinAlgError as LinAlgError
 from glassgrad.ops.linalg_determinant import slogdet as slogdet
-from glassgrad.ops.linalg_eigen import eig as eig
+from glassgrad.ops.linalg_eig import eig as eig
+from glassgrad.ops.linalg_eig import eigvals as eigvals
 from glassgrad.ops.linalg_eigen import eigh as eigh
-from glassgrad.ops.linalg_eigen import eigvals as eigvals
 from glassgrad.ops.linalg_eigen import eigvalsh as eigvalsh
 from glassgrad.ops.linalg_householder import householder_product as householder_product
 from glassgrad.ops.linalg_inverse import det as det

@@ -180,6 +180,8 @@ def input_grads(node: Node, output: Tensor, out_grad: Tensor) -> list[tuple[Tens
                 g = Tensor._make(backend.xp.asarray(g), False)
             if g.shape != parent.shape:
                 g = _unbroadcast(g, tuple(parent.shape), op_name)
+            if g.dtype.kind == "c" and parent.dtype.kind != "c":  # a real input keeps the real part (as engine.py)
+                g = g.real
             shares.append((parent, g if g.dtype == parent.dtype else g.to(parent.dtype)))
     return shares
 

@@ -1,4 +1,4 @@
-"""Eigendecompositions, differentiable: ``eigh`` of symmetric matrices, ``eig`` of general ones.
+"""The symmetric eigendecomposition, differentiable: ``eigh`` and ``eigvalsh`` (general matrices: linalg_eig.py).
 
 eigh: A = V diag(L) V^T with V orthogonal and L ascending. Only the triangle ``UPLO`` names is read
 (the other is taken to mirror it). The backward for gradients gL, gV (docs/derivations/linalg.md):
@@ -11,15 +11,6 @@ a symmetric matrix, the gradient for a symmetric perturbation (torch's conventio
 triangle read and of its mirror are the same). With only gL it is V diag(gL) V^T. Two equal eigenvalues
 make an E_ij zero and the gradient of V infinite or NaN, as in torch: the eigenvectors of a repeated
 eigenvalue can be rotated freely within their plane, so V is not a differentiable function of A there.
-
-eig: A = V diag(L) V^{-1} with each column of V of unit length. torch returns complex tensors; glassgrad
-has no complex dtype yet, so ``eig`` answers only when every eigenvalue is real (then V is real too) and
-raises otherwise. The backward (torch's, for columns of unit norm):
-
-    X = V^T gV - V^T V diag(diag(V^T gV)),   C = X / E + diag(gL),   gA = V^{-T} C V^T
-
-(X's diagonal is zero, since (V^T V)_ii = 1: the component of gV that would change a column's length
-is removed, that length being fixed at 1.)
 """
 
 from __future__ import annotations
@@ -49,35 +40,12 @@ def eigh_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
     return vectors @ c @ mT(vectors)
 
 
-def eig_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
-    """dL/dA of A = V diag(L) V^{-1}, V's columns of unit norm (module docstring)."""
-    xp = backend.xp
-    if g_v is None:
-        c = diag_embed(g_l)
-    else:
-        x = mT(vectors) @ g_v
-        diagonal = xp.diagonal(x, axis1=-2, axis2=-1)
-        x = x - (mT(vectors) @ vectors) * diagonal[..., None, :]  # keeps the columns' norms fixed
-        c = _divide(x, _differences(values))  # its diagonal is 0: (V^T V)_ii = 1
-        if g_l is not None:
-            c = c + diag_embed(g_l)
-    return xp.linalg.solve(mT(vectors), c @ mT(vectors))  # V^{-T} C V^T
-
-
 class EighFactor(Factor):
     """L or V of A = V diag(L) V^T; backward ``eigh_backward``."""
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return eigh_backward(*grads, *factors)
-
-
-class EigFactor(Factor):
-    """L or V of A = V diag(L) V^{-1} (real spectra); backward ``eig_backward``."""
-
-    @staticmethod
-    def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
-        return eig_backward(*grads, *factors)
 
 
 def _check_uplo(op: str, uplo: str) -> None:
@@ -104,27 +72,3 @@ def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803
     """torch.linalg.eigvalsh: the eigenvalues of symmetric A, ascending; gradient V diag(gL) V^T."""
     a, factors = _eigh_factors("linalg.eigvalsh", A, UPLO)
     return EighFactor.apply(a, factors=factors, which=0)
-
-
-def _eig_factors(op: str, A: Any) -> tuple[Tensor, tuple[Any, Any]]:  # noqa: N803
-    a = check_matrix(op, A, square=True)
-    check_finite(op, a.array)
-    values, vectors = backend.xp.linalg.eig(a.array)
-    if values.dtype.kind == "c":
-        raise NotImplementedError(
-            f"{op}: this matrix has complex eigenvalues, and glassgrad has no complex dtypes yet, so it cannot "
-            "return them (torch returns complex64/complex128 tensors). For a symmetric matrix use linalg.eigh.")
-    return a, (values.astype(a.dtype, copy=False), vectors.astype(a.dtype, copy=False))
-
-
-def eig(A: Any) -> Any:  # noqa: N803
-    """torch.linalg.eig for a real spectrum: (eigenvalues, unit eigenvectors as columns), as real tensors.
-    Complex eigenvalues raise NotImplementedError (glassgrad has no complex dtype yet)."""
-    a, factors = _eig_factors("linalg.eig", A)
-    return return_types.linalg_eig(*EigFactor.outputs(a, factors))
-
-
-def eigvals(A: Any) -> Tensor:  # noqa: N803
-    """torch.linalg.eigvals for a real spectrum (see ``eig``)."""
-    a, factors = _eig_factors("linalg.eigvals", A)
-    return EigFactor.apply(a, factors=factors, which=0)

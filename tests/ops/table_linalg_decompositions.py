@@ -122,8 +122,7 @@ def _eigh(t: Any, a: Any, uplo: str) -> tuple[Any, ...]:
 
 def _eig(t: Any, a: Any) -> tuple[Any, ...]:
     values, vectors = t.linalg.eig(a)
-    if values.is_complex():  # torch's answer: complex, with zero imaginary parts for a real spectrum
-        values, vectors = values.real, vectors.real
+    values, vectors = values.real, vectors.real  # complex, with zero imaginary parts for a real spectrum
     order = values.argsort(-1)
     vectors = vectors.gather(-1, order.unsqueeze(-2).expand(*vectors.shape))
     return values.gather(-1, order), vectors * _column_signs(vectors)
