@@ -105,42 +105,56 @@ def _convert(item: Any) -> Any:
 def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
     """Split ``index`` for a tensor of ``shape`` into torch's basic and advanced steps.
 
-    The common case, ints and slices only (``counts[i, j]``, ``x[2:5]``), takes ``plain_index``, a
-    shortcut with the same result; everything else (and every error) takes ``parse_any_index``."""
+    The common cases, ints and slices with at most one index tensor (``counts[i, j]``, ``x[2:5]``,
+    ``C[Xb]``), take ``plain_index``, a shortcut with the same result; everything else (and every
+    error) takes ``parse_any_index``."""
     return plain_index(index, shape) or parse_any_index(index, shape)
 
 
 def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
-    """``parse_any_index``'s result for an index of in-bounds Python ints, slices with int bounds and
-    0-d integer tensors only, found with exact type checks; None for any other index. Element loops
-    (``counts[i, j] += 1``) parse two indices per step, so this is where their time went."""
+    """``parse_any_index``'s result for an index made only of in-bounds Python ints, slices with int
+    bounds, 0-d integer tensors and at most one integer index tensor (or array), found with exact type
+    checks; None for any other index. Element loops (``counts[i, j] += 1``) parse two indices per step
+    and minibatches index a table every step, so this is where their time went."""
     items = index if index.__class__ is tuple else (index,)
     if len(items) > len(shape):
         return None
     basic: list[Any] = []
-    keeps_all = True
+    advanced: list[Any] = []  # the slices and the index array, for the advanced step
+    keeps_all, indexed = True, False
     for dim, item in enumerate(items):
         kind = item.__class__
-        if kind is not int and kind is not slice and isinstance(item, Tensor):  # a 0-d integer tensor: its int
-            array = item.array
-            if array.ndim or array.dtype.kind not in "iu":
+        if kind is not int and kind is not slice:  # an index tensor or array: a 0-d one is its int
+            array = item.array if isinstance(item, Tensor) else item
+            if array.__class__ is not backend.xp.ndarray or array.dtype.kind not in "iu":
                 return None
-            item, kind = int(array), int
+            if array.ndim == 0:
+                item, kind = int(array), int
+            elif array.dtype.kind == "u" or indexed:  # (uint8 is a mask; two index arrays must broadcast)
+                return None
+            elif array.size and (array.min() < -shape[dim] or array.max() >= shape[dim]):
+                return None
+            else:
+                basic.append(slice(None))
+                advanced.append(array)
+                indexed = True
+                continue
         if kind is int:
             if not -shape[dim] <= item < shape[dim]:
                 return None
             keeps_all = False
-        elif kind is slice:
+        else:
             start, stop, step = item.start, item.stop, item.step
             if not ((start is None or start.__class__ is int) and (stop is None or stop.__class__ is int)
                     and (step is None or step.__class__ is int and step > 0)):
                 return None
             keeps_all = keeps_all and item.indices(shape[dim]) == (0, shape[dim], 1)
-        else:
-            return None
+            advanced.append(slice(None))
         basic.append(item)
-    basic.extend([slice(None)] * (len(shape) - len(items)))
-    return TorchIndex(tuple(basic), None, keeps_all, False)
+    fill = [slice(None)] * (len(shape) - len(items))
+    if not indexed:
+        return TorchIndex(tuple(basic + fill), None, keeps_all, False)
+    return TorchIndex(tuple(basic + fill), tuple(advanced + fill), keeps_all, True)
 
 
 def parse_any_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:

@@ -1,7 +1,7 @@
 """The per-op shortcuts for small tensors give exactly what the general code gives.
 
 Element loops (``counts[i, j] += 1``, ``dC[ix] += demb[k, j]``) spend their time in the per-op
-bookkeeping, so a few common cases take a shortcut (docs/per-op-overhead.md): ``plain_index`` for an
+bookkeeping, so a few common cases take a shortcut (docs/kernels.md): ``plain_index`` for an
 index of ints and slices, a Python number meeting a tensor, two operands of one dtype, the memo
 behind ``backend.is_float``. Each is checked here against the general code it stands in for.
 """
@@ -19,7 +19,18 @@ from glassgrad.ops.indexing import parse_any_index, parse_index, plain_index
 
 SHAPE = (4, 5, 3)
 ENTRIES = [0, 3, -1, -4, 4, 7, slice(None), slice(1, 3), slice(None, None, 2), slice(-3, None), slice(2, 100),
-           slice(1, 1)]
+           slice(1, 1), gg.tensor([0, 2, 2]), np.array([[1, -1], [0, 2]]), gg.tensor([5, 0]), np.array([], dtype=np.int64)]
+
+
+def same_index(a, b) -> bool:
+    """Two TorchIndex results are the same: equal parts, index arrays equal element by element."""
+    if a.basic != b.basic or (a.keeps_all, a.repeats) != (b.keeps_all, b.repeats):
+        return False
+    if a.advanced is None or b.advanced is None:
+        return a.advanced is b.advanced
+    return len(a.advanced) == len(b.advanced) and all(
+        x == y if isinstance(x, slice) or isinstance(y, slice) else np.array_equal(x, y) and x.dtype == y.dtype
+        for x, y in zip(a.advanced, b.advanced))
 
 
 def general_or_error(index, shape):
@@ -35,10 +46,11 @@ def test_plain_index_matches_the_general_parser(length: int) -> None:
     for items in itertools.product(ENTRIES, repeat=length):
         index = items if length > 1 else items[0]
         plain, general = plain_index(index, SHAPE), general_or_error(index, SHAPE)
-        if plain is None:  # only where the general parser has something to say (an error, here)
-            assert isinstance(general, type) and issubclass(general, IndexError), index
+        arrays = sum(np.ndim(getattr(i, "array", i)) > 0 for i in items if not isinstance(i, int | slice))
+        if plain is None:  # only where the general parser has something to say: an error, or arrays to broadcast
+            assert arrays > 1 or isinstance(general, type) and issubclass(general, IndexError), index
         else:
-            assert plain == general and parse_index(index, SHAPE) == general, index
+            assert same_index(plain, general) and same_index(parse_index(index, SHAPE), general), index
 
 
 @pytest.mark.parametrize("index", [
@@ -46,12 +58,12 @@ def test_plain_index_matches_the_general_parser(length: int) -> None:
     gg.tensor(3, dtype=gg.uint8), (1, gg.tensor(0, dtype=gg.int16), slice(0, 2)),
 ])
 def test_plain_index_reads_a_0d_integer_tensor_as_its_int(index) -> None:
-    assert plain_index(index, SHAPE) == parse_any_index(index, SHAPE)
+    assert same_index(plain_index(index, SHAPE), parse_any_index(index, SHAPE))
 
 
 @pytest.mark.parametrize("index", [
-    None, Ellipsis, True, False, (0, None), (Ellipsis, 1), [0, 1], np.array([0, 1]), gg.tensor([1, 2]),
-    gg.tensor(True), gg.tensor(1.0), np.int64(2), (0, 1, 2, 0), slice(None, None, -1), slice(0, 2, 0),
+    None, Ellipsis, True, False, (0, None), (Ellipsis, 1), [0, 1], (gg.tensor([1, 2]), gg.tensor([0, 1])),
+    gg.tensor([True, False, True, False]), gg.tensor([1, 2], dtype=gg.uint8), gg.tensor([1.0]), gg.tensor(True), gg.tensor(1.0), np.int64(2), (0, 1, 2, 0), slice(None, None, -1), slice(0, 2, 0),
     slice(gg.tensor(1), None), slice(1.0, 2), (5, 0),
 ])
 def test_plain_index_leaves_everything_else_to_the_general_parser(index) -> None:
