@@ -109,8 +109,11 @@ def _filled(op: str, sizes: tuple[Any, ...], options: dict[str, Any], value: Any
     size = options.pop("size", None)
     check_options(op, options)
     shape = read_size(op, sizes, size)
-    target = target_device(device)
-    return finish(array_module(target).full(shape, value, dtype=any_dtype(dtype, None)), target, requires_grad, op)
+    target, dtype = target_device(device), any_dtype(dtype, None)
+    xp = array_module(target)
+    zero = value.__class__ is int and value == 0  # zeros and empty: one C call (full is empty and a fill)
+    array = xp.zeros(shape, dtype=dtype) if zero else xp.full(shape, value, dtype=dtype)
+    return finish(array, target, requires_grad, op)
 
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False, **options: Any) -> Tensor:
