@@ -128,3 +128,24 @@ def test_torch_module_paths_reach_the_same_classes(torch):
     assert isinstance(nn.Linear(2, 2), linear.Linear)
     assert nn.Linear.__module__ == "glassgrad.nn.linear"  # where the class is written (inspect.getsource works)
     assert nn.modules.Module is nn.Module
+
+
+def test_clip_grad_norm_within_the_limit_keeps_values_and_counts_a_write():
+    p = nn.Parameter(np.zeros(3, dtype=np.float32))
+    p.grad = np.array([0.3, -0.4, 0.0], dtype=np.float32)
+    before = p.grad._version
+    total = clip_grad_norm_(p, 1.0)
+    np.testing.assert_allclose(total.item(), 0.5, rtol=1e-6)  # sqrt(g . g)
+    np.testing.assert_array_equal(p.grad.numpy(), np.array([0.3, -0.4, 0.0], dtype=np.float32))  # a factor of 1
+    assert p.grad._version == before + 1  # written, as torch's in-place multiply counts it
+    p.grad = np.array([np.nan, 1.0, 2.0], dtype=np.float32)
+    assert np.isnan(clip_grad_norm_(p, 1.0).item()) and np.isnan(p.grad.numpy()).all()  # a NaN norm spreads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_clip_grad_two_norm_of_a_strided_gradient_is_the_plain_formula(dtype):
+    g = R.normal(size=(6, 8)).astype(dtype)[:, ::2]  # not contiguous
+    p = nn.Parameter(np.zeros(g.shape, dtype=dtype))
+    p.grad = g
+    expected = np.sqrt((np.abs(g.astype(np.float64)) ** 2).sum())
+    np.testing.assert_allclose(clip_grad_norm_(p, 1e9).item(), expected, rtol=1e-6 if dtype == np.float32 else 1e-13)

@@ -42,8 +42,14 @@ def _check_limit(op: str, name: str, value: Any) -> float:
 
 
 def _vector_norm(array: Any, norm_type: float) -> Any:
-    """||array||_q over all its elements (kept in the array's dtype)."""
+    """||array||_q over all its elements (kept in the array's dtype).
+
+    The usual q = 2 of float32 / float64 arrays is sqrt(g . g): one BLAS dot product, which reads g
+    once and writes nothing (|g|, then |g|^2, then their sum would write two arrays of g's size)."""
     xp = backend.xp
+    if norm_type == 2.0 and array.dtype.kind == "f" and array.dtype.itemsize >= 4:
+        flat = array.ravel()
+        return xp.sqrt(xp.dot(flat, flat))
     flat = xp.abs(array.ravel())
     if math.isinf(norm_type):
         return flat.max() if norm_type > 0 else flat.min()
@@ -71,11 +77,16 @@ def get_total_norm(tensors: Parameters, norm_type: float = 2.0, error_if_nonfini
 
 def clip_grads_with_norm_(parameters: Parameters, max_norm: float, total_norm: Tensor,
                           foreach: bool | None = None) -> None:  # noqa: ARG001
-    """Scale every gradient in place by min(1, max_norm / (total_norm + 1e-6))."""
+    """Scale every gradient in place by min(1, max_norm / (total_norm + 1e-6)).
+
+    A factor of exactly 1 (the norm already within the limit, most steps) leaves the values as
+    they are without the multiplications; the gradients count as written either way, as torch's."""
     with np.errstate(invalid="ignore", divide="ignore"):
         coef = backend.xp.minimum(max_norm / (total_norm.array + 1e-6), 1.0)
+        scale = not coef == 1.0  # NaN scales (every gradient becomes NaN, as torch's)
         for grad in _grads(parameters):
-            grad.array *= coef.astype(grad.dtype)
+            if scale:
+                grad.array *= coef.astype(grad.dtype)
             grad._version_counter[0] += 1
 
 
