@@ -32,7 +32,6 @@ from glassgrad.io import load as load
 from glassgrad.io import save as save
 from glassgrad.ops import (
     log_softmax,
-    one_hot,
     relu,
     sigmoid,
     softmax,
@@ -80,7 +79,6 @@ from glassgrad.ops import selu as selu  # noqa: E402
 from glassgrad import distributions as distributions  # noqa: E402
 from glassgrad import return_types as return_types  # noqa: E402
 # --- shape, indexing ---
-from glassgrad.ops import index_put as index_put  # noqa: E402
 # --- linear algebra, creation, random, devices (cuda, accelerator, backends) ---
 from glassgrad.creation import as_tensor as as_tensor  # noqa: E402
 from glassgrad.creation import empty as empty  # noqa: E402

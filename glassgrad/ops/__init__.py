@@ -1,6 +1,10 @@
-"""Every differentiable primitive, as a functional form (the op classes live in
-the family modules: ``elementwise``, ``activation``, ``reduce``, ``movement``,
-``indexing``, ``matmul``, ``softmax``, ``compare``)."""
+"""Every differentiable primitive, as a functional form: ``glassgrad.ops.X``.
+
+The op classes and their functions live in the family modules of this package (``elementwise``,
+``reduce``, ``movement``, ``matmul``, ...). Each family lists its public functions in ``__all__``
+(and torch's names for them in ``TORCH_NAMES`` and ``FUNCTIONAL_NAMES``); the last line of this file
+puts every family's ``__all__`` here (``families.export``: glassgrad/ops/families.py,
+docs/writing-an-op.md). The import lines above it are the families written before that rule."""
 
 from glassgrad.ops.activation import gelu as gelu
 from glassgrad.ops.activation import leaky_relu as leaky_relu
@@ -10,15 +14,6 @@ from glassgrad.ops.activation import tanh as tanh
 from glassgrad.ops.conv import conv1d as conv1d
 from glassgrad.ops.conv import conv2d as conv2d
 from glassgrad.ops.conv import conv_transpose2d as conv_transpose2d
-from glassgrad.ops.gru import gru_cell as gru_cell
-from glassgrad.ops.gru import gru_layer as gru_layer
-from glassgrad.ops.indexing import getitem as getitem
-from glassgrad.ops.indexing import index_put as index_put
-from glassgrad.ops.indexing import one_hot as one_hot
-from glassgrad.ops.lstm import lstm_cell as lstm_cell
-from glassgrad.ops.lstm import lstm_layer as lstm_layer
-from glassgrad.ops.rnn import rnn_cell as rnn_cell
-from glassgrad.ops.rnn import rnn_layer as rnn_layer
 from glassgrad.ops.softmax import log_softmax as log_softmax
 from glassgrad.ops.softmax import softmax as softmax
 
@@ -33,8 +28,6 @@ from glassgrad.ops.activation import silu as silu
 from glassgrad.ops.activation import softplus as softplus
 from glassgrad.ops.activation import softsign as softsign
 from glassgrad.ops.activation import tanhshrink as tanhshrink
-# --- shape, indexing, linear algebra, creation (ops/movement*.py, ops/indexing*.py, ops/linalg.py) ---
-from glassgrad.ops.indexing import parse_index as parse_index
 # --- autograd extras' ops: counting, distances, inverse / det / solve (ops/counting.py, distance.py, linalg_inverse.py)
 from glassgrad.ops.linalg_inverse import det as det
 from glassgrad.ops.linalg_inverse import inv as inverse

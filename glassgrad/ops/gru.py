@@ -33,6 +33,11 @@ from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["gru_cell", "gru_layer"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 
 class GRULayer(Op):
     """One GRU layer over a whole sequence (time-major); derivative in the module docstring.

@@ -31,6 +31,11 @@ from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["getitem", "index_put", "one_hot", "parse_index"]
+TORCH_NAMES = ["index_put", "one_hot"]
+FUNCTIONAL_NAMES = []
+
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x as much, paid on every x[i]
 class TorchIndex:

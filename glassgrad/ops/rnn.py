@@ -25,6 +25,11 @@ from glassgrad.ops.matmul import linear
 from glassgrad.ops.recurrent import check_layer_args
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["rnn_cell", "rnn_layer"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = []
+
 NONLINEARITIES = ("tanh", "relu")
 
 
