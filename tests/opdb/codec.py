@@ -44,6 +44,7 @@ COMPLEX_OPS = {
     "reshape", "view", "permute", "transpose", "t", "T", "mT", "H", "mH", "flatten", "squeeze", "unsqueeze", "expand",
     "cat", "stack", "flip", "roll", "clone", "narrow", "select", "diagonal", "tril", "triu", "where",
     "index_select", "gather", "masked_fill", "repeat", "repeat_interleave",
+    "linalg.eig", "linalg.eigvals",  # complex results for real input too
 }
 _complex_allowed = False
 

@@ -8,7 +8,8 @@ the columns of U beyond min(m, n) (``full_matrices``) are any orthonormal basis 
 ``align`` maps glassgrad's factors into torch's gauge with exactly these symmetries and nothing else:
 
 * a sign per shared column, read off the first factor (the sign of its dot product with torch's column)
-  and applied to every factor that shares it;
+  and applied to every factor that shares it; for complex eigenvectors (``linalg.eig``) a phase per
+  column, e^{i phi} = <mine, torch's> / |<mine, torch's>|, the same formula;
 * for the extra columns of a full U (rows of a full Vh), the rotation that best maps them onto torch's
   (orthogonal Procrustes), allowed because torch's gradient ignores those columns as glassgrad's does.
 
@@ -36,7 +37,11 @@ GAUGES: dict[str, list[tuple[int, str]]] = {
     "svd": [(0, "columns"), (2, "columns")],
     "linalg.qr": [(0, "columns"), (1, "rows")],
     "qr": [(0, "columns"), (1, "rows")],
+    "linalg.eig": [(1, "columns")],  # complex unit eigenvectors: a phase e^{i phi} per column
 }
+# OpInfos whose loss must not depend on the gauge: torch's backward refuses one that does (linalg.eig's
+# "specified up to multiplication by e^{i phi}"), so the recorded upstream gradient is made invariant
+PHASE_INVARIANT_UPSTREAM = {"linalg.eig": 1}  # name -> position of the eigenvectors
 
 
 def align(name: str, expected: Any, actual: Any, glassgrad: Any) -> Any:
@@ -52,8 +57,9 @@ def align(name: str, expected: Any, actual: Any, glassgrad: Any) -> Any:
     if reference.size == 0:
         return actual
     k = min(min(expected[where].values.shape[-2:]) for where, _ in factors)  # the shared columns
-    signs = np.sign(np.einsum("...ij,...ij->...j", mine[..., :k], reference[..., :k]))
-    signs[signs == 0] = 1
+    dots = np.einsum("...ij,...ij->...j", np.conj(mine[..., :k]), reference[..., :k])
+    signs = np.where(dots == 0, 1, dots / np.where(dots == 0, 1, np.abs(dots)))  # signs, or phases if complex
+    signs = signs if np.iscomplexobj(mine) else signs.real
     aligned = list(actual)
     for where, layout in factors:
         aligned[where] = _apply(actual[where], expected[where].values, signs, layout, glassgrad)
@@ -63,7 +69,7 @@ def align(name: str, expected: Any, actual: Any, glassgrad: Any) -> Any:
 def _comparable(expected: Any, actual: Any, glassgrad: Any) -> bool:
     if not isinstance(expected, list | tuple) or not isinstance(actual, list | tuple) or len(expected) != len(actual):
         return False
-    return all(isinstance(e, Answer) and isinstance(a, glassgrad.Tensor) and a.dtype.kind == "f"
+    return all(isinstance(e, Answer) and isinstance(a, glassgrad.Tensor) and a.dtype.kind in "fc"
                and tuple(a.shape) == e.values.shape for e, a in zip(expected, actual))
 
 
@@ -72,10 +78,27 @@ def _apply(factor: Any, reference: np.ndarray, signs: np.ndarray, layout: str, g
     if layout == "rows":
         return _apply(factor.mT, np.swapaxes(reference, -1, -2), signs, "columns", glassgrad).mT
     n, k = factor.shape[-1], signs.shape[-1]
-    gauge = np.zeros(signs.shape[:-1] + (n, n))
+    gauge = np.zeros(signs.shape[:-1] + (n, n), dtype=signs.dtype)
     gauge[..., range(k), range(k)] = signs
     if n > k:  # the extra columns: any orthonormal basis of the rest; the best rotation onto torch's
         mine = factor.detach().numpy()[..., k:]
         u, _, vh = np.linalg.svd(np.swapaxes(mine, -1, -2) @ reference[..., k:])
         gauge[..., k:, k:] = u @ vh
     return factor @ glassgrad.tensor(gauge, dtype=factor.dtype)
+
+
+def invariant_upstream(name: str, output: Any, upstream: list[Any]) -> list[Any]:
+    """The upstream gradients ([position, g] per output) with g of the eigenvectors V made phase-invariant
+    (``PHASE_INVARIANT_UPSTREAM``): g - V diag(i Im diag(V^H g)), so that diag(V^H g) is real and
+    sum(Re(conj(g) V)) does not change when a column of V is multiplied by e^{i phi}."""
+    position = PHASE_INVARIANT_UPSTREAM.get(name)
+    if position is None:
+        return upstream
+    vectors = output[position].detach().resolve_conj().numpy()
+    projected = []
+    for where, g in upstream:
+        if where == position:
+            drift = np.einsum("...ij,...ij->...j", np.conj(vectors), g).imag
+            g = g - vectors * (1j * drift)[..., None, :]
+        projected.append([where, g])
+    return projected

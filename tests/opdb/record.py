@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from tests.helpers.oracle_codec import ArrayStore, same
-from tests.opdb import fixtures
+from tests.opdb import fixtures, gauge
 from tests.opdb.calling import ADAPTERS, caller
 from tests.opdb.codec import (
     ANSWERS,
@@ -201,7 +201,7 @@ def _record_sample(op: Any, torch: Any, sample: Any, store: ArrayStore, rng: np.
     record = {"input": encode(decode(encoded, scratch, torch_framework(torch)), store, torch), "random": random,
               "output": encode(_shapes_only(output, torch) if random else output, store, torch)}
     if not random and any(isinstance(t, torch.Tensor) and t.requires_grad for t in walk(used)):
-        record["gradient"] = _gradient(output, used, store, rng, torch)
+        record["gradient"] = _gradient(output, used, store, rng, torch, op.name)
     return record
 
 
@@ -225,28 +225,35 @@ def _shapes_only(value: Any, torch: Any) -> Any:
     return value if isinstance(value, bool | int | float | type(None)) else str(type(value).__name__)
 
 
-def _gradient(output: Any, used: Any, store: ArrayStore, rng: np.random.Generator, torch: Any) -> dict[str, Any]:
+def _gradient(output: Any, used: Any, store: ArrayStore, rng: np.random.Generator, torch: Any,
+              name: str = "") -> dict[str, Any]:
     """Gradients of every input that requires grad under sum(out_i * g_i) over the floating outputs."""
     inputs = [t for t in walk(used) if isinstance(t, torch.Tensor) and t.requires_grad]
-    upstream, grads = record_gradients(output, inputs, store, rng, torch)
+    upstream, grads = record_gradients(output, inputs, store, rng, torch, name)
     return {"upstream": upstream, "grads": grads}
 
 
 def record_gradients(output: Any, wanted: list[Any], store: ArrayStore, rng: np.random.Generator,
-                     torch: Any) -> tuple[list[Any], list[Any]]:
+                     torch: Any, name: str = "") -> tuple[list[Any], list[Any]]:
     """([position, g] for each floating or complex output that requires grad, with g a random upstream
-    gradient (complex for a complex output); the gradients of ``wanted`` under sum(Re(conj(g) out)) (that is
-    sum(out * g) for real outputs), stored (None where torch gives none))."""
-    upstream, loss = [], None
-    for position, out in enumerate(t for t in walk(output) if isinstance(t, torch.Tensor)):
+    gradient (complex for a complex output; made gauge-invariant for the OpInfos gauge.py names); the
+    gradients of ``wanted`` under sum(Re(conj(g) out)) (that is sum(out * g) for real outputs), stored (None
+    where torch gives none))."""
+    outputs = [t for t in walk(output) if isinstance(t, torch.Tensor)]
+    drawn = []
+    for position, out in enumerate(outputs):
         if out.requires_grad and (out.dtype.is_floating_point or out.dtype.is_complex):
             g = rng.standard_normal(tuple(out.shape))
             if out.dtype.is_complex:
                 g = g + 1j * rng.standard_normal(tuple(out.shape))
-            upstream.append([position, {"a": store.put(g)}])
-            term = (out * torch.from_numpy(np.asarray(np.conj(g))).to(out.dtype)).sum()
-            term = term.real if out.dtype.is_complex else term
-            loss = term if loss is None else loss + term
+            drawn.append([position, g])
+    upstream, loss = [], None
+    for position, g in gauge.invariant_upstream(name, outputs, drawn):
+        out = outputs[position]
+        upstream.append([position, {"a": store.put(g)}])
+        term = (out * torch.from_numpy(np.asarray(np.conj(g))).to(out.dtype)).sum()
+        term = term.real if out.dtype.is_complex else term
+        loss = term if loss is None else loss + term
     if loss is None:
         return [], []
     grads = torch.autograd.grad(loss, wanted, allow_unused=True)

@@ -1,7 +1,7 @@
 """The judge of the op database tests tells a wrong answer from a refusal and from torch's answer.
 
-Run on the recorded samples of ``sin``, ``topk`` and ``linalg.eigh``, with stand-ins for glassgrad's op that are wrong
-in one way each (value, dtype, shape, gradient, an unclear error) or refuse clearly.
+Run on the recorded samples of ``sin``, ``topk``, ``linalg.eigh`` and ``linalg.eig``, with stand-ins for
+glassgrad's op that are wrong in one way each (value, dtype, shape, gradient, an unclear error) or refuse clearly.
 """
 
 from __future__ import annotations
@@ -75,6 +75,29 @@ def test_decompositions_are_judged_in_torch_gauge() -> None:
         return values, vectors.detach() + 0 * x
     assert "wrong" in verdicts("linalg.eigh", swapped)
     assert "wrong" in verdicts("linalg.eigh", detached)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+def test_complex_eigenvectors_are_judged_up_to_a_phase(dtype: str) -> None:
+    """linalg.eig's unit eigenvectors times any e^{i phi} per column pass values and gradients (torch's
+    upstream gradients were made phase-invariant); the eigenvectors conjugated or detached fail."""
+    def rotated(x: Any) -> Any:
+        values, vectors = glassgrad.linalg.eig(x)
+        phases = np.exp(1j * np.arange(1, vectors.shape[-1] + 1))
+        return values, vectors * glassgrad.tensor(phases, dtype=vectors.dtype)
+
+    def conjugated(x: Any) -> Any:
+        values, vectors = glassgrad.linalg.eig(x)
+        return values, vectors.conj()
+
+    def detached(x: Any) -> Any:
+        values, vectors = glassgrad.linalg.eig(x)
+        return values, vectors.detach() + 0 * x
+    assert set(verdicts("linalg.eig", glassgrad.linalg.eig, dtype)) == {"pass"}
+    assert set(verdicts("linalg.eig", rotated, dtype)) == {"pass"}
+    if dtype == "complex128":  # a real matrix's conjugated eigenvectors are those of its other eigenvalue
+        assert "wrong" in verdicts("linalg.eig", conjugated, dtype)
+    assert "wrong" in verdicts("linalg.eig", detached, dtype)
 
 
 def test_only_decompositions_are_aligned() -> None:
