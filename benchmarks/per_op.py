@@ -7,7 +7,7 @@ result, the version counter). Each case is written once for a library ``lib`` (`
 blocks of ``--calls`` calls alternating between the libraries, each RESULT line the median of the
 per-round ratios, glassgrad's time over torch's (see docs/kernels.md, "Per-op overhead").
 
-    python benchmarks/per_op.py [--calls 2000] [--rounds 5] [--only "N[i, j];item"]
+    python benchmarks/per_op.py [--calls 5000] [--rounds 5] [--only "N[i, j];item"]
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def cases(lib: Any) -> dict[str, Callable[[], Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per timed block")
+    parser.add_argument("--calls", type=int, default=5000, help="calls per timed block")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", default="", help="';'-separated parts of case names (default: all)")
     args = parser.parse_args()

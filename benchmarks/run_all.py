@@ -9,7 +9,8 @@ The GEMM-heavy benchmarks run twice when ``OPENBLAS_CORETYPE`` is set (these dev
 set it to Haswell; most users' machines do not): once as set, once with OpenBLAS left to detect
 the core itself, since the kernel it picks changes float32 GEMM speed.
 
-    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,user_gpt,tiny,tinygrad,learner] [--write-readme]
+    python benchmarks/run_all.py [--quick] [--only mlp,cnn,lstm,gpt,user_gpt,tiny,tinygrad,learner,per_op]
+                                 [--write-readme]
 
 ``--write-readme`` replaces the table between the speed-table markers in README.md.
 """
@@ -39,6 +40,7 @@ BENCHMARKS = {
     "tiny": (["--rounds", "7"], ["--rounds", "3", "--calls", "500"], 1, False),
     "tinygrad": (["--rounds", "5"], ["--rounds", "3", "--steps", "5"], 2, False),
     "learner": (["--rounds", "5"], ["--rounds", "3", "--pairs", "20000", "--rows", "50000"], 1, False),
+    "per_op": (["--rounds", "5"], ["--rounds", "3", "--calls", "1000"], 1, False),
 }
 # script names where they differ (a script named tinygrad.py would shadow the package)
 SCRIPTS = {"tinygrad": "versus_tinygrad", "learner": "learner_code"}
