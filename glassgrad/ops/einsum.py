@@ -268,7 +268,11 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
     if len(axes_a) != len(axes_b):
         raise RuntimeError(f"tensordot: both sides of dims must list as many axes, got {axes_a} and {axes_b}")
     axes_a, axes_b = [d % max(a.ndim, 1) for d in axes_a], [d % max(b.ndim, 1) for d in axes_b]
-    for da, db in zip(axes_a, axes_b):
+    for da, db in zip(axes_a, axes_b):  # a contracted size 1 broadcasts against the other side's, as torch
+        if a.shape[da] == 1 and b.shape[db] != 1:
+            a = a.expand(*(b.shape[db] if k == da else n for k, n in enumerate(a.shape)))
+        elif b.shape[db] == 1 and a.shape[da] != 1:
+            b = b.expand(*(a.shape[da] if k == db else n for k, n in enumerate(b.shape)))
         if a.shape[da] != b.shape[db]:
             raise RuntimeError(f"tensordot: contracted dimensions need to match, but first has size {a.shape[da]} "
                                f"in dim {da} and second has size {b.shape[db]} in dim {db}")
