@@ -38,6 +38,7 @@ import numpy
 from glassgrad import bfloat16_math, complex_math
 from glassgrad.autograd import engine, grad_mode
 from glassgrad.autograd.graph import Node, saved_versions
+from glassgrad.autograd.views import share_base_counter
 from glassgrad.errors import OpInputError
 from glassgrad.profiler import recording
 
@@ -101,6 +102,8 @@ class Op:
         if isinstance(out, numpy.generic):  # NumPy gives a scalar for a 0-d result: an array, also where saved
             out = _as_zero_d(out, ctx)
         result = engine.tensor_class()._make(out, record)
+        if out.base is not None or (arrays and out is arrays[0]):  # a view (or an input's array): one counter
+            share_base_counter(result, inputs)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
             result._node = Node(cls, ctx, inputs)

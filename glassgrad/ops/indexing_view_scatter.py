@@ -27,6 +27,7 @@ from typing import Any
 import numpy
 
 from glassgrad import backend
+from glassgrad.autograd.views import counts_as_view
 from glassgrad.op import Context, Op
 from glassgrad.ops.indexing import ArrayIndex, read_at, zeroed_at
 from glassgrad.ops.movement import wrap_dim
@@ -140,7 +141,7 @@ def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int],  # noq
     (torch.as_strided; see the module docstring). Gradients add up where positions repeat."""
     x = as_tensor(input)
     positions = _storage_positions("as_strided", x, size, stride, storage_offset)
-    return x.reshape(-1)[backend.xp.asarray(positions)]
+    return counts_as_view(x.reshape(-1)[backend.xp.asarray(positions)], x)  # a view in torch
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size: Sequence[int], stride: Sequence[int],  # noqa: A002

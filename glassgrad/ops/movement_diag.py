@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
+from glassgrad.autograd.views import counts_as_view
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
@@ -93,7 +94,7 @@ def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     d1, d2 = wrap_dim(dim1, x.ndim, "diagonal"), wrap_dim(dim2, x.ndim, "diagonal")
     if d1 == d2:
         raise OpInputError(f"diagonal: dimensions cannot be identical {dim1}, {dim2}")
-    return Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2)
+    return counts_as_view(Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2), x)  # a view in torch
 
 
 _diagonal_of = diagonal  # ``diag`` below has a parameter named ``diagonal``, as torch
