@@ -30,13 +30,6 @@ from glassgrad.autograd import GradcheckError as GradcheckError
 from glassgrad.autograd import gradcheck as gradcheck
 from glassgrad.io import load as load
 from glassgrad.io import save as save
-from glassgrad.ops import (
-    log_softmax,
-    relu,
-    sigmoid,
-    softmax,
-    tanh,
-)
 from glassgrad.random import manual_seed as manual_seed
 from glassgrad.tensor import Tensor as Tensor
 
@@ -73,8 +66,6 @@ from glassgrad.tensor import numel as numel  # noqa: E402
 
 # Each family below is added to by its own work; keep the blocks apart.
 # --- pointwise math and activations ---
-from glassgrad.ops import celu as celu  # noqa: E402
-from glassgrad.ops import selu as selu  # noqa: E402
 # --- reductions, scans, sorting, comparisons, distributions ---
 from glassgrad import distributions as distributions  # noqa: E402
 from glassgrad import return_types as return_types  # noqa: E402

@@ -24,6 +24,14 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.promotion import float_input
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = [
+    "celu", "elu", "gelu", "leaky_relu", "logsigmoid", "mish", "relu", "selu", "sigmoid", "silu", "softplus",
+    "softsign", "tanh", "tanhshrink",
+]
+TORCH_NAMES = ["celu", "relu", "selu", "sigmoid", "tanh"]
+FUNCTIONAL_NAMES = []
+
 
 class ReLU(Op):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""

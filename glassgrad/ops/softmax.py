@@ -15,6 +15,11 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Tensor, as_tensor
 
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["log_softmax", "softmax", "softmin"]
+TORCH_NAMES = ["log_softmax", "softmax"]
+FUNCTIONAL_NAMES = []
+
 
 def max_shift(x: Any, axes: int | tuple[int, ...]) -> Any:
     """m = the max of x over ``axes`` (keepdims), the shift that keeps exp(x - m) from overflowing.
