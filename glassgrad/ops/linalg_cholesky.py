@@ -23,7 +23,7 @@ import scipy.linalg
 from glassgrad import backend, return_types
 from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import Factor, LinAlgError, batch_text, check_matrix, mT
-from glassgrad.ops.linalg_triangular import triangular_solve_array
+from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -64,13 +64,15 @@ def phi(x: Any) -> Any:
 def cholesky_backward(grad: Any, lower: Any) -> Any:
     """gA = sym(L^{-T} Phi(L^T gL) L^{-1})  (module docstring)."""
     inner = phi(mT(lower) @ grad)
-    left = triangular_solve_array(mT(lower), inner, upper=True)  # L^{-T} Phi(L^T gL)
-    g = mT(triangular_solve_array(mT(lower), mT(left), upper=True))  # (...) L^{-1} = (L^{-T} (...)^T)^T
+    left = solve_with_triangle(mT(lower), inner, upper=True)  # L^{-T} Phi(L^T gL)
+    g = mT(solve_with_triangle(mT(lower), mT(left), upper=True))  # (...) L^{-1} = (L^{-T} (...)^T)^T
     return (g + mT(g)) / 2
 
 
 class CholeskyFactor(Factor):
     """L with A = L L^T (a decomposition of one factor); backward ``cholesky_backward``."""
+
+    differentiable_backward = True
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
@@ -111,8 +113,8 @@ def cholesky_legacy(input: Any, upper: bool = False) -> Tensor:  # noqa: A002
 
 
 def cholesky_solve_array(b: Any, lower: Any) -> Any:
-    """A^{-1} B for A = L L^T on arrays: L Y = B, then L^T X = Y."""
-    return triangular_solve_array(mT(lower), triangular_solve_array(lower, b, upper=False), upper=True)
+    """A^{-1} B for A = L L^T: L Y = B, then L^T X = Y (on Tensors, two recorded triangular solves)."""
+    return solve_with_triangle(mT(lower), solve_with_triangle(lower, b, upper=False), upper=True)
 
 
 class CholeskySolve(Op):
@@ -121,6 +123,8 @@ class CholeskySolve(Op):
     gB = A^{-1} gX (one more Cholesky solve), and with gA = -gB X^T the gradient of A = L L^T in L,
     taken as a full matrix (torch's convention: the triangle is not masked), is  gL = (gA + gA^T) L.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, b: Any, lower: Any) -> Any:

@@ -96,7 +96,13 @@ class Factor(Op):
 
     @classmethod
     def forward(cls, ctx: Context, a: Any, *, factors: tuple[Any, ...], which: int) -> Any:
-        ctx.save_for_backward(*factors)
+        # run again on A's Tensor by a backward that records its graph: the factors kept for ``rule`` are then
+        # the decomposition's outputs as functions of A (Factor nodes), so the rule is differentiated through them
+        kept = factors
+        if isinstance(a, Tensor):
+            kept = tuple(cls.apply(a, factors=factors, which=i) if backend.is_float(f.dtype) else f  # (LU's perm)
+                         for i, f in enumerate(factors))
+        ctx.save_for_backward(*kept)
         ctx.which = which
         return factors[which].copy()  # a copy: editing one output in place cannot change what the others saved
 

@@ -26,7 +26,7 @@ import scipy.linalg
 
 from glassgrad import backend, return_types
 from glassgrad.ops.linalg_common import Factor, check_matrix, mT
-from glassgrad.ops.linalg_triangular import triangular_solve_array
+from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor
 
 
@@ -76,8 +76,8 @@ def _square_backward(g_l: Any, g_u: Any, lower: Any, upper: Any) -> Any:
     """P^T gA for square A: L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}."""
     xp = backend.xp
     inner = xp.tril(mT(lower) @ g_l, -1) + xp.triu(g_u @ mT(upper))
-    left = triangular_solve_array(mT(lower), inner, upper=True, unitriangular=True)  # L^{-T} inner
-    return mT(triangular_solve_array(upper, mT(left), upper=True))  # left U^{-T} = (U^{-1} left^T)^T
+    left = solve_with_triangle(mT(lower), inner, upper=True, unitriangular=True)  # L^{-T} inner
+    return mT(solve_with_triangle(upper, mT(left), upper=True))  # left U^{-T} = (U^{-1} left^T)^T
 
 
 def lu_backward(g_l: Any, g_u: Any, perm: Any, lower: Any, upper: Any) -> Any:
@@ -91,27 +91,29 @@ def lu_backward(g_l: Any, g_u: Any, perm: Any, lower: Any, upper: Any) -> Any:
     elif m < n:
         u1, u2 = upper[..., :, :m], upper[..., :, m:]
         g_u2 = g_u[..., :, m:]
-        g_a2 = triangular_solve_array(mT(lower), g_u2, upper=True, unitriangular=True)  # L^{-T} gU2
+        g_a2 = solve_with_triangle(mT(lower), g_u2, upper=True, unitriangular=True)  # L^{-T} gU2
         g_l = g_l - g_a2 @ mT(u2)
         gpa = xp.concatenate([_square_backward(g_l, g_u[..., :, :m], lower, u1), g_a2], axis=-1)
     else:
         l1, l2 = lower[..., :n, :], lower[..., n:, :]
         g_l2 = g_l[..., n:, :]
-        g_b2 = mT(triangular_solve_array(upper, mT(g_l2), upper=True))  # gL2 U^{-T}: (U^{-1} gL2^T)^T
+        g_b2 = mT(solve_with_triangle(upper, mT(g_l2), upper=True))  # gL2 U^{-T}: (U^{-1} gL2^T)^T
         g_u = g_u - mT(l2) @ g_b2
         gpa = xp.concatenate([_square_backward(g_l[..., :n, :], g_u, l1, upper), g_b2], axis=-2)
     return _undo_rows(gpa, perm)
 
 
 def _undo_rows(rows: Any, perm: Any) -> Any:
-    """P X from X = P^T A's rows: row i of X goes back to row perm[i]."""
-    out = numpy.empty_like(rows)
-    numpy.put_along_axis(out, perm[..., :, None].repeat(rows.shape[-1], -1), rows, axis=-2)
-    return out
+    """P X from X = P^T A's rows: row i of X goes back to row perm[i], so row j of P X is row argsort(perm)[j]."""
+    xp = backend.xp
+    source = xp.argsort(perm, axis=-1)[..., :, None].repeat(rows.shape[-1], -1)
+    return xp.take_along_axis(rows, source, axis=-2)
 
 
 class LuFactor(Factor):
     """L or U of A = P L U (factors: perm, L, U; P itself is not a Factor); backward ``lu_backward``."""
+
+    differentiable_backward = True
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
@@ -120,6 +122,8 @@ class LuFactor(Factor):
 
 class LuPacked(Factor):
     """The packed LU of ``lu_factor`` (factors: LU, perm): gL = tril(gLU, -1), gU = triu(gLU)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 
 from glassgrad import backend, return_types
 from glassgrad.ops.linalg_common import Factor, check_matrix, mT
-from glassgrad.ops.linalg_triangular import triangular_solve_array
+from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor
 
 
@@ -38,7 +38,7 @@ def _square_backward(g_q: Any, g_r: Any, q: Any, r: Any) -> Any:
     n = xp.triu(m_upper) + mT(xp.triu(m_upper, 1))
     left = q @ n if g_q is None else g_q + q @ n
     # left R^{-T} = (R^{-1} left^T)^T
-    return mT(triangular_solve_array(r, mT(left), upper=True, op="linalg.qr backward"))
+    return mT(solve_with_triangle(r, mT(left), upper=True))
 
 
 def qr_backward(g_q: Any, g_r: Any, q: Any, r: Any) -> Any:
@@ -61,6 +61,8 @@ def qr_backward(g_q: Any, g_r: Any, q: Any, r: Any) -> Any:
 
 class QrFactor(Factor):
     """Q or R of A = Q R; backward ``qr_backward``."""
+
+    differentiable_backward = True
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:

@@ -72,6 +72,8 @@ def svd_backward(g_u: Any, g_s: Any, g_vh: Any, u: Any, s: Any, vh: Any) -> Any:
 class SvdFactor(Factor):
     """U, S or Vh of A = U diag(S) Vh; backward ``svd_backward`` (module docstring)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return svd_backward(*grads, *factors)

@@ -59,14 +59,14 @@ class SolveTriangular(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, x = ctx.saved
         # A^T is lower when A is upper: the transposed triangle
-        grad_b = _triangular_solve(mT(a), grad, not ctx.upper, ctx.unitriangular)
+        grad_b = solve_with_triangle(mT(a), grad, not ctx.upper, ctx.unitriangular)
         grad_a = None
         if ctx.needs_input_grad[0]:
             grad_a = -(grad_b @ mT(x)) * triangle_mask(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype)
         return grad_a, grad_b
 
 
-def _triangular_solve(a: Any, b: Any, upper: bool, unitriangular: bool) -> Any:
+def solve_with_triangle(a: Any, b: Any, upper: bool, unitriangular: bool = False) -> Any:
     """A^{-1} B on arrays; on Tensors (a backward recording its graph) this op itself."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return SolveTriangular.apply(as_tensor(a), as_tensor(b), upper=upper, unitriangular=unitriangular)
