@@ -137,15 +137,28 @@ def test_worked_example_of_the_derivation_page(torch):
     z, w = _leaf(np.array(3 + 4j)), _leaf(np.array(1 - 2j))
     product = z * w
     assert product.item() == 11 - 2j  # (3 + 4i)(1 - 2i) = 3 - 6i + 4i + 8 = 11 - 2i
-    loss = product.abs() ** 2
+    size = product.abs()
+    loss = size ** 2
     assert loss.item() == pytest.approx(125)
+    product.retain_grad()
+    size.retain_grad()
     loss.backward()
+    assert size.grad.item() == pytest.approx(2 * np.sqrt(125))  # the gradient reaching r = |p| is 2r
+    assert product.grad.item() == pytest.approx(22 - 4j)  # abs's backward: 2r p / |p| = 2p
     assert z.grad.item() == pytest.approx(30 + 40j)
     assert w.grad.item() == pytest.approx(50 - 100j)
     tz, tw = torch.tensor(3 + 4j, requires_grad=True), torch.tensor(1 - 2j, requires_grad=True)
     (tz * tw).abs().pow(2).backward()
     assert complex(tz.grad.item()) == pytest.approx(z.grad.item())
     assert complex(tw.grad.item()) == pytest.approx(w.grad.item())
+    forms = complex_math._FORMS  # the page's wrong answer: mul's backward without the conjugate
+    kept, forms[Mul] = forms[Mul], Mul
+    try:
+        z.grad = None
+        ((z * w).abs() ** 2).backward()
+        assert z.grad.item() == pytest.approx(14 - 48j)  # (22 - 4i)(1 - 2i)
+    finally:
+        forms[Mul] = kept
 
 
 def test_real_and_imag_are_views():
