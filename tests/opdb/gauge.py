@@ -35,6 +35,8 @@ GAUGES: dict[str, list[tuple[int, str]]] = {
     "linalg.eigh": [(1, "columns")],
     "linalg.svd": [(0, "columns"), (2, "rows")],
     "svd": [(0, "columns"), (2, "columns")],
+    "svd_lowrank": [(0, "columns"), (2, "columns")],  # U, S, V as torch.svd's: exact for inputs of rank q
+    "pca_lowrank": [(0, "columns"), (2, "columns")],
     "linalg.qr": [(0, "columns"), (1, "rows")],
     "qr": [(0, "columns"), (1, "rows")],
     "linalg.eig": [(1, "columns")],  # complex unit eigenvectors: a phase e^{i phi} per column
