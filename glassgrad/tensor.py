@@ -501,6 +501,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     def __int__(self) -> builtins.int:
         return builtins.int(self.item())
 
+    def __complex__(self) -> builtins.complex:
+        return builtins.complex(self.item())
+
     def __index__(self) -> builtins.int:
         if self.dtype.kind not in "iub" or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")

@@ -29,6 +29,7 @@ def test_dtype_names_and_queries():
     assert z.dtype == glassgrad.complex64  # Python complex numbers: the default complex dtype
     assert z.is_complex() and glassgrad.is_complex(z) and not z.is_floating_point()
     assert z.type() == "torch.ComplexFloatTensor"
+    assert complex(z[0]) == 1 + 2j and z[1].item() == 3
     assert glassgrad.zeros(2, dtype=glassgrad.cdouble).type() == "torch.ComplexDoubleTensor"
     assert glassgrad.ones(2).to(glassgrad.cfloat).dtype == glassgrad.complex64
     glassgrad.set_default_dtype(glassgrad.float64)
