@@ -13,10 +13,15 @@ torch) while moving less memory:
 - when the windows tile the input (kernel == stride, no dilation), each pixel is written exactly
   once, so dx needs no zeroing and no additions.
 
+A NaN is the maximum (``maximum`` propagates it), and as torch's the gradient of a NaN window goes
+to its last NaN tap: no tap equals NaN, so those windows are left free by the pass above and routed
+by a second, backward pass over the taps (only when some window is NaN).
+
 Because the backward reads the input again, an edit of it after the forward would route dy wrongly.
-The version check refuses edits of the input tensor itself (``MaxPool2d`` saves it on both paths);
-an edit through another tensor sharing its memory (a view's base) leaves some window with no tap
-equal to its maximum, and the backward raises instead of returning a wrong gradient.
+The version check refuses edits of the input tensor and of every view sharing its memory (they share
+its version counter; ``MaxPool2d`` saves x on both paths). An edit the counter cannot see (through
+``numpy()``, say) leaves some window with no tap equal to its maximum, and the backward raises
+instead of returning a wrong gradient.
 """
 
 from __future__ import annotations
@@ -57,13 +62,27 @@ def max_pool2d_backward(xpad: Any, out: Any, grad: Any, geometry: PoolGeometry) 
             xp.multiply(grad, hit, out=dx[:, :, rows, cols])
         else:
             dx[:, :, rows, cols] += grad * hit
-    if free.any() and (free & (out == out)).any():  # a window (not NaN) whose maximum no tap holds now
+    if free.any():  # NaN windows (no tap equals NaN), or an input edited behind the version check
+        free = _route_nan_windows(xpad, out, grad, taps, free, dx)
+    if free.any():
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
-            "the input of max_pool2d changed after the forward (through another tensor sharing its memory, "
-            "which the version check does not see), so its maxima cannot be found again. Hint: clone() the "
-            "input before editing it, or edit a copy.")
+            "the input of max_pool2d changed after the forward (through memory shared outside glassgrad, "
+            "e.g. numpy(), which the version check does not see), so its maxima cannot be found again. "
+            "Hint: clone() the input before editing it, or edit a copy.")
     return dx
+
+
+def _route_nan_windows(xpad: Any, out: Any, grad: Any, taps: list[Any], free: Any, dx: Any) -> Any:
+    """Add dy of each free NaN window into dx at its last NaN tap (torch's winner); returns the windows
+    still free (not NaN: their maximum is no longer in the input)."""
+    nan_free = free & (out != out)
+    for rows, cols in reversed(taps):
+        hit = xpad[:, :, rows, cols] != xpad[:, :, rows, cols]
+        hit &= nan_free
+        nan_free ^= hit
+        dx[:, :, rows, cols] += grad * hit
+    return free & (out == out)
 
 
 def _like(a: Any, template: Any) -> Any:

@@ -83,15 +83,19 @@ class MaxPool2d(Op):
 
 
 def max_pool2d_plain_forward(xpad: Any, geometry: PoolGeometry) -> tuple[Any, Any]:
-    """The readable twin: y = running maximum over the taps, and t* = the index of the winning tap."""
+    """The readable twin: y = running maximum over the taps, and t* = the index of the winning tap.
+    A NaN is the maximum, as torch's: a NaN tap always takes the window over (so the last NaN wins)."""
     xp = backend.xp
     taps = geometry.taps()
     rows, cols = taps[0]
     out = xpad[:, :, rows, cols].copy()  # (N, C, Ho, Wo)
     winner = xp.zeros(out.shape, dtype=xp.int64)
+    floats = xpad.dtype.kind in "fc"
     for t, (rows, cols) in enumerate(taps[1:], start=1):
         candidate = xpad[:, :, rows, cols]
         greater = candidate > out  # strictly: on ties the earlier tap keeps the window
+        if floats:
+            greater |= candidate != candidate  # NaN
         out = xp.where(greater, candidate, out)
         winner[greater] = t
     return out, winner
