@@ -72,8 +72,8 @@ def crop2d(x: Any, pads: tuple[int, ...]) -> Any:
     return x[(Ellipsis,) + _inner(pads, x.shape[-spatial:])]
 
 
-def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> Any:
-    """All (kh, kw) windows of a padded channel-major input, as a contiguous copy.
+def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair, out: Any = None) -> Any:
+    """All (kh, kw) windows of a padded channel-major input, as a contiguous copy (into ``out`` when given).
 
     (C, N, Hp, Wp) -> (C, kh, kw, N, Ho, Wo) with
     cols[c, i, j, n, y, x] = xcm[c, n, y*sh + i*dh, x*sw + j*dw].
@@ -89,6 +89,9 @@ def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -
         strides=(s_c, *(d * s for d, s in zip(dilation, spatial)), s_n, *(st * s for st, s in zip(stride, spatial))),
         writeable=False,
     )
+    if out is not None:
+        xp.copyto(out, view)
+        return out
     return xp.ascontiguousarray(view)
 
 

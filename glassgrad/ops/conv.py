@@ -40,6 +40,7 @@ from glassgrad.arrays.im2col import batch_major, channel_major, crop2d
 from glassgrad.arrays.window import ConvGeometry, Pair, out_size, pair
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import conv as conv_kernel
+from glassgrad.kernels import conv_bias as conv_bias_kernel
 from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
 from glassgrad.ops.im2col_ops import col2im, im2col
@@ -60,6 +61,8 @@ class Conv2d(Op):
     default in both kernel modes. With ``glassgrad.kernels.conv.ENABLED = True``, stride 1 with
     windows of at least 64 values in the "fast" kernel mode runs ``glassgrad.kernels.conv``
     instead: the same products over whole-row windows, chunk by chunk of the batch (tested equal).
+    Otherwise, with a bias and one group, the "fast" mode runs ``glassgrad.kernels.conv_bias``: the
+    plain products with the bias folded into the GEMM as a row of ones (no pass over y or dy for it).
     """
 
     differentiable_backward = True
@@ -69,12 +72,18 @@ class Conv2d(Op):
                 pads: tuple[int, int, int, int], dilation: Pair, groups: int) -> Any:
         geometry = ConvGeometry.of(x.shape[2:], weight.shape[2:], stride, pads, dilation, groups)
         ctx.geometry = geometry
-        ctx.fast = kernels.fast() and conv_kernel.applies(weight, geometry)
-        # both paths save x and the weight (an in-place edit of either raises at backward, as in
-        # torch), then their own copy of the windows' values: the padded input or the columns
-        if ctx.fast:
+        rows = kernels.fast() and conv_kernel.applies(weight, geometry)
+        folded = kernels.fast() and not rows and conv_bias_kernel.applies(x, bias, geometry)
+        ctx.fast, ctx.bias_folded = rows or folded, folded
+        # every path saves x and the weight (an in-place edit of either raises at backward, as in
+        # torch), then its own copy of the windows' values: the padded input or the columns
+        if rows:
             y, xcm = conv_kernel.conv2d_rows_forward(x, weight, bias, geometry)
             ctx.save_for_backward(x, weight, xcm)
+            return y
+        if folded:  # the bias as one more window row of the GEMM (kernels/conv_bias.py)
+            y, cols = conv_bias_kernel.conv2d_bias_forward(x, weight, bias, geometry)
+            ctx.save_for_backward(x, weight, cols)
             return y
         y, cols = conv2d_plain_forward(x, weight, bias, geometry)
         ctx.save_for_backward(x, weight, cols)
@@ -84,7 +93,12 @@ class Conv2d(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
         _, weight, saved = ctx.saved
         need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
-        backward = conv_kernel.conv2d_rows_backward if ctx.fast else conv2d_plain_backward
+        if ctx.bias_folded and isinstance(grad, Tensor):  # recording a graph: the plain backward, on the
+            saved, backward = saved[None, :-1], conv2d_plain_backward  # windows without their ones row
+        elif ctx.bias_folded:
+            backward = conv_bias_kernel.conv2d_bias_backward
+        else:
+            backward = conv_kernel.conv2d_rows_backward if ctx.fast else conv2d_plain_backward
         dx, dw, db = backward(saved, weight, grad, ctx.geometry, need_x, need_w)
         if len(ctx.needs_input_grad) == 2:
             return dx, dw

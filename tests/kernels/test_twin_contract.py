@@ -64,6 +64,9 @@ def _gru(*ts):
 CASES = {
     "conv2d": Case(lambda x, w, b: ops.conv2d(x, w, b, padding=1), ((2, 8, 6, 9), (4, 8, 3, 3), (4,)), (0, 1),
                    "Conv2d"),
+    # windows of fewer than 64 values, with a bias: the bias-folded kernel (kernels/conv_bias.py)
+    "conv2d bias folded": Case(lambda x, w, b: ops.conv2d(x, w, b, stride=2, padding=1),
+                               ((2, 3, 7, 6), (4, 3, 3, 3), (4,)), (0, 1), "Conv2d"),
     "conv2d groups+dilation": Case(lambda x, w: ops.conv2d(x, w, padding=2, dilation=2, groups=2),
                                    ((2, 16, 7, 14), (6, 8, 3, 3)), (0, 1), "Conv2d"),
     # conv1d reaches Conv2d through reshapes, whose results keep version counters of their own: the

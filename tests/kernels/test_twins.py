@@ -299,3 +299,43 @@ def test_sums_kernel_leaves_other_arrays_to_numpy(rng):
         assert np.array_equal(sums.sum_leading(other, 1), other.sum(axis=0))
     with kernels.use("fast"):
         assert np.array_equal(sums.sum_last(x), product.reshape(64, 1))  # the fast path is the product with ones
+
+
+# (N, C, H, W, O, k, stride, padding, dilation): one group with a bias, the bias-folded kernel's inputs
+BIAS_CASES = [(2, 3, 7, 6, 4, 3, 1, 1, 1), (3, 1, 9, 8, 5, (2, 3), 2, 0, 1), (1, 2, 8, 8, 3, 3, 1, 2, 2)]
+
+
+@pytest.mark.parametrize("case", BIAS_CASES)
+@pytest.mark.parametrize("needs", [(True, True, True), (False, True, True), (False, False, True), (True, False, True)])
+def test_conv2d_bias_folded_kernel_equals_plain(rng, case, needs):
+    """The bias as a row of ones in the GEMM gives the plain path's output and gradients, whichever
+    inputs ask for one (a first layer needs no input gradient; a frozen weight none of its own)."""
+    n, c, h, w, o, k, s, p, d = case
+    kh, kw = (k, k) if isinstance(k, int) else k
+    arrays = [rng.standard_normal((n, c, h, w)), rng.standard_normal((o, c, kh, kw)), rng.standard_normal(o)]
+    upstream = None
+    results = {}
+    for mode in kernels.MODES:
+        with kernels.use(mode):
+            inputs = [gg.Tensor(a.copy(), requires_grad=need) for a, need in zip(arrays, needs)]
+            out = ops.conv2d(*inputs, stride=s, padding=p, dilation=d)
+            assert out.grad_fn.ctx.bias_folded == (mode == "fast")
+            if upstream is None:
+                upstream = rng.standard_normal(out.shape)
+            out.backward(gg.tensor(upstream))
+            results[mode] = (out.numpy(), [t.grad.numpy() for t, need in zip(inputs, needs) if need])
+    _assert_twins(results)
+
+
+def test_conv2d_bias_folded_kernel_second_derivative_equals_plain(rng):
+    """A backward recording its graph (create_graph) runs the plain backward on the folded path's windows."""
+    arrays = [rng.standard_normal((2, 3, 6, 5)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)]
+    results = {}
+    for mode in kernels.MODES:
+        with kernels.use(mode):
+            x, wt, b = (gg.Tensor(a.copy(), requires_grad=True) for a in arrays)
+            y = ops.conv2d(x, wt, b, padding=1)
+            (gx,) = gg.autograd.grad((y * y).sum(), [x], create_graph=True)
+            (gx * gx).sum().backward()
+            results[mode] = (gx.detach().numpy(), [wt.grad.numpy(), b.grad.numpy()])
+    _assert_twins(results)
