@@ -23,27 +23,29 @@ from glassgrad import backend, return_types
 from glassgrad.op import Context, Op
 from glassgrad.ops.linalg_common import check_matrix, mT
 from glassgrad.ops.linalg_lu import _lu_factor, _undo_rows, permutation_matrix, permutation_order, unpack
-from glassgrad.ops.linalg_triangular import triangular_solve_array
+from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor, as_tensor
 
 
 def _rows(b: Any, perm: Any) -> Any:
     """P^T B: the rows of B in the order perm."""
-    return numpy.take_along_axis(b, perm[..., :, None].repeat(b.shape[-1], -1), axis=-2)
+    return backend.xp.take_along_axis(b, perm[..., :, None].repeat(b.shape[-1], -1), axis=-2)
 
 
 def lu_solve_array(lu: Any, perm: Any, b: Any, transposed: bool) -> Any:
     """A^{-1} B (``transposed``: A^{-T} B) for A = P L U packed in ``lu``."""
     lower, upper = unpack(lu)
     if not transposed:
-        z = triangular_solve_array(lower, _rows(b, perm), upper=False, unitriangular=True)
-        return triangular_solve_array(upper, z, upper=True)
-    z = triangular_solve_array(mT(upper), b, upper=False)
-    return _undo_rows(triangular_solve_array(mT(lower), z, upper=True, unitriangular=True), perm)
+        z = solve_with_triangle(lower, _rows(b, perm), upper=False, unitriangular=True)
+        return solve_with_triangle(upper, z, upper=True)
+    z = solve_with_triangle(mT(upper), b, upper=False)
+    return _undo_rows(solve_with_triangle(mT(lower), z, upper=True, unitriangular=True), perm)
 
 
 class LuSolve(Op):
     """X = op(A)^{-1} B from the packed LU of A (module docstring: forward and backward)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, lu: Any, b: Any, *, perm: Any, transposed: bool) -> Any:

@@ -37,6 +37,8 @@ def expm(a: Any) -> Any:
 class MatrixExp(Op):
     """e^A;  gA = the upper-right block of exp([[A^T, G], [0, A^T]])  (module docstring)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -47,11 +49,11 @@ class MatrixExp(Op):
         xp = backend.xp
         (a,) = ctx.saved
         n = a.shape[-1]
-        block = xp.zeros(a.shape[:-2] + (2 * n, 2 * n), dtype=a.dtype)
-        block[..., :n, :n] = mT(a)
-        block[..., n:, n:] = mT(a)
-        block[..., :n, n:] = grad
-        return expm(block)[..., :n, n:]
+        top = xp.concatenate([mT(a), grad], axis=-1)
+        bottom = xp.concatenate([xp.zeros_like(grad), mT(a)], axis=-1)
+        block = xp.concatenate([top, bottom], axis=-2)  # [[A^T, G], [0, A^T]]
+        exp_block = MatrixExp.apply(block) if isinstance(block, Tensor) else expm(block)  # (recorded on Tensors)
+        return exp_block[..., :n, n:]
 
 
 def matrix_exp(A: Any) -> Tensor:  # noqa: N803

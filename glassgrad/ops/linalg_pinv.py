@@ -68,6 +68,8 @@ def pinv_array(a: Any, atol: Any, rtol: Any, hermitian: bool) -> Any:
 class PseudoInverse(Op):
     """P = A^+ (module docstring);  gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, *, atol: Any, rtol: Any, hermitian: bool) -> Any:
         p = pinv_array(a, atol, rtol, hermitian).astype(a.dtype, copy=False)
