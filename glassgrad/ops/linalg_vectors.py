@@ -86,12 +86,12 @@ def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:  # noqa: A0
 
 
 def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
-    """torch.linalg.vecdot: sum over ``dim`` of x * y (real tensors: no conjugation), broadcasting."""
+    """torch.linalg.vecdot: sum over ``dim`` of conj(x) * y (x conjugated when complex), broadcasting."""
     a, b = as_tensor(x), as_tensor(y)
     if a.dtype != b.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{a.dtype} and y of type {b.dtype} instead")
-    return (a * b).sum(dim)
+    return ((a.conj() if a.is_complex() else a) * b).sum(dim)
 
 
 class Vander(Op):

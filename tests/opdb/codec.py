@@ -45,6 +45,7 @@ COMPLEX_OPS = {
     "cat", "stack", "flip", "roll", "clone", "narrow", "select", "diagonal", "tril", "triu", "where",
     "index_select", "gather", "masked_fill", "repeat", "repeat_interleave",
     "linalg.eig", "linalg.eigvals",  # complex results for real input too
+    "linalg.multi_dot", "linalg.diagonal", "linalg.vecdot", "trace", "inner", "tensordot",  # (vecdot conjugates x)
 }
 _complex_allowed = False
 
