@@ -116,6 +116,6 @@ def _as_zero_d(scalar: Any, ctx: Context) -> Any:
     """``scalar`` as a 0-d array, put in its place in ``ctx.saved`` too, so a saved output is still
     recognised as the output's own array (``glassgrad/autograd/higher_order.py`` maps it to the output)."""
     array = numpy.asarray(scalar)
-    if any(saved is scalar for saved in ctx.saved):
+    if ctx.saved and any(saved is scalar for saved in ctx.saved):
         ctx.saved = tuple(array if saved is scalar else saved for saved in ctx.saved)
     return array

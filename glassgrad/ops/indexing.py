@@ -57,7 +57,7 @@ class TorchIndex:
         return array[self.basic + (Ellipsis,)]
 
     def read(self, array: Any) -> Any:
-        view = self.view(array)
+        view = array[self.basic + (Ellipsis,)]  # self.view(array), written out: every x[i] reads
         return view if self.advanced is None else view[self.advanced]
 
     def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
@@ -314,7 +314,7 @@ class WriteAt(Op):
 
 def getitem(x: Any, index: Any) -> Tensor:
     """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
-    x = as_tensor(x)
+    x = x if isinstance(x, Tensor) else as_tensor(x)
     return GetItem.apply(x, index=parse_index(index, x.array.shape))
 
 
