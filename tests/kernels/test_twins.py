@@ -302,7 +302,9 @@ def test_sums_kernel_leaves_other_arrays_to_numpy(rng):
 
 
 # (N, C, H, W, O, k, stride, padding, dilation): one group with a bias, the bias-folded kernel's inputs
-BIAS_CASES = [(2, 3, 7, 6, 4, 3, 1, 1, 1), (3, 1, 9, 8, 5, (2, 3), 2, 0, 1), (1, 2, 8, 8, 3, 3, 1, 2, 2)]
+# (the stride-1 ones with wide rows take the input gradient through whole padded rows; "same" pads unevenly)
+BIAS_CASES = [(2, 3, 7, 6, 4, 3, 1, 1, 1), (3, 1, 9, 8, 5, (2, 3), 2, 0, 1), (1, 2, 8, 8, 3, 3, 1, 2, 2),
+              (2, 2, 6, 12, 3, 3, 1, 2, 2), (2, 3, 5, 9, 4, (2, 4), 1, "same", 1)]
 
 
 @pytest.mark.parametrize("case", BIAS_CASES)
