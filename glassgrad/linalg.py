@@ -79,7 +79,8 @@ def vector_norm(x: Any, ord: float = 2, dim: Any = None, keepdim: bool = False, 
                 dtype: Any = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over ``dim`` (every element when None), with ord inf / -inf (max / min |x|)
     and 0 (the count of non-zeros)."""
-    x = _floating("vector_norm", x, dtype)
+    x = as_tensor(x)
+    x = _floating("vector_norm", x.abs() if x.dtype.kind == "c" and dtype is None else x, dtype)  # sizes |z|
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r} (use matrix_norm for 'fro')")
     return ops.norm(x, float(ord), dim, keepdim)

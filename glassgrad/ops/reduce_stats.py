@@ -97,6 +97,10 @@ def _spread(op: type[Op], input: Any, dim: Any, unbiased: Any, keepdim: bool,  #
     x = as_tensor(input)
     if isinstance(dim, bool):  # torch's overload var(input, unbiased)
         dim, unbiased = None, dim
+    if x.dtype.kind == "c":  # |z - mean|^2 = (x - mean x)^2 + (y - mean y)^2: the parts' variances add
+        spread = (_spread(Var, x.real, dim, unbiased, keepdim, correction, op_name)
+                  + _spread(Var, x.imag, dim, unbiased, keepdim, correction, op_name))
+        return spread if op is Var else spread.sqrt()
     if not backend.is_float(x.dtype):
         raise RuntimeError(f"{op_name}(): std and var only support floating point dtypes, got {x.dtype}")
     axes = reduction_dims(dim, x.ndim, op_name)
@@ -231,6 +235,8 @@ def norm(input: Any, p: Any = "fro", dim: Dims = None, keepdim: bool = False,  #
     x = as_tensor(input)
     if dtype is not None:
         x = x.to(dtypes.to_dtype(dtype))
+    if x.dtype.kind == "c" and p != "nuc":  # a vector norm reads only the sizes |z|
+        x = x.abs()
     if not backend.is_float(x.dtype):
         raise RuntimeError(f"norm(): input dtype should be floating point, got {x.dtype}")
     if p == "fro" or p is None:

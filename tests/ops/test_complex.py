@@ -107,6 +107,18 @@ def test_arithmetic_matmul_and_reductions_match_torch(rng, torch, dtype):
     compare_complex_with_torch(lambda x: x * 1j, lambda x: x * 1j, [real], torch)  # real in, complex out
 
 
+def test_norms_and_spreads_match_torch(rng, torch):
+    """Vector norms read the sizes |z|; var and std of complex numbers are real: the parts' variances add."""
+    z = _complex(rng, 3, 4)
+    for fn in (lambda lib: lambda x: x.var(), lambda lib: lambda x: x.var(1, keepdim=True),
+               lambda lib: lambda x: x.std(0), lambda lib: lambda x: lib.std(x, dim=1, correction=0),
+               lambda lib: lambda x: x.norm(), lambda lib: lambda x: lib.norm(x, 1, dim=1),
+               lambda lib: lambda x: lib.linalg.vector_norm(x, 3, dim=0),
+               lambda lib: lambda x: lib.linalg.vector_norm(x, float("inf"))):
+        compare_complex_with_torch(fn(glassgrad), fn(torch), [z], torch)
+        assert glassgrad.gradcheck(fn(glassgrad), [_leaf(z)])
+
+
 def test_gradcheck_perturbs_real_and_imaginary_parts(rng):
     z, w = _complex(rng, 2, 3), _complex(rng, 3, 2)
     x = rng.standard_normal((2, 3))
