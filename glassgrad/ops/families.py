@@ -14,7 +14,9 @@ An op family is a module of ``glassgrad/ops`` that declares three lists next to 
 
 Tensor methods are not declared here: ``Tensor`` is defined before the ops (every op imports it),
 so its methods live with the class, in the mixins of ``glassgrad/methods/`` (docs/writing-an-op.md).
-Families written before this rule are still imported name by name in ``glassgrad/ops/__init__.py``.
+A few names keep an import line in their namespace file: a torch name that differs from the function's
+name in its module (``torch.cholesky`` is ``linalg_cholesky.cholesky_legacy``), and an ``F.`` function
+with no place in ``glassgrad.ops`` (``F.unfold``, im2col, is not ``glassgrad.ops.unfold``).
 """
 
 from __future__ import annotations
