@@ -43,6 +43,8 @@ def eigh_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
 class EighFactor(Factor):
     """L or V of A = V diag(L) V^T; backward ``eigh_backward``."""
 
+    differentiable_backward = True
+
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return eigh_backward(*grads, *factors)
