@@ -3,6 +3,10 @@
 All three take ``(..., n, n)`` matrices; leading dimensions are batches. The derivations use one fact:
 differentiating ``A A^{-1} = I`` gives ``d(A^{-1}) = -A^{-1} (dA) A^{-1}``.
 
+Complex matrices run the complex twins of these ops (ops/complex_forms.py: inverse, determinant and solve
+are holomorphic with real coefficients, so their backward with the saved values conjugated is the complex
+one, the transposes becoming conjugate transposes: dA = -Y^H dY Y^H for the inverse).
+
 The matrices are assumed invertible; a singular matrix raises torch's error (``inv``, ``solve``) or,
 for ``det``, gives a zero determinant whose gradient is computed with the pseudo-inverse (exact for a
 matrix of rank n - 1 only through torch's SVD route, which glassgrad does not follow: see ``Det``).
@@ -26,8 +30,8 @@ def _check_square(op: str, a: Tensor) -> None:
         raise RuntimeError(f"linalg.{op}: A must be batches of square matrices, but they are "
                            f"{'x'.join(str(n) for n in a.shape[-2:]) if a.ndim >= 2 else a.ndim} "
                            f"(input shape {tuple(a.shape)})")
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"linalg.{op}: expected a floating point tensor, got {a.dtype}")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.{op}: expected a floating point or complex tensor, got {a.dtype}")
 
 
 def _singular(op: str, err: Exception) -> RuntimeError:

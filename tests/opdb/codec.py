@@ -46,6 +46,7 @@ COMPLEX_OPS = {
     "index_select", "gather", "masked_fill", "repeat", "repeat_interleave",
     "linalg.eig", "linalg.eigvals",  # complex results for real input too
     "linalg.multi_dot", "linalg.diagonal", "linalg.vecdot", "trace", "inner", "tensordot",  # (vecdot conjugates x)
+    "linalg.inv", "linalg.det", "linalg.solve", "inverse", "det", "linalg.matrix_power",
 }
 _complex_allowed = False
 
