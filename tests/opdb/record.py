@@ -115,13 +115,13 @@ def out_of_scope(op: Any, torch: Any, dtypes: tuple[str, ...] = IN_SCOPE_DTYPES)
 
 def record_op(op: Any, torch: Any, defined_in: str) -> tuple[dict[str, Any], dict[str, Any], ArrayStore]:
     """(the ops.json entry, the stored samples, their arrays) of one OpInfo."""
-    with allowing_complex(complex_in_scope(op.name, defined_in)):
+    with allowing_complex(complex_in_scope(op.name, defined_in, op.variant_test_name)):
         return _record_op(op, torch, defined_in)
 
 
 def _record_op(op: Any, torch: Any, defined_in: str) -> tuple[dict[str, Any], dict[str, Any], ArrayStore]:
     key = fixtures.op_key(op.name, op.variant_test_name)
-    dtypes = IN_SCOPE_DTYPES + (COMPLEX_DTYPES if complex_in_scope(op.name, defined_in) else ())
+    dtypes = IN_SCOPE_DTYPES + (COMPLEX_DTYPES if complex_in_scope(op.name, defined_in, op.variant_test_name) else ())
     entry: dict[str, Any] = {
         "name": op.name, "variant": op.variant_test_name, "opinfo_class": type(op).__name__,
         "defined_in": defined_in, "call": call_of(op, torch, key), "method": method_of(op),
