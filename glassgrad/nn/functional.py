@@ -73,8 +73,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
 
 
 # ----- layers from other families (conv, pooling, normalization, embedding) ----------
-# Other engineers: add your functional names below this line, one import per name,
-# e.g. ``from glassgrad.ops.conv import conv2d as conv2d``, and list them in
+# An op family's F names come from its FUNCTIONAL_NAMES list (the last line of this file,
+# glassgrad/ops/families.py); write an F function here only where it adapts an op to torch's F signature.
 
 # Each family below is added to by its own work; keep the blocks apart.
 # --- activations (pointwise work) ---
@@ -150,9 +150,6 @@ from glassgrad.nn.functional_layers import instance_norm as instance_norm  # noq
 from glassgrad.nn.functional_layers import interpolate as interpolate  # noqa: E402
 from glassgrad.nn.functional_layers import max_pool2d as max_pool2d  # noqa: E402
 from glassgrad.nn.functional_layers import one_hot as one_hot  # noqa: E402, F811  (int64, as torch)
-from glassgrad.ops.conv import conv1d as conv1d  # noqa: E402
-from glassgrad.ops.conv import conv2d as conv2d  # noqa: E402
-from glassgrad.ops.conv import conv_transpose2d as conv_transpose2d  # noqa: E402
 from glassgrad.ops.losses import cosine_embedding_loss as cosine_embedding_loss  # noqa: E402
 from glassgrad.ops.losses import huber_loss as huber_loss  # noqa: E402
 from glassgrad.ops.losses import kl_div as kl_div  # noqa: E402

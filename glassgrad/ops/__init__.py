@@ -6,9 +6,6 @@ The op classes and their functions live in the family modules of this package (`
 puts every family's ``__all__`` here (``families.export``: glassgrad/ops/families.py,
 docs/writing-an-op.md). The import lines above it are the families written before that rule."""
 
-from glassgrad.ops.conv import conv1d as conv1d
-from glassgrad.ops.conv import conv2d as conv2d
-from glassgrad.ops.conv import conv_transpose2d as conv_transpose2d
 
 # Each family below is added to by its own work; keep the blocks apart.
 # --- autograd extras' ops: counting, distances, inverse / det / solve (ops/counting.py, distance.py, linalg_inverse.py)

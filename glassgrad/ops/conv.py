@@ -37,7 +37,7 @@ from typing import Any
 
 from glassgrad import backend, kernels
 from glassgrad.arrays.im2col import batch_major, channel_major, crop2d
-from glassgrad.arrays.window import ConvGeometry, Pair, out_size, pair
+from glassgrad.arrays.window import ConvGeometry, Pair, pair
 from glassgrad.errors import OpInputError
 from glassgrad.kernels import conv as conv_kernel
 from glassgrad.kernels import conv_bias as conv_bias_kernel
@@ -48,7 +48,10 @@ from glassgrad.ops.movement import reshape
 from glassgrad.ops.promotion import check_layer_input_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
-__all__ = ["Conv2d", "ConvTranspose2d", "conv1d", "conv2d", "conv_transpose2d", "out_size", "pair"]
+# This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
+__all__ = ["conv1d", "conv2d", "conv_transpose2d"]
+TORCH_NAMES = []
+FUNCTIONAL_NAMES = __all__
 
 
 class Conv2d(Op):
