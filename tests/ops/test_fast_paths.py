@@ -19,7 +19,8 @@ from glassgrad.ops.indexing import parse_any_index, parse_index, plain_index
 
 SHAPE = (4, 5, 3)
 ENTRIES = [0, 3, -1, -4, 4, 7, slice(None), slice(1, 3), slice(None, None, 2), slice(-3, None), slice(2, 100),
-           slice(1, 1), gg.tensor([0, 2, 2]), np.array([[1, -1], [0, 2]]), gg.tensor([5, 0]), np.array([], dtype=np.int64)]
+           slice(1, 1), gg.tensor([0, 2, 2]), np.array([[1, -1], [0, 2]]), gg.tensor([5, 0]),
+           np.array([], dtype=np.int64)]
 
 
 def same_index(a, b) -> bool:
@@ -63,7 +64,8 @@ def test_plain_index_reads_a_0d_integer_tensor_as_its_int(index) -> None:
 
 @pytest.mark.parametrize("index", [
     None, Ellipsis, True, False, (0, None), (Ellipsis, 1), [0, 1], (gg.tensor([1, 2]), gg.tensor([0, 1])),
-    gg.tensor([True, False, True, False]), gg.tensor([1, 2], dtype=gg.uint8), gg.tensor([1.0]), gg.tensor(True), gg.tensor(1.0), np.int64(2), (0, 1, 2, 0), slice(None, None, -1), slice(0, 2, 0),
+    gg.tensor([True, False, True, False]), gg.tensor([1, 2], dtype=gg.uint8), gg.tensor([1.0]), gg.tensor(True),
+    gg.tensor(1.0), np.int64(2), (0, 1, 2, 0), slice(None, None, -1), slice(0, 2, 0),
     slice(gg.tensor(1), None), slice(1.0, 2), (5, 0),
 ])
 def test_plain_index_leaves_everything_else_to_the_general_parser(index) -> None:
