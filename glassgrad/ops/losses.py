@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from glassgrad import backend
+from glassgrad import backend, kernels
 from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
@@ -138,13 +138,21 @@ class CrossEntropy(Op):
         m, n_classes = z.shape
         log_p = stable_log_softmax(z, axis=1)  # (M, C)
         eps = label_smoothing
+        ctx.fast = False
         if target.dtype.kind in "iu":
             safe, counted, w_t, denominator = _index_weights(target.reshape(-1), weight, ignore_index, z.dtype)
             rows = xp.arange(m)
             log_p_target = xp.where(counted, log_p[rows, safe], 0)  # (M,): an ignored row is never read
             losses = -(1 - eps) * w_t * log_p_target  # (M,)
-            q = xp.zeros_like(z)  # (M, C)
-            q[rows, safe] = (1 - eps) * w_t
+            # Without smoothing q's only nonzeros are w_t at (row, target): the fast path keeps those
+            # instead of an (M, C) array (the size of the logits: 150 MB for nanoGPT's 50304 tokens).
+            ctx.fast = kernels.fast() and not eps
+            if ctx.fast:
+                q = None
+                ctx.rows, ctx.safe, ctx.w_t = rows, safe, w_t
+            else:
+                q = xp.zeros_like(z)  # (M, C)
+                q[rows, safe] = (1 - eps) * w_t
             if eps:
                 per_class = weight if weight is not None else xp.ones(n_classes, dtype=z.dtype)  # (C,)
                 losses = losses - (eps / n_classes) * xp.where(counted, (per_class * log_p).sum(axis=1), 0)
@@ -168,7 +176,13 @@ class CrossEntropy(Op):
         log_p, q = ctx.saved
         g = upstream(grad, ctx.reduction, ctx.denominator).reshape(-1, 1)  # (M, 1) or (1, 1)
         d_logits = d_target = None
-        if ctx.needs_input_grad[0]:
+        if ctx.needs_input_grad[0] and ctx.fast:  # index targets without smoothing: q only at the targets
+            d_logits = xp.exp(log_p)  # p, then p * sum_c q_c - q, in place: q's row sums are w_t
+            d_logits *= ctx.w_t[:, None]
+            d_logits[ctx.rows, ctx.safe] -= ctx.w_t
+            d_logits *= g
+            d_logits = _classes_back(d_logits, ctx.shape)
+        elif ctx.needs_input_grad[0]:
             d_logits = _classes_back(g * (xp.exp(log_p) * sums.sum_last(q) - q), ctx.shape)
         if ctx.needs_input_grad[1]:
             d_t = -(1 - ctx.eps) * log_p * g
