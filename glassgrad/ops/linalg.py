@@ -224,7 +224,7 @@ def _scaled_sum(op: str, input: Any, product: Tensor, beta: float, alpha: float)
             f"{tuple(product.shape)}"
         )
     dtype = result_type(input, product)
-    if dtype.kind != "f":
+    if dtype.kind not in "fc":  # integer or bool: alpha and beta converted as torch
         beta, alpha = _integral_scalar(op, "beta", beta, dtype), _integral_scalar(op, "alpha", alpha, dtype)
     if dtype.kind == "b":
         out = product if alpha else logical_and(product, False)

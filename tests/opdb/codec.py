@@ -48,6 +48,7 @@ COMPLEX_OPS = {
     "linalg.eig", "linalg.eigvals",  # complex results for real input too
     "linalg.multi_dot", "linalg.diagonal", "linalg.vecdot", "trace", "inner", "tensordot",  # (vecdot conjugates x)
     "linalg.inv", "linalg.det", "linalg.solve", "inverse", "det", "linalg.matrix_power",
+    "addmm", "addmv", "addr", "addbmm", "baddbmm",
 }
 _complex_allowed = False
 
