@@ -24,8 +24,21 @@ def window_bounds(length: int, cells: int) -> list[tuple[int, int]]:
     return [((i * length) // cells, -((-(i + 1) * length) // cells)) for i in range(cells)]
 
 
+def window_argmax(values: Any) -> Any:
+    """The position along the last axis of each row's maximum: the first maximum, or the last NaN where
+    the row holds one (torch's winner: a NaN is the maximum, and a later NaN takes over)."""
+    xp = backend.xp
+    best = values.argmax(axis=-1)
+    if values.dtype.kind == "f":
+        nan = xp.isnan(values)
+        has_nan = nan.any(axis=-1)
+        if has_nan.any():
+            best = xp.where(has_nan, values.shape[-1] - 1 - nan[..., ::-1].argmax(axis=-1), best)
+    return best
+
+
 class AdaptiveMaxPool2d(Op):
-    """y = max over each adaptive window; dx = dy at each window's (first) maximum, 0 elsewhere."""
+    """y = max over each adaptive window; dx = dy at each window's (first) maximum (last NaN), 0 elsewhere."""
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, out_hw: tuple[int, int]) -> Any:
@@ -37,7 +50,7 @@ class AdaptiveMaxPool2d(Op):
         for i, (r0, r1) in enumerate(rows):
             for j, (c0, c1) in enumerate(cols):
                 window = x[:, :, r0:r1, c0:c1].reshape(n, c, -1)
-                best = window.argmax(axis=-1)
+                best = window_argmax(window)
                 y[:, :, i, j] = xp.take_along_axis(window, best[..., None], axis=-1)[..., 0]
                 winners[:, :, i, j] = (r0 + best // (c1 - c0)) * w + c0 + best % (c1 - c0)
         ctx.x_shape, ctx.winners = x.shape, winners

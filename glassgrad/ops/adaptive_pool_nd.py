@@ -23,7 +23,7 @@ import numpy as np
 from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
-from glassgrad.ops.adaptive_max_pool import window_bounds
+from glassgrad.ops.adaptive_max_pool import window_argmax, window_bounds
 from glassgrad.ops.pool_nd import GatherPositions
 from glassgrad.ops.resample import adaptive_avg_matrix
 from glassgrad.tensor import Tensor, as_tensor
@@ -95,7 +95,7 @@ def adaptive_max_indices(x: Any, out: tuple[int, ...]) -> Any:
     for cell in itertools.product(*(range(o) for o in out)):
         window = tuple(slice(*bounds[a][i]) for a, i in enumerate(cell))
         values = x[(slice(None), slice(None)) + window]
-        local = values.reshape(n, c, -1).argmax(axis=-1)  # the first maximum (a NaN wins, as torch)
+        local = window_argmax(values.reshape(n, c, -1))  # the first maximum, or the last NaN (as torch)
         coords = xp.unravel_index(local, values.shape[2:])
         starts = [s.start for s in window]
         indices[(slice(None), slice(None)) + cell] = xp.ravel_multi_index(

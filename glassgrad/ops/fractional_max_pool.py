@@ -64,7 +64,7 @@ def fractional_indices(x: Any, kernel: tuple[int, ...], out: tuple[int, ...], sa
             continue
         better = candidate > best
         if x.dtype.kind == "f":
-            better |= xp.isnan(candidate) & ~xp.isnan(best)
+            better |= xp.isnan(candidate)  # a later NaN takes over: the last NaN wins, as torch's
         best, best_index = xp.where(better, candidate, best), xp.where(better, index, best_index)
     return best_index
 

@@ -8,7 +8,7 @@ torch options that the 2-D fast path leaves out (``return_indices``, avg_pool's 
 Max pooling is split in two. A search (no gradient) finds each window's winner as a flat index
 into its (n, c) plane of the unpadded input, torch's ``indices``: a running maximum over the
 taps, where a later tap takes over only when strictly greater (or NaN), so ties go to the
-first tap in row-major order, as torch. Then one differentiable op reads the winners:
+first tap in row-major order and a NaN window to its last NaN, as torch. Then one differentiable op reads the winners:
 
     GatherPositions:  y[n, c, j] = x[n, c, idx[n, c, j]];   dx[n, c, i] = sum_{j: idx[n, c, j] = i} dy[n, c, j]
     ScatterPositions: its adjoint, max unpooling: y[n, c, idx[n, c, j]] = x[n, c, j];  dx[n, c, j] = dy[n, c, idx]
@@ -113,8 +113,8 @@ def max_pool_indices(x: Any, geometry: PoolGeometry) -> Any:
             best, best_index = candidate.copy(), xp.broadcast_to(index, candidate.shape).copy()
             continue
         better = candidate > best
-        if x.dtype.kind == "f":  # a NaN wins, as torch's
-            better |= xp.isnan(candidate) & ~xp.isnan(best)
+        if x.dtype.kind == "f":  # a NaN wins, and a later NaN takes over (torch's winner is the last NaN)
+            better |= xp.isnan(candidate)
         best = xp.where(better, candidate, best)
         best_index = xp.where(better, index, best_index)
     return best_index

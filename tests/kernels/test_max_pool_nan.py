@@ -46,3 +46,27 @@ def test_nan_is_the_maximum_and_takes_the_gradient_as_in_torch(torch, mode, geom
         y, dx = _pool(gg, x, geometry)
     np.testing.assert_array_equal(y, expected_y)  # NaNs in the same places, the same maxima elsewhere
     np.testing.assert_array_equal(dx, expected_dx)
+
+
+OTHER_POOLS = {  # the N-d search (indices), the adaptive windows: the same rule
+    "max_pool1d": lambda F, t: F.max_pool1d(t.reshape(2, 4, 18), 3, 2, 1, return_indices=True),
+    "max_pool2d_indices": lambda F, t: F.max_pool2d(t, 3, 1, 1, return_indices=True),
+    "max_pool3d": lambda F, t: F.max_pool3d(t.reshape(2, 2, 4, 3, 3), 2, 1, return_indices=True),
+    "adaptive_max_pool1d": lambda F, t: F.adaptive_max_pool1d(t.reshape(2, 4, 18), 4, return_indices=True),
+    "adaptive_max_pool2d": lambda F, t: F.adaptive_max_pool2d(t, 4, return_indices=True),
+    "adaptive_max_pool3d": lambda F, t: F.adaptive_max_pool3d(t.reshape(2, 2, 4, 3, 3), 2, return_indices=True),
+}
+
+
+def _pool_with_indices(lib, x: np.ndarray, name: str) -> tuple[np.ndarray, ...]:
+    t = lib.tensor(x, requires_grad=True)
+    y, indices = OTHER_POOLS[name](F if lib is gg else lib.nn.functional, t)
+    y.backward(lib.ones_like(y))
+    return np.asarray(y.detach().numpy()), np.asarray(indices.numpy()), np.asarray(t.grad.numpy())
+
+
+@pytest.mark.parametrize("name", OTHER_POOLS)
+def test_the_other_max_poolings_pick_torch_s_nan_winner(torch, name):
+    x = _input()
+    for got, expected in zip(_pool_with_indices(gg, x, name), _pool_with_indices(torch, x, name)):
+        np.testing.assert_array_equal(got, expected)
