@@ -7,7 +7,7 @@ Three kinds of op:
    Their backward is the transpose of a real matrix, and applied to dL/dx + i dL/dy it acts on the two
    parts separately: it is right for complex numbers as written. They are *accepted*.
 2. **Holomorphic ops** w = f(z) (mul, div, matmul, outer, einsum, exp, log, sqrt, rsqrt, reciprocal, x ** p
-   for a real p, sin, cos, sinh, cosh, tanh, linalg.inv, linalg.det, linalg.solve). With
+   for a real p, sin, cos, sinh, cosh, tanh, linalg.inv, linalg.det, linalg.solve, kron, cross, vander). With
    torch's convention (docs/derivations/complex.md) the gradient is dL/dz = conj(f'(z)) g. Each
    real backward here computes f'(z) g from values it saved in forward; f has real Taylor
    coefficients, so conj(f'(z)) = f'(conj z): saving the *conjugates* of those values turns the
@@ -40,9 +40,10 @@ from glassgrad.ops.elementwise import Abs, Add, Div, Exp, Log, Mul, Neg, Sqrt, S
 from glassgrad.ops.indexing import GetItem
 from glassgrad.ops.indexing_scatter import Gather
 from glassgrad.ops.indexing_select import IndexAdd, IndexSelect, MaskedFill
-from glassgrad.ops.linalg import Outer
+from glassgrad.ops.linalg import Kron, Outer
 from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.linalg_inverse import Det, Inverse, Solve
+from glassgrad.ops.linalg_vectors import Cross, Vander
 from glassgrad.ops.matmul import MatMul
 from glassgrad.ops.movement import Expand, Permute, Reshape
 from glassgrad.ops.movement_diag import Diagonal, Triangle
@@ -79,7 +80,7 @@ complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)
 for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos, Sinh, Cosh, Tanh, Reciprocal, Rsqrt, PowScalar,
-            Outer, Einsum, Inverse, Det, Solve):
+            Outer, Einsum, Inverse, Det, Solve, Kron, Cross, Vander):
     complex_math.register(_op, conjugating(_op))
 complex_math.register(Abs, ComplexAbs)
 complex_math.register(Angle, ComplexAngle)

@@ -49,6 +49,7 @@ COMPLEX_OPS = {
     "linalg.multi_dot", "linalg.diagonal", "linalg.vecdot", "trace", "inner", "tensordot",  # (vecdot conjugates x)
     "linalg.inv", "linalg.det", "linalg.solve", "inverse", "det", "linalg.matrix_power",
     "addmm", "addmv", "addr", "addbmm", "baddbmm",
+    "linalg.cross", "cross", "linalg.vander", "kron",
 }
 _complex_allowed = False
 

@@ -1,6 +1,6 @@
-"""Complex input to torch.linalg's inv, det, solve (their holomorphic twins, ops/complex_forms.py) and
-vecdot (which conjugates x): float64 gradchecks perturbing real and imaginary parts, values and gradients
-against torch (recorded). linalg.eig has its own file (test_linalg_eig.py)."""
+"""Complex input to torch.linalg's inv, det, solve, cross, vander and torch.kron (their holomorphic twins,
+ops/complex_forms.py) and vecdot (which conjugates x): float64 gradchecks perturbing real and imaginary
+parts, values and gradients against torch (recorded). linalg.eig has its own file (test_linalg_eig.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ FUNCTIONS = {
     "solve_right": lambda t, a, b: t.linalg.solve(a, b.mT, left=False),
     "matrix_power_negative": lambda t, a, b: t.linalg.matrix_power(a, -2),
     "vecdot": lambda t, a, b: t.linalg.vecdot(a, b),
+    "cross": lambda t, a, b: t.linalg.cross(a, b),
+    "vander": lambda t, a, b: t.linalg.vander(a[0, 0], N=4),
+    "kron": lambda t, a, b: t.kron(a[0], b[1]),
 }
 
 
