@@ -167,6 +167,7 @@ TWINS: dict[str, Callable[..., Any]] = {
     "tril": lambda a, k=0: ops.tril(a, k),
     "sinc": lambda a: ops.sinc(a),
     "ldexp": lambda a, e: ops.ldexp(a, e),
+    "fmod": lambda a, b: ops.fmod(a, b),
     "linalg.inv": lambda a: ops.linalg_inverse.inv(a),
     "linalg.solve": lambda a, b: ops.linalg_inverse.solve(a, b),
     "triu": lambda a, k=0: ops.triu(a, k),

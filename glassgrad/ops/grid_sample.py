@@ -35,6 +35,7 @@ import numpy as np
 from glassgrad import backend, ops
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.tensor import Tensor, as_tensor
 
 MODES = ("bilinear", "nearest")
@@ -77,7 +78,12 @@ def source_index(coord: Any, size: int, padding_mode: str, align_corners: bool) 
 
 class GridSample2d(Op):
     """out[n, c, p] = the image n, c read at grid point p, bilinear or nearest; the derivatives are in the
-    module docstring (the image's gradient is scattered back to the pixels each point read)."""
+    module docstring (the image's gradient is scattered back to the pixels each point read).
+
+    Sums and writes are out of place (no ``+=``, no ``add.at``): a backward that records its graph runs the
+    forward again and this backward on Tensors."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, image: Any, grid: Any, *, mode: str, padding_mode: str, align_corners: bool) -> Any:
@@ -88,44 +94,46 @@ class GridSample2d(Op):
         if mode == "nearest":
             corners = [(xp.rint(iy).astype(xp.int64), xp.rint(ix).astype(xp.int64), xp.ones_like(ix))]
         else:
-            x0, y0 = xp.floor(ix).astype(xp.int64), xp.floor(iy).astype(xp.int64)
-            a, b = ix - x0, iy - y0
+            x_floor, y_floor = xp.floor(ix), xp.floor(iy)  # (constants: zero derivative)
+            x0, y0 = x_floor.astype(xp.int64), y_floor.astype(xp.int64)
+            a, b = ix - x_floor, iy - y_floor  # in the grid's dtype
             corners = [(y0, x0, (1 - a) * (1 - b)), (y0, x0 + 1, a * (1 - b)),
                        (y0 + 1, x0, (1 - a) * b), (y0 + 1, x0 + 1, a * b)]
             ctx.save_for_backward(a, b, dix, diy)
-        pixels = image.transpose(0, 2, 3, 1).reshape(n * h * w, c)  # one row of channels per pixel
+        pixels = xp.transpose(image, (0, 2, 3, 1)).reshape(n * h * w, c)  # one row of channels per pixel
         batch = xp.arange(n).reshape(n, 1, 1)
-        out = xp.zeros(grid.shape[:3] + (c,), dtype=image.dtype)
+        out = 0
         reads = []
         for rows, cols, weight in corners:
             inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
             flat = (batch * h + xp.clip(rows, 0, h - 1)) * w + xp.clip(cols, 0, w - 1)
             values = pixels[flat] * inside[..., None]  # (N, Ho, Wo, C), 0 outside the image
-            out += values * weight[..., None]
+            out = out + values * weight[..., None]
             reads.append((flat, inside, weight, values))
         ctx.reads, ctx.mode, ctx.image_shape = reads, mode, image.shape
-        return backend.xp.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        return xp.ascontiguousarray(xp.transpose(out, (0, 3, 1, 2)))
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         xp = backend.xp
         n, c, h, w = ctx.image_shape
-        g = grad.transpose(0, 2, 3, 1)  # (N, Ho, Wo, C)
+        g = xp.transpose(grad, (0, 2, 3, 1))  # (N, Ho, Wo, C)
         dimage = dgrid = None
         if ctx.needs_input_grad[0]:
-            pixels = xp.zeros((n * h * w, c), dtype=grad.dtype)
+            pixels = 0
             for flat, inside, weight, _ in ctx.reads:
-                xp.add.at(pixels, flat[inside], (g * weight[..., None])[inside])
-            dimage = pixels.reshape(n, h, w, c).transpose(0, 3, 1, 2)
+                pixels = pixels + written_at((n * h * w, c), ArrayIndex(flat[inside]), (g * weight[..., None])[inside],
+                                             accumulate=True)
+            dimage = xp.transpose(pixels.reshape(n, h, w, c), (0, 3, 1, 2))
         if ctx.needs_input_grad[1]:
-            dgrid = xp.zeros(g.shape[:3] + (2,), dtype=grad.dtype)
             if ctx.mode == "bilinear":
                 a, b, dix, diy = ctx.saved
                 v00, v01, v10, v11 = (values for *_, values in ctx.reads)
                 d_ix = (1 - b)[..., None] * (v01 - v00) + b[..., None] * (v11 - v10)
                 d_iy = (1 - a)[..., None] * (v10 - v00) + a[..., None] * (v11 - v01)
-                dgrid[..., 0] = (g * d_ix).sum(axis=-1) * dix
-                dgrid[..., 1] = (g * d_iy).sum(axis=-1) * diy
+                dgrid = xp.stack([(g * d_ix).sum(axis=-1) * dix, (g * d_iy).sum(axis=-1) * diy], axis=-1)
+            else:
+                dgrid = xp.zeros(tuple(g.shape[:3]) + (2,), dtype=grad.dtype)
         return dimage, dgrid
 
 
