@@ -37,13 +37,15 @@ BENCHMARKS = {
     "lstm": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
     "gpt": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
     "user_gpt": (["--rounds", "5"], ["--rounds", "3", "--steps", "4"], 2, True),
+    "user_gpt_vocab": (["--rounds", "5", "--steps", "4", "--vocab", "50304", "--bias"],
+                       ["--rounds", "3", "--steps", "2", "--vocab", "50304", "--bias"], 2, True),
     "tiny": (["--rounds", "7"], ["--rounds", "3", "--calls", "500"], 1, False),
     "tinygrad": (["--rounds", "5"], ["--rounds", "3", "--steps", "5"], 2, False),
     "learner": (["--rounds", "5"], ["--rounds", "3", "--pairs", "20000", "--rows", "50000"], 1, False),
     "per_op": (["--rounds", "5"], ["--rounds", "3", "--calls", "1000"], 1, False),
 }
 # script names where they differ (a script named tinygrad.py would shadow the package)
-SCRIPTS = {"tinygrad": "versus_tinygrad", "learner": "learner_code"}
+SCRIPTS = {"tinygrad": "versus_tinygrad", "learner": "learner_code", "user_gpt_vocab": "user_gpt"}
 NOT_INSTALLED = 3  # a benchmark's exit status when the library it compares with is missing
 RESULT = re.compile(r"^RESULT \| (.+?) \| ([0-9.]+) \| ([0-9.]+-[0-9.]+)\s*$")
 PLAIN_RATIO = re.compile(r"ratio glassgrad/torch(?: time)?[:=] *([0-9.]+)")

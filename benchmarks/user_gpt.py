@@ -19,7 +19,7 @@ alternating in blocks with a pause before each; medians of steps. Besides glassg
 prints the user model's time over the zoo model's within glassgrad (the same library both sides,
 so less sensitive to machine load).
 
-    python benchmarks/user_gpt.py [--steps 10] [--rounds 5] [--profile cprofile|ops]
+    python benchmarks/user_gpt.py [--steps 10] [--rounds 5] [--bias] [--vocab 50304] [--profile cprofile|ops [--zoo]]
 """
 
 from __future__ import annotations
@@ -159,10 +159,10 @@ def build(torch, config: Config):
     return UserGPT(config)
 
 
-def stepper(torch, state: dict | None = None):
+def stepper(torch, state: dict | None = None, vocab: int = VOCAB):
     """(step, model): the user's GPT over ``torch`` (loaded from ``state`` if given) and its training step."""
     zoo_cfg = zoo.CFG
-    model = build(torch, Config(zoo_cfg.block_size, VOCAB, zoo_cfg.n_layer, zoo_cfg.n_head, zoo_cfg.n_embd,
+    model = build(torch, Config(zoo_cfg.block_size, vocab, zoo_cfg.n_layer, zoo_cfg.n_head, zoo_cfg.n_embd,
                                 zoo_cfg.dropout, zoo_cfg.bias))
     if state is not None:
         model.load_state_dict(state)
@@ -211,6 +211,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=("cprofile", "ops"), help="profile the glassgrad user steps instead")
     parser.add_argument("--zoo", action="store_true", help="with --profile: profile the zoo's GPT instead")
     parser.add_argument("--bias", action="store_true", help="biases in the Linear and LayerNorm layers (both models)")
+    parser.add_argument("--vocab", type=int, default=VOCAB,
+                        help="the user model's vocabulary (nanoGPT pads GPT-2's to 50304); other than 65: no zoo model")
     args = parser.parse_args()
     if args.bias:
         zoo.CFG = zoo.Settings(bias=True)
@@ -220,20 +222,25 @@ def main() -> None:
 
     common.torch_threads(torch)
     print(common.describe_machine(torch))
-    t_model = zoo.initialised_torch_model(torch, seed=0)
-    state = {name: p.detach().clone() for name, p in t_model.state_dict().items()}
-    t_step, t_user = stepper(torch, None)
-    # the user model's names: transformer.* for the embeddings, blocks and final norm
-    user_state = {("lm_head.weight" if name == "lm_head.weight" else f"transformer.{name}"): value
-                  for name, value in state.items()}
-    t_user.load_state_dict(user_state, strict=True)
-    g_step, _ = stepper(glassgrad, user_state)
-    z_step, _ = zoo.glassgrad_stepper(state)
+    torch.manual_seed(0)
+    t_step, t_user = stepper(torch, None, args.vocab)
+    contenders = {}
+    if args.vocab == VOCAB:  # both models from the zoo benchmark's torch weights
+        t_zoo = zoo.initialised_torch_model(torch, seed=0)
+        state = {name: p.detach().clone() for name, p in t_zoo.state_dict().items()}
+        # the user model's names: transformer.* for the embeddings, blocks and final norm
+        user_state = {("lm_head.weight" if name == "lm_head.weight" else f"transformer.{name}"): value
+                      for name, value in state.items()}
+        t_user.load_state_dict(user_state, strict=True)
+        contenders["zoo"], _ = zoo.glassgrad_stepper(state)
+    else:  # the user model's own initialisation, in torch
+        user_state = {name: p.detach().clone() for name, p in t_user.state_dict().items()}
+    g_step, _ = stepper(glassgrad, user_state, args.vocab)
     rng = np.random.default_rng(0)
     if args.profile:
-        profile(z_step if args.zoo else g_step, rng, args.steps, args.profile)
+        profile(contenders["zoo"] if args.zoo else g_step, rng, args.steps, args.profile)
         return
-    contenders = {"glassgrad": g_step, "torch": t_step, "zoo": z_step}
+    contenders = {"glassgrad": g_step, "torch": t_step, **contenders}
     for step in contenders.values():  # warm-up
         time_block(step, rng, 3, 0.0)
     times: dict[str, list[float]] = {name: [] for name in contenders}
@@ -244,19 +251,23 @@ def main() -> None:
             times[name] += time_block(contenders[name], rng, args.steps, args.pause)
         last = {name: statistics.median(t[-args.steps:]) for name, t in times.items()}
         ratios.append(last["glassgrad"] / last["torch"])
-        zoo_ratios.append(last["glassgrad"] / last["zoo"])
+        if "zoo" in last:
+            zoo_ratios.append(last["glassgrad"] / last["zoo"])
         print(f"round {r}: " + ", ".join(f"{name} {1e3 * ms:.1f}" for name, ms in last.items()) + " ms/step",
               flush=True)
-    g, t, z = (statistics.median(times[name]) for name in contenders)
+    g, t = statistics.median(times["glassgrad"]), statistics.median(times["torch"])
     c = zoo.CFG
     print(f"\nuser-written GPT step ({c.n_layer} layers x {c.n_head} heads x {c.n_embd}, batch {c.batch_size} x "
-          f"context {c.block_size}, vocab {VOCAB}, AdamW + clipping, {common.THREADS} threads)")
-    print(f"glassgrad: {1e3 * g:.1f} ms/step (the zoo's GPT: {1e3 * z:.1f} ms/step)")
+          f"context {c.block_size}, vocab {args.vocab}, AdamW + clipping, {common.THREADS} threads)")
+    print(f"glassgrad: {1e3 * g:.1f} ms/step")
     print(f"torch:     {1e3 * t:.1f} ms/step")
     print(f"ratio glassgrad/torch time: {g / t:.2f}")
-    print(f"ratio user GPT / zoo GPT within glassgrad: {g / z:.2f} "
-          f"(rounds {min(zoo_ratios):.2f}-{max(zoo_ratios):.2f})")
-    print(common.result_line(f"user-written GPT step {c.n_layer}x{c.n_embd}, batch {c.batch_size} x "
+    if zoo_ratios:
+        z = statistics.median(times["zoo"])
+        print(f"the zoo's GPT in glassgrad: {1e3 * z:.1f} ms/step; ratio user GPT / zoo GPT within glassgrad: "
+              f"{g / z:.2f} (rounds {min(zoo_ratios):.2f}-{max(zoo_ratios):.2f})")
+    vocab = "" if args.vocab == VOCAB else f", vocab {args.vocab}"
+    print(common.result_line(f"user-written GPT step {c.n_layer}x{c.n_embd}{vocab}, batch {c.batch_size} x "
                              f"{c.block_size}, {common.THREADS} threads", ratios))
 
 
