@@ -42,7 +42,7 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from glassgrad import backend, kernels
+from glassgrad import backend, complex_math, kernels
 from glassgrad.autograd import grad_mode
 from glassgrad.autograd.engine import op_backward, run_post_accumulate_hooks
 from glassgrad.autograd.grad_mode import enable_grad
@@ -90,6 +90,9 @@ class NotTwiceDifferentiable(Op):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         raise NotImplementedError(ctx.reason)
+
+
+complex_math.accept(NotTwiceDifferentiable)  # it passes a value on and refuses to be differentiated: complex too
 
 
 def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | None:

@@ -31,20 +31,21 @@ from glassgrad.tensor import Tensor, as_tensor
 
 def _reflector(a: Any, i: int) -> Any:
     """v_i: column i of A below the diagonal, a 1 at row i, zeros above (..., m)."""
-    v = a[..., :, i].copy()
-    v[..., :i] = 0
-    v[..., i] = 1
-    return v
+    xp = backend.xp
+    rows = xp.arange(a.shape[-2])
+    return xp.where(rows > i, a[..., :, i], 0) + (rows == i).astype(a.dtype)
 
 
 class HouseholderProduct(Op):
     """The first n columns of H_1 ... H_k (module docstring: forward and backward)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, tau: Any) -> Any:
         xp = backend.xp
         m, n = a.shape[-2:]
-        x = xp.broadcast_to(xp.eye(m, n, dtype=a.dtype), a.shape[:-2] + (m, n)).copy()
+        x = xp.broadcast_to(xp.eye(m, n, dtype=a.dtype), tuple(a.shape[:-2]) + (m, n))
         steps = []
         for i in reversed(range(tau.shape[-1])):
             v = _reflector(a, i)
@@ -58,17 +59,21 @@ class HouseholderProduct(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         xp = backend.xp
         a, tau = ctx.saved
-        grad_a, grad_tau = xp.zeros_like(a), xp.zeros_like(tau)
+        m, n = a.shape[-2:]
+        rows = xp.arange(m)
+        columns, grad_tau = [], []  # (lists stacked at the end: the same code runs on Tensors when recording)
         g = grad
         for i in range(tau.shape[-1]):
             v, x = _reflector(a, i), ctx.steps[i]
             w = (v[..., None, :] @ x)[..., 0, :]  # v_i^T X_i
             z = (v[..., None, :] @ g)[..., 0, :]  # v_i^T G_{i-1}
-            grad_tau[..., i] = -(z * w).sum(-1)
+            grad_tau.append(-(z * w).sum(-1))
             g_v = -tau[..., i, None] * ((g @ w[..., :, None])[..., 0] + (x @ z[..., :, None])[..., 0])
-            grad_a[..., i + 1:, i] = g_v[..., i + 1:]
+            columns.append(xp.where(rows > i, g_v, 0))  # only A's entries below the diagonal hold v_i
             g = g - tau[..., i, None, None] * v[..., :, None] * z[..., None, :]
-        return grad_a, grad_tau
+        columns += [xp.zeros(tuple(a.shape[:-1]), dtype=a.dtype)] * (n - len(columns))  # columns past k: unused
+        grad_tau = xp.stack(grad_tau, axis=-1) if grad_tau else xp.zeros_like(tau)
+        return (xp.stack(columns, axis=-1) if columns else xp.zeros_like(a)), grad_tau
 
 
 def householder_product(A: Any, tau: Any) -> Tensor:  # noqa: N803
