@@ -38,7 +38,11 @@ def stable_log_softmax(x: Any, axis: int) -> Any:
     """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
     shifted = x - max_shift(x, axis)
     with backend.xp.errstate(divide="ignore"):  # log 0 only for an empty axis, whose result is empty
-        return shifted - backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
+        log_total = backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
+    if isinstance(shifted, Tensor):  # a forward run again to record its graph: the expression, which records
+        return shifted - log_total
+    shifted -= log_total  # the same subtraction into x - m, this function's own array: one array of x's size less
+    return shifted
 
 
 class Softmax(Op):
