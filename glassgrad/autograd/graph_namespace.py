@@ -82,6 +82,19 @@ def _expand_dims(a: Tensor, axis: Any) -> Tensor:
     return a
 
 
+def _fft_twin(name: str, a: Tensor, **params: Any) -> Tensor:
+    """numpy.fft.<name> as the glassgrad.fft transform op that computes it (the adjoints in the
+    transforms' backward are themselves transforms: glassgrad/fft/transforms.py)."""
+    from glassgrad.fft import transforms
+
+    if name in ("fftn", "ifftn"):
+        sizes = tuple(a.shape[axis] for axis in params["axes"])
+        return transforms.C2C.apply(a, sizes=sizes, axes=params["axes"], norm=params["norm"],
+                                    inverse=name == "ifftn")
+    op = transforms.R2C if name == "rfft" else transforms.C2R
+    return op.apply(a, n=params["n"], axis=params["axis"], norm=params["norm"])
+
+
 def _prod(a: Tensor, axis: Any, keepdims: bool) -> Tensor:
     """numpy.prod over several axes: torch's prod takes one dim, so one axis at a time."""
     axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
@@ -168,6 +181,12 @@ TWINS: dict[str, Callable[..., Any]] = {
     "sinc": lambda a: ops.sinc(a),
     "ldexp": lambda a, e: ops.ldexp(a, e),
     "fmod": lambda a, b: ops.fmod(a, b),
+    "conj": lambda a: ops.complex_parts.Conj.apply(a),
+    "conjugate": lambda a: ops.complex_parts.Conj.apply(a),
+    "fft.fftn": lambda a, axes, norm: _fft_twin("fftn", a, axes=tuple(axes), norm=norm),
+    "fft.ifftn": lambda a, axes, norm: _fft_twin("ifftn", a, axes=tuple(axes), norm=norm),
+    "fft.rfft": lambda a, n, axis, norm: _fft_twin("rfft", a, n=n, axis=axis, norm=norm),
+    "fft.irfft": lambda a, n, axis, norm: _fft_twin("irfft", a, n=n, axis=axis, norm=norm),
     "linalg.inv": lambda a: ops.linalg_inverse.inv(a),
     "linalg.solve": lambda a, b: ops.linalg_inverse.solve(a, b),
     "triu": lambda a, k=0: ops.triu(a, k),

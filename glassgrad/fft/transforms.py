@@ -51,6 +51,8 @@ class C2C(Op):
     Backward: the adjoint s F^H g is the opposite transform with the dual norm, then cut/padded back
     to the input's lengths."""
 
+    differentiable_backward = True  # its adjoint is a transform too: recorded under create_graph
+
     @staticmethod
     def forward(ctx: Context, x: Any, *, sizes: tuple[int, ...], axes: tuple[int, ...], norm: str,
                  inverse: bool) -> Any:
@@ -70,6 +72,8 @@ class R2C(Op):
 
     Backward: dL/dx = s Re(F^H P^T g) (P keeps the first n//2 + 1 rows) = irfft(h, n, dual norm), where
     h = g with the entries 1..ceil(n/2)-1 halved (irfft counts each of them twice, for its mirror image)."""
+
+    differentiable_backward = True  # its adjoint is a transform too: recorded under create_graph
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, n: int, axis: int, norm: str) -> Any:
@@ -96,6 +100,8 @@ class C2R(Op):
 
     Backward: dL/dX_k = c_k rfft(g, dual norm)_k with c_k = 2 for k = 1..K and 1 at k = 0 and the
     Nyquist entry (the imaginary parts forward ignores get 0: rfft(g) is real there), cut/padded back."""
+
+    differentiable_backward = True  # its adjoint is a transform too: recorded under create_graph
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, n: int, axis: int, norm: str) -> Any:

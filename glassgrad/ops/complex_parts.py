@@ -37,7 +37,10 @@ FUNCTIONAL_NAMES: list[str] = []
 
 
 def _complex_array(real: Any, imag: Any) -> Any:
-    """real + i imag as one complex array (the dtype pairs the parts' float dtype)."""
+    """real + i imag as one complex array (the dtype pairs the parts' float dtype); on Tensors (a
+    backward recording its graph), the ``Complex`` op, so the result has a backward."""
+    if isinstance(real, Tensor) or isinstance(imag, Tensor):
+        return Complex.apply(as_tensor(real), as_tensor(imag))
     out = backend.xp.empty(real.shape, dtype=dtypes.complex_of(real.dtype))
     out.real, out.imag = real, imag
     return complex_math.mark(out)
@@ -46,6 +49,8 @@ def _complex_array(real: Any, imag: Any) -> Any:
 class Real(Op):
     """x = Re z (a view);  dL/dz = g + 0i."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
         ctx.dtype = z.dtype
@@ -53,11 +58,13 @@ class Real(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return grad.astype(ctx.dtype)
+        return _complex_array(grad, backend.xp.zeros_like(grad))
 
 
 class Imag(Op):
     """y = Im z (a view);  dL/dz = 0 + i g."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
@@ -71,6 +78,8 @@ class Imag(Op):
 class Conj(Op):
     """w = conj z = x - iy;  dL/dz = conj(g) (the map is its own adjoint)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
         return backend.xp.conj(z)
@@ -82,6 +91,8 @@ class Conj(Op):
 
 class Complex(Op):
     """z = x + iy from two real tensors;  dL/dx = Re g,  dL/dy = Im g."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, real: Any, imag: Any) -> Any:
@@ -150,6 +161,8 @@ class ComplexAngle(Op):
 class ViewAsReal(Op):
     """[x, y] along a new last axis (a view);  dL/dz = g[..., 0] + i g[..., 1]."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
         xp = backend.xp
@@ -163,6 +176,8 @@ class ViewAsReal(Op):
 
 class ViewAsComplex(Op):
     """z = x[..., 0] + i x[..., 1] (a view of a last axis of size 2);  dL/dx = [Re g, Im g]."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:

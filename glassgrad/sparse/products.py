@@ -31,27 +31,45 @@ class SparseDenseMM(Op):
 
     dv_e = (G B^T)[r_e, c_e] = sum_j G[r_e, j] B[c_e, j];  dB = A^T G.
     A coordinate stored twice contributes twice to C, and each of its entries gets the same dv.
+    A^T G is this op again (A^T: the same values at the swapped coordinates), so under
+    ``create_graph=True`` both gradients are recorded and can be differentiated again.
     """
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, values: Any, dense: Any, *, indices: Any, size: tuple[int, int]) -> Any:
-        import scipy.sparse  # imported on first use: it adds to glassgrad's import time
-
         rows, cols = indices
-        matrix = scipy.sparse.coo_matrix((values, (rows, cols)), shape=size).tocsr()  # repeats summed
-        ctx.save_for_backward(dense)
-        ctx.matrix, ctx.rows, ctx.cols = matrix, rows, cols
-        return numpy.asarray(matrix @ dense, dtype=values.dtype)
+        ctx.save_for_backward(values, dense)
+        ctx.rows, ctx.cols, ctx.size = rows, cols, size
+        return _csr_product(values, rows, cols, size, dense)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
-        (dense,) = ctx.saved
+        values, dense = ctx.saved
         d_values = d_dense = None
         if ctx.needs_input_grad[0]:
-            d_values = numpy.einsum("ej,ej->e", grad[ctx.rows], dense[ctx.cols])  # (G B^T) at A's coordinates
+            d_values = (grad[ctx.rows] * dense[ctx.cols]).sum(-1)  # (G B^T) at A's coordinates
         if ctx.needs_input_grad[1]:
-            d_dense = numpy.asarray(ctx.matrix.T @ grad, dtype=dense.dtype)  # A^T G
+            d_dense = _transposed_product(ctx, values, grad)  # A^T G
         return d_values, d_dense
+
+
+def _csr_product(values: Any, rows: Any, cols: Any, size: tuple[int, int], dense: Any) -> Any:
+    """The (size) matrix with ``values`` at (rows, cols), repeats summed, times ``dense``, by SciPy's CSR."""
+    import scipy.sparse  # imported on first use: it adds to glassgrad's import time
+
+    matrix = scipy.sparse.coo_matrix((values, (rows, cols)), shape=size).tocsr()
+    return numpy.asarray(matrix @ dense, dtype=values.dtype)
+
+
+def _transposed_product(ctx: Context, values: Any, grad: Any) -> Any:
+    """A^T G: the same values at the swapped coordinates times G. With arrays, SciPy's product; with
+    Tensors (a recording backward), ``SparseDenseMM`` itself, so the product has a backward."""
+    transposed = dict(indices=(ctx.cols, ctx.rows), size=(ctx.size[1], ctx.size[0]))
+    if isinstance(grad, numpy.ndarray):
+        return _csr_product(values, ctx.cols, ctx.rows, transposed["size"], grad)
+    return SparseDenseMM.apply(values, grad, **transposed)
 
 
 def _check_sparse_matrix(op: str, a: SparseTensor) -> None:

@@ -369,5 +369,9 @@ from tests.ops import table_linalg_decompositions  # noqa: E402  (torch.linalg's
 
 OPS += table_linalg_decompositions.ROWS
 
+from tests.ops import table_fft_sparse  # noqa: E402  (glassgrad.fft and the sparse product, issue 24)
+
+OPS += table_fft_sparse.ROWS
+
 OPS_BY_NAME = {spec.name: spec for spec in OPS}
 assert len(OPS_BY_NAME) == len(OPS), "duplicate op name in the table"

@@ -36,6 +36,8 @@ NOT_YET: set[str] = {'linalg.eig'}
 
 # rows twice differentiable (checked below): one of them raising again is a regression, not a new op
 TWICE_DIFFERENTIABLE: set[str] = {
+    'bilinear', 'fft.fft', 'fft.fft_complex', 'fft.fftn', 'fft.fftshift', 'fft.hfft', 'fft.ifft', 'fft.ifftshift',
+    'fft.ihfft', 'fft.irfft', 'fft.irfftn', 'fft.rfft', 'fft.rfftn', 'sparse.mm',
     'T', 'abs', 'acos', 'acosh', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d',
     'adaptive_max_pool3d', 'add', 'addbmm', 'addcdiv', 'addcmul', 'addmm', 'addmv', 'addr', 'adjoint',
     'affine_grid', 'aminmax', 'angle', 'as_strided', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'atleast_3d',
@@ -90,7 +92,9 @@ TWICE_DIFFERENTIABLE: set[str] = {
 TORCH_RAISES_TOO = {"ctc_loss", "hardsigmoid", "multi_margin_loss", "multilabel_margin_loss"}
 # torch gives no double backward here ("the derivative for '_pdist_backward' / '_embedding_bag_backward' is not
 # implemented"), glassgrad's backward, written with differentiable ops, does: checked by finite differences only
-TORCH_REFUSES = {"embedding_bag", "pdist"}
+# sparse.mm: torch's gradient for the sparse operand's values has no graph (its second derivative reads as 0);
+# glassgrad's, (G B^T) at A's coordinates, depends on B and is differentiated (finite differences agree)
+TORCH_REFUSES = {"embedding_bag", "pdist", "sparse.mm"}
 
 # rows whose finite differences of the backward need a case filter or a looser tolerance (torch agrees to 1e-6)
 FD_SKIP: dict[str, Callable[[Case], bool]] = {
