@@ -17,7 +17,7 @@ from glassgrad.tensor import Tensor
 
 
 def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None, *, grad_variables: Any = None) -> None:
+             create_graph: bool = False, grad_variables: Any = None, inputs: Any = None) -> None:
     """Accumulate d sum(tensors_i * grad_tensors_i) / d leaf into each leaf's ``.grad``."""
     outputs = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grad_variables is not None:  # torch's old name for grad_tensors

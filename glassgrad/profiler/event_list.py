@@ -36,10 +36,12 @@ class EventList(list):
         """Microseconds: the sum of every event's self time (the time the recorded code took)."""
         return sum(event.self_cpu_time_total for event in self)
 
-    def table(self, sort_by: str | None = None, row_limit: int = 100, max_name_column_width: int = 55,
-              header: str | None = None, top_level_events_only: bool = False, **_ignored: Any) -> str:
+    def table(self, sort_by: str | None = None, row_limit: int = 100, max_src_column_width: int = 75,
+              max_name_column_width: int = 55, max_shapes_column_width: int = 80, header: str | None = None,
+              top_level_events_only: bool = False, time_unit: str | None = None) -> str:
         """The events as a text table, sorted by one of their attributes, largest first
-        (``"cpu_time_total"``, ``"self_cpu_time_total"``, ``"count"``, ``"cpu_memory_usage"``, ...)."""
+        (``"cpu_time_total"``, ``"self_cpu_time_total"``, ``"count"``, ``"cpu_memory_usage"``, ...).
+        torch's arguments; no source column is printed, shapes are not cut, times pick their unit."""
         rows = [e for e in self if not top_level_events_only or getattr(e, "parent", None) is None]
         if sort_by is not None:
             if rows and not hasattr(rows[0], sort_by):

@@ -38,7 +38,7 @@ class profile:  # noqa: N801 - torch's name
         if others:
             raise RuntimeError(f"profile: glassgrad profiles the CPU only; asked for {others}")
         unknown = set(options) - {"experimental_config", "execution_trace_observer", "acc_events", "use_cuda",
-                                  "custom_trace_id_callback"}
+                                  "custom_trace_id_callback", "post_processing_timeout_s"}
         if unknown:
             raise TypeError(f"profile got unexpected keyword arguments {sorted(unknown)}")
         self.schedule, self.on_trace_ready = schedule, on_trace_ready
@@ -104,9 +104,11 @@ class profile:  # noqa: N801 - torch's name
         """Every recorded event, in the order they started."""
         return self.function_events
 
-    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0) -> EventList:
+    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
+                     group_by_overload_name: bool = False) -> EventList:
         """One row per op name (and per input shapes with ``group_by_input_shape``, which needs
-        ``record_shapes=True``): count, total and self time."""
+        ``record_shapes=True``): count, total and self time. (No stacks are recorded and glassgrad's ops
+        have no overloads, so the other two groupings leave the rows as they are.)"""
         if group_by_input_shape and not self.record_shapes:
             raise RuntimeError("key_averages(group_by_input_shape=True) needs profile(record_shapes=True)")
         return self.function_events.key_averages(group_by_input_shape)

@@ -25,12 +25,11 @@ class Recorder:
         self.record_shapes, self.profile_memory = record_shapes, profile_memory
         self.events: list[Event] = []
         self.open: list[Event] = []  # the stack of ranges now running, innermost last
-        self.thread = threading.get_ident()
 
     def begin(self, name: str, shapes: list[list[int]] | None = None, kind: str = "cpu_op") -> Event:
         """Open a range now; it becomes a child of the innermost open range."""
         event = Event(name, time.perf_counter_ns() // 1000, kind=kind, input_shapes=shapes or [],
-                      thread=threading.get_ident() - self.thread)
+                      thread=threading.get_native_id())
         if self.open:
             self.open[-1].children.append(event)
             event.parent = self.open[-1]

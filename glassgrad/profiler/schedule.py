@@ -31,17 +31,22 @@ class ProfilerActivity(Enum):
     MTIA = 3
 
 
-def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0,
-             skip_first: int = 0) -> Callable[[int], ProfilerAction]:
-    """The action for each step number, as described in the module docstring."""
+def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
+             skip_first_wait: int = 0) -> Callable[[int], ProfilerAction]:
+    """The action for each step number, as described in the module docstring; ``skip_first_wait``
+    non-zero leaves out the first cycle's ``wait`` steps (the later cycles keep theirs)."""
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
-        raise ValueError("schedule: wait, warmup, repeat and skip_first must be >= 0 and active > 0")
+        raise AssertionError(f"Invalid profiler schedule arguments. Got wait={wait} (need >= 0), warmup={warmup} "
+                             f"(need >= 0), active={active} (need > 0), repeat={repeat} (need >= 0), "
+                             f"skip_first={skip_first} (need >= 0).")
     cycle = wait + warmup + active
 
     def action(step: int) -> ProfilerAction:
         if step < skip_first:
             return ProfilerAction.NONE
         step -= skip_first
+        if skip_first_wait:  # start the count inside the first cycle, after its wait
+            step += wait
         if repeat > 0 and step // cycle >= repeat:
             return ProfilerAction.NONE
         position = step % cycle

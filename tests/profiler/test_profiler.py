@@ -129,8 +129,10 @@ def test_schedule_records_only_active_steps_and_saves_each_cycle():
             gg.ones(2).exp()
             prof.step()
     assert saved == [{"Exp": 2}, {"Exp": 2}]
-    with pytest.raises(ValueError):
+    with pytest.raises(AssertionError, match="Invalid profiler schedule"):  # torch's error type
         profiler.schedule(wait=0, warmup=0, active=0)
+    late = profiler.schedule(wait=5, warmup=1, active=1, skip_first=2, skip_first_wait=1)
+    assert [late(s).name for s in range(4)] == ["NONE", "NONE", "WARMUP", "RECORD_AND_SAVE"]
 
 
 def test_tensorboard_trace_handler_writes_one_file_per_cycle(tmp_path):
