@@ -53,7 +53,6 @@ class Real(Op):
 
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
-        ctx.dtype = z.dtype
         return z.real
 
     @staticmethod
