@@ -8,7 +8,8 @@ missed its target (:class:`experiments.common.TargetMissed`) is no failure: it f
 results.json says ``target_met: false``.
 
 - **processes** (``--jobs N``, and ``--jobs 1``): N worker processes, started fresh ("spawn"),
-  each with one BLAS thread, so that N runs share N cores without oversubscribing them;
+  each with one BLAS thread, so that N runs share N cores without oversubscribing them; a
+  worker ends when the sweep's process is gone (killed), see :mod:`experiments.sweep.parent_watch`;
 - **in this process** (``--in-process``): one run after another, for a debugger. BLAS keeps
   its threads here, and a multi-threaded matrix product may round differently in the last bit,
   so only the other backends promise bit-for-bit equal results;
@@ -39,6 +40,7 @@ from typing import Any
 
 from glassgrad_experiments.common import TargetMissed, run_experiment
 from glassgrad_experiments.sweep.interrupts import StopRequest, ignore_ctrl_c
+from glassgrad_experiments.sweep.parent_watch import exit_with_parent
 from glassgrad_experiments.sweep.plan import PlannedRun
 
 OnDone = Callable[[PlannedRun, "str | None"], None]
@@ -105,7 +107,7 @@ def run_in_processes(runs: list[tuple[PlannedRun, Path]], module_name: str, jobs
     context = multiprocessing.get_context("spawn")  # fresh interpreters: nothing inherited but the arguments
     queue, workers = list(runs), min(jobs, len(runs))
     with _environment(ONE_THREAD):
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=ignore_ctrl_c)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
     pending: dict[Any, PlannedRun] = {}
     try:
         while queue or pending:
@@ -130,6 +132,12 @@ def run_in_processes(runs: list[tuple[PlannedRun, Path]], module_name: str, jobs
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(sweep_pid: int) -> None:
+    """A worker process's initializer: Ctrl-C is the sweep's to handle, and the worker ends with the sweep."""
+    ignore_ctrl_c()
+    exit_with_parent(sweep_pid)
 
 
 def _terminate_workers(pool: ProcessPoolExecutor) -> None:

@@ -23,6 +23,8 @@ INTERRUPT_AT = "SWEEP_TOY_INTERRUPT_AT"  # environment: the run (lr,seed) that r
 # environment: "LR,SEED,TIMES,PID": that run sends SIGINT (Ctrl-C) TIMES times to the sweep's process PID;
 # after two it waits (for the sweep to stop it)
 CTRL_C_AT = "SWEEP_TOY_CTRL_C_AT"
+# environment: "LR,SEED": that run writes its process id to worker_pid.txt in its folder and then waits (120 s)
+LINGER_AT = "SWEEP_TOY_LINGER_AT"
 
 
 @dataclass
@@ -58,6 +60,9 @@ def run(cfg: Config, out_dir: Path) -> dict:
     lr, seed, times, pid = (os.environ.get(CTRL_C_AT) or ",,0,0").split(",")
     if (lr, seed) == (str(cfg.lr), str(cfg.seed)):
         press_ctrl_c(int(pid), int(times))
+    if os.environ.get(LINGER_AT) == f"{cfg.lr},{cfg.seed}":
+        (out_dir / "worker_pid.txt").write_text(str(os.getpid()))
+        time.sleep(120)  # the test kills the sweep meanwhile; the worker must end with it
     rng = np.random.default_rng(cfg.seed)
     x = gg.tensor(rng.standard_normal((64, cfg.features)).astype(np.float32))
     target = x @ gg.tensor(rng.standard_normal((cfg.features, 1)).astype(np.float32))
