@@ -93,13 +93,14 @@ def gradgradcheck(
 
     Checks the function g(x, v) = d <fn(x), v> / dx (the backward, taken with ``create_graph=True``)
     with ``gradcheck``: its derivatives with respect to x and to v come from differentiating the
-    recorded backward. ``grad_outputs`` (v) are random float64 tensors when not given.
+    recorded backward. ``grad_outputs`` (v) are random float64 tensors when not given (complex128 for a
+    complex output).
     """
     tensors = [_as_input(t) for t in (inputs if isinstance(inputs, Sequence) else (inputs,))]
     outputs = [o for o in _outputs(fn(*tensors)) if o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(seed + 1)
-        grad_outputs = [Tensor(rng.standard_normal(o.shape), requires_grad=True) for o in outputs]
+        grad_outputs = [Tensor(_weights(rng, o), requires_grad=True) for o in outputs]
     vs = [_as_input(v) for v in (grad_outputs if isinstance(grad_outputs, Sequence) else (grad_outputs,))]
     n = len(tensors)
 

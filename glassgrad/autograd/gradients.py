@@ -53,7 +53,9 @@ def _input_grads(node: Node, out_grad: Any) -> list[tuple[Tensor, Any]]:
         if g is None or not parent.requires_grad:
             continue
         g = unbroadcast(g, parent.shape, op_name)
-        shares.append((parent, g if g.dtype == parent.dtype else g.astype(parent.dtype)))
+        if g.dtype != parent.dtype:  # (a complex gradient reaching a real input keeps its real part, as engine.py)
+            g = (g.real if g.dtype.kind == "c" and parent.dtype.kind != "c" else g).astype(parent.dtype)
+        shares.append((parent, g))
     return shares
 
 

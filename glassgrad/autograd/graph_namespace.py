@@ -190,6 +190,7 @@ TWINS: dict[str, Callable[..., Any]] = {
     "linalg.inv": lambda a: ops.linalg_inverse.inv(a),
     "linalg.solve": lambda a, b: ops.linalg_inverse.solve(a, b),
     "triu": lambda a, k=0: ops.triu(a, k),
+    "diagonal": lambda a, offset=0, axis1=0, axis2=1: as_tensor(a).diagonal(offset, axis1, axis2),
 }
 
 # names whose result has zero derivative, or does not depend on the values: computed on arrays
@@ -199,6 +200,7 @@ CONSTANTS = frozenset({
     "zeros_like", "ones_like", "empty_like", "full_like", "equal", "not_equal", "less", "less_equal", "greater",
     "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor", "argmax", "argmin", "argsort",
     "nonzero", "flatnonzero", "argwhere", "shape", "ndim", "result_type", "broadcast_shapes", "iinfo", "finfo",
+    "allclose",
 })
 
 

@@ -112,9 +112,12 @@ def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | None:
 
 
 def _is_float_array(value: Any) -> bool:
+    """A float or complex array (one a gradient flows through), or a list or tuple holding one."""
     if isinstance(value, list | tuple):
         return any(_is_float_array(v) for v in value)
-    return hasattr(value, "dtype") and hasattr(value, "shape") and backend.is_float(value.dtype)
+    if not (hasattr(value, "dtype") and hasattr(value, "shape")):
+        return False
+    return backend.is_float(value.dtype) or value.dtype.kind == "c"
 
 
 def _derived_attributes(ctx: Context) -> list[str]:

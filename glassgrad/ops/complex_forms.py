@@ -10,13 +10,16 @@ Three kinds of op:
    for a real p, sin, cos, sinh, cosh, tanh, linalg.inv, linalg.det, linalg.solve, kron, cross, vander). With
    torch's convention (docs/derivations/complex.md) the gradient is dL/dz = conj(f'(z)) g. Each
    real backward here computes f'(z) g from values it saved in forward; f has real Taylor
-   coefficients, so conj(f'(z)) = f'(conj z): saving the *conjugates* of those values turns the
-   real backward into the complex one. :func:`conjugating` makes that twin (e.g. ``ComplexMul``:
-   dL/da = g conj(b)). Its backward is not itself differentiated (``differentiable_backward`` is
-   False: the conjugated saves are new arrays the double-backward machinery cannot trace), and the
-   in-place edit check does not see its saved inputs.
+   coefficients, so conj(f'(z)) = f'(conj z): running the real backward on the *conjugates* of those
+   values turns it into the complex one. :func:`conjugating` makes that twin (e.g. ``ComplexMul``:
+   dL/da = g conj(b)). It saves what the real op saves and conjugates in backward, so it is twice
+   differentiable as the real op is: with ``create_graph=True`` the saved values are the graph's
+   tensors (glassgrad/autograd/higher_order.py), ``xp.conj`` records a ``Conj`` node, and the backward
+   records conj(f'(z)) g as complex ops, whose own backward is this rule again.
 3. **Ops with a real result or real parts** (abs, angle): their own classes in complex_parts.py.
-4. **Ops written for complex numbers from the start** (fft's C2C and C2R, linalg.eig's EigFactor): accepted.
+4. **Ops written for complex numbers from the start** (fft's C2C and C2R, linalg.eig's EigFactor, and the
+   decompositions and solvers whose one backward formula is written with conjugate transposes: svd, eigh,
+   qr, cholesky, cholesky_solve, solve_triangular, slogdet, pinv): accepted.
 
 Every other op refuses complex input with a RuntimeError (complex_math.form_of). An op joins the lists
 only with a test against torch: its forward must also be right on complex input (sigmoid's is not: its
@@ -25,6 +28,7 @@ forward drops the imaginary part, so it stays refused).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from glassgrad import backend, complex_math
@@ -41,8 +45,15 @@ from glassgrad.ops.indexing import GetItem
 from glassgrad.ops.indexing_scatter import Gather
 from glassgrad.ops.indexing_select import IndexAdd, IndexSelect, MaskedFill
 from glassgrad.ops.linalg import Kron, Outer
+from glassgrad.ops.linalg_cholesky import CholeskyFactor, CholeskySolve
+from glassgrad.ops.linalg_determinant import DeterminantSign, LogAbsDet
 from glassgrad.ops.linalg_eig import EigFactor
+from glassgrad.ops.linalg_eigen import EighFactor
 from glassgrad.ops.linalg_inverse import Det, Inverse, Solve
+from glassgrad.ops.linalg_pinv import PseudoInverse
+from glassgrad.ops.linalg_qr import QrFactor, QrOnlyR
+from glassgrad.ops.linalg_svd import SvdFactor
+from glassgrad.ops.linalg_triangular import SolveTriangular
 from glassgrad.ops.linalg_vectors import Cross, Vander
 from glassgrad.ops.matmul import MatMul
 from glassgrad.ops.movement import Expand, Permute, Reshape
@@ -58,17 +69,21 @@ from glassgrad.ops.scan import CumSum
 
 
 def conjugating(op: type) -> type:
-    """The complex twin of a holomorphic op: the same forward, the saved values conjugated."""
+    """The complex twin of a holomorphic op: the same forward; the backward, the real one run on the
+    conjugates of the saved values."""
 
     def forward(ctx: Context, *arrays: Any, **params: Any) -> Any:
-        out = op.forward(ctx, *arrays, **params)
-        ctx.saved = tuple(backend.xp.conj(saved) for saved in ctx.saved)
-        return complex_math.mark(out)
+        return complex_math.mark(op.forward(ctx, *arrays, **params))
+
+    def backward(ctx: Context, grad: Any) -> Any:
+        conjugated = copy.copy(ctx)
+        conjugated.saved = tuple(backend.xp.conj(saved) for saved in ctx.saved)
+        return op.backward(conjugated, grad)
 
     twin = type(f"Complex{op.__name__}", (op,), {
         "forward": staticmethod(forward),
-        "differentiable_backward": False,
-        "__doc__": f"{op.__name__} on complex tensors: dL/dz = conj(f'(z)) g (saved values conjugated).",
+        "backward": staticmethod(backward),
+        "__doc__": f"{op.__name__} on complex tensors: dL/dz = conj(f'(z)) g (the saved values conjugated).",
     })
     return twin
 
@@ -76,6 +91,8 @@ def conjugating(op: type) -> type:
 complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, ComplexAngle)  # complex_parts.py
 complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
 complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written for complex numbers (linalg_eig.py)
+complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskySolve, SolveTriangular,
+                    LogAbsDet, DeterminantSign, PseudoInverse)  # written with A^H (ops/linalg_*.py docstrings)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)

@@ -32,6 +32,12 @@ def mT(a: Any) -> Any:  # noqa: N802  (torch's name for the matrix transpose)
     return backend.xp.swapaxes(a, -1, -2)
 
 
+def mH(a: Any) -> Any:  # noqa: N802  (torch's name for the conjugate transpose)
+    """The conjugate transpose A^H of the last two axes: the adjoint that makes one backward formula serve
+    real and complex matrices alike (for a real matrix it is the transpose, conj being the identity)."""
+    return backend.xp.conj(mT(a)) if a.dtype.kind == "c" else mT(a)
+
+
 def diag_embed(v: Any) -> Any:
     """(..., k) -> (..., k, k) with ``v`` on the diagonal."""
     return v[..., :, None] * backend.xp.eye(v.shape[-1], dtype=v.dtype)
@@ -41,20 +47,23 @@ def shape_text(a: Tensor) -> str:
     return " by ".join(str(n) for n in a.shape[-2:])
 
 
-def check_matrix(op: str, A: Any, square: bool = False) -> Tensor:  # noqa: N803
-    """``A`` as a tensor of (batches of) float32/float64 matrices, refused as torch refuses it."""
+def check_matrix(op: str, A: Any, square: bool = False, complex_ok: bool = False) -> Tensor:  # noqa: N803
+    """``A`` as a tensor of (batches of) float32/float64 matrices (and complex64/complex128 ones where
+    ``complex_ok``: the op's backward is written for complex numbers), refused as torch refuses it."""
     a = as_tensor(A)
     if a.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
     if square and a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {shape_text(a)} matrices")
-    check_float(op, a)
+    check_float(op, a, complex_ok)
     return a
 
 
-def check_float(op: str, a: Tensor) -> None:
-    """float32 and float64 only: integers are refused as torch refuses them, float16/bfloat16 because
-    LAPACK (and torch on the CPU) has no half-precision factorizations."""
+def check_float(op: str, a: Tensor, complex_ok: bool = False) -> None:
+    """float32 and float64 only (and complex64/complex128 when ``complex_ok``): integers are refused as torch
+    refuses them, float16/bfloat16 because LAPACK (and torch on the CPU) has no half-precision factorizations."""
+    if complex_ok and a.dtype.kind == "c":
+        return
     if a.dtype.kind != "f" or a.dtype.itemsize < 4:
         kind = "a floating point" if a.dtype.kind != "f" and str(a.dtype) != "bfloat16" else "a float32 or float64"
         raise RuntimeError(f"{op}: Expected {kind} tensor as input. Got {a.dtype}")
@@ -67,6 +76,15 @@ def check_finite(op: str, a: Any) -> None:
                           "non-finite values.")
 
 
+def check_phase_invariant(diagonal: Any, message: str) -> None:
+    """torch's test that a loss does not depend on the phases e^{i phi} of complex singular vectors or
+    eigenvectors (which the decomposition leaves free): the imaginary part of ``diagonal`` (the diagonal of
+    V^H gV, or its sum with U^H gU for the SVD) must be near 0, else a RuntimeError with ``message``."""
+    values = diagonal.array if isinstance(diagonal, Tensor) else diagonal
+    if not backend.xp.allclose(values.imag, 0.0, rtol=1e-2, atol=1e-2):
+        raise RuntimeError(message)
+
+
 def batch_text(index: tuple[int, ...], batch_shape: tuple[int, ...]) -> str:
     """torch's prefix for an error in one matrix of a batch: ``(Batch element 3): ``."""
     if not batch_shape:
@@ -75,6 +93,11 @@ def batch_text(index: tuple[int, ...], batch_shape: tuple[int, ...]) -> str:
     for i, n in zip(index, batch_shape):
         flat = flat * n + i
     return f"(Batch element {flat}): "
+
+
+def _has_gradient(factor: Any) -> bool:
+    """A float or complex factor (eig's are complex) carries a gradient; an integer one (LU's pivots) none."""
+    return backend.is_float(factor.dtype) or factor.dtype.kind == "c"
 
 
 class Factor(Op):
@@ -100,7 +123,7 @@ class Factor(Op):
         # the decomposition's outputs as functions of A (Factor nodes), so the rule is differentiated through them
         kept = factors
         if isinstance(a, Tensor):
-            kept = tuple(cls.apply(a, factors=factors, which=i) if backend.is_float(f.dtype) else f  # (LU's perm)
+            kept = tuple(cls.apply(a, factors=factors, which=i) if _has_gradient(f) else f  # (LU's perm)
                          for i, f in enumerate(factors))
         ctx.save_for_backward(*kept)
         ctx.which = which

@@ -59,14 +59,19 @@ def eig_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
         y_diagonal = xp.diagonal(y, axis1=-2, axis2=-1)
         _check_phase_invariant(y_diagonal)
         x = y - mH(vectors) @ (vectors * y_diagonal.real[..., None, :])  # keeps each column's length 1
-        c = _divide(x, _conjugate_differences(values))
-        diagonal = xp.arange(values.shape[-1])
-        c[..., diagonal, diagonal] = 0 if g_l is None else g_l  # C_ii = gL_i
+        off_diagonal = 1 - xp.eye(values.shape[-1])  # X's diagonal, i Im diag(Y), is taken to be 0
+        c = _divide(x, _conjugate_differences(values)) * off_diagonal
+        if g_l is not None:
+            c = c + diag_embed(g_l)  # C_ii = gL_i
     return xp.linalg.solve(mH(vectors), c @ mH(vectors))  # V^{-H} C V^H
 
 
 class EigFactor(Factor):
-    """L or V of A = V diag(L) V^{-1}; backward ``eig_backward``."""
+    """L or V of A = V diag(L) V^{-1}; backward ``eig_backward``, twice differentiable: with
+    create_graph=True it runs on the factors as graph tensors (complex matmul, solve and division
+    record their own conjugating backward, glassgrad/ops/complex_forms.py)."""
+
+    differentiable_backward = True
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:

@@ -32,7 +32,7 @@ CASES = 2
 
 # rows whose backward cannot be differentiated yet (create_graph=True gives their first derivatives, and
 # differentiating those raises NotImplementedError): the list docs/higher-order.md gives
-NOT_YET: set[str] = {'linalg.eig'}
+NOT_YET: set[str] = set()
 
 # rows twice differentiable (checked below): one of them raising again is a regression, not a new op
 TWICE_DIFFERENTIABLE: set[str] = {
@@ -59,7 +59,8 @@ TWICE_DIFFERENTIABLE: set[str] = {
     'index_copy', 'index_fill', 'index_put', 'index_reduce_amax', 'index_reduce_amin', 'index_reduce_mean',
     'index_reduce_prod', 'index_select', 'inner', 'instance_norm', 'interpolate', 'kl_div', 'kron', 'kthvalue',
     'l1_loss', 'layer_norm', 'ldexp', 'leaky_relu', 'lerp', 'lgamma', 'linalg.cholesky', 'linalg.cond',
-    'linalg.cross', 'linalg.eigh', 'linalg.eigvalsh', 'linalg.householder_product', 'linalg.lstsq', 'linalg.lu',
+    'linalg.cross', 'linalg.eig', 'linalg.eigh', 'linalg.eigvalsh', 'linalg.householder_product', 'linalg.lstsq',
+    'linalg.lu',
     'linalg.lu_factor', 'linalg.lu_solve', 'linalg.matrix_exp', 'linalg.matrix_norm.svd', 'linalg.matrix_power',
     'linalg.multi_dot', 'linalg.pinv', 'linalg.pinv.hermitian', 'linalg.qr', 'linalg.qr.complete', 'linalg.slogdet',
     'linalg.solve_triangular', 'linalg.svd', 'linalg.svdvals', 'linalg.vander', 'linalg.vecdot', 'linear',
