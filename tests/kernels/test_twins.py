@@ -240,6 +240,10 @@ def test_gelu_kernel_erfc_fit_is_relatively_accurate():
     poly = np.polynomial.polynomial.polyval(t, gelu_kernel.ERFC_COEFFICIENTS)
     exact = np.array([math.erfc(v) * math.exp(v * v) for v in z])
     assert np.abs(t * poly / exact - 1).max() < 1.4e-7
+    # the kernel evaluates the same polynomial in u = 1 / (|x| + 1/k) = k t (x = sqrt 2 z), Phi's 1/2 folded in
+    u = 1.0 / (np.sqrt(2.0) * z + 1.0 / gelu_kernel.ERFC_K)
+    in_u = np.polynomial.polynomial.polyval(u, (0.0,) + gelu_kernel.U_COEFFICIENTS)
+    np.testing.assert_allclose(in_u, t * poly / 2, rtol=1e-12)
 
 
 def test_gelu_float32_kernel_is_relatively_accurate_where_values_are_not_tiny():
