@@ -1,13 +1,16 @@
-"""The Cholesky factorization A = L L^T of symmetric positive-definite matrices, and the solves built on it.
+"""The Cholesky factorization A = L L^H of Hermitian (real symmetric) positive-definite matrices, and the
+solves built on it.
 
-``cholesky(A)`` reads A's lower triangle and returns the lower-triangular L with a positive diagonal
-(``upper=True``: U = L^T, A = U^T U). The backward (docs/derivations/linalg.md): with
+``cholesky(A)`` reads A's lower triangle and returns the lower-triangular L with a real positive diagonal
+(``upper=True``: U = L^H, A = U^H U). The backward (docs/derivations/linalg.md), one formula for real and
+complex matrices (^H the conjugate transpose, the transpose for real ones): with
 Phi(X) = the lower triangle of X with its diagonal halved,
 
-    gA = L^{-T} Phi(L^T gL) L^{-1},   then made symmetric: (gA + gA^T) / 2
+    gA = L^{-H} Phi(L^H gL) L^{-1},   then made Hermitian: (gA + gA^H) / 2
 
-(two triangular solves). ``cholesky_solve`` and ``cholesky_inverse`` are triangular solves with L and
-L^T (``linalg_triangular.py``), so their gradients, in B and in L, follow from those.
+(two triangular solves; the Hermitian part also keeps only the real part of the diagonal, as L's real
+diagonal requires). ``cholesky_solve`` and ``cholesky_inverse`` are triangular solves with L and L^H
+(``linalg_triangular.py``), so their gradients, in B and in L, follow from those.
 
 A matrix that is not positive-definite raises torch's LinAlgError naming the order of the first leading
 minor that is not (``cholesky_ex`` reports it in ``info`` instead and leaves that matrix's L NaN).
@@ -22,7 +25,7 @@ import scipy.linalg
 
 from glassgrad import backend, return_types
 from glassgrad.op import Context, Op
-from glassgrad.ops.linalg_common import Factor, LinAlgError, batch_text, check_matrix, mT
+from glassgrad.ops.linalg_common import Factor, LinAlgError, batch_text, check_matrix, mH
 from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -62,15 +65,15 @@ def phi(x: Any) -> Any:
 
 
 def cholesky_backward(grad: Any, lower: Any) -> Any:
-    """gA = sym(L^{-T} Phi(L^T gL) L^{-1})  (module docstring)."""
-    inner = phi(mT(lower) @ grad)
-    left = solve_with_triangle(mT(lower), inner, upper=True)  # L^{-T} Phi(L^T gL)
-    g = mT(solve_with_triangle(mT(lower), mT(left), upper=True))  # (...) L^{-1} = (L^{-T} (...)^T)^T
-    return (g + mT(g)) / 2
+    """gA = herm(L^{-H} Phi(L^H gL) L^{-1})  (module docstring)."""
+    inner = phi(mH(lower) @ grad)
+    left = solve_with_triangle(mH(lower), inner, upper=True)  # L^{-H} Phi(L^H gL)
+    g = mH(solve_with_triangle(mH(lower), mH(left), upper=True))  # (...) L^{-1} = (L^{-H} (...)^H)^H
+    return (g + mH(g)) / 2
 
 
 class CholeskyFactor(Factor):
-    """L with A = L L^T (a decomposition of one factor); backward ``cholesky_backward``."""
+    """L with A = L L^H (a decomposition of one factor); backward ``cholesky_backward``."""
 
     differentiable_backward = True
 
@@ -91,18 +94,18 @@ def _raise_if_failed(op: str, info: Any) -> None:
 def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> Any:  # noqa: N803
     """torch.linalg.cholesky_ex: (L, info) without raising (unless ``check_errors``): ``info`` (int32) is 0
     where A is positive-definite, else the order of its first leading minor that is not. ``upper=True``
-    reads A's upper triangle and returns U = L^T."""
-    a = check_matrix("linalg.cholesky", A, square=True)
-    source = a.mT if upper else a  # A^T's lower triangle is A's upper one
+    reads A's upper triangle and returns U = L^H."""
+    a = check_matrix("linalg.cholesky", A, square=True, complex_ok=True)
+    source = a.mH if upper else a  # A^H's lower triangle is A's upper one, conjugated
     factor, info = cholesky_factor(source.array)
     (lower,) = CholeskyFactor.outputs(source, (factor,))
     if check_errors:
         _raise_if_failed("linalg.cholesky", info)
-    return return_types.linalg_cholesky_ex(lower.mT if upper else lower, Tensor(info))
+    return return_types.linalg_cholesky_ex(lower.mH if upper else lower, Tensor(info))
 
 
 def cholesky(A: Any, *, upper: bool = False) -> Tensor:  # noqa: N803
-    """torch.linalg.cholesky: L (lower) with A = L L^T, or U = L^T with ``upper=True``; LinAlgError when A
+    """torch.linalg.cholesky: L (lower) with A = L L^H, or U = L^H with ``upper=True``; LinAlgError when A
     is not positive-definite."""
     return cholesky_ex(A, upper=upper, check_errors=True).L
 
@@ -113,15 +116,16 @@ def cholesky_legacy(input: Any, upper: bool = False) -> Tensor:  # noqa: A002
 
 
 def cholesky_solve_array(b: Any, lower: Any) -> Any:
-    """A^{-1} B for A = L L^T: L Y = B, then L^T X = Y (on Tensors, two recorded triangular solves)."""
-    return solve_with_triangle(mT(lower), solve_with_triangle(lower, b, upper=False), upper=True)
+    """A^{-1} B for A = L L^H: L Y = B, then L^H X = Y (on Tensors, two recorded triangular solves)."""
+    return solve_with_triangle(mH(lower), solve_with_triangle(lower, b, upper=False), upper=True)
 
 
 class CholeskySolve(Op):
-    """X = A^{-1} B with A = L L^T, from B and L (lower).
+    """X = A^{-1} B with A = L L^H, from B and L (lower).
 
-    gB = A^{-1} gX (one more Cholesky solve), and with gA = -gB X^T the gradient of A = L L^T in L,
-    taken as a full matrix (torch's convention: the triangle is not masked), is  gL = (gA + gA^T) L.
+    gB = A^{-H} gX = A^{-1} gX (one more Cholesky solve: A is Hermitian), and with gA = -gB X^H the gradient
+    of A = L L^H in L, taken as a full matrix (torch's convention: the triangle is not masked), is
+    gL = (gA + gA^H) L.
     """
 
     differentiable_backward = True
@@ -136,15 +140,15 @@ class CholeskySolve(Op):
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         lower, x = ctx.saved
         grad_b = cholesky_solve_array(grad, lower)
-        grad_a = -(grad_b @ mT(x))
-        grad_lower = (grad_a + mT(grad_a)) @ lower if ctx.needs_input_grad[1] else None
+        grad_a = -(grad_b @ mH(x))
+        grad_lower = (grad_a + mH(grad_a)) @ lower if ctx.needs_input_grad[1] else None
         return grad_b, grad_lower
 
 
 def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:  # noqa: N803
-    """torch.cholesky_solve: X with A X = B for A = L L^T given its factor L (``upper``: A = U^T U, and
-    U^T is the lower factor); batch dimensions broadcast."""
-    b, factor = as_tensor(B), check_matrix("cholesky_solve", L, square=True)
+    """torch.cholesky_solve: X with A X = B for A = L L^H given its factor L (``upper``: A = U^H U, and
+    U^H is the lower factor); batch dimensions broadcast."""
+    b, factor = as_tensor(B), check_matrix("cholesky_solve", L, square=True, complex_ok=True)
     if b.ndim < 2:
         raise RuntimeError(f"cholesky_solve: b should have at least 2 dimensions, but has {b.ndim} dimensions instead")
     if b.dtype != factor.dtype:
@@ -154,12 +158,12 @@ def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:  # noqa: N803
         n = factor.shape[-1]
         raise RuntimeError(f"cholesky_solve: Incompatible matrix sizes for cholesky_solve: each A matrix is {n} by "
                            f"{n} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
-    return CholeskySolve.apply(b, factor.mT if upper else factor)
+    return CholeskySolve.apply(b, factor.mH if upper else factor)
 
 
 def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:  # noqa: N803
-    """torch.cholesky_inverse: A^{-1} for A = L L^T (``upper``: A = U^T U) given its factor: the Cholesky
-    solve of the identity, so gL = -A^{-1} (g + g^T) A^{-1} L."""
-    factor = check_matrix("cholesky_inverse", L, square=True)
+    """torch.cholesky_inverse: A^{-1} for A = L L^H (``upper``: A = U^H U) given its factor: the Cholesky
+    solve of the identity, so gL = -A^{-1} (g + g^H) A^{-1} L."""
+    factor = check_matrix("cholesky_inverse", L, square=True, complex_ok=True)
     identity = Tensor(backend.xp.broadcast_to(backend.xp.eye(factor.shape[-1], dtype=factor.dtype), factor.shape))
     return cholesky_solve(identity, factor, upper)

@@ -1,16 +1,22 @@
-"""The symmetric eigendecomposition, differentiable: ``eigh`` and ``eigvalsh`` (general matrices: linalg_eig.py).
+"""The Hermitian (real symmetric) eigendecomposition, differentiable: ``eigh`` and ``eigvalsh`` (general
+matrices: linalg_eig.py).
 
-eigh: A = V diag(L) V^T with V orthogonal and L ascending. Only the triangle ``UPLO`` names is read
-(the other is taken to mirror it). The backward for gradients gL, gV (docs/derivations/linalg.md):
+eigh: A = V diag(L) V^H with V unitary (orthogonal for real A) and L real and ascending. Only the triangle
+``UPLO`` names is read (the other is taken to mirror it; the imaginary parts of a complex A's diagonal are
+not read). The backward for gradients gL, gV (docs/derivations/linalg.md), one formula for real and
+complex matrices (^H the conjugate transpose, the transpose for real ones):
 
-    X = V^T gV,   C = (X - X^T) / 2 / E,   E_ij = l_j - l_i (i != j),  E_ii = 1
+    X = V^H gV,   C = (X - X^H) / 2 / E,   E_ij = l_j - l_i (i != j),  E_ii = 1
     C_ii = gL_i
-    gA = V C V^T
+    gA = V C V^H
 
-a symmetric matrix, the gradient for a symmetric perturbation (torch's convention: the gradient of the
-triangle read and of its mirror are the same). With only gL it is V diag(gL) V^T. Two equal eigenvalues
+a Hermitian matrix, the gradient for a Hermitian perturbation (torch's convention: the gradient of the
+triangle read and of its mirror are the same). With only gL it is V diag(gL) V^H. Two equal eigenvalues
 make an E_ij zero and the gradient of V infinite or NaN, as in torch: the eigenvectors of a repeated
 eigenvalue can be rotated freely within their plane, so V is not a differentiable function of A there.
+A column of V can also be multiplied by any e^{i phi} (a sign for real A): a loss that depends on those
+phases has no gradient, and for complex A the backward refuses it with torch's RuntimeError (the test:
+Im diag(V^H gV) is not near 0; C's diagonal keeps only gL).
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, return_types
-from glassgrad.ops.linalg_common import Factor, check_finite, check_matrix, diag_embed, mT
+from glassgrad.dtypes import real_of
+from glassgrad.ops.linalg_common import Factor, check_finite, check_matrix, check_phase_invariant, diag_embed, mH
 from glassgrad.ops.linalg_svd import _divide
 from glassgrad.tensor import Tensor
+
+_PHASE_MESSAGE = ("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication "
+                  "by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.")
 
 
 def _differences(values: Any) -> Any:
@@ -30,14 +40,17 @@ def _differences(values: Any) -> Any:
 
 
 def eigh_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
-    """dL/dA of A = V diag(L) V^T (module docstring)."""
+    """dL/dA of A = V diag(L) V^H (module docstring)."""
     if g_v is None:
-        return (vectors * g_l[..., None, :]) @ mT(vectors)  # V diag(gL) V^T
-    x = mT(vectors) @ g_v
-    c = _divide((x - mT(x)) / 2, _differences(values))
+        return (vectors * g_l[..., None, :]) @ mH(vectors)  # V diag(gL) V^H
+    x = mH(vectors) @ g_v
+    if x.dtype.kind == "c":
+        check_phase_invariant(backend.xp.diagonal(x, axis1=-2, axis2=-1), _PHASE_MESSAGE)
+    off_diagonal = 1 - backend.xp.eye(values.shape[-1], dtype=values.dtype)  # (X - X^H)_ii = 2i Im X_ii: dropped
+    c = _divide((x - mH(x)) / 2, _differences(values)) * off_diagonal
     if g_l is not None:
-        c = c + diag_embed(g_l)  # the skew part's diagonal is 0
-    return vectors @ c @ mT(vectors)
+        c = c + diag_embed(g_l)
+    return vectors @ c @ mH(vectors)
 
 
 class EighFactor(Factor):
@@ -57,20 +70,20 @@ def _check_uplo(op: str, uplo: str) -> None:
 
 def _eigh_factors(op: str, A: Any, UPLO: str) -> tuple[Tensor, tuple[Any, Any]]:  # noqa: N803
     _check_uplo(op, UPLO)
-    a = check_matrix(op, A, square=True)
+    a = check_matrix(op, A, square=True, complex_ok=True)
     check_finite(op, a.array)
     values, vectors = backend.xp.linalg.eigh(a.array, UPLO=UPLO.upper())
-    return a, (values.astype(a.dtype, copy=False), vectors.astype(a.dtype, copy=False))
+    return a, (values.astype(real_of(a.dtype), copy=False), vectors.astype(a.dtype, copy=False))
 
 
 def eigh(A: Any, UPLO: str = "L") -> Any:  # noqa: N803
-    """torch.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of symmetric A, reading the
-    lower (``UPLO='L'``) or upper triangle."""
+    """torch.linalg.eigh: (eigenvalues, real and ascending; eigenvectors as columns) of Hermitian (real
+    symmetric) A, reading the lower (``UPLO='L'``) or upper triangle."""
     a, factors = _eigh_factors("linalg.eigh", A, UPLO)
     return return_types.linalg_eigh(*EighFactor.outputs(a, factors))
 
 
 def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803
-    """torch.linalg.eigvalsh: the eigenvalues of symmetric A, ascending; gradient V diag(gL) V^T."""
+    """torch.linalg.eigvalsh: the eigenvalues (real) of Hermitian A, ascending; gradient V diag(gL) V^H."""
     a, factors = _eigh_factors("linalg.eigvalsh", A, UPLO)
     return EighFactor.apply(a, factors=factors, which=0)

@@ -1,10 +1,11 @@
 """Triangular solves, differentiable: ``linalg.solve_triangular`` and the older ``torch.triangular_solve``.
 
-X = A^{-1} B for a triangular A (only the triangle ``upper`` names is read; with ``unitriangular`` its
-diagonal is taken to be ones and not read either). From A X = B, dA X + A dX = dB, so
+X = A^{-1} B for a triangular A, real or complex (only the triangle ``upper`` names is read; with
+``unitriangular`` its diagonal is taken to be ones and not read either). From A X = B, dA X + A dX = dB, so
+(^H the conjugate transpose, the transpose for real matrices)
 
-    gB = A^{-T} gX            (one more triangular solve, with the transposed triangle)
-    gA = -gB X^T, kept on the triangle A's values came from (strictly below/above it when unitriangular)
+    gB = A^{-H} gX            (one more triangular solve, with the conjugate-transposed triangle)
+    gA = -gB X^H, kept on the triangle A's values came from (strictly below/above it when unitriangular)
 
 ``left=False`` solves X A = B instead, as (A^T X^T = B^T)^T. The solves run in SciPy (LAPACK's trtrs),
 which refuses a zero on the diagonal: glassgrad raises LinAlgError there, where torch returns inf/NaN.
@@ -19,7 +20,7 @@ import scipy.linalg
 
 from glassgrad import backend, return_types
 from glassgrad.op import Context, Op
-from glassgrad.ops.linalg_common import LinAlgError, check_float, mT
+from glassgrad.ops.linalg_common import LinAlgError, check_float, mH
 from glassgrad.ops.type_promotion import result_type
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -44,7 +45,7 @@ def triangle_mask(n: int, upper: bool, unitriangular: bool, dtype: Any) -> Any:
 
 
 class SolveTriangular(Op):
-    """X = A^{-1} B, A triangular;  gB = A^{-T} gX,  gA = -gB X^T on A's triangle."""
+    """X = A^{-1} B, A triangular;  gB = A^{-H} gX,  gA = -gB X^H on A's triangle."""
 
     differentiable_backward = True
 
@@ -58,11 +59,11 @@ class SolveTriangular(Op):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
         a, x = ctx.saved
-        # A^T is lower when A is upper: the transposed triangle
-        grad_b = solve_with_triangle(mT(a), grad, not ctx.upper, ctx.unitriangular)
+        # A^H is lower when A is upper: the transposed triangle
+        grad_b = solve_with_triangle(mH(a), grad, not ctx.upper, ctx.unitriangular)
         grad_a = None
         if ctx.needs_input_grad[0]:
-            grad_a = -(grad_b @ mT(x)) * triangle_mask(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype)
+            grad_a = -(grad_b @ mH(x)) * triangle_mask(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype)
         return grad_a, grad_b
 
 
@@ -88,7 +89,7 @@ def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,  # noqa:
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
     dtype = result_type(a, b)
     a, b = a.to(dtype), b.to(dtype)
-    check_float(op, a)
+    check_float(op, a, complex_ok=True)
     n = a.shape[-1]
     if (b.shape[-2] if left else b.shape[-1]) != n:
         equation = "AX = B" if left else "XA = B"
