@@ -162,6 +162,7 @@ TWINS: dict[str, Callable[..., Any]] = {
     "reshape": lambda a, shape: as_tensor(a).reshape(shape),
     "expand_dims": _expand_dims,
     "broadcast_to": lambda a, shape: ops.broadcast_to(a, tuple(shape)),
+    "broadcast_arrays": lambda *arrays: list(ops.broadcast_tensors(*arrays)),
     "concatenate": lambda arrays, axis=0: ops.concatenate([as_tensor(x) for x in arrays], axis),
     "stack": lambda arrays, axis=0: ops.stack([as_tensor(x) for x in arrays], axis),
     "flip": lambda a, axis=None: ops.flip(a, tuple(range(a.ndim)) if axis is None else axis),

@@ -106,6 +106,8 @@ class Complex(Op):
 class Polar(Op):
     """z = r e^{it};  dL/dr = Re(conj(e^{it}) g),  dL/dt = r Im(conj(e^{it}) g)."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, r: Any, t: Any) -> Any:
         xp = backend.xp
@@ -124,6 +126,8 @@ class Polar(Op):
 class ComplexAbs(Op):
     """r = |z| (a real tensor);  dL/dz = g z / |z|, taken as 0 at z = 0."""
 
+    differentiable_backward = True
+
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
         r = backend.xp.abs(z)
@@ -134,13 +138,15 @@ class ComplexAbs(Op):
     def backward(ctx: Context, grad: Any) -> Any:
         xp = backend.xp
         z, r = ctx.saved
-        with xp.errstate(divide="ignore", invalid="ignore"):
-            unit = xp.where(r == 0, 0, z / r)
+        at_zero = r == 0
+        unit = xp.where(at_zero, 0, z / xp.where(at_zero, 1, r))  # (no 0/0, whose derivative would be NaN)
         return grad * unit
 
 
 class ComplexAngle(Op):
     """t = atan2(y, x) (a real tensor);  dL/dz = g i z / |z|^2, taken as 0 at z = 0."""
+
+    differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, z: Any) -> Any:
