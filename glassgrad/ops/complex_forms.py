@@ -41,11 +41,12 @@ from glassgrad.ops.complex_parts import ComplexAbs, ComplexAngle, Conj, Imag, Re
 from glassgrad.ops.copy import Clone
 from glassgrad.ops.einsum import Einsum
 from glassgrad.ops.elementwise import Abs, Add, Div, Exp, Log, Mul, Neg, Sqrt, Sub, Where
-from glassgrad.ops.indexing import GetItem
+from glassgrad.ops.indexing import GetItem, WriteAt
 from glassgrad.ops.indexing_scatter import Gather
 from glassgrad.ops.indexing_select import IndexAdd, IndexSelect, MaskedFill
 from glassgrad.ops.linalg import Kron, Outer
 from glassgrad.ops.linalg_cholesky import CholeskyFactor, CholeskySolve
+from glassgrad.ops.linalg_common import PhaseCheck
 from glassgrad.ops.linalg_determinant import DeterminantSign, LogAbsDet
 from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.linalg_eigen import EighFactor
@@ -92,8 +93,8 @@ complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, Com
 complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
 complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written for complex numbers (linalg_eig.py)
 complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskySolve, SolveTriangular,
-                    LogAbsDet, DeterminantSign, PseudoInverse)  # written with A^H (ops/linalg_*.py docstrings)
-complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, Cat, Flip, Roll, Clone, Cast,
+                    LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck)  # written with A^H (ops/linalg_*.py)
+complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, WriteAt, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)
 for _op in (Mul, Div, MatMul, Exp, Log, Sqrt, Sin, Cos, Sinh, Cosh, Tanh, Reciprocal, Rsqrt, PowScalar,

@@ -76,13 +76,46 @@ def check_finite(op: str, a: Any) -> None:
                           "non-finite values.")
 
 
-def check_phase_invariant(diagonal: Any, message: str) -> None:
-    """torch's test that a loss does not depend on the phases e^{i phi} of complex singular vectors or
-    eigenvectors (which the decomposition leaves free): the imaginary part of ``diagonal`` (the diagonal of
-    V^H gV, or its sum with U^H gU for the SVD) must be near 0, else a RuntimeError with ``message``."""
-    values = diagonal.array if isinstance(diagonal, Tensor) else diagonal
-    if not backend.xp.allclose(values.imag, 0.0, rtol=1e-2, atol=1e-2):
-        raise RuntimeError(message)
+class PhaseLedger:
+    """What a loss's gradient would do to the free phases of a complex decomposition's vectors.
+
+    A column of an SVD's U (with the matching row of Vh) or of eigh's V can be multiplied by any e^{i phi}:
+    a loss that depends on those phases has no gradient, which torch detects by Im diag(U^H gU + Vh gVh^H)
+    (Im diag(V^H gV) for eigh) being away from 0. Each output of the decomposition is its own ``Factor``
+    node and sees only its own gradient, so each adds its share here (``Factor.phase_share``), and
+    ``PhaseCheck``, the node just before the decomposition, settles the sum once all shares are in.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.total: Any = None
+
+    def add(self, share: Any) -> None:
+        share = share.array if isinstance(share, Tensor) else share
+        self.total = share if self.total is None else self.total + share
+
+    def settle(self) -> None:
+        """torch's test (the imaginary parts near 0, to 1e-2), then an empty ledger for the next backward."""
+        total, self.total = self.total, None
+        if total is not None and not backend.xp.allclose(total, 0.0, rtol=1e-2, atol=1e-2):
+            raise RuntimeError(self.message)
+
+
+class PhaseCheck(Op):
+    """The identity on A, placed before a complex decomposition with free phases: its backward runs after
+    every output's ``Factor`` node has sent its gradient to A, and settles their ``PhaseLedger`` there."""
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, *, ledger: PhaseLedger) -> Any:
+        ctx.ledger = ledger
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        ctx.ledger.settle()
+        return grad
 
 
 def batch_text(index: tuple[int, ...], batch_shape: tuple[int, ...]) -> str:
@@ -105,32 +138,45 @@ class Factor(Op):
 
     ``factors`` are every output's arrays; ``which`` picks this op's. A subclass names the
     decomposition's backward, ``rule(grads, factors, needs)`` with ``grads`` one entry per output
-    (None but at ``which``); it returns the input's gradient.
+    (None but at ``which``); it returns the input's gradient. A complex decomposition whose vectors have
+    free phases also passes a ``PhaseLedger`` (``ledger``), to which each node adds ``phase_share``.
     """
 
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         raise NotImplementedError
 
-    @classmethod
-    def outputs(cls, a: Tensor, factors: tuple[Any, ...], count: int | None = None) -> list[Tensor]:
-        """The first ``count`` (all) factors as tensors, each carrying its share of the gradient."""
-        return [cls.apply(a, factors=factors, which=i) for i in range(len(factors) if count is None else count)]
+    @staticmethod
+    def phase_share(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        """This output's part of Im diag(V^H gV) (see ``PhaseLedger``); None where it has none."""
+        return None
 
     @classmethod
-    def forward(cls, ctx: Context, a: Any, *, factors: tuple[Any, ...], which: int) -> Any:
+    def outputs(cls, a: Tensor, factors: tuple[Any, ...], count: int | None = None,
+                ledger: PhaseLedger | None = None) -> list[Tensor]:
+        """The first ``count`` (all) factors as tensors, each carrying its share of the gradient."""
+        return [cls.apply(a, factors=factors, which=i, ledger=ledger)
+                for i in range(len(factors) if count is None else count)]
+
+    @classmethod
+    def forward(cls, ctx: Context, a: Any, *, factors: tuple[Any, ...], which: int,
+                ledger: PhaseLedger | None = None) -> Any:
         # run again on A's Tensor by a backward that records its graph: the factors kept for ``rule`` are then
         # the decomposition's outputs as functions of A (Factor nodes), so the rule is differentiated through them
         kept = factors
         if isinstance(a, Tensor):
-            kept = tuple(cls.apply(a, factors=factors, which=i) if _has_gradient(f) else f  # (LU's perm)
+            kept = tuple(cls.apply(a, factors=factors, which=i, ledger=ledger) if _has_gradient(f) else f  # (LU's perm)
                          for i, f in enumerate(factors))
         ctx.save_for_backward(*kept)
-        ctx.which = which
+        ctx.which, ctx.ledger = which, ledger
         return factors[which].copy()  # a copy: editing one output in place cannot change what the others saved
 
     @classmethod
     def backward(cls, ctx: Context, grad: Any) -> Any:
         grads: list[Any] = [None] * len(ctx.saved)
         grads[ctx.which] = grad
+        if ctx.ledger is not None:
+            share = cls.phase_share(grads, ctx.saved)
+            if share is not None:
+                ctx.ledger.add(share)
         return cls.rule(grads, ctx.saved)

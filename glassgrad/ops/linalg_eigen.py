@@ -16,7 +16,8 @@ make an E_ij zero and the gradient of V infinite or NaN, as in torch: the eigenv
 eigenvalue can be rotated freely within their plane, so V is not a differentiable function of A there.
 A column of V can also be multiplied by any e^{i phi} (a sign for real A): a loss that depends on those
 phases has no gradient, and for complex A the backward refuses it with torch's RuntimeError (the test:
-Im diag(V^H gV) is not near 0; C's diagonal keeps only gL).
+Im diag(V^H gV) is not near 0, summed over the outputs by linalg_common.PhaseLedger; C's diagonal keeps
+only gL).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from glassgrad import backend, return_types
 from glassgrad.dtypes import real_of
-from glassgrad.ops.linalg_common import Factor, check_finite, check_matrix, check_phase_invariant, diag_embed, mH
+from glassgrad.ops.linalg_common import Factor, PhaseCheck, PhaseLedger, check_finite, check_matrix, diag_embed, mH
 from glassgrad.ops.linalg_svd import _divide
 from glassgrad.tensor import Tensor
 
@@ -44,8 +45,6 @@ def eigh_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
     if g_v is None:
         return (vectors * g_l[..., None, :]) @ mH(vectors)  # V diag(gL) V^H
     x = mH(vectors) @ g_v
-    if x.dtype.kind == "c":
-        check_phase_invariant(backend.xp.diagonal(x, axis1=-2, axis2=-1), _PHASE_MESSAGE)
     off_diagonal = 1 - backend.xp.eye(values.shape[-1], dtype=values.dtype)  # (X - X^H)_ii = 2i Im X_ii: dropped
     c = _divide((x - mH(x)) / 2, _differences(values)) * off_diagonal
     if g_l is not None:
@@ -62,28 +61,39 @@ class EighFactor(Factor):
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return eigh_backward(*grads, *factors)
 
+    @staticmethod
+    def phase_share(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        """Im diag(V^H gV) (linalg_common.PhaseLedger)."""
+        g_v, vectors = grads[1], factors[1]
+        return None if g_v is None else backend.xp.einsum("...ij,...ij->...j", backend.xp.conj(vectors), g_v).imag
+
 
 def _check_uplo(op: str, uplo: str) -> None:
     if uplo not in ("L", "U", "l", "u"):
         raise RuntimeError(f"{op}: Expected UPLO argument to be 'L' or 'U', but got {uplo}")
 
 
-def _eigh_factors(op: str, A: Any, UPLO: str) -> tuple[Tensor, tuple[Any, Any]]:  # noqa: N803
+def _eigh_factors(op: str, A: Any, UPLO: str) -> tuple[Tensor, tuple[Any, Any], PhaseLedger | None]:  # noqa: N803
+    """(A, (L, V), the ledger of V's phases for a complex A that needs a gradient)."""
     _check_uplo(op, UPLO)
     a = check_matrix(op, A, square=True, complex_ok=True)
     check_finite(op, a.array)
     values, vectors = backend.xp.linalg.eigh(a.array, UPLO=UPLO.upper())
-    return a, (values.astype(real_of(a.dtype), copy=False), vectors.astype(a.dtype, copy=False))
+    ledger = None
+    if a.dtype.kind == "c" and a.requires_grad:
+        ledger = PhaseLedger(_PHASE_MESSAGE)
+        a = PhaseCheck.apply(a, ledger=ledger)
+    return a, (values.astype(real_of(a.dtype), copy=False), vectors.astype(a.dtype, copy=False)), ledger
 
 
 def eigh(A: Any, UPLO: str = "L") -> Any:  # noqa: N803
     """torch.linalg.eigh: (eigenvalues, real and ascending; eigenvectors as columns) of Hermitian (real
     symmetric) A, reading the lower (``UPLO='L'``) or upper triangle."""
-    a, factors = _eigh_factors("linalg.eigh", A, UPLO)
-    return return_types.linalg_eigh(*EighFactor.outputs(a, factors))
+    a, factors, ledger = _eigh_factors("linalg.eigh", A, UPLO)
+    return return_types.linalg_eigh(*EighFactor.outputs(a, factors, ledger=ledger))
 
 
 def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803
     """torch.linalg.eigvalsh: the eigenvalues (real) of Hermitian A, ascending; gradient V diag(gL) V^H."""
-    a, factors = _eigh_factors("linalg.eigvalsh", A, UPLO)
+    a, factors, _ = _eigh_factors("linalg.eigvalsh", A, UPLO)  # (L has no phase)
     return EighFactor.apply(a, factors=factors, which=0)

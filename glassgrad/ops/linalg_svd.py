@@ -27,7 +27,7 @@ stays finite. Signs and phases: column j of U can be multiplied by any unit numb
 for real A) together with row j of Vh by its conjugate; glassgrad returns LAPACK's choice, the one torch
 makes. A loss that does not depend on that choice has a gradient independent of it; for complex A, one
 that depends on the phases has none, and the backward refuses it with torch's RuntimeError (the test:
-Im diag(U^H gU + Vh gVh^H) is not near 0).
+Im diag(U^H gU + Vh gVh^H) is not near 0, summed over the outputs by linalg_common.PhaseLedger).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 
 from glassgrad import backend, return_types
 from glassgrad.dtypes import real_of
-from glassgrad.ops.linalg_common import Factor, check_finite, check_matrix, diag_embed, mH
+from glassgrad.ops.linalg_common import Factor, PhaseCheck, PhaseLedger, check_finite, check_matrix, diag_embed, mH
 from glassgrad.tensor import Tensor, as_tensor
 
 _PHASE_MESSAGE = ("svd_backward: The singular vectors in the complex case are specified up to multiplication by "
@@ -97,12 +97,30 @@ class SvdFactor(Factor):
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return svd_backward(*grads, *factors)
 
+    @staticmethod
+    def phase_share(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        """Im diag(U^H gU) or Im diag(Vh gVh^H) (linalg_common.PhaseLedger)."""
+        g_u, _, g_vh = grads
+        u, s, vh = factors
+        k = s.shape[-1]
+        if g_u is not None:
+            return backend.xp.einsum("...ij,...ij->...j", backend.xp.conj(u[..., :k]), g_u[..., :k]).imag
+        if g_vh is not None:
+            return backend.xp.einsum("...ij,...ij->...i", vh[..., :k, :], backend.xp.conj(g_vh[..., :k, :])).imag
+        return None
 
-def _factors(op: str, A: Any, full_matrices: bool) -> tuple[Tensor, tuple[Any, ...]]:  # noqa: N803
+
+def _factors(op: str, A: Any, full_matrices: bool) -> tuple[Tensor, tuple[Any, ...], PhaseLedger | None]:  # noqa: N803
+    """(A, (U, S, Vh), the ledger of the vectors' phases for a complex A that needs a gradient)."""
     a = check_matrix(op, A, complex_ok=True)
     check_finite(op, a.array)
     u, s, vh = backend.xp.linalg.svd(a.array, full_matrices=full_matrices)
-    return a, (u.astype(a.dtype, copy=False), s.astype(real_of(a.dtype), copy=False), vh.astype(a.dtype, copy=False))
+    ledger = None
+    if a.dtype.kind == "c" and a.requires_grad:
+        ledger = PhaseLedger(_PHASE_MESSAGE)
+        a = PhaseCheck.apply(a, ledger=ledger)
+    return a, (u.astype(a.dtype, copy=False), s.astype(real_of(a.dtype), copy=False),
+               vh.astype(a.dtype, copy=False)), ledger
 
 
 def svd(A: Any, full_matrices: bool = True, *, driver: str | None = None) -> Any:  # noqa: N803, ARG001
@@ -110,13 +128,13 @@ def svd(A: Any, full_matrices: bool = True, *, driver: str | None = None) -> Any
 
     ``driver`` (a CUDA option in torch) is accepted and ignored: NumPy's LAPACK routine (gesdd) computes it.
     """
-    a, factors = _factors("linalg.svd", A, full_matrices)
-    return return_types.linalg_svd(*SvdFactor.outputs(a, factors))
+    a, factors, ledger = _factors("linalg.svd", A, full_matrices)
+    return return_types.linalg_svd(*SvdFactor.outputs(a, factors, ledger=ledger))
 
 
 def svdvals(A: Any, *, driver: str | None = None) -> Tensor:  # noqa: N803, ARG001
     """torch.linalg.svdvals: the singular values (real), in descending order; gradient U diag(gS) Vh."""
-    a, factors = _factors("linalg.svdvals", A, False)
+    a, factors, _ = _factors("linalg.svdvals", A, False)  # (S has no phase)
     return SvdFactor.apply(a, factors=factors, which=1)
 
 
@@ -131,6 +149,6 @@ def svd_legacy(input: Any, some: bool = True, compute_uv: bool = True) -> Any:  
         m, n = a.shape[-2:]
         return return_types.svd(Tensor(zeros(a.shape[:-1] + (m,), dtype=a.dtype)), s,
                                 Tensor(zeros(a.shape[:-2] + (n, n), dtype=a.dtype)))
-    a, factors = _factors("svd", input, not some)
-    u, s, vh = SvdFactor.outputs(a, factors)
+    a, factors, ledger = _factors("svd", input, not some)
+    u, s, vh = SvdFactor.outputs(a, factors, ledger=ledger)
     return return_types.svd(u, s, vh.mH)

@@ -164,3 +164,26 @@ def test_refused_without_a_complex_form():
     z = glassgrad.tensor(np.eye(3) * (1 + 1j))
     with pytest.raises(RuntimeError, match="complex"):
         glassgrad.linalg.lu_factor(z)
+
+
+def _singular_vectors_phase_dependent(t, a):
+    u, _, vh = t.linalg.svd(a, full_matrices=False)
+    return u.real.sum() + vh.abs().sum()
+
+
+def _singular_vectors_phase_free(t, a):
+    """Each column's phase cancels between U and Vh: u_j vh_j is invariant, and so is this loss, though
+    U's and Vh's shares of Im diag(...) are each away from 0 (the test sums them over the outputs)."""
+    u, _, vh = t.linalg.svd(a, full_matrices=False)
+    view = u[..., :1] @ vh[..., :1, :]
+    return view.real.sum() + 2 * view.imag.sum()
+
+
+def test_svd_refuses_a_loss_that_depends_on_the_singular_vector_phases(rng, torch):
+    a = rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))
+    for library in (glassgrad, torch):
+        x = library.tensor(a, requires_grad=True)
+        with pytest.raises(RuntimeError, match="specified up to multiplication by e\\^\\{i phi\\}"):
+            _singular_vectors_phase_dependent(library, x).backward()
+    compare_complex_with_torch(lambda x: _singular_vectors_phase_free(glassgrad, x),
+                               lambda x: _singular_vectors_phase_free(torch, x), [a], torch)
