@@ -41,6 +41,8 @@ from glassgrad.io import save as save_checkpoint
 from glassgrad.nn.functional import binary_cross_entropy_with_logits as bce_with_logits
 from glassgrad.optim import Adam
 from glassgrad_experiments.common.gan import (
+    DCDiscriminator,
+    DCGenerator,
     ImageMLPGenerator,
     JudgedImageConfig,
     MLPDiscriminator,
@@ -73,40 +75,6 @@ class Config(JudgedImageConfig):
 def smoke() -> Config:
     return Config(arch="mlp", dataset="synthetic", n_train=256, n_test=256, epochs=2, batch_size=32,
                   judge_samples=100, judge_dir="")
-
-
-class DCGenerator(nn.Module):
-    """(N, noise) -> Linear -> (N, 2w, 7, 7) -> (N, w, 14, 14) -> (N, 1, 28, 28) in [-1, 1]."""
-
-    def __init__(self, noise: int, width: int = 64, rng=None) -> None:
-        super().__init__()
-        self.width = width
-        self.project = nn.Linear(noise, 2 * width * 7 * 7, rng=rng)
-        self.bn0 = nn.BatchNorm2d(2 * width)
-        self.up1 = nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1, rng=rng)  # 7 -> 14
-        self.bn1 = nn.BatchNorm2d(width)
-        self.up2 = nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1, rng=rng)  # 14 -> 28
-
-    def forward(self, z: gg.Tensor) -> gg.Tensor:
-        h = self.bn0(self.project(z).reshape(z.shape[0], 2 * self.width, 7, 7)).relu()  # (N, 2w, 7, 7)
-        h = self.bn1(self.up1(h)).relu()  # (N, w, 14, 14)
-        return self.up2(h).tanh()  # (N, 1, 28, 28)
-
-
-class DCDiscriminator(nn.Module):
-    """(N, 1, 28, 28) -> (N, w, 14, 14) -> (N, 2w, 7, 7) -> (N,) logits."""
-
-    def __init__(self, width: int = 64, rng=None) -> None:
-        super().__init__()
-        self.c1 = nn.Conv2d(1, width, 4, stride=2, padding=1, rng=rng)  # 28 -> 14
-        self.c2 = nn.Conv2d(width, 2 * width, 4, stride=2, padding=1, rng=rng)  # 14 -> 7
-        self.bn2 = nn.BatchNorm2d(2 * width)
-        self.out = nn.Linear(2 * width * 7 * 7, 1, rng=rng)
-
-    def forward(self, x: gg.Tensor) -> gg.Tensor:
-        h = gg.ops.leaky_relu(self.c1(x), 0.2)  # (N, w, 14, 14)
-        h = gg.ops.leaky_relu(self.bn2(self.c2(h)), 0.2)  # (N, 2w, 7, 7)
-        return self.out(h.reshape(x.shape[0], -1)).reshape(-1)  # (N,) logits
 
 
 def gan_step(gen: nn.Module, disc: nn.Module, opt_g: Adam, opt_d: Adam, real: gg.Tensor, noise: int,

@@ -7,8 +7,13 @@ gradient penalty, which needs the gradient of a gradient.
 The penalty's gradient with respect to the critic's weights differentiates ||grad_x D||, a first
 derivative: glassgrad takes it with ``autograd.grad(D(x^).sum(), x^, create_graph=True)``. The paper's
 settings: lambda = 10, 5 critic steps per generator step, Adam(lr 1e-4, betas (0.5, 0.9)), no batch
-norm in the critic. The networks are gan.py's MLPs (G: 64 -> 256 -> 512 -> 784, tanh; D: 784 -> 512
--> 256 -> 1, LeakyReLU 0.2).
+norm in the critic. The networks (common/gan.py):
+
+- ``--arch dcgan`` (default): G = Linear -> (2w, 7, 7) -> BN, ReLU -> ConvTranspose2d(4, s2) -> (w, 14, 14)
+  -> BN, ReLU -> ConvTranspose2d(4, s2) -> (1, 28, 28), tanh; the critic D = Conv2d(4, s2) -> (w, 14, 14),
+  LeakyReLU(0.2) -> Conv2d(4, s2) -> (2w, 7, 7), LeakyReLU(0.2) -> Linear -> 1, without batch norm.
+  ``--width`` w (default 16: small, so that the convolutions run fast enough on a CPU).
+- ``--arch mlp``: G = 64 -> 256 -> 512 -> 784, tanh; D = 784 -> 512 -> 256 -> 1, LeakyReLU(0.2).
 
 Reported: the penalty and the critic's gradient norm at the interpolates over the last steps (the
 norm should stay near 1), the critic's Wasserstein estimate E[D(x)] - E[D(G(z))], the samples' mean
@@ -25,8 +30,11 @@ from pathlib import Path
 import numpy as np
 
 import glassgrad as gg
+from glassgrad import nn
 from glassgrad.optim import Adam
 from glassgrad_experiments.common.gan import (
+    DCDiscriminator,
+    DCGenerator,
     ImageMLPGenerator,
     JudgedImageConfig,
     MLPDiscriminator,
@@ -46,6 +54,8 @@ HEADLINE = ("final_penalty", "final_grad_norm", "final_wasserstein", "confident_
 
 @dataclass
 class Config(JudgedImageConfig):
+    arch: str = "dcgan"
+    width: int = 16
     n_train: int = 24000
     n_test: int = 10000
     generator_steps: int = 2000
@@ -60,8 +70,18 @@ class Config(JudgedImageConfig):
 
 
 def smoke() -> Config:
-    return Config(dataset="synthetic", n_train=256, n_test=256, generator_steps=12, critic_steps=2, batch_size=32,
-                  judge_samples=100, judge_dir="", log_every=4)
+    """The MLPs (the convolutional networks' samples barely move in a dozen steps: tests run those apart)."""
+    return Config(dataset="synthetic", arch="mlp", n_train=256, n_test=256, generator_steps=12, critic_steps=2,
+                  batch_size=32, judge_samples=100, judge_dir="", log_every=4)
+
+
+def build(cfg: Config, rng: np.random.Generator) -> tuple[nn.Module, nn.Module]:
+    """The generator and the critic: DCGAN-style convolutional (no batch norm in the critic) or MLPs."""
+    if cfg.arch == "dcgan":
+        return DCGenerator(cfg.noise, cfg.width, rng), DCDiscriminator(cfg.width, rng, batch_norm=False)
+    if cfg.arch == "mlp":
+        return ImageMLPGenerator(cfg.noise, rng=rng), MLPDiscriminator(rng=rng)
+    raise ValueError(f"wgan-gp: unknown arch {cfg.arch!r}; choose 'dcgan' or 'mlp'")
 
 
 def gradient_penalty(critic: gg.nn.Module, real: gg.Tensor, fake: gg.Tensor,
@@ -79,7 +99,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
     rng = np.random.default_rng(cfg.seed)
     pixels, _, _, _ = load_digits(cfg)
     images = pixels * 2.0 - 1.0  # [-1, 1], the generator's tanh range
-    gen, critic = ImageMLPGenerator(cfg.noise, rng=rng), MLPDiscriminator(rng=rng)
+    gen, critic = build(cfg, rng)
     reference = pixels[:1000]
     first_distance = nearest_distance(sample_images(gen, 200, cfg.noise, rng), reference)
     opt_g = Adam(gen.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
@@ -124,15 +144,16 @@ def run(cfg: Config, out_dir: Path) -> dict:
             with gg.no_grad():
                 grids.append((gen(fixed).numpy()[:, 0] + 1) / 2)
             grid_titles.append(f"step {step}")
+            image_rows(grids[-8:], out_dir / "samples.png", grid_titles[-8:])  # rewritten as training goes
     seconds = time.perf_counter() - start
-    image_rows(grids[-8:], out_dir / "samples.png", grid_titles[-8:])
     _plot(log, out_dir / "curves.png")
     judge, judge_source = load_judge(cfg, rng)
     verdict = judge_samples(judge, sample_images(gen, cfg.judge_samples, cfg.noise, rng))
     last = slice(-max(1, len(log["penalty"]) // 10), None)
     first = slice(0, max(1, len(log["penalty"]) // 10))
     return {
-        "generator_steps": cfg.generator_steps, "train_seconds": round(seconds, 1),
+        "arch": cfg.arch, "generator_steps": cfg.generator_steps, "train_seconds": round(seconds, 1),
+        "first_penalty": float(np.mean(log["penalty"][first])),
         "final_penalty": float(np.mean(log["penalty"][last])),
         "final_grad_norm": float(np.mean(log["grad_norm"][last])),
         "first_grad_norm": float(np.mean(log["grad_norm"][first])),

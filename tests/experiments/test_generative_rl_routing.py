@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from glassgrad_experiments import autoencoder, gan
+from glassgrad_experiments import autoencoder, gan, wgan_gp
 from glassgrad_experiments.envs import Corridor
 
 
@@ -62,6 +62,20 @@ def test_gan_smoke_runs_and_judges(smoke_record):
     assert sum(results["class_counts"]) == gan.smoke().judge_samples
     assert results["final_sample_distance"] < results["first_sample_distance"]  # samples move towards the data
     assert (tmp_path / "samples_by_epoch.png").exists() and (tmp_path / "losses.png").exists()
+
+
+def test_wgan_gp_penalty_pulls_the_conv_critics_gradient_norm_towards_one(tmp_path):
+    """The convolutional critic starts with |grad_x D| far below 1; the penalty (a gradient of a gradient,
+    through conv2d, leaky_relu and linear) brings it near 1 within a few dozen critic steps."""
+    import dataclasses
+
+    cfg = dataclasses.replace(wgan_gp.smoke(), arch="dcgan", width=4, generator_steps=20, lr=1e-3)
+    results = wgan_gp.run(cfg, tmp_path)
+    assert results["arch"] == "dcgan"
+    assert results["first_grad_norm"] < 0.5
+    assert 0.6 < results["final_grad_norm"] < 1.4
+    assert results["final_penalty"] < results["first_penalty"]
+    assert (tmp_path / "samples.png").exists() and (tmp_path / "curves.png").exists()
 
 
 def test_autoencoder_loss_falls(smoke_record):
