@@ -102,6 +102,15 @@ def test_gradcheck(rng, name, shape):
     assert glassgrad.gradcheck(lambda x, y: fn(glassgrad, x, y), inputs)
 
 
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_gradgradcheck(rng, name):
+    """The backward of each records its graph on complex input (create_graph=True) and is itself right."""
+    a, b = _inputs(rng, name, (3, 3))
+    fn = FUNCTIONS[name]
+    inputs = [glassgrad.tensor(a, requires_grad=True), glassgrad.tensor(b, requires_grad=True)]
+    assert glassgrad.autograd.gradgradcheck(lambda x, y: fn(glassgrad, x, y), inputs)
+
+
 @pytest.mark.filterwarnings("ignore:torch.triangular_solve is deprecated")
 @pytest.mark.parametrize("precision", ["double", "single"])
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
