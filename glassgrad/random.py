@@ -17,6 +17,7 @@ same seed: the seed makes glassgrad runs repeat, not torch runs.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,3 +143,35 @@ def pick_generator(generator: Any, rng: Any, op: str = "op") -> np.random.Genera
     if generator is not None and rng is not None and generator is not rng:
         raise TypeError(f"{op}: got generator= and its alias rng=; give one")
     return resolve_rng(generator if generator is not None else rng)
+
+
+DRAW_CHUNK = 1 << 16  # float64 values per chunk of draw_as: 512 kB, stays in cache
+
+
+def draw_as(draw: Any, shape: tuple[int, ...], dtype: Any, scale: float = 1.0, shift: float = 0.0) -> np.ndarray:
+    """``(shift + scale * draw(shape)).astype(dtype)`` without the float64 array of the whole shape.
+
+    ``draw`` is a NumPy Generator method that draws float64 values with ``out=``
+    (``standard_normal``, ``random``). For a float32 or float16 result the values are drawn
+    a chunk at a time into one small float64 buffer and written into the result, so a
+    ``randn(200000, 200)`` allocates its 160 MB once instead of 320 MB of float64 and then
+    160 MB for the cast (each fresh page a page fault). The generator's stream is consumed in
+    the same order, and ``shift + scale * z`` is NumPy's own ``normal``/``uniform`` formula,
+    so the numbers are the same bits as drawing the whole array at once.
+    """
+    size = math.prod(shape)
+    if not (dtype == np.float32 or dtype == np.float16) or size <= DRAW_CHUNK:  # float64, bfloat16: one draw
+        values = draw(size=shape)
+        return (values if scale == 1.0 and shift == 0.0 else shift + scale * values).astype(dtype, copy=False)
+    out = np.empty(shape, dtype=dtype)
+    flat = out.reshape(-1)
+    buffer = np.empty(DRAW_CHUNK)
+    for start in range(0, size, DRAW_CHUNK):
+        part = buffer[:min(DRAW_CHUNK, size - start)]
+        draw(out=part)
+        if scale != 1.0:
+            part *= scale
+        if shift != 0.0:
+            part += shift
+        flat[start:start + part.size] = part
+    return out

@@ -4,7 +4,8 @@ Each takes ``generator=`` (a ``glassgrad.Generator``, a NumPy Generator, or
 None for the default one that ``glassgrad.manual_seed`` seeds); ``rng=`` is
 accepted as its older glassgrad name. The numbers are drawn on the host in
 float64 (or int64) and then cast and moved, so one seed gives one sequence
-whatever the dtype or device. None of these is differentiable: the result is
+whatever the dtype or device (``rand`` and ``randn`` cast chunk by chunk,
+``glassgrad.random.draw_as``: no float64 array of the whole size). None of these is differentiable: the result is
 a new leaf (``requires_grad=True`` makes it a parameter-like leaf); only
 ``bernoulli`` and ``poisson`` of a tensor that requires grad stay in its graph,
 as in torch, with gradient 0 (``Drawn``).
@@ -19,7 +20,7 @@ import numpy
 from glassgrad import dtypes
 from glassgrad.factory_args import any_dtype, check_options, finish, float_dtype, host, read_size
 from glassgrad.op import Context, Op
-from glassgrad.random import pick_generator
+from glassgrad.random import draw_as, pick_generator
 from glassgrad.tensor import Tensor, as_tensor
 
 
@@ -28,8 +29,8 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = Non
     """Uniform samples in [0, 1)."""
     shape = read_size("rand", size, options.pop("size", None))
     check_options("rand", options)
-    values = pick_generator(generator, rng, "rand").random(shape)
-    return finish(values.astype(float_dtype("rand", dtype)), device, requires_grad, "rand")
+    values = draw_as(pick_generator(generator, rng, "rand").random, shape, float_dtype("rand", dtype))
+    return finish(values, device, requires_grad, "rand")
 
 
 def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -37,8 +38,8 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
     """Standard normal samples: mean 0, variance 1."""
     shape = read_size("randn", size, options.pop("size", None))
     check_options("randn", options)
-    values = pick_generator(generator, rng, "randn").standard_normal(shape)
-    return finish(values.astype(float_dtype("randn", dtype)), device, requires_grad, "randn")
+    values = draw_as(pick_generator(generator, rng, "randn").standard_normal, shape, float_dtype("randn", dtype))
+    return finish(values, device, requires_grad, "randn")
 
 
 def _int_bounds(op: str, args: tuple[Any, ...], low: Any, high: Any) -> tuple[int, int]:

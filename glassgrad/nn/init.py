@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import autograd, backend
-from glassgrad.random import resolve_rng
+from glassgrad.random import draw_as, resolve_rng
 from glassgrad.tensor import Tensor
 
 Rng = np.random.Generator | None
@@ -146,14 +146,14 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     """U(a, b)."""
     if not a <= b:  # also refuses NaN bounds
         raise ValueError(f"uniform_: expects a <= b (a [from, to) range), got a={a}, b={b}")
-    return _fill(tensor, _rng(generator, rng).uniform(a, b, tensor.shape))
+    return _fill(tensor, draw_as(_rng(generator, rng).random, tuple(tensor.shape), tensor.dtype, b - a, a))  # U(a, b)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None, *,
             rng: Rng = None) -> Tensor:
     """N(mean, std^2)."""
     _check_normal("normal_", mean, std)
-    return _fill(tensor, _rng(generator, rng).normal(mean, std, tensor.shape))
+    return _fill(tensor, draw_as(_rng(generator, rng).standard_normal, tuple(tensor.shape), tensor.dtype, std, mean))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
