@@ -15,7 +15,8 @@ and for real A the real part of gA (a real input's gradient keeps its real part:
 
 A unit eigenvector can still be multiplied by any e^{i phi}: a loss that depends on that phase has no
 gradient. As torch does, the backward refuses (a RuntimeError) when Im diag(V^H gV) is not near 0,
-the sign that the loss is such a function. Two equal eigenvalues make an E_ij zero: the eigenvectors'
+the sign that the loss is such a function (summed over the nodes that read V, see ``eig``). Two equal
+eigenvalues make an E_ij zero: the eigenvectors'
 gradient is then inf or NaN, as in torch (the eigenvalues' alone stays finite).
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 
 from glassgrad import backend, return_types
 from glassgrad.dtypes import complex_of
-from glassgrad.ops.linalg_common import Factor, diag_embed, mT, shape_text
+from glassgrad.ops.linalg_common import Factor, PhaseCheck, PhaseLedger, diag_embed, mT, shape_text
 from glassgrad.ops.linalg_svd import _divide
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -41,12 +42,8 @@ def _conjugate_differences(values: Any) -> Any:
     return c[..., None, :] - c[..., :, None] + backend.xp.eye(values.shape[-1], dtype=values.dtype)
 
 
-def _check_phase_invariant(y_diagonal: Any) -> None:
-    """torch's test that the loss does not depend on the eigenvectors' phases: Im diag(V^H gV) near 0."""
-    if not backend.xp.allclose(y_diagonal.imag, 0.0, rtol=1e-2, atol=1e-2):
-        raise RuntimeError(
-            "linalg_eig_backward: The eigenvectors in the complex case are specified up to multiplication by "
-            "e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.")
+_PHASE_MESSAGE = ("linalg_eig_backward: The eigenvectors in the complex case are specified up to multiplication "
+                  "by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.")
 
 
 def eig_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
@@ -56,8 +53,7 @@ def eig_backward(g_l: Any, g_v: Any, values: Any, vectors: Any) -> Any:
         c = diag_embed(g_l)
     else:
         y = mH(vectors) @ g_v
-        y_diagonal = xp.diagonal(y, axis1=-2, axis2=-1)
-        _check_phase_invariant(y_diagonal)
+        y_diagonal = xp.diagonal(y, axis1=-2, axis2=-1)  # (its imaginary part: the phases', checked by the ledger)
         x = y - mH(vectors) @ (vectors * y_diagonal.real[..., None, :])  # keeps each column's length 1
         off_diagonal = 1 - xp.eye(values.shape[-1])  # X's diagonal, i Im diag(Y), is taken to be 0
         c = _divide(x, _conjugate_differences(values)) * off_diagonal
@@ -76,6 +72,12 @@ class EigFactor(Factor):
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return eig_backward(*grads, *factors)
+
+    @staticmethod
+    def phase_share(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        """Im diag(V^H gV), this node's part of what the loss does to V's phases (linalg_common.PhaseLedger)."""
+        g_v, vectors = grads[1], factors[1]
+        return None if g_v is None else backend.xp.diagonal(mH(vectors) @ g_v, axis1=-2, axis2=-1).imag
 
 
 def _check(op: str, A: Any) -> Tensor:  # noqa: N803
@@ -101,9 +103,19 @@ def _eig_factors(op: str, A: Any) -> tuple[Tensor, tuple[Any, Any]]:  # noqa: N8
 
 
 def eig(A: Any) -> Any:  # noqa: N803
-    """torch.linalg.eig: (eigenvalues, unit eigenvectors as columns) of square A, both complex."""
+    """torch.linalg.eig: (eigenvalues, unit eigenvectors as columns) of square A, both complex.
+
+    V's phases are free, so a loss must not depend on them: each output's node adds its part of
+    Im diag(V^H gV) to a ``PhaseLedger``, settled (torch's RuntimeError when it is not near 0) by the
+    ``PhaseCheck`` before the decomposition once every part is in. One ledger for all nodes matters for
+    second derivatives: a recorded backward reads V as a second node beside the output, and only the
+    sum of the two nodes' parts is phase-free."""
     a, factors = _eig_factors("linalg.eig", A)
-    return return_types.linalg_eig(*EigFactor.outputs(a, factors))
+    ledger = None
+    if a.requires_grad:
+        ledger = PhaseLedger(_PHASE_MESSAGE)
+        a = PhaseCheck.apply(a, ledger=ledger)
+    return return_types.linalg_eig(*EigFactor.outputs(a, factors, ledger=ledger))
 
 
 def eigvals(A: Any) -> Tensor:  # noqa: N803

@@ -29,6 +29,16 @@ def _well_conditioned(rng: np.random.Generator, n: int) -> np.ndarray:
     return _complex(rng, n, n) + 3 * np.eye(n)
 
 
+def _rotating(rng: np.random.Generator) -> np.ndarray:
+    """A real 3 x 3 matrix with eigenvalues near 1 +- 2i and -1: a conjugate pair, complex eigenvectors."""
+    return np.array([[1.0, -2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, -1.0]]) + 0.2 * rng.standard_normal((3, 3))
+
+
+def _values_times_sizes(values: Any, vectors: Any) -> Any:
+    """L_j |V_ij|: eig's two outputs in one phase-free function."""
+    return values.unsqueeze(-2) * vectors.abs()
+
+
 # name -> (f written once for either library t, its inputs drawn from a generator)
 FORMS: dict[str, tuple[Callable[..., Any], Callable[[np.random.Generator], list[np.ndarray]]]] = {
     "exp": (lambda t, z: t.exp(z), lambda rng: [_complex(rng, 2, 3)]),
@@ -55,6 +65,12 @@ FORMS: dict[str, tuple[Callable[..., Any], Callable[[np.random.Generator], list[
     "linalg.det": (lambda t, a: t.linalg.det(a), lambda rng: [_complex(rng, 3, 3)]),
     "linalg.solve": (lambda t, a, b: t.linalg.solve(a, b),
                      lambda rng: [_well_conditioned(rng, 3), _complex(rng, 3, 2)]),
+    # eigenvalues are holomorphic; eigenvectors through |V|, which does not depend on their free phases
+    "linalg.eigvals": (lambda t, a: t.linalg.eigvals(a), lambda rng: [_complex(rng, 3, 3)]),
+    "linalg.eig.abs": (lambda t, a: t.linalg.eig(a)[1].abs(), lambda rng: [_complex(rng, 3, 3)]),
+    "linalg.eig.both": (lambda t, a: _values_times_sizes(*t.linalg.eig(a)), lambda rng: [_complex(rng, 3, 3)]),
+    "linalg.eig.real_input": (lambda t, a: _values_times_sizes(*t.linalg.eig(a)),
+                              lambda rng: [_rotating(rng)]),
     # not holomorphic, real results or real inputs (complex_parts.py); away from z = 0 and angle's cut
     "abs": (lambda t, z: t.abs(z), lambda rng: [_complex(rng, 2, 3)]),
     "angle": (lambda t, z: t.angle(z), lambda rng: [_complex(rng, 2, 3)]),
