@@ -17,6 +17,12 @@ become one ``MPI_COMM_WORLD``. Messages are lines of ``key=value`` words::
 
     client: cmd=put kvsname=kvs_1 key=P0-businesscard value=...   server: cmd=put_result rc=0 msg=success
     client: cmd=barrier_in                                         server (to all, once all came): cmd=barrier_out
+
+A process talks to the server until it exits: MPICH's PMI client sends ``cmd=finalize`` from the
+C library's exit handlers, after Python has finished, and crashes (SIGSEGV) when the server is gone
+by then. So the launcher that serves the rendezvous keeps serving until every process has said
+goodbye or closed its connection (:meth:`PMIServer.wait_for_goodbyes`), not just its own processes:
+on several machines the others may exit later.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable
 
 _VALUE_MAX = 4096
 
@@ -48,6 +56,7 @@ class PMIServer:
         self._values = {"PMI_process_mapping": f"(vector,(0,{nodes},{per_node}))"}
         self._lock = threading.Lock()
         self._waiting: list[socket.socket] = []  # connections inside the current barrier
+        self._open: dict[int, int] = {}  # rank -> its connections still open (counted from cmd=initack)
         self.aborts: list[tuple[int, str]] = []  # (rank, exit code) of processes that called MPI_Abort
         self._closed = False
         self._thread: threading.Thread | None = None
@@ -56,6 +65,24 @@ class PMIServer:
         """Accept connections in a background thread (one more thread per connected process)."""
         self._thread = threading.Thread(target=self._accept, name="pmi-server", daemon=True)
         self._thread.start()
+
+    def wait_for_goodbyes(self, timeout: float, interrupted: Callable[[], bool] = lambda: False) -> bool:
+        """Wait until every process that connected has closed its connection (or sent ``cmd=finalize``);
+        True if they all did within ``timeout`` seconds (``interrupted()`` true ends the wait early).
+
+        Processes that never connected are not waited for (a script that does not use MPI): once a
+        process has passed MPI_Init, every other one has connected, since MPI_Init's barrier needs them all.
+        """
+        deadline = time.monotonic() + timeout
+        while not self._all_gone():
+            if time.monotonic() > deadline or interrupted():
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _all_gone(self) -> bool:
+        with self._lock:
+            return not any(self._open.values())
 
     def close(self) -> None:
         self._closed = True
@@ -81,6 +108,8 @@ class PMIServer:
                 command = fields.get("cmd", "")
                 if command == "initack":
                     rank = int(fields.get("pmiid", -1))
+                    with self._lock:
+                        self._open[rank] = self._open.get(rank, 0) + 1
                     self._send(connection, "cmd=initack", f"cmd=set size={self.size}", f"cmd=set rank={rank}",
                                "cmd=set debug=0")
                 elif command == "finalize":
@@ -92,6 +121,9 @@ class PMIServer:
             return  # the process went away; the launcher sees its exit
         finally:
             connection.close()
+            if rank in self._open:
+                with self._lock:
+                    self._open[rank] -= 1
 
     def _answer(self, connection: socket.socket, command: str, fields: dict[str, str], rank: int) -> None:
         if command == "init":

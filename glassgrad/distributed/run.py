@@ -14,7 +14,9 @@ starts ``--nproc-per-node`` copies of the script on this machine, each with torc
 On several machines run it once on each, with the same ``--nnodes``, ``--master-addr`` (the first
 machine's address) and ``--master-port``, and ``--node-rank`` 0, 1, ... The launcher of node 0 serves
 the MPI rendezvous (a PMI server, ``pmi_server.py``) on MASTER_ADDR:MASTER_PORT; every process's MPI
-connects there at start, so all of them form one ``MPI_COMM_WORLD``.
+connects there at start, so all of them form one ``MPI_COMM_WORLD``. MPI talks to it again as each
+process exits, so that launcher, once its own processes have finished, waits (up to ``EXIT_WAIT``
+seconds, as torchrun's exit barrier) until the other machines' processes have exited too.
 
 Signals sent to the launcher (Ctrl-C, SIGTERM, SIGHUP) are forwarded to every process. If a process
 fails, the others are stopped, and the launcher exits with code 1 naming the process that failed
@@ -36,6 +38,7 @@ from glassgrad.distributed import workers
 from glassgrad.distributed.pmi_server import PMIServer
 
 DEFAULT_PORT = 29500  # torchrun's
+EXIT_WAIT = 300.0  # seconds node 0 serves the rendezvous for the other nodes' processes (torchrun's exit barrier)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -108,6 +111,18 @@ def command(args: argparse.Namespace) -> list[str]:
     return [sys.executable, "-u", *(["-m"] if args.module else []), args.script, *args.script_args]
 
 
+def _serve_until_all_exit(server: PMIServer, received: list[int]) -> None:
+    """On node 0, once its own processes have succeeded: serve until every process of the job has left.
+
+    MPI's exit work talks to the rendezvous (PMI_Finalize, after the script has ended); a process on
+    another machine that gets there after this launcher has exited is killed by SIGSEGV inside MPICH.
+    A signal to the launcher (Ctrl-C) ends the wait.
+    """
+    if not server.wait_for_goodbyes(EXIT_WAIT, interrupted=lambda: bool(received)) and not received:
+        print(f"glassgrad.distributed.run: processes on the other machines were still connected {EXIT_WAIT:g} s "
+              "after this machine's had finished; the rendezvous closes now", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     port = args.master_port
@@ -133,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, forward)
     try:
         failure = workers.watch(started)
+        if failure is None and server is not None:  # the other machines' processes still need the rendezvous
+            _serve_until_all_exit(server, received)
     finally:
         workers.stop(started)
         if server is not None:

@@ -36,20 +36,34 @@ def test_collectives_under_mpiexec(tmp_path):
     assert variables["RANK"] == "0" and variables["WORLD_SIZE"] == "2" and variables["LOCAL_WORLD_SIZE"] == "2"
 
 
-@needs_mpi
-def test_two_launchers_as_two_machines():
-    """torchrun's multi-machine contract: one launcher per node, the same master address and port."""
+def _two_machines(job: str) -> None:
+    """Run tests/distributed/jobs/<job> as two machines of one process each: one launcher per node, the
+    same master address and port; both must succeed."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
                                str(k), "--nproc-per-node", "1", "--master-addr", "127.0.0.1", "--master-port",
-                               str(port), str(ROOT / "tests/distributed/jobs/collectives.py")],
+                               str(port), str(ROOT / "tests/distributed/jobs" / job)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
              for k in (0, 1)]
     outputs = [node.communicate(timeout=120) for node in nodes]
     assert [node.returncode for node in nodes] == [0, 0], outputs
     assert "rank 0 ok" in outputs[0][0] and "rank 1 ok" in outputs[1][0]
+
+
+@needs_mpi
+def test_two_launchers_as_two_machines():
+    """torchrun's multi-machine contract: one launcher per node, the same master address and port."""
+    _two_machines("collectives.py")
+
+
+@needs_mpi
+def test_node_0_serves_the_rendezvous_until_the_other_machine_exits():
+    """MPICH's exit work (PMI_Finalize, after the script) reaches node 0's rendezvous; a process of node 1
+    that gets there after node 0's launcher has gone was killed by SIGSEGV (a flaky CI failure under load).
+    Here rank 1 gets there 2 s after rank 0 has exited."""
+    _two_machines("slow_exit.py")
 
 
 def test_torchrun_variables():
