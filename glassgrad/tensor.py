@@ -105,6 +105,11 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     _grad: Tensor | None = None  # class-level defaults: a new tensor sets only its array, flag and version
     _node: graph.Node | None = None
     _retains_grad = False
+    # aliasing and in-place edits while recording (glassgrad/autograd/views.py, glassgrad/autograd/graph.py):
+    _shared = False  # another tensor may read this one's memory (a view of it, a detach(), its .data)
+    _view_of: tuple | None = None  # for a view: (base, op, the op's inputs, the base's position, its params)
+    _views: list | None = None  # on a base: weak references to the views taken of it (and of them)
+    _former: tuple = ()  # (edit number, snapshot before that edit) for each recorded in-place edit
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """torch's legacy constructor: ``Tensor()`` is empty, ``Tensor(2, 3)`` (ints, or a Size) has that
@@ -149,6 +154,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         """
         t = Tensor._make(self.array, False)
         t._version_counter = self._version_counter
+        t._shared = self._shared = True
         return t
 
     @data.setter
@@ -339,6 +345,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         """
         t = Tensor._make(self.array, requires_grad=False)
         t._version_counter = self._version_counter
+        t._shared = self._shared = True
         return t
 
     def detach_(self) -> Tensor:
@@ -593,32 +600,32 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         self.index_put_(index, value)
 
     def __lt__(self, other: Any) -> Tensor:
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.lt(self, other)
 
     def __le__(self, other: Any) -> Tensor:
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.le(self, other)
 
     def __gt__(self, other: Any) -> Tensor:
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.gt(self, other)
 
     def __ge__(self, other: Any) -> Tensor:
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.ge(self, other)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        if _foreign(other):
+        if other.__class__ not in _OPERANDS and _foreign(other):
             return NotImplemented
         return ops.ne(self, other)
 
@@ -694,6 +701,9 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         return self._inplace(ops.bitwise_xor, other)
 
 
+_OPERANDS = frozenset({Tensor, builtins.int, builtins.float})  # the usual right-hand sides: never foreign
+
+
 def _foreign(value: Any) -> bool:
     """True for an operand glassgrad does not compute with (then Python asks the other side,
     as torch does: ``t == pytest.approx(1.0)`` works)."""
@@ -735,14 +745,15 @@ def as_tensor_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     one category a dimensioned tensor's dtype wins over a 0-d tensor's
     (float32 vector + float64 scalar tensor stays float32, as in torch).
     """
-    number = not (isinstance(a, Tensor) and isinstance(b, Tensor))  # (a number meeting bfloat16 stays float32)
-    if not isinstance(a, Tensor) and isinstance(b, Tensor):
+    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    number = not (a_tensor and b_tensor)  # (a number meeting bfloat16 stays float32)
+    if number and b_tensor:
         a = _constant_like(a, b)
-    elif not isinstance(b, Tensor) and isinstance(a, Tensor):
+    elif number and a_tensor:
         b = _constant_like(b, a)
-    else:
+    elif number:
         a, b = as_tensor(a), as_tensor(b)
-    if a.dtype == b.dtype:
+    if a.array.dtype == b.array.dtype:
         return a, b  # one dtype (the common case): nothing to promote
     if a.dtype.kind == "c" or b.dtype.kind == "c":  # complex: torch's rules (complex_math.pair_dtype)
         dtype = complex_pair_dtype(a.dtype, a.ndim > 0, b.dtype, b.ndim > 0)

@@ -27,7 +27,7 @@ FUNCTIONAL_NAMES = []
 
 def _compare(a: Any, b: Any, ufunc_name: str) -> Tensor:
     ta, tb = as_tensor_pair(a, b)
-    if ufunc_name not in ("equal", "not_equal"):
+    if (ta.array.dtype.kind == "c" or tb.array.dtype.kind == "c") and ufunc_name not in ("equal", "not_equal"):
         complex_math.refuse_unordered(ufunc_name, ta, tb)
     return Tensor._make(broadcast_checked(ufunc_name, getattr(backend.xp, ufunc_name), ta.array, tb.array), False)
 

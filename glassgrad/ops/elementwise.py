@@ -32,9 +32,8 @@ FUNCTIONAL_NAMES = []
 
 
 def _scaled(b: Any, alpha: Any) -> Any:
-    """alpha * b for the ``alpha=`` argument of add and sub."""
-    if alpha == 1:
-        return b
+    """alpha * b for the ``alpha=`` argument of add and sub (called only when alpha is not 1: the
+    common call, ``a + b``, skips it)."""
     return mul(b, alpha) if isinstance(b, Tensor) else b * alpha
 
 
@@ -54,7 +53,7 @@ class Add(Op):
 
 def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
     """a + alpha * b with broadcasting (torch.add)."""
-    return Add.apply(*as_tensor_pair(a, _scaled(b, alpha)))
+    return Add.apply(*as_tensor_pair(a, b if alpha == 1 else _scaled(b, alpha)))
 
 
 class Sub(Op):
@@ -73,7 +72,7 @@ class Sub(Op):
 
 def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
     """a - alpha * b with broadcasting (torch.sub)."""
-    ta, tb = as_tensor_pair(a, _scaled(b, alpha))
+    ta, tb = as_tensor_pair(a, b if alpha == 1 else _scaled(b, alpha))
     if ta.dtype.kind == "b" and tb.dtype.kind == "b":
         raise RuntimeError("sub: Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")

@@ -62,7 +62,7 @@ class TorchIndex:
 
     def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
         """``array[index] = values`` (or ``+=`` with ``accumulate``; repeated positions add up), in place."""
-        view = self.view(array)
+        view = array[self.basic + (Ellipsis,)]  # self.view(array), written out: every x[i] = v writes
         if self.advanced is None:
             if accumulate:
                 view += values
@@ -315,7 +315,8 @@ class WriteAt(Op):
 def getitem(x: Any, index: Any) -> Tensor:
     """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
-    return GetItem.apply(x, index=parse_index(index, x.array.shape))
+    shape = x.array.shape
+    return GetItem.apply(x, index=plain_index(index, shape) or parse_any_index(index, shape))  # (parse_index)
 
 
 class IndexPut(Op):
