@@ -103,7 +103,7 @@ class Op:
             out = _as_zero_d(out, ctx)
         result = engine.tensor_class()._make(out, record)
         if out.base is not None or (arrays and out is arrays[0]):  # a view (or an input's array): one counter
-            share_base_counter(result, inputs)
+            share_base_counter(result, inputs, cls, params)
         if record:
             ctx.params = params  # the forward's keyword parameters, as given (read by glassgrad.onnx)
             result._node = Node(cls, ctx, inputs)

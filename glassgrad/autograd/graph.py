@@ -9,6 +9,7 @@ whose saved values were freed or edited in place since (``check_walkable``).
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,13 +19,14 @@ if TYPE_CHECKING:
 class Node:
     """One recorded op application: which op, what it saved, which inputs."""
 
-    __slots__ = ("op", "ctx", "inputs", "released", "saved_versions")
+    __slots__ = ("op", "ctx", "inputs", "released", "saved_versions", "seq")
 
     def __init__(self, op: type, ctx: Any, inputs: tuple[Tensor, ...]) -> None:
         self.op = op
         self.ctx = ctx
         self.inputs = inputs
         self.released = False
+        self.seq = next(_numbering)  # when it was made, against in-place edits (see ``inputs_as_used``)
         # (counter, value when saved, which: an input's position, "output", or a description)
         self.saved_versions: tuple[tuple[list[int], int, int | str], ...] = ()
 
@@ -40,6 +42,46 @@ class Node:
         self.ctx = None
         self.inputs = ()
         self.released = True
+
+
+# --- in-place edits and the nodes made before them ---------------------------------------------
+# A node holds its input *tensors*. An in-place edit while recording (``y.mul_(w)``,
+# glassgrad/methods/inplace.py) gives the edited tensor a new node, so a node made before the edit
+# must not follow the tensor to its new history: it took the value before the edit. The edit keeps
+# that earlier value as a snapshot tensor (with its node) in ``tensor._former``, stamped with a
+# number drawn from the nodes' numbering (``edit_number``); ``inputs_as_used`` swaps it in.
+_numbering = itertools.count(1)
+edits_recorded = False  # set by the first recorded in-place edit: until then no node needs swapping
+
+
+def edit_number() -> int:
+    """A number for an in-place edit, from the nodes' numbering: nodes made before it have smaller ones."""
+    return next(_numbering)
+
+
+def remember_former(tensor: Tensor, snapshot: Tensor, edit: int) -> None:
+    """Record that ``tensor``'s value and history up to node ``edit`` are now ``snapshot``'s."""
+    global edits_recorded
+    edits_recorded = True
+    tensor._former = (*tensor._former, (edit, snapshot))
+
+
+def inputs_as_used(node: Node) -> tuple[Tensor, ...]:
+    """``node``'s inputs as they were when it was made: an input edited in place since then is
+    replaced, once and for all, by the snapshot of its value before that edit."""
+    inputs = node.inputs
+    if not edits_recorded or not any(t._former for t in inputs):
+        return inputs
+    node.inputs = inputs = tuple(_as_of(t, node.seq) for t in inputs)
+    return inputs
+
+
+def _as_of(tensor: Tensor, seq: int) -> Tensor:
+    """``tensor`` as node number ``seq`` saw it: the snapshot kept at the first edit made after it."""
+    for edit, snapshot in tensor._former:
+        if seq < edit:
+            return snapshot
+    return tensor
 
 
 def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: Tensor) -> tuple:
@@ -97,7 +139,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
             continue
         visited.add(id(tensor))
         stack.append((tensor, True))
-        for parent in tensor._node.inputs:
+        for parent in inputs_as_used(tensor._node):
             if parent._node is not None and id(parent) not in visited:
                 stack.append((parent, False))
     return order

@@ -27,6 +27,7 @@ import numpy
 
 import glassgrad
 from glassgrad import autograd, backend
+from glassgrad.autograd import graph, view_edits
 from glassgrad.errors import OpInputError
 from glassgrad.random import resolve_rng
 
@@ -67,39 +68,61 @@ class InPlaceMethods:
             self._write(out.array, op)
             return self
         self._version_counter[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
-        old = Tensor._make(self.array, self.requires_grad)
-        old._node, old._version_counter = self._node, self._version_counter
+        edit = graph.edit_number()  # nodes made before this edit keep the value before it
+        shared = self._shared  # other tensors read this memory: the new values are written into it
+        old = Tensor._make(self.array.copy() if shared else self.array, self.requires_grad)
+        old._node = self._node  # the value before the edit, with its own counter: nothing else writes it
         out = op(old, *args, **kwargs)
         _check_same_shape(out.shape, self.shape, op)
         _check_castable(out.dtype, self.dtype, op)
-        self.array = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
+        new = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
+        if shared:
+            self._write_through(new, op)
+        else:
+            self.array = new
+        graph.remember_former(self, old, edit)
         self._node, self.requires_grad = out._node, out.requires_grad
-        self._adopt_counter(out._version_counter, self._version_counter[0])
+        if self._node is not None:
+            self._count_as_output(out)
+        if shared:
+            view_edits.write_into_base(self, edit)
+            view_edits.refresh_views(self, edit)
         return self
 
-    def _adopt_counter(self, counter: list[int], version: int) -> None:
-        """Take the result's version counter, set to ``version`` (torch counts this edit on
-        the same tensor); the result's node expects the counter at that value from now on."""
-        shift = version - counter[0]
-        counter[0] = version
-        if self._node is not None and shift:
-            self._node.saved_versions = tuple(
-                (c, expected + shift if c is counter else expected, which)
-                for c, expected, which in self._node.saved_versions
-            )
-        self._version_counter = counter
+    def _write_through(self, values: Any, op: Any) -> None:
+        """Write ``values`` into this tensor's own memory, which other tensors read too."""
+        if not getattr(self.array, "flags", None) or not self.array.flags.writeable:
+            raise RuntimeError(f"in-place edit of a read-only tensor of shape {tuple(self.shape)} "
+                               f"({_why_read_only(self.array)}); clone() it first")
+        self.array[...] = values
+
+    def _count_as_output(self, out: Tensor) -> None:
+        """This tensor now holds the values of ``out``, whose node is now its node: where the node saved
+        ``out``'s array, it checks this tensor's version from now on (torch refuses ``y.exp_()`` then
+        ``y.add_(1)`` then backward through exp), and it saved this tensor's array when they hold the same."""
+        node, counter = self._node, out._version_counter
+        if counter is self._version_counter:
+            return
+        if out.array is not self.array and out.dtype == self.dtype and node.ctx.saved:
+            node.ctx.saved = tuple(self.array if saved is out.array else saved for saved in node.ctx.saved)
+        node.saved_versions = tuple(
+            (self._version_counter, self._version_counter[0], which) if c is counter else (c, expected, which)
+            for c, expected, which in node.saved_versions
+        )
 
     def _refuse_leaf_edit(self) -> None:
-        """torch's refusal, while grad mode is on, to edit a leaf that requires grad."""
+        """torch's refusal, while grad mode is on, to edit a leaf that requires grad (or a view of one)."""
         if self.requires_grad and self._node is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation; "
                 "edit it under glassgrad.no_grad() (as optimisers and nn.init do)"
             )
+        view_edits.refuse_view_of_leaf(self)
 
     def _write(self, values: Any, op: Any = None) -> None:
         """Write ``values`` into this tensor's own array (no graph) and bump the version."""
-        _check_castable(values.dtype, self.dtype, op)
+        if values.dtype != self.array.dtype:
+            _check_castable(values.dtype, self.array.dtype, op)
         if not getattr(self.array, "flags", None) or not self.array.flags.writeable:
             raise RuntimeError(f"in-place edit of a read-only tensor of shape {tuple(self.shape)} "
                                f"({_why_read_only(self.array)}); clone() it first")
@@ -523,11 +546,13 @@ class InPlaceMethods:
 
     def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
         """``self[indices] = values`` (or ``+=`` with ``accumulate``); differentiable in both."""
-        if accumulate or _requires_grad(values) or (autograd.is_grad_enabled() and self.requires_grad):
+        if accumulate or getattr(values, "requires_grad", False) or (self.requires_grad and autograd.is_grad_enabled()):
             return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate)
-        key = glassgrad.ops.indexing.parse_index(indices, self.array.shape)  # torch's indexing rules
+        indexing, shape = glassgrad.ops.indexing, self.array.shape  # torch's indexing rules (parse_index):
+        key = indexing.plain_index(indices, shape) or indexing.parse_any_index(indices, shape)
         value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
-        _check_castable(value.dtype, self.dtype, "setitem")
+        if value.dtype != self.array.dtype:
+            _check_castable(value.dtype, self.array.dtype, "setitem")
         try:
             key.write(self.array, value)
         except (IndexError, ValueError) as err:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import autograd, backend
+from glassgrad.autograd.graph import inputs_as_used
 from glassgrad.tensor import Tensor
 
 
@@ -162,7 +163,7 @@ def walk(outputs: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
         if tensor._node.released:
             raise RuntimeError("onnx.export: the model's graph was freed by a backward during the forward")
         stack.append((tensor, True))
-        for parent in reversed(tensor._node.inputs):
+        for parent in reversed(inputs_as_used(tensor._node)):
             if id(parent) not in visited:
                 stack.append((parent, False))
     return order, leaves

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.autograd.views import counts_as_view
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.movement import wrap_dim
@@ -74,7 +73,11 @@ class Diagonal(Op):
         xp = backend.xp
         ctx.shape, ctx.dims = x.shape, (dim1, dim2)
         ctx.rows, ctx.cols = _diagonal_positions(x.shape[dim1], x.shape[dim2], offset)
-        return xp.moveaxis(x, (dim1, dim2), (-2, -1))[..., ctx.rows, ctx.cols]
+        diagonal = xp.diagonal(x, offset, dim1, dim2)  # a view: an in-place edit of it writes into x, as torch's
+        flags = getattr(diagonal, "flags", None)
+        if flags is not None and hasattr(flags, "writeable") and x.flags.writeable:
+            diagonal.flags.writeable = True  # NumPy hands the view out read-only; it is x's own memory
+        return diagonal
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -94,7 +97,7 @@ def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     d1, d2 = wrap_dim(dim1, x.ndim, "diagonal"), wrap_dim(dim2, x.ndim, "diagonal")
     if d1 == d2:
         raise OpInputError(f"diagonal: dimensions cannot be identical {dim1}, {dim2}")
-    return counts_as_view(Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2), x)  # a view in torch
+    return Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2)
 
 
 _diagonal_of = diagonal  # ``diag`` below has a parameter named ``diagonal``, as torch

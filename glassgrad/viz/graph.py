@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
+from glassgrad.autograd.graph import inputs_as_used
 
 __all__ = ["GraphItem", "build_graph", "draw_graph", "graphviz_available", "to_dot", "to_text"]
 
@@ -113,7 +114,7 @@ def _tensor_parents(t: Any) -> tuple[str, tuple[Any, ...], bool]:
     node = t._node
     if node is None:
         return "", (), False
-    return node.op.__name__, tuple(node.inputs), bool(node.released)
+    return node.op.__name__, tuple(inputs_as_used(node)), bool(node.released)
 
 
 def _value_parents(v: Any) -> tuple[str, tuple[Any, ...], bool]:

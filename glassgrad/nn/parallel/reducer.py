@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from glassgrad import distributed as dist
+from glassgrad.autograd.graph import inputs_as_used
 from glassgrad.tensor import Tensor
 
 FIRST_BUCKET_BYTES = 1024 * 1024  # torch's default for the first bucket
@@ -135,7 +136,7 @@ class Reducer:
             if id(tensor) in seen:
                 continue
             seen.add(id(tensor))
-            for parent in tensor._node.inputs:
+            for parent in inputs_as_used(tensor._node):
                 if parent._node is None:
                     reached.add(id(parent))
                 else:

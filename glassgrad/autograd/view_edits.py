@@ -1,0 +1,124 @@
+"""An in-place edit of memory that several tensors share, while a graph is recorded.
+
+``b = a[:2]`` is a view: ``b`` reads ``a``'s memory. After ``b.mul_(w)`` the values of ``a`` have
+changed too, so the graph must say how: ``a``'s new value is its old value with the region ``b``
+covers replaced by ``b``'s new value. That is the op ``CopySlices`` (torch gives its node the same
+name), which becomes ``a``'s node. Its derivative, with ``R`` the region as a 0/1 mask over ``a``:
+
+    a_new = a_old * (1 - R) + scatter_R(b_new)
+    d loss / d a_old = g * (1 - R)          (the gradient outside the region passes through)
+    d loss / d b_new = view(g)              (the region of the gradient, read by the same view op)
+
+For a view of a view (``a[0][1:]``) the same happens one level at a time, up to the first tensor.
+
+The other views of that memory (and, after an edit of the base, every view of it) now hold new
+values but an old graph. Each is made again from its base (``refresh_views``): the same view op,
+applied to the base as it is now, gives it its new node, as torch regenerates a view's ``grad_fn``.
+The graph nodes made before the edit keep the old values through ``graph.remember_former``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from glassgrad import backend
+from glassgrad.autograd import engine, grad_mode
+from glassgrad.autograd.graph import Node, remember_former
+from glassgrad.autograd.views import live_views, root_of
+from glassgrad.op import Context, Op
+
+if TYPE_CHECKING:
+    from glassgrad.tensor import Tensor
+
+
+class CopySlices(Op):
+    """base_new = base_old outside the view's region R, view_new inside it;
+    d base_old = g * (1 - R);  d view_new = view(g), the view op applied to the gradient."""
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, base: Any, view: Any) -> Any:
+        raise RuntimeError("CopySlices is made by an in-place edit of a view, not applied")
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad * ctx.outside, _view_of_gradient(ctx, grad)
+
+
+def _view_of_gradient(ctx: Context, grad: Any) -> Any:
+    """The view op that made the edited view, applied to ``grad`` in place of its base: on a Tensor
+    (a backward recording its graph) as an op, on an array through the op's forward."""
+    inputs = list(ctx.view_inputs)
+    inputs[ctx.position] = grad
+    if hasattr(grad, "array"):
+        return ctx.view_op.apply(*inputs, **ctx.view_params)
+    arrays = [t.array if hasattr(t, "array") else t for t in inputs]
+    return ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
+
+
+def _region_outside(view: Tensor) -> Any:
+    """1 where the base's elements are not read by ``view``, 0 where they are, in the base's shape."""
+    base, op, inputs, position, params = view._view_of
+    xp = backend.xp
+    inside = xp.zeros(base.array.shape, dtype=bool)
+    arrays = [inside if i == position else t.array for i, t in enumerate(inputs)]
+    region = op.forward(Context(), *arrays, **params)
+    if not xp.shares_memory(region, inside):
+        raise RuntimeError(f"in-place edit of a view made by {op.__name__}: its region of the base cannot be found")
+    region[...] = True
+    return ~inside
+
+
+def write_into_base(view: Tensor, edit: int) -> None:
+    """After an in-place edit of ``view`` (its memory already written), make its base's node a
+    ``CopySlices`` of the base before the edit and the view after it; then the base's base, and so on."""
+    while view._view_of is not None:
+        base = view._view_of[0]
+        ctx = Context()
+        _, ctx.view_op, view_inputs, ctx.position, ctx.view_params = view._view_of
+        ctx.view_inputs = tuple(None if i == ctx.position else t for i, t in enumerate(view_inputs))
+        ctx.outside, ctx.params = _region_outside(view), {}
+        before = snapshot(base)
+        remember_former(base, before, edit)
+        ctx.needs_input_grad = (before.requires_grad, view.requires_grad)
+        base._node = Node(CopySlices, ctx, (before, view))
+        base.requires_grad = True
+        view = base
+
+
+def refresh_views(edited: Tensor, edit: int) -> None:
+    """Give every other view of ``edited``'s memory a node made from its base as it is now."""
+    root = root_of(edited)
+    chain = {id(edited)}
+    link = edited
+    while link._view_of is not None:
+        link = link._view_of[0]
+        chain.add(id(link))
+    with grad_mode.enable_grad():
+        for view in live_views(root):
+            if id(view) in chain:
+                continue
+            base, op, inputs, _, params = view._view_of
+            if not base.requires_grad and not view.requires_grad:
+                continue
+            remember_former(view, snapshot(view), edit)
+            remade = op.run(*inputs, **params)
+            view._node, view.requires_grad = remade._node, remade.requires_grad
+
+
+def snapshot(tensor: Tensor) -> Tensor:
+    """A tensor standing for ``tensor`` as it is now in the graph: its array, node and flag."""
+    before = engine.tensor_class()._make(tensor.array, tensor.requires_grad)
+    before._node, before._version_counter = tensor._node, tensor._version_counter
+    return before
+
+
+def refuse_view_of_leaf(tensor: Tensor) -> None:
+    """torch's refusal to edit, while recording, a view of a leaf that requires grad."""
+    if tensor._view_of is None:
+        return
+    root = root_of(tensor)
+    if root.requires_grad and root._node is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation; "
+                           "edit it under glassgrad.no_grad() (as optimisers and nn.init do)")
