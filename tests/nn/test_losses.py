@@ -12,7 +12,9 @@ from glassgrad.nn import functional as F
 from tests.helpers.oracle import compare_with_torch
 
 REDUCTIONS = ["mean", "sum", "none"]
-R = np.random.default_rng(7)
+R = np.random.default_rng(7)  # for the parameters made at import only: a test's own data comes from the
+# per-test `rng` fixture, so its inputs (and the torch answers recorded for them) do not depend on which
+# tests ran before it in the same process (one test id, -k)
 W5 = R.uniform(0.5, 2.0, size=5)
 
 
@@ -34,10 +36,10 @@ CE_CASES = [  # (logits shape, weight, label_smoothing, ignore one target)
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("shape,weight,smoothing,ignore", CE_CASES)
-def test_cross_entropy_index_targets_match_torch(torch, shape, weight, smoothing, ignore, reduction):
-    x = R.normal(size=shape) * 2
+def test_cross_entropy_index_targets_match_torch(rng, torch, shape, weight, smoothing, ignore, reduction):
+    x = rng.normal(size=shape) * 2
     positions = shape[:1] + shape[2:] if len(shape) > 1 else ()
-    t = R.integers(0, 5, size=positions)
+    t = rng.integers(0, 5, size=positions)
     if ignore:
         t.flat[1] = -100
     tf = torch.nn.functional
@@ -50,9 +52,9 @@ def test_cross_entropy_index_targets_match_torch(torch, shape, weight, smoothing
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("shape,weight,smoothing", [((6, 5), None, 0.0), ((6, 5), W5, 0.25), ((3, 5, 2), None, 0.1)])
-def test_cross_entropy_probability_targets_match_torch(torch, shape, weight, smoothing, reduction):
-    x = R.normal(size=shape)
-    p = R.uniform(size=shape)
+def test_cross_entropy_probability_targets_match_torch(rng, torch, shape, weight, smoothing, reduction):
+    x = rng.normal(size=shape)
+    p = rng.uniform(size=shape)
     p = p / p.sum(axis=1, keepdims=True)
     tf = torch.nn.functional
     compare_with_torch(  # the target's gradient is compared too
@@ -63,9 +65,9 @@ def test_cross_entropy_probability_targets_match_torch(torch, shape, weight, smo
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("shape,weight,ignore", [((6, 5), None, False), ((6, 5), W5, True), ((3, 5, 4), W5, True)])
-def test_nll_loss_matches_torch(torch, shape, weight, ignore, reduction):
-    x = R.normal(size=shape)
-    t = R.integers(0, 5, size=shape[:1] + shape[2:])
+def test_nll_loss_matches_torch(rng, torch, shape, weight, ignore, reduction):
+    x = rng.normal(size=shape)
+    t = rng.integers(0, 5, size=shape[:1] + shape[2:])
     if ignore:
         t.flat[0] = 3
         t.flat[2] = 3
@@ -92,16 +94,16 @@ def test_cross_entropy_huge_logits_no_nan(torch):
     assert loss.dtype == np.float32 and x32.grad.dtype == np.float32 and np.isfinite(x32.grad.numpy()).all()
 
 
-def test_cross_entropy_gradient_is_softmax_minus_onehot():
-    x = gg.Tensor(R.normal(size=(4, 3)), requires_grad=True)
+def test_cross_entropy_gradient_is_softmax_minus_onehot(rng):
+    x = gg.Tensor(rng.normal(size=(4, 3)), requires_grad=True)
     t = np.array([0, 2, 1, 2])
     F.cross_entropy(x, t).backward()
     expected = (F.softmax(x, dim=1).numpy() - np.eye(3)[t]) / 4
     np.testing.assert_allclose(x.grad, expected, rtol=1e-12, atol=1e-15)
 
 
-def test_all_ignored_mean_is_nan_without_warning(torch):
-    x = gg.Tensor(R.normal(size=(2, 3)), requires_grad=True)
+def test_all_ignored_mean_is_nan_without_warning(rng, torch):
+    x = gg.Tensor(rng.normal(size=(2, 3)), requires_grad=True)
     t = np.array([-100, -100])
     loss = F.cross_entropy(x, t)
     loss.backward()
@@ -114,16 +116,16 @@ def test_all_ignored_mean_is_nan_without_warning(torch):
 
 # ----- regression and binary losses ------------------------------------------------------
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_mse_loss_matches_torch(torch, reduction):
-    x, y = R.normal(size=(4, 3)), R.normal(size=(4, 3))
+def test_mse_loss_matches_torch(rng, torch, reduction):
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     compare_with_torch(lambda a, b: F.mse_loss(a, b, reduction=reduction),
                        lambda a, b: torch.nn.functional.mse_loss(a, b, reduction=reduction), [x, y], torch)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weight", [None, R.uniform(0.5, 2, size=3)])
-def test_binary_cross_entropy_matches_torch(torch, weight, reduction):
-    p, y = R.uniform(0.05, 0.95, size=(4, 3)), R.uniform(size=(4, 3))
+def test_binary_cross_entropy_matches_torch(rng, torch, weight, reduction):
+    p, y = rng.uniform(0.05, 0.95, size=(4, 3)), rng.uniform(size=(4, 3))
     compare_with_torch(
         lambda a, b: F.binary_cross_entropy(a, b, weight=weight, reduction=reduction),
         lambda a, b: torch.nn.functional.binary_cross_entropy(a, b, weight=_tt(torch, weight), reduction=reduction),
@@ -134,8 +136,8 @@ def test_binary_cross_entropy_matches_torch(torch, weight, reduction):
 @pytest.mark.parametrize("weight,pos_weight", [(None, None), (R.uniform(0.5, 2, size=3), None),
                                                (None, R.uniform(0.5, 3, size=3)),
                                                (R.uniform(0.5, 2, size=(4, 1)), R.uniform(0.5, 3, size=3))])
-def test_bce_with_logits_matches_torch(torch, weight, pos_weight, reduction):
-    x, y = R.normal(size=(4, 3)) * 3, R.uniform(size=(4, 3))
+def test_bce_with_logits_matches_torch(rng, torch, weight, pos_weight, reduction):
+    x, y = rng.normal(size=(4, 3)) * 3, rng.uniform(size=(4, 3))
     tf = torch.nn.functional
     compare_with_torch(
         lambda a, b: F.binary_cross_entropy_with_logits(a, b, weight=weight, reduction=reduction,
@@ -186,10 +188,10 @@ def test_loss_ops_gradcheck(reduction):
 
 
 # ----- modules and errors ---------------------------------------------------------------------
-def test_loss_modules_match_torch(torch):
-    x = R.normal(size=(6, 5))
-    t = R.integers(0, 5, size=6)
-    y = R.uniform(size=(6, 5))
+def test_loss_modules_match_torch(rng, torch):
+    x = rng.normal(size=(6, 5))
+    t = rng.integers(0, 5, size=6)
+    y = rng.uniform(size=(6, 5))
     pairs = [
         (nn.CrossEntropyLoss(weight=W5, label_smoothing=0.1, reduction="sum"),
          torch.nn.CrossEntropyLoss(weight=torch.tensor(W5), label_smoothing=0.1, reduction="sum"), t),
