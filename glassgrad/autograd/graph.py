@@ -139,7 +139,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
             continue
         visited.add(id(tensor))
         stack.append((tensor, True))
-        for parent in inputs_as_used(tensor._node):
+        for parent in inputs_as_used(tensor._node) if edits_recorded else tensor._node.inputs:
             if parent._node is not None and id(parent) not in visited:
                 stack.append((parent, False))
     return order
