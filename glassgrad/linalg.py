@@ -16,8 +16,9 @@ Where each lives (every backward is derived in docs/derivations/linalg.md):
 * matrix_exp, matrix_power, multi_dot: ``ops/linalg_matrix_functions.py``; cross, vecdot, vander:
   ``ops/linalg_vectors.py``.
 
-``eig`` and ``eigvals`` take real or complex matrices and answer with complex tensors, as torch; the
-other functions take real dtypes only.
+``eig`` and ``eigvals`` take real or complex matrices and answer with complex tensors, as torch. svd, eigh,
+qr, cholesky, the solves, slogdet, pinv, lstsq and the norms take complex matrices too (real singular values,
+eigenvalues and norms); lu, ldl, householder_product and matrix_exp take real dtypes only.
 """
 
 from __future__ import annotations
@@ -66,11 +67,11 @@ from glassgrad.tensor import Tensor, as_tensor
 cross = linalg_cross  # torch.linalg.cross (dim=-1; torch.cross is ops/linalg_vectors.cross)
 
 
-def _floating(op: str, x: Any, dtype: Any) -> Tensor:
+def _floating(op: str, x: Any, dtype: Any, complex_ok: bool = False) -> Tensor:
     x = as_tensor(x)
     if dtype is not None:
         x = x.to(dtypes.to_dtype(dtype))
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not (complex_ok and x.dtype.kind == "c"):
         raise RuntimeError(f"linalg.{op}: expected a floating point tensor, got {x.dtype} (pass dtype=)")
     return x
 
@@ -90,17 +91,19 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1), keepd
                 dtype: Any = None) -> Tensor:
     """A matrix norm over the two dims ``dim``: 'fro' sqrt(sum a^2); 1 / -1 the largest / smallest
     column sum of |a|; inf / -inf the largest / smallest row sum of |a|; 2 / -2 the largest / smallest
-    singular value; 'nuc' the sum of the singular values."""
-    a = _floating("matrix_norm", A, dtype)
+    singular value; 'nuc' the sum of the singular values. For a complex matrix, |a| is the modulus and the
+    norm is real."""
+    a = _floating("matrix_norm", A, dtype, complex_ok=True)
     if a.ndim < 2:
         raise RuntimeError(f"linalg.matrix_norm: the input must have at least 2 dimensions, got shape {tuple(a.shape)}")
     rows, cols = (d % a.ndim for d in dim)
     if rows == cols:
         raise RuntimeError(f"linalg.matrix_norm: dim must name two different dimensions, got {dim}")
-    if ord == "fro":
-        return ops.norm(a, 2, (rows, cols), keepdim)
     if ord in ("nuc", 2, -2):
         return _singular_value_norm(a, ord, rows, cols, keepdim)
+    a = a.abs() if a.dtype.kind == "c" else a  # the other orders read |a_ij| only
+    if ord == "fro":
+        return ops.norm(a, 2, (rows, cols), keepdim)
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: order {ord!r} not supported (use 'fro', 1, -1, inf or -inf)")
     summed, across = (rows, cols) if abs(ord) == 1 else (cols, rows)  # ord 1: sum each column, then max
@@ -113,11 +116,11 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1), keepd
 def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A002, N803
     """torch.linalg.norm: a vector norm when ``dim`` is an int (or ord is None and dim is None: the 2-norm
     of all elements), a matrix norm when ``dim`` is two dims or the input is 2-D with ord given."""
-    a = _floating("norm", A, dtype)
+    a = _floating("norm", A, dtype, complex_ok=True)
     if isinstance(dim, int):
         dim = (dim,)
     if dim is None and ord is None:
-        return ops.norm(a, 2, None, keepdim)
+        return vector_norm(a, 2, None, keepdim)
     if dim is None:
         if a.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: with ord={ord!r} and dim=None the input must be 1-D or 2-D, got "
@@ -145,7 +148,7 @@ def cond(A: Any, p: Any = None) -> Tensor:  # noqa: N803
     """torch.linalg.cond: the condition number. p None or 2: sigma_max / sigma_min; -2: sigma_min / sigma_max
     (from the singular values); 'fro', 'nuc', 1, -1, inf, -inf: norm(A, p) * norm(A^{-1}, p), square A only,
     inf for a singular matrix."""
-    a = _floating("cond", A, None)
+    a = _floating("cond", A, None, complex_ok=True)
     if a.ndim < 2:
         raise RuntimeError(f"linalg.cond: The input tensor A must have at least 2 dimensions, got {a.ndim}")
     if p in (None, 2, -2):
@@ -158,8 +161,9 @@ def cond(A: Any, p: Any = None) -> Tensor:  # noqa: N803
         raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
     inverse, info = inv_ex(a)
-    result = matrix_norm(a, p) * matrix_norm(inverse.nan_to_num(0.0, 0.0, 0.0), p)
-    return result.masked_fill(Tensor(backend.xp.asarray(info.array > 0)), math.inf)
+    singular = Tensor(backend.xp.asarray(info.array > 0))
+    result = matrix_norm(a, p) * matrix_norm(inverse.masked_fill(singular[..., None, None], 0.0), p)  # (NaN there)
+    return result.masked_fill(singular, math.inf)
 
 
 def _invertible(a: Tensor) -> tuple[Tensor, Tensor]:
