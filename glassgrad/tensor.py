@@ -530,7 +530,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support deepcopy")
         new = type(self).__new__(type(self))
         memo[id(self)] = new
-        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("array", "_grad", "_version_counter")})
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _NOT_COPIED})
         new.array, new._version_counter = self.array.copy(), [0]
         new._grad = None if self._grad is None else Tensor._make(self._grad.array.copy(), False)
         return new
@@ -701,6 +701,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
         return self._inplace(ops.bitwise_xor, other)
 
 
+# what a deep copy does not take over: its own memory, gradient and counter, and no aliases
+_NOT_COPIED = frozenset({"array", "_grad", "_version_counter", "_shared", "_view_of", "_views", "_former"})
 _OPERANDS = frozenset({Tensor, builtins.int, builtins.float})  # the usual right-hand sides: never foreign
 
 

@@ -199,3 +199,16 @@ def test_views_of_a_tensor_nobody_edits_cost_no_refresh():
     v2.add_(2)
     assert a.tolist() == [1.0, 1.0, 2.0, 2.0]
     assert v1._node is None and v2._node is None
+
+
+def test_a_deep_copy_shares_no_memory_and_no_views():
+    import copy
+
+    a = gg.zeros(3)
+    view = a[:2]
+    b = copy.deepcopy(a)
+    assert b._views is None and b._view_of is None and not b._shared
+    w = gg.tensor([2.0], requires_grad=True)
+    c = copy.deepcopy(view)  # a copy of a view is a tensor of its own
+    c[:1].mul_(w)
+    assert a._node is None and c._node is not None
