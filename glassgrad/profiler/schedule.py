@@ -5,6 +5,10 @@ step: skip ``skip_first`` steps once, then cycles of ``wait`` steps not recorded
 steps not recorded either (torch warms its tracer up there; glassgrad needs no warm-up), and
 ``active`` steps recorded, the last of which saves the cycle (``on_trace_ready`` is called);
 ``repeat`` cycles (0: for as long as the run goes).
+
+``warmup=0`` is allowed but warns, with torch's text and category (UserWarning): in torch the
+first recorded steps then carry the tracer's start-up cost. glassgrad has no such cost, but a
+program that filters or expects torch's warning sees the same one here.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import os
 import socket
 import time
+import warnings
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
+
+NO_WARMUP_WARNING = "Profiler won't be using warmup, this can skew profiler results"  # torch's text
 
 
 class ProfilerAction(Enum):
@@ -39,9 +46,13 @@ def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first
         raise AssertionError(f"Invalid profiler schedule arguments. Got wait={wait} (need >= 0), warmup={warmup} "
                              f"(need >= 0), active={active} (need > 0), repeat={repeat} (need >= 0), "
                              f"skip_first={skip_first} (need >= 0).")
+    if warmup == 0:
+        warnings.warn(NO_WARMUP_WARNING, UserWarning, stacklevel=2)
     cycle = wait + warmup + active
 
     def action(step: int) -> ProfilerAction:
+        if step < 0:
+            raise AssertionError(f"Step must be non-negative. Got {step}.")  # torch's error
         if step < skip_first:
             return ProfilerAction.NONE
         step -= skip_first

@@ -4,6 +4,7 @@ time, record_function, the averages table, the Chrome trace and step schedules."
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import glassgrad as gg
 from glassgrad import profiler
 from glassgrad.profiler import recording
+from glassgrad.profiler.schedule import NO_WARMUP_WARNING
 
 
 def tiny_step() -> gg.Tensor:
@@ -135,8 +137,29 @@ def test_schedule_records_only_active_steps_and_saves_each_cycle():
     assert [late(s).name for s in range(4)] == ["NONE", "NONE", "WARMUP", "RECORD_AND_SAVE"]
 
 
+def test_schedule_without_warmup_warns_as_torch_does():
+    with pytest.warns(UserWarning, match="won't be using warmup") as caught:
+        plan = profiler.schedule(wait=1, warmup=0, active=1)
+    assert len(caught) == 1 and caught[0].filename == __file__  # pointed at the caller, as torch's
+    assert [plan(s).name for s in range(4)] == ["NONE", "RECORD_AND_SAVE", "NONE", "RECORD_AND_SAVE"]
+    with pytest.raises(AssertionError, match="Step must be non-negative"):
+        plan(-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        profiler.schedule(wait=1, warmup=1, active=1)  # with warmup: silent
+
+
+@pytest.mark.torch_live
+def test_schedule_warning_is_torchs(torch):
+    for make in (profiler.schedule, torch.profiler.schedule):
+        with pytest.warns(UserWarning) as caught:
+            make(wait=0, warmup=0, active=2)
+        assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, NO_WARMUP_WARNING)]
+
+
 def test_tensorboard_trace_handler_writes_one_file_per_cycle(tmp_path):
-    plan = profiler.schedule(wait=0, warmup=0, active=1, repeat=2)
+    with pytest.warns(UserWarning, match="warmup"):
+        plan = profiler.schedule(wait=0, warmup=0, active=1, repeat=2)
     handler = profiler.tensorboard_trace_handler(str(tmp_path), worker_name="w")
     with profiler.profile(schedule=plan, on_trace_ready=handler) as prof:
         for _ in range(3):
