@@ -132,7 +132,10 @@ def op_backward(node: Node, ctx: Any, out_grad: Any) -> Any:
 def _propagate(node: Node, out_grad: Any, pending: dict[int, Any], hooked_leaves: dict[int, Tensor]) -> None:
     if getattr(node.ctx, "bfloat16", False):  # its forward computed in float32: so does its backward
         out_grad = out_grad.astype("float32")
-    in_grads = op_backward(node, node.ctx, out_grad)
+    if recording.active is None:  # (op_backward, the profiler's question asked here: one call less per node)
+        in_grads = node.op.backward(node.ctx, out_grad)
+    else:
+        in_grads = op_backward(node, node.ctx, out_grad)
     if not isinstance(in_grads, tuple):
         in_grads = (in_grads,)
     if len(in_grads) != len(node.inputs):
@@ -229,4 +232,4 @@ def _is_fresh(g: Any, out_grad: Any, in_grads: tuple[Any, ...]) -> bool:
     gradient passed through, not a view, not returned for two inputs."""
     if g is out_grad or not g.flags.owndata:
         return False
-    return sum(other is g for other in in_grads) <= 1
+    return list(map(id, in_grads)).count(id(g)) <= 1  # (by identity, without a generator's frame)
