@@ -11,7 +11,9 @@ torch) while moving less memory:
 - arrays keep the memory order of x (contiguous, or a transposed view a program made), and dy is
   copied once into that order, so every pass runs on matching, contiguous memory;
 - when the windows tile the input (kernel == stride, no dilation), each pixel is written exactly
-  once, so dx needs no zeroing and no additions.
+  once, so dx needs no zeroing and no additions;
+- the backward works through the batch in chunks of about ``CHUNK_BYTES`` of x, so its passes over
+  the taps find x, dx and the masks in cache.
 
 A NaN is the maximum (``maximum`` propagates it), and as torch's the gradient of a NaN window goes
 to its last NaN tap: no tap equals NaN, so those windows are left free by the pass above and routed
@@ -30,6 +32,13 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.arrays.window import PoolGeometry
+
+# The backward runs over chunks of the batch of about this many bytes of x: each tap's strided pass
+# then re-reads a chunk still in cache instead of the whole input. Measured (1 BLAS thread, CPU time,
+# loaded machine, medians of 15 alternating rounds): the CNN's first pooling, (64, 32, 28, 28),
+# 6.25 -> 4.81-4.95 ms with 512 kB-1 MB chunks (256 kB: 5.66 ms); its second, (64, 64, 14, 14),
+# 2.98 -> 2.75 ms. The forward (three maxima) lost when chunked (1.88 -> 2.18 ms): it stays whole.
+CHUNK_BYTES = 1 << 20
 
 
 def max_pool2d_forward(xpad: Any, geometry: PoolGeometry) -> Any:
@@ -54,14 +63,11 @@ def max_pool2d_backward(xpad: Any, out: Any, grad: Any, geometry: PoolGeometry) 
     if grad.strides != out.strides:  # e.g. C-order from a flatten: one copy in out's memory layout
         grad = _like(grad, out)
     free = xp.ones_like(out, dtype=bool)  # windows whose maximum no earlier tap took
-    for rows, cols in taps:
-        hit = xpad[:, :, rows, cols] == out  # (N, C, Ho, Wo)
-        hit &= free
-        free ^= hit
-        if disjoint:  # windows do not overlap: each slot is written once
-            xp.multiply(grad, hit, out=dx[:, :, rows, cols])
-        else:
-            dx[:, :, rows, cols] += grad * hit
+    n = xpad.shape[0]
+    samples = max(1, CHUNK_BYTES * n // max(1, xpad.nbytes))  # per chunk of the batch
+    for start in range(0, n, samples):
+        batch = slice(start, start + samples)
+        _route_to_first_maximum(xpad[batch], out[batch], grad[batch], taps, free[batch], dx[batch], disjoint)
     if free.any():  # NaN windows (no tap equals NaN), or an input edited behind the version check
         free = _route_nan_windows(xpad, out, grad, taps, free, dx)
     if free.any():
@@ -71,6 +77,21 @@ def max_pool2d_backward(xpad: Any, out: Any, grad: Any, geometry: PoolGeometry) 
             "e.g. numpy(), which the version check does not see), so its maxima cannot be found again. "
             "Hint: clone() the input before editing it, or edit a copy.")
     return dx
+
+
+def _route_to_first_maximum(xpad: Any, out: Any, grad: Any, taps: list[Any], free: Any, dx: Any,
+                            disjoint: bool) -> None:
+    """dy of each window into dx at its first tap equal to the maximum (``free`` marks windows not yet routed)."""
+    xp = backend.xp
+    hit = xp.empty_like(free)
+    for rows, cols in taps:
+        xp.equal(xpad[:, :, rows, cols], out, out=hit)  # (n, C, Ho, Wo)
+        hit &= free
+        free ^= hit
+        if disjoint:  # windows do not overlap: each slot is written once
+            xp.multiply(grad, hit, out=dx[:, :, rows, cols])
+        else:
+            dx[:, :, rows, cols] += grad * hit
 
 
 def _route_nan_windows(xpad: Any, out: Any, grad: Any, taps: list[Any], free: Any, dx: Any) -> Any:

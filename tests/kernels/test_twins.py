@@ -72,6 +72,16 @@ def test_max_pool2d_kernel_equals_plain_argmax(rng, kernel, stride, padding, dil
     _assert_twins(results, atol=0)
 
 
+@pytest.mark.parametrize("kernel,stride,padding", [(2, 2, 0), (3, 2, 1)])
+def test_max_pool2d_kernel_in_batch_chunks_equals_plain_argmax(rng, monkeypatch, kernel, stride, padding):
+    from glassgrad.kernels import pool as pool_kernel
+
+    monkeypatch.setattr(pool_kernel, "CHUNK_BYTES", 1500)  # chunks of 2 samples (720 bytes each), the last of 1
+    x = np.maximum(rng.standard_normal((5, 3, 6, 5)), 0)
+    x[1, 2, :2, :2] = np.nan  # a NaN window, routed after the chunks
+    _assert_twins(_run_both(lambda t: ops.max_pool2d(t, kernel, stride, padding), [x]), atol=0)
+
+
 def test_max_pool2d_on_a_channel_major_conv_output(rng):
     """The fast kernel keeps x's memory order; a conv output is a transposed view."""
     x, w = rng.standard_normal((2, 3, 8, 8)), rng.standard_normal((4, 3, 3, 3))
