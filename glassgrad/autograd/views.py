@@ -77,11 +77,3 @@ def root_of(tensor: Tensor) -> Tensor:
 def live_views(root: Tensor) -> list[Tensor]:
     """The views of ``root``'s memory still alive, in the order they were made (a view's base first)."""
     return [view for view in (ref() for ref in root._views or ()) if view is not None]
-
-
-def counts_as_view(result: Tensor, base: Tensor) -> Tensor:
-    """Give ``result`` ``base``'s counter where torch's op returns a view but glassgrad's copies
-    (``diagonal``, ``as_strided``: NumPy cannot write through those views), so the version check
-    refuses the same backwards as torch's."""
-    result._version_counter = base._version_counter
-    return result

@@ -16,20 +16,23 @@ torch counts them in a tensor's storage: element (i, j, ...) of the result is
 storage element ``storage_offset + i stride_0 + j stride_1 + ...``. glassgrad
 follows it for C-contiguous tensors only (their memory order is torch's); a
 position outside the tensor's own elements raises instead of reading memory
-the tensor does not own.
+the tensor does not own. The result is a NumPy view of that memory, as torch's
+is a view of its storage: an in-place edit of it reaches the input. Where two of
+its elements name one position the view is read-only (an edit would be ill-defined;
+torch refuses the stride-0 case and leaves the others unspecified).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy
 
 from glassgrad import backend
-from glassgrad.autograd.views import counts_as_view
 from glassgrad.op import Context, Op
-from glassgrad.ops.indexing import ArrayIndex, read_at, zeroed_at
+from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -126,13 +129,40 @@ def _storage_positions(name: str, x: Tensor, size: Sequence[int], stride: Sequen
         root = root.base
     own = (array.ctypes.data - root.ctypes.data) // array.itemsize if array.size else 0  # x's own storage offset
     offset = own if storage_offset is None else int(storage_offset)
-    grids = numpy.indices(size, dtype=numpy.int64) if size else numpy.zeros((0,), dtype=numpy.int64)
-    storage = offset + sum((g * s for g, s in zip(grids, stride)), numpy.zeros(size, dtype=numpy.int64))
-    flat = storage - own
+    flat = _flat_positions(size, stride, offset - own)
     if flat.size and (flat.min() < 0 or flat.max() >= x.numel()):
         raise RuntimeError(f"{name}: sizes {size}, strides {stride} and storage offset {offset} reach storage "
                            f"elements outside this tensor's own {x.numel()} (from storage element {own})")
     return flat
+
+
+class AsStrided(Op):
+    """y[i, j, ...] = x.flat[offset + i stride_0 + j stride_1 + ...], a view of x's memory (read-only
+    where two positions coincide);  dx.flat[p] = the sum of dy over the elements that read position p."""
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, x: Any, *, size: tuple[int, ...], stride: tuple[int, ...], offset: int) -> Any:
+        xp = backend.xp
+        ctx.shape, ctx.size, ctx.stride, ctx.offset = x.shape, size, stride, offset
+        flat = xp.ascontiguousarray(x).reshape(-1)  # a gradient given in place of x may not be contiguous
+        start = flat[min(offset, flat.size):]
+        overlapping = numpy.unique(_flat_positions(size, stride, 0)).size < math.prod(size)
+        return xp.lib.stride_tricks.as_strided(start, size, tuple(s * flat.itemsize for s in stride),
+                                               writeable=not overlapping)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        positions = ArrayIndex(_flat_positions(ctx.size, ctx.stride, ctx.offset))
+        numel = math.prod(ctx.shape)
+        return written_at((numel,), positions, grad, accumulate=True).reshape(tuple(ctx.shape))
+
+
+def _flat_positions(size: Sequence[int], stride: Sequence[int], offset: int) -> Any:
+    """offset + i stride_0 + j stride_1 + ... for every element (i, j, ...) of ``size``."""
+    grids = numpy.indices(size, dtype=numpy.int64) if size else numpy.zeros((0,), dtype=numpy.int64)
+    return offset + sum((g * s for g, s in zip(grids, stride)), numpy.zeros(size, dtype=numpy.int64))
 
 
 def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int],  # noqa: A002
@@ -141,7 +171,8 @@ def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int],  # noq
     (torch.as_strided; see the module docstring). Gradients add up where positions repeat."""
     x = as_tensor(input)
     positions = _storage_positions("as_strided", x, size, stride, storage_offset)
-    return counts_as_view(x.reshape(-1)[backend.xp.asarray(positions)], x)  # a view in torch
+    offset = int(positions.reshape(-1)[0]) if positions.size else 0  # the first element's position in x
+    return AsStrided.apply(x, size=tuple(int(n) for n in size), stride=tuple(int(s) for s in stride), offset=offset)
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size: Sequence[int], stride: Sequence[int],  # noqa: A002

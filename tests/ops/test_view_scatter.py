@@ -70,3 +70,31 @@ def test_scatter_keeps_the_input_unchanged_and_gradients_split(torch) -> None:
     expected[[0, 1, 2], [0, 1, 2]] = 0
     np.testing.assert_array_equal(x.grad.numpy(), expected)
     np.testing.assert_array_equal(src.grad.numpy(), np.diagonal(X))
+
+
+def test_as_strided_is_a_view_an_edit_of_it_reaches_its_base_and_back(torch) -> None:
+    ours, theirs = gg.zeros(6), torch.zeros(6)
+    ours.as_strided((2,), (2,)).add_(1)
+    theirs.as_strided((2,), (2,)).add_(1)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())  # [1, 0, 1, 0, 0, 0]
+    ours_view, theirs_view = ours[1:].as_strided((2, 2), (1, 2), 2), theirs[1:].as_strided((2, 2), (1, 2), 2)
+    ours.mul_(3)
+    theirs.mul_(3)
+    np.testing.assert_array_equal(ours_view.numpy(), theirs_view.numpy())  # the base's edit is seen by the view
+    with pytest.raises(RuntimeError, match="read-only"):  # two elements name one position: torch refuses too
+        gg.zeros(6).as_strided((2, 2), (0, 1)).add_(1)
+    with pytest.raises(RuntimeError):
+        torch.zeros(6).as_strided((2, 2), (0, 1)).add_(1)
+
+
+def test_an_edit_of_an_as_strided_view_while_recording_gives_torchs_gradients(torch) -> None:
+    def run(lib):
+        leaf = lib.tensor(X[:2, :3].copy(), requires_grad=True)
+        w = lib.tensor([2.0, -3.0, 0.5], requires_grad=True)
+        x = leaf * 1
+        x.as_strided((3,), (2,), 1).mul_(w)  # elements 1, 3, 5 of x's memory
+        (x.t() * lib.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()  # a transposed gradient reaches x
+        return x.detach().numpy(), leaf.grad.numpy(), w.grad.numpy()
+
+    for ours, theirs in zip(run(gg), run(torch)):
+        np.testing.assert_allclose(ours, np.asarray(theirs), rtol=1e-12)
