@@ -42,6 +42,8 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy
+
 from glassgrad import backend, complex_math, kernels
 from glassgrad.autograd import grad_mode
 from glassgrad.autograd.engine import op_backward, run_post_accumulate_hooks
@@ -112,10 +114,15 @@ def _graph_saved(node: Node, output: Tensor) -> tuple[Any, ...] | None:
 
 
 def _is_float_array(value: Any) -> bool:
-    """A float or complex array (one a gradient flows through), or a list or tuple holding one."""
+    """A float or complex array (one a gradient flows through), or a list or tuple holding one.
+
+    Only the array module's own arrays and scalars count: other objects with a dtype and a shape
+    that an op keeps on ``ctx`` (a SciPy sparse matrix built in the forward) are its working
+    material, not a value the gradient must flow through, so they do not make the forward run again.
+    """
     if isinstance(value, list | tuple):
         return any(_is_float_array(v) for v in value)
-    if not (hasattr(value, "dtype") and hasattr(value, "shape")):
+    if not isinstance(value, numpy.ndarray | numpy.generic | backend.xp.ndarray):
         return False
     return backend.is_float(value.dtype) or value.dtype.kind == "c"
 

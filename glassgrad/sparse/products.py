@@ -31,6 +31,7 @@ class SparseDenseMM(Op):
 
     dv_e = (G B^T)[r_e, c_e] = sum_j G[r_e, j] B[c_e, j];  dB = A^T G.
     A coordinate stored twice contributes twice to C, and each of its entries gets the same dv.
+    The forward's CSR matrix stays on ``ctx``: the array backward's A^T G is its transpose times G.
     A^T G is this op again (A^T: the same values at the swapped coordinates), so under
     ``create_graph=True`` both gradients are recorded and can be differentiated again.
     """
@@ -42,7 +43,8 @@ class SparseDenseMM(Op):
         rows, cols = indices
         ctx.save_for_backward(values, dense)
         ctx.rows, ctx.cols, ctx.size = rows, cols, size
-        return _csr_product(values, rows, cols, size, dense)
+        ctx.matrix = _csr_matrix(values, rows, cols, size)
+        return numpy.asarray(ctx.matrix @ dense, dtype=values.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> tuple[Any, Any]:
@@ -55,21 +57,20 @@ class SparseDenseMM(Op):
         return d_values, d_dense
 
 
-def _csr_product(values: Any, rows: Any, cols: Any, size: tuple[int, int], dense: Any) -> Any:
-    """The (size) matrix with ``values`` at (rows, cols), repeats summed, times ``dense``, by SciPy's CSR."""
+def _csr_matrix(values: Any, rows: Any, cols: Any, size: tuple[int, int]) -> Any:
+    """SciPy's compressed-sparse-rows (size) matrix with ``values`` at (rows, cols), repeats summed."""
     import scipy.sparse  # imported on first use: it adds to glassgrad's import time
 
-    matrix = scipy.sparse.coo_matrix((values, (rows, cols)), shape=size).tocsr()
-    return numpy.asarray(matrix @ dense, dtype=values.dtype)
+    return scipy.sparse.coo_matrix((values, (rows, cols)), shape=size).tocsr()
 
 
 def _transposed_product(ctx: Context, values: Any, grad: Any) -> Any:
-    """A^T G: the same values at the swapped coordinates times G. With arrays, SciPy's product; with
-    Tensors (a recording backward), ``SparseDenseMM`` itself, so the product has a backward."""
-    transposed = dict(indices=(ctx.cols, ctx.rows), size=(ctx.size[1], ctx.size[0]))
+    """A^T G. With arrays, the forward's CSR matrix transposed (SciPy's view of it, no copy) times G;
+    with Tensors (a recording backward), ``SparseDenseMM`` itself, the same values at the swapped
+    coordinates, so the product has a backward."""
     if isinstance(grad, numpy.ndarray):
-        return _csr_product(values, ctx.cols, ctx.rows, transposed["size"], grad)
-    return SparseDenseMM.apply(values, grad, **transposed)
+        return numpy.asarray(ctx.matrix.T @ grad, dtype=values.dtype)
+    return SparseDenseMM.apply(values, grad, indices=(ctx.cols, ctx.rows), size=(ctx.size[1], ctx.size[0]))
 
 
 def _check_sparse_matrix(op: str, a: SparseTensor) -> None:

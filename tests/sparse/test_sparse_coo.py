@@ -133,6 +133,34 @@ def test_gradient_flows_to_the_values_a_sparse_tensor_was_made_from(rng):
     np.testing.assert_array_equal(values.grad.numpy(), np.ones(INDICES.shape[1]))
 
 
+def test_the_backward_uses_the_forwards_csr_matrix(rng, monkeypatch):
+    """One SciPy matrix per product: the backward's A^T G reads the forward's (kept on ctx). Under
+    create_graph the matrix on ctx is no value derived from the inputs (autograd/higher_order.py), so the
+    forward does not run again: the only other matrix is the recorded A^T G's own (SparseDenseMM again)."""
+    import scipy.sparse
+
+    built, real = [], scipy.sparse.coo_matrix
+    monkeypatch.setattr(scipy.sparse, "coo_matrix", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
+    values = glassgrad.tensor(_values(rng), requires_grad=True)
+    dense = glassgrad.tensor(rng.standard_normal((4, 2)), requires_grad=True)
+    out = glassgrad.sparse.mm(glassgrad.sparse_coo_tensor(glassgrad.tensor(INDICES), values, SIZE), dense)
+    out.backward(glassgrad.ones(3, 2, dtype=glassgrad.float64))
+    assert len(built) == 1
+    np.testing.assert_allclose(dense.grad.numpy(), _dense_matrix(values.detach().numpy()).T @ np.ones((3, 2)))
+    built.clear()
+    out = glassgrad.sparse.mm(glassgrad.sparse_coo_tensor(glassgrad.tensor(INDICES), values, SIZE), dense)
+    (d_dense,) = glassgrad.autograd.grad((out * out).sum(), dense, create_graph=True)
+    assert len(built) == 2
+    (d_values,) = glassgrad.autograd.grad(d_dense.sum(), values)  # differentiable again
+    assert d_values.shape == values.shape
+
+
+def _dense_matrix(values):
+    a = np.zeros(SIZE)
+    np.add.at(a, tuple(INDICES), values)  # the repeated coordinate sums
+    return a
+
+
 def test_bad_input_raises_as_torch(rng):
     a = _sparse(glassgrad, _values(rng))
     with pytest.raises(NotImplementedError, match="sparse_coo"):
