@@ -35,7 +35,8 @@ def _holds_arrays(data: Any) -> bool:
     """True for (nested) lists that hold tensors or NumPy arrays somewhere."""
     if isinstance(data, Tensor | numpy.ndarray):
         return True
-    return isinstance(data, list | tuple) and any(_holds_arrays(item) for item in data)
+    return isinstance(data, list | tuple) and any(_holds_arrays(item) for item in data
+                                                  if item.__class__ is not float and item.__class__ is not int)
 
 
 def _leaf_dtypes(data: Any) -> list[numpy.dtype]:
@@ -107,7 +108,8 @@ def _filled(op: str, sizes: tuple[Any, ...], options: dict[str, Any], value: Any
             requires_grad: bool) -> Tensor:
     """A tensor of ``value`` (shape from ``sizes`` or ``options["size"]``)."""
     size = options.pop("size", None)
-    check_options(op, options)
+    if options:
+        check_options(op, options)
     shape = read_size(op, sizes, size)
     target, dtype = target_device(device), any_dtype(dtype, None)
     xp = array_module(target)

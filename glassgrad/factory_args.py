@@ -28,10 +28,10 @@ def read_size(op: str, sizes: tuple[Any, ...], size: Any = None) -> tuple[int, .
     if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
         sizes = tuple(sizes[0])
     try:
-        shape = tuple(operator.index(n) for n in sizes)
+        shape = tuple(map(operator.index, sizes))  # (map, not a generator: no Python frame per call)
     except TypeError as err:
         raise TypeError(f"{op}: the size must be ints (or one tuple of ints), got {sizes}") from err
-    if any(n < 0 for n in shape):
+    if shape and min(shape) < 0:
         raise RuntimeError(f"{op}: trying to create a tensor with a negative dimension: size {shape}")
     return shape
 
@@ -80,7 +80,7 @@ def finish(array: Any, target: Any, requires_grad: bool, op: str = "tensor") -> 
     if numpy.dtype(complex_math.mark(array).dtype).kind not in "fiubc" and not backend.is_float(
             bfloat16_math.mark(array).dtype):
         raise TypeError(f"{op}: unsupported dtype {array.dtype}; glassgrad holds float, complex, int and bool tensors")
-    array = move_array(array, target_device(target))
+    array = move_array(array, target if isinstance(target, device) else target_device(target))
     out = Tensor._make(array, False)
     if requires_grad:
         if not (backend.is_float(array.dtype) or numpy.dtype(array.dtype).kind == "c"):
