@@ -45,7 +45,7 @@ from glassgrad.ops.indexing import GetItem, WriteAt
 from glassgrad.ops.indexing_scatter import Gather
 from glassgrad.ops.indexing_select import IndexAdd, IndexSelect, MaskedFill
 from glassgrad.ops.linalg import Kron, Outer
-from glassgrad.ops.linalg_cholesky import CholeskyFactor, CholeskySolve
+from glassgrad.ops.linalg_cholesky import CholeskyFactor, CholeskySolve, CholeskyUpperFactor
 from glassgrad.ops.linalg_common import PhaseCheck
 from glassgrad.ops.linalg_determinant import DeterminantSign, LogAbsDet
 from glassgrad.ops.linalg_eig import EigFactor
@@ -92,7 +92,8 @@ def conjugating(op: type) -> type:
 complex_math.accept(Real, Imag, Conj, ViewAsReal, ViewAsComplex, ComplexAbs, ComplexAngle)  # complex_parts.py
 complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real input)
 complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written for complex numbers (linalg_eig.py)
-complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskySolve, SolveTriangular,
+complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskyUpperFactor, CholeskySolve,
+                    SolveTriangular,
                     LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck)  # written with A^H (ops/linalg_*.py)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, WriteAt, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,

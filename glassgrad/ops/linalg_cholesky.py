@@ -3,13 +3,16 @@ solves built on it.
 
 ``cholesky(A)`` reads A's lower triangle and returns the lower-triangular L with a real positive diagonal
 (``upper=True``: U = L^H, A = U^H U). The backward (docs/derivations/linalg.md), one formula for real and
-complex matrices (^H the conjugate transpose, the transpose for real ones): with
-Phi(X) = the lower triangle of X with its diagonal halved,
+complex matrices (^H the conjugate transpose, the transpose for real ones):
 
-    gA = L^{-H} Phi(L^H gL) L^{-1},   then made Hermitian: (gA + gA^H) / 2
+    gA = L^{-H} Psi(L^H gL) L^{-1},   Psi(X) = (tril(X) + tril(X, -1)^H) / 2
 
-(two triangular solves; the Hermitian part also keeps only the real part of the diagonal, as L's real
-diagonal requires). ``cholesky_solve`` and ``cholesky_inverse`` are triangular solves with L and L^H
+(two triangular solves). Psi(X) is X's strictly lower triangle halved and mirrored, conjugated, above the
+diagonal, with half of X's diagonal on it: for real A, gA is symmetric, the gradient for a symmetric
+perturbation (torch's convention). For complex A that diagonal may have imaginary parts, which make gA
+Hermitian up to an anti-Hermitian part; that part does not change <gA, dA> for any Hermitian dA, and it is
+the one torch returns, so glassgrad returns it too.
+``cholesky_solve`` and ``cholesky_inverse`` are triangular solves with L and L^H
 (``linalg_triangular.py``), so their gradients, in B and in L, follow from those.
 
 A matrix that is not positive-definite raises torch's LinAlgError naming the order of the first leading
@@ -58,18 +61,18 @@ def cholesky_factor(a: Any) -> tuple[Any, Any]:
     return out, info
 
 
-def phi(x: Any) -> Any:
-    """The lower triangle of x with its diagonal halved."""
+def psi(x: Any) -> Any:
+    """(tril(X) + tril(X, -1)^H) / 2: X's strict lower triangle, halved, mirrored conjugated above the diagonal,
+    and half of X's diagonal."""
     xp = backend.xp
-    return xp.tril(x) - 0.5 * x * xp.eye(x.shape[-1], dtype=x.dtype)
+    return (xp.tril(x) + mH(xp.tril(x, -1))) / 2
 
 
 def cholesky_backward(grad: Any, lower: Any) -> Any:
-    """gA = herm(L^{-H} Phi(L^H gL) L^{-1})  (module docstring)."""
-    inner = phi(mH(lower) @ grad)
-    left = solve_with_triangle(mH(lower), inner, upper=True)  # L^{-H} Phi(L^H gL)
-    g = mH(solve_with_triangle(mH(lower), mH(left), upper=True))  # (...) L^{-1} = (L^{-H} (...)^H)^H
-    return (g + mH(g)) / 2
+    """gA = L^{-H} Psi(L^H gL) L^{-1}  (module docstring)."""
+    inner = psi(mH(lower) @ grad)
+    left = solve_with_triangle(mH(lower), inner, upper=True)  # L^{-H} Psi(L^H gL)
+    return mH(solve_with_triangle(mH(lower), mH(left), upper=True))  # (...) L^{-1} = (L^{-H} (...)^H)^H
 
 
 class CholeskyFactor(Factor):
@@ -80,6 +83,16 @@ class CholeskyFactor(Factor):
     @staticmethod
     def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
         return cholesky_backward(grads[0], factors[0])
+
+
+class CholeskyUpperFactor(CholeskyFactor):
+    """L of A^H, for ``upper=True`` (U = L^H): the rule's gradient conjugate-transposed, so that once
+    ``A.mH`` transposes it back, A receives ``cholesky_backward`` itself, as torch gives it for U. (The two
+    differ by an anti-Hermitian part only, zero for real A, that no Hermitian perturbation sees.)"""
+
+    @staticmethod
+    def rule(grads: list[Any], factors: tuple[Any, ...]) -> Any:
+        return mH(cholesky_backward(grads[0], factors[0]))
 
 
 def _raise_if_failed(op: str, info: Any) -> None:
@@ -98,7 +111,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> A
     a = check_matrix("linalg.cholesky", A, square=True, complex_ok=True)
     source = a.mH if upper else a  # A^H's lower triangle is A's upper one, conjugated
     factor, info = cholesky_factor(source.array)
-    (lower,) = CholeskyFactor.outputs(source, (factor,))
+    (lower,) = (CholeskyUpperFactor if upper else CholeskyFactor).outputs(source, (factor,))
     if check_errors:
         _raise_if_failed("linalg.cholesky", info)
     return return_types.linalg_cholesky_ex(lower.mH if upper else lower, Tensor(info))

@@ -139,7 +139,7 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
     solution = PseudoInverse.apply(a, atol=None, rtol=rtol, hermitian=False) @ b
     s, threshold = singular_values_and_threshold(a.array, None, rtol, False)
     rank = (s > threshold).sum(-1).astype(numpy.int64)
-    empty = Tensor(backend.xp.zeros((0,), dtype=a.dtype))
+    empty = Tensor(backend.xp.zeros((0,), dtype=real_of(a.dtype)))  # (residuals and singular values are real)
     residuals = empty
     if m > n and driver != "gelsy" and bool((rank == n).all()):
         residuals = ((a @ solution - b).abs() ** 2).sum(-2)  # real, also for complex A

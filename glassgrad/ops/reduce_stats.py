@@ -237,7 +237,7 @@ def norm(input: Any, p: Any = "fro", dim: Dims = None, keepdim: bool = False,  #
         x = x.to(dtypes.to_dtype(dtype))
     if x.dtype.kind == "c" and p != "nuc":  # a vector norm reads only the sizes |z|
         x = x.abs()
-    if not backend.is_float(x.dtype):
+    if not backend.is_float(x.dtype) and x.dtype.kind != "c":  # (complex here: 'nuc', from a complex SVD)
         raise RuntimeError(f"norm(): input dtype should be floating point, got {x.dtype}")
     if p == "fro" or p is None:
         p = 2

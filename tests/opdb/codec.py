@@ -50,11 +50,16 @@ COMPLEX_OPS = {
     "linalg.inv", "linalg.det", "linalg.solve", "inverse", "det", "linalg.matrix_power",
     "addmm", "addmv", "addr", "addbmm", "baddbmm",
     "linalg.cross", "cross", "linalg.vander", "kron",
+    # the decompositions and solvers written with conjugate transposes (ops/linalg_*.py)
+    "linalg.eigh", "linalg.eigvalsh", "linalg.qr", "qr", "linalg.cholesky", "linalg.cholesky_ex", "cholesky",
+    "cholesky_solve", "cholesky_inverse", "linalg.solve_triangular", "triangular_solve", "linalg.slogdet", "logdet",
+    "linalg.pinv", "pinverse", "linalg.lstsq", "linalg.matrix_rank", "linalg.svdvals", "linalg.matrix_norm",
+    "linalg.norm", "linalg.cond", "linalg.svd", "svd",
 }
 _complex_allowed = False
 
 
-COMPLEX_LEFT_OUT = {("norm", "nuc")}  # (name, variant): the nuclear norm needs a complex SVD
+COMPLEX_LEFT_OUT: set[tuple[str, str]] = set()  # (name, variant) of a complex_in_scope OpInfo left out
 
 
 def complex_in_scope(name: str, defined_in: str, variant: str = "") -> bool:

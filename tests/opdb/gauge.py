@@ -8,8 +8,9 @@ the columns of U beyond min(m, n) (``full_matrices``) are any orthonormal basis 
 ``align`` maps glassgrad's factors into torch's gauge with exactly these symmetries and nothing else:
 
 * a sign per shared column, read off the first factor (the sign of its dot product with torch's column)
-  and applied to every factor that shares it; for complex eigenvectors (``linalg.eig``) a phase per
-  column, e^{i phi} = <mine, torch's> / |<mine, torch's>|, the same formula;
+  and applied to every factor that shares it; for complex vectors (``linalg.eig``, ``eigh``, ``svd``) a
+  phase per column, e^{i phi} = <mine, torch's> / |<mine, torch's>|, the same formula (the factors that
+  share it by rows, Vh and R, turn by its conjugate);
 * for the extra columns of a full U (rows of a full Vh), the rotation that best maps them onto torch's
   (orthogonal Procrustes), allowed because torch's gradient ignores those columns as glassgrad's does.
 
@@ -43,7 +44,9 @@ GAUGES: dict[str, list[tuple[int, str]]] = {
 }
 # OpInfos whose loss must not depend on the gauge: torch's backward refuses one that does (linalg.eig's
 # "specified up to multiplication by e^{i phi}"), so the recorded upstream gradient is made invariant
-PHASE_INVARIANT_UPSTREAM = {"linalg.eig": 1}  # name -> position of the eigenvectors
+# name -> [(position, "columns" or "rows")] of the vectors (an SVD's U and Vh share each column's phase)
+PHASE_INVARIANT_UPSTREAM = {"linalg.eig": [(1, "columns")], "linalg.eigh": [(1, "columns")],
+                            "linalg.svd": [(0, "columns"), (2, "rows")], "svd": [(0, "columns"), (2, "columns")]}
 
 
 def align(name: str, expected: Any, actual: Any, glassgrad: Any) -> Any:
@@ -77,8 +80,8 @@ def _comparable(expected: Any, actual: Any, glassgrad: Any) -> bool:
 
 def _apply(factor: Any, reference: np.ndarray, signs: np.ndarray, layout: str, glassgrad: Any) -> Any:
     """``factor`` with its first k columns (rows) times ``signs`` and the rest rotated onto ``reference``'s."""
-    if layout == "rows":
-        return _apply(factor.mT, np.swapaxes(reference, -1, -2), signs, "columns", glassgrad).mT
+    if layout == "rows":  # A = Q R = (Q D)(D^H R): the rows turn by the conjugate phases (signs: the same)
+        return _apply(factor.mT, np.swapaxes(reference, -1, -2), np.conj(signs), "columns", glassgrad).mT
     n, k = factor.shape[-1], signs.shape[-1]
     gauge = np.zeros(signs.shape[:-1] + (n, n), dtype=signs.dtype)
     gauge[..., range(k), range(k)] = signs
@@ -90,17 +93,20 @@ def _apply(factor: Any, reference: np.ndarray, signs: np.ndarray, layout: str, g
 
 
 def invariant_upstream(name: str, output: Any, upstream: list[Any]) -> list[Any]:
-    """The upstream gradients ([position, g] per output) with g of the eigenvectors V made phase-invariant
+    """The upstream gradients ([position, g] per output) with g of the vectors V made phase-invariant
     (``PHASE_INVARIANT_UPSTREAM``): g - V diag(i Im diag(V^H g)), so that diag(V^H g) is real and
-    sum(Re(conj(g) V)) does not change when a column of V is multiplied by e^{i phi}."""
-    position = PHASE_INVARIANT_UPSTREAM.get(name)
-    if position is None:
-        return upstream
-    vectors = output[position].detach().resolve_conj().numpy()
+    sum(Re(conj(g) V)) does not change when a column of V is multiplied by e^{i phi} (for rows, the same on
+    the transposes)."""
+    layouts = dict(PHASE_INVARIANT_UPSTREAM.get(name, []))
     projected = []
     for where, g in upstream:
-        if where == position:
+        if where in layouts:
+            vectors = output[where].detach().resolve_conj().numpy()
+            if layouts[where] == "rows":
+                vectors, g = np.swapaxes(vectors, -1, -2), np.swapaxes(g, -1, -2)
             drift = np.einsum("...ij,...ij->...j", np.conj(vectors), g).imag
             g = g - vectors * (1j * drift)[..., None, :]
+            if layouts[where] == "rows":
+                g = np.swapaxes(g, -1, -2)
         projected.append([where, g])
     return projected
