@@ -215,5 +215,35 @@ def rrelu_(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training:
     return _apply_activation(ops.rrelu, input, True, lower, upper, training)
 
 
+def relu_(input: Any) -> Tensor:  # noqa: A002
+    """``relu`` written into ``input``."""
+    return _apply_activation(ops.relu, input, True)
+
+
+def leaky_relu_(input: Any, negative_slope: float = 0.01) -> Tensor:  # noqa: A002
+    """``leaky_relu`` written into ``input``."""
+    return _apply_activation(ops.leaky_relu, input, True, negative_slope)
+
+
+def elu_(input: Any, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """``elu`` written into ``input``."""
+    return _apply_activation(ops.elu, input, True, alpha)
+
+
+def celu_(input: Any, alpha: float = 1.0) -> Tensor:  # noqa: A002
+    """``celu`` written into ``input``."""
+    return _apply_activation(ops.celu, input, True, alpha)
+
+
+def selu_(input: Any) -> Tensor:  # noqa: A002
+    """``selu`` written into ``input``."""
+    return _apply_activation(ops.selu, input, True)
+
+
+def hardtanh_(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+    """``hardtanh`` written into ``input``."""
+    return _apply_activation(ops.hardtanh, input, True, min_val, max_val)
+
+
 # --- op families that declare their names: each name in a family's FUNCTIONAL_NAMES is F.X (ops/families.py) ---
 ops.families.export(globals(), "FUNCTIONAL_NAMES")

@@ -6,8 +6,10 @@ This file is the one home of the sigmoid and GELU formulas: losses, the fused
 recurrent kernels and ``nn`` call the functions here.
 
 At a kink the derivative follows PyTorch: relu'(0) = 0, leaky_relu'(0) =
-slope, elu'(0) = alpha (the x <= 0 branch). An integer input gives the
-default float dtype, as torch.
+slope, elu'(0) = alpha (the x <= 0 branch). At NaN too: relu's gradient is 1 (torch
+zeroes it where x <= 0, false for NaN), leaky_relu's the slope, elu's NaN (torch's vectorised
+kernel, what every tensor but a few trailing elements goes through). An integer input gives
+the default float dtype, as torch.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ FUNCTIONAL_NAMES = []
 
 
 class ReLU(Op):
-    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
+    """y = max(x, 0);  dy/dx = 0 where x <= 0, else 1 (1 at NaN, as torch)."""
 
     differentiable_backward = True
 
@@ -47,7 +49,7 @@ class ReLU(Op):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (y,) = ctx.saved
-        return grad * (y > 0)
+        return grad * (y != 0)  # y is 0 where x <= 0, positive or NaN elsewhere
 
 
 def relu(x: Any) -> Tensor:

@@ -3,6 +3,8 @@
 They are cheap stand-ins for tanh, sigmoid and swish. At their corners the
 derivative follows torch: hardtanh, relu6 and hardsigmoid pass the gradient
 only strictly inside their linear piece; hardswish uses 0 at x = -3 and 1 at x = 3.
+At NaN, torch's vectorised kernels (what every tensor but a few trailing elements goes through)
+give hardtanh, relu6 and hardsigmoid the gradient 0 and hardswish NaN; glassgrad does the same.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def hardsigmoid(x: Any) -> Tensor:
 
 class Hardswish(Op):
     """y = x hardsigmoid(x) = x min(max(x + 3, 0), 6) / 6;
-    dy/dx = 0 where x <= -3,  x / 3 + 1/2 where -3 < x < 3,  1 where x >= 3."""
+    dy/dx = 0 where x <= -3,  1 where x >= 3,  x / 3 + 1/2 elsewhere (NaN at NaN)."""
 
     differentiable_backward = True
 
@@ -92,7 +94,7 @@ class Hardswish(Op):
     def backward(ctx: Context, grad: Any) -> Any:
         xp = backend.xp
         (x,) = ctx.saved
-        slope = xp.where(x <= -3, 0, xp.where(x < 3, x / 3 + 0.5, 1))
+        slope = xp.where(x <= -3, 0, xp.where(x >= 3, 1, x / 3 + 0.5))
         return grad * slope.astype(grad.dtype, copy=False)
 
 

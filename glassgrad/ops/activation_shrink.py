@@ -6,7 +6,10 @@ The shrink functions pull small values to zero (used in sparse coding and denois
     softshrink(x) = x - lambd where x > lambd,  x + lambd where x < -lambd,  else 0
 
 Both have slope 1 outside [-lambd, lambd] and 0 inside; at |x| = lambd the gradient is 0,
-as torch's. ``threshold`` keeps x where x > threshold and writes ``value`` elsewhere. ``rrelu``
+as torch's. ``threshold`` writes ``value`` where x <= threshold and keeps x elsewhere. A NaN
+stays NaN through all of them, as in torch; its gradient is 1 for threshold and rrelu (torch
+tests "x <= ...", false for NaN) and 0 for the shrinks (torch's vectorised kernels, what every
+tensor but a few trailing elements goes through). ``rrelu``
 is a leaky ReLU whose negative slope is drawn uniformly from [lower, upper] per element while
 training (a fixed (lower + upper) / 2 in evaluation). ``glu`` splits its input in two halves
 a, b along ``dim`` and gates one with the other: a * sigmoid(b).
@@ -42,7 +45,7 @@ def _float_only(op: str, x: Any) -> Tensor:
 
 
 class Hardshrink(Op):
-    """y = x where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
+    """y = x where |x| > lambd, else 0 (NaN at NaN);  dy/dx = 1 where |x| > lambd, else 0."""
 
     differentiable_backward = True
 
@@ -64,16 +67,16 @@ def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
 
 class Softshrink(Op):
-    """y = x - lambd sign(x) where |x| > lambd, else 0;  dy/dx = 1 where |x| > lambd, else 0."""
+    """y = x - lambd sign(x) where |x| > lambd, 0 where |x| <= lambd (NaN at NaN);
+    dy/dx = 1 where |x| > lambd, else 0."""
 
     differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, lambd: float) -> Any:
         xp = backend.xp
-        keep = xp.abs(x) > lambd
-        ctx.save_for_backward(keep)
-        return xp.where(keep, x - xp.sign(x) * x.dtype.type(lambd), 0).astype(x.dtype, copy=False)
+        ctx.save_for_backward(xp.abs(x) > lambd)
+        return xp.where(xp.abs(x) <= lambd, 0, x - xp.sign(x) * x.dtype.type(lambd)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -89,13 +92,13 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:  # noqa: A002
 
 
 class Threshold(Op):
-    """y = x where x > threshold, else value;  dy/dx = 1 where x > threshold, else 0."""
+    """y = value where x <= threshold, else x;  dy/dx = 0 where x <= threshold, else 1."""
 
     differentiable_backward = True
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, threshold: float, value: float) -> Any:
-        keep = x > threshold
+        keep = ~(x <= threshold)
         ctx.save_for_backward(keep)
         return backend.xp.where(keep, x, value).astype(x.dtype, copy=False)
 
@@ -106,13 +109,13 @@ class Threshold(Op):
 
 
 def threshold(x: Any, threshold: float, value: float) -> Tensor:
-    """x where x > threshold, else value (torch.nn.functional.threshold; integer tensors stay integer)."""
+    """value where x <= threshold, else x (torch.nn.functional.threshold; integer tensors stay integer)."""
     return Threshold.apply(as_tensor(x), threshold=threshold, value=value)
 
 
 class RandomLeakyReLU(Op):
-    """Training-mode rrelu: y = x where x > 0, else a x with a ~ U[lower, upper) drawn per element;
-    dy/dx = 1 where x > 0, else a (the saved slopes)."""
+    """Training-mode rrelu: y = a x where x <= 0 (a ~ U[lower, upper) drawn per element), else x;
+    dy/dx = a where x <= 0, else 1 (the saved slopes)."""
 
     differentiable_backward = True
     constant_saves = (0,)  # the slopes: drawn once, piecewise constant in x
@@ -121,7 +124,7 @@ class RandomLeakyReLU(Op):
     def forward(ctx: Context, x: Any, *, lower: float, upper: float, rng: np.random.Generator) -> Any:
         xp = backend.xp
         drawn = xp.asarray(rng.uniform(lower, upper, size=x.shape), dtype=x.dtype)
-        slope = xp.where(x > 0, xp.ones((), dtype=x.dtype), drawn)
+        slope = xp.where(x <= 0, drawn, xp.ones((), dtype=x.dtype))
         ctx.save_for_backward(slope)
         return x * slope
 

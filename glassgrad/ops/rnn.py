@@ -7,7 +7,7 @@ Per step (PyTorch's equations)::
 
 Backward through time, with dh = dL/dh_t (from the output plus from step t+1)::
 
-    da_t = dh * act'(a_t)      tanh' = 1 - h_t^2;  relu' = 1 where h_t > 0, else 0 (torch's convention at 0)
+    da_t = dh * act'(a_t)      tanh' = 1 - h_t^2;  relu' = 0 where h_t = 0, else 1 (torch's at 0 and NaN)
     dh_{t-1} = da_t W_hh
 
 and then dW_ih = da^T x, dW_hh = da^T h_{t-1}, db_ih = db_hh = sum of da,
@@ -72,7 +72,7 @@ class RNNLayer(Op):
         if ctx.nonlinearity == "tanh":
             slope = 1 - states[1:] * states[1:]
         else:
-            slope = xp.greater(states[1:], 0).astype(x.dtype)
+            slope = xp.not_equal(states[1:], 0).astype(x.dtype)  # 1 where a > 0 or NaN, as torch's relu
         da = [None] * steps  # d loss / d a_t, (B, H) each
         dh = xp.zeros((batch, hidden), dtype=x.dtype)
         for t in range(steps - 1, -1, -1):
