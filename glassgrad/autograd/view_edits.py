@@ -11,9 +11,10 @@ name), which becomes ``a``'s node. Its derivative, with ``R`` the region as a 0/
 
 For a view of a view (``a[0][1:]``) the same happens one level at a time, up to the first tensor.
 
-The other views of that memory (and, after an edit of the base, every view of it) now hold new
-values but an old graph. Each is made again from its base (``refresh_views``): the same view op,
+The other views that read the edited memory (after an edit of the base, every view of it) now hold
+new values but an old graph. Each is made again from its base (``refresh_views``): the same view op,
 applied to the base as it is now, gives it its new node, as torch regenerates a view's ``grad_fn``.
+A view of other parts of the memory keeps its node, which still describes its values.
 The graph nodes made before the edit keep the old values through ``graph.remember_former``.
 """
 
@@ -43,7 +44,7 @@ class CopySlices(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return grad * ctx.outside, _view_of_gradient(ctx, grad)
+        return grad * _outside_region(ctx), _view_of_gradient(ctx, grad)
 
 
 def _view_of_gradient(ctx: Context, grad: Any) -> Any:
@@ -57,15 +58,16 @@ def _view_of_gradient(ctx: Context, grad: Any) -> Any:
     return ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
 
 
-def _region_outside(view: Tensor) -> Any:
-    """1 where the base's elements are not read by ``view``, 0 where they are, in the base's shape."""
-    base, op, inputs, position, params = view._view_of
+def _outside_region(ctx: Context) -> Any:
+    """1 - R: True where the base's elements are not read by the edited view, False where they are (made
+    when the backward runs: the node keeps only how the view was made, not a mask the size of its base)."""
     xp = backend.xp
-    inside = xp.zeros(base.array.shape, dtype=bool)
-    arrays = [inside if i == position else t.array for i, t in enumerate(inputs)]
-    region = op.forward(Context(), *arrays, **params)
-    if not xp.shares_memory(region, inside):
-        raise RuntimeError(f"in-place edit of a view made by {op.__name__}: its region of the base cannot be found")
+    inside = xp.zeros(ctx.base_shape, dtype=bool)
+    arrays = [inside if t is None else t.array for t in ctx.view_inputs]
+    region = ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
+    if not xp.may_share_memory(region, inside):
+        raise RuntimeError(f"in-place edit of a view made by {ctx.view_op.__name__}: its region of the base "
+                           "cannot be found")
     region[...] = True
     return ~inside
 
@@ -78,7 +80,7 @@ def write_into_base(view: Tensor, edit: int) -> None:
         ctx = Context()
         _, ctx.view_op, view_inputs, ctx.position, ctx.view_params = view._view_of
         ctx.view_inputs = tuple(None if i == ctx.position else t for i, t in enumerate(view_inputs))
-        ctx.outside, ctx.params = _region_outside(view), {}
+        ctx.base_shape, ctx.params = base.array.shape, {}
         before = snapshot(base)
         remember_former(base, before, edit)
         ctx.needs_input_grad = (before.requires_grad, view.requires_grad)
@@ -87,20 +89,26 @@ def write_into_base(view: Tensor, edit: int) -> None:
         view = base
 
 
-def refresh_views(edited: Tensor, edit: int) -> None:
-    """Give every other view of ``edited``'s memory a node made from its base as it is now."""
+def refresh_views(edited: Tensor, edit: int, region: Any) -> None:
+    """Give every other view that reads memory ``edited`` covers a node made from its base as it is now.
+    A view of other parts of the memory keeps its node: the values it reads have not changed since (the
+    rows of an RNN's output buffer, written one at a time, are not remade at each step). ``region``: the
+    part of ``edited``'s array the edit changed (all of it, or what a setitem's index selects)."""
     root = root_of(edited)
     chain = {id(edited)}
     link = edited
     while link._view_of is not None:
         link = link._view_of[0]
         chain.add(id(link))
+    xp = backend.xp
     with grad_mode.enable_grad():
         for view in live_views(root):
             if id(view) in chain:
                 continue
             base, op, inputs, _, params = view._view_of
             if not base.requires_grad and not view.requires_grad:
+                continue
+            if not xp.may_share_memory(view.array, region):  # its values are as its graph says
                 continue
             remember_former(view, snapshot(view), edit)
             remade = op.run(*inputs, **params)

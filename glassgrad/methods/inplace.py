@@ -48,6 +48,15 @@ def _polygamma_of_order(x: Tensor, n: int) -> Tensor:
     return glassgrad.ops.polygamma(n, x)
 
 
+def _written_region(tensor: Tensor, indices: Any) -> Any:
+    """The part of ``tensor``'s array that ``tensor[indices] = ...`` can write: the view its ints and
+    slices select (its index tensors pick within that), or None where the index is not understood here."""
+    try:
+        return glassgrad.ops.indexing.parse_index(indices, tensor.array.shape).view(tensor.array)
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "requires_grad", False)
 
@@ -55,8 +64,9 @@ def _requires_grad(value: Any) -> bool:
 class InPlaceMethods:
     """Methods that edit the tensor they are called on, ending in ``_``."""
 
-    def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
-        """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self."""
+    def _inplace(self, op: Any, *args: Any, _region: Any = None, **kwargs: Any) -> Tensor:
+        """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self. ``_region``: the part of
+        this tensor's array the edit can change, where it is known to be less than all of it (a setitem)."""
         Tensor = autograd.engine.tensor_class()  # noqa: N806  (the class, reached without an import per call)
         recording = autograd.is_grad_enabled() and (
             self.requires_grad or any(a.requires_grad for a in args if isinstance(a, Tensor)))
@@ -86,7 +96,7 @@ class InPlaceMethods:
             self._count_as_output(out)
         if shared:
             view_edits.write_into_base(self, edit)
-            view_edits.refresh_views(self, edit)
+            view_edits.refresh_views(self, edit, self.array if _region is None else _region)
         return self
 
     def _write_through(self, values: Any, op: Any) -> None:
@@ -547,7 +557,8 @@ class InPlaceMethods:
     def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
         """``self[indices] = values`` (or ``+=`` with ``accumulate``); differentiable in both."""
         if accumulate or getattr(values, "requires_grad", False) or (self.requires_grad and autograd.is_grad_enabled()):
-            return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate)
+            region = _written_region(self, indices) if self._shared else None  # the views to remake: those over it
+            return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate, _region=region)
         indexing, shape = glassgrad.ops.indexing, self.array.shape  # torch's indexing rules (parse_index):
         key = indexing.plain_index(indices, shape) or indexing.parse_any_index(indices, shape)
         value = values.array if hasattr(values, "array") else backend.xp.asarray(values)

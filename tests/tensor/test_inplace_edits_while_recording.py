@@ -212,3 +212,20 @@ def test_a_deep_copy_shares_no_memory_and_no_views():
     c = copy.deepcopy(view)  # a copy of a view is a tensor of its own
     c[:1].mul_(w)
     assert a._node is None and c._node is not None
+
+
+def test_a_view_of_other_memory_keeps_its_node():
+    """Writing row t + 1 of a buffer does not remake the views of earlier rows (an RNN's loop stays linear)."""
+    u = gg.tensor([0.5, -0.25], requires_grad=True)
+    out = gg.zeros(4, 2)
+    out[0] = u
+    first = out[0]
+    node = first._node
+    out[1] = first + 1
+    assert first._node is node
+    whole = out[:2]
+    whole_node = whole._node
+    out[1] = u  # whole reads row 1: it is made again from the edited buffer
+    assert whole._node is not whole_node
+    (whole * gg.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    assert u.grad.tolist() == [4.0, 6.0]
