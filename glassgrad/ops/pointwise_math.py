@@ -22,6 +22,7 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_base import UnaryPointwise, quiet_float_errors
 from glassgrad.ops.power import pow as power
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
+from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -246,8 +247,11 @@ class Xlogy(Op):
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """input * ln(other), defined as 0 where input is 0 (entropy terms), with broadcasting."""
-    return Xlogy.apply(*float_pair(input, other))
+    """input * ln(other), defined as 0 where input is 0 (entropy terms), with broadcasting; both operands
+    in torch's result type first (integers give the default float dtype), either one may be a number."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("xlogy(): at least one of input and other must be a Tensor")
+    return Xlogy.apply(*promoted(input, other, floating=True))
 
 
 class Hypot(Op):
