@@ -20,7 +20,9 @@ seconds, as torchrun's exit barrier) until the other machines' processes have ex
 
 Signals sent to the launcher (Ctrl-C, SIGTERM, SIGHUP) are forwarded to every process. If a process
 fails, the others are stopped, and the launcher exits with code 1 naming the process that failed
-first. ``mpiexec -n N python train.py`` works as well: then ``glassgrad.distributed`` takes the ranks
+first. Once this machine's processes have all exited, the launcher removes the job's MPICH shared memory
+in ``/dev/shm`` that a process which did not finalize (killed, failed) left behind (``mpich_shm.py``).
+``mpiexec -n N python train.py`` works as well: then ``glassgrad.distributed`` takes the ranks
 from MPI's own variables.
 """
 
@@ -34,7 +36,7 @@ import sys
 import time
 from typing import Any
 
-from glassgrad.distributed import workers
+from glassgrad.distributed import mpich_shm, workers
 from glassgrad.distributed.pmi_server import PMIServer
 
 DEFAULT_PORT = 29500  # torchrun's
@@ -71,18 +73,24 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def _wait_for_master(host: str, port: int, timeout: float = 300.0) -> None:
-    """On nodes other than 0: wait until node 0's rendezvous accepts connections."""
+def _wait_for_master(host: str, port: int, timeout: float = 300.0) -> str:
+    """On nodes other than 0: wait until node 0's rendezvous answers; returns the job's kvsname (the
+    name MPICH derives its shared-memory blocks' names from, see ``mpich_shm.py``)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with socket.create_connection((host, port), timeout=2):
-                return
+            with socket.create_connection((host, port), timeout=2) as connection:
+                connection.sendall(b"cmd=get_my_kvsname\n")
+                answer = connection.makefile("r", encoding="ascii").readline()
+            fields = dict(word.split("=", 1) for word in answer.split() if "=" in word)
+            if "kvsname" in fields:
+                return fields["kvsname"]
         except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"glassgrad.distributed.run: no rendezvous at {host}:{port} after {timeout:g} s "
-                                 "(is the launcher of node 0 running?)") from None
-            time.sleep(0.5)
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"glassgrad.distributed.run: no rendezvous at {host}:{port} after {timeout:g} s "
+                             "(is the launcher of node 0 running?)")
+        time.sleep(0.5)
 
 
 def environments(args: argparse.Namespace, port: int) -> list[tuple[int, int, dict[str, str]]]:
@@ -132,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.node_rank == 0:
         host = args.master_addr if args.nnodes == 1 else "0.0.0.0"  # noqa: S104 (other machines must reach it)
         server = PMIServer(args.nnodes * args.nproc_per_node, host, port, args.nnodes, args.nproc_per_node)
-        port = server.address[1]
+        port, kvsname = server.address[1], server.kvsname
     else:
-        _wait_for_master(args.master_addr, port)
+        kvsname = _wait_for_master(args.master_addr, port)
     started = workers.start(command(args), environments(args, port))
     if server is not None:
         server.start()
@@ -152,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             _serve_until_all_exit(server, received)
     finally:
         workers.stop(started)
+        mpich_shm.remove_segments(kvsname, args.node_rank)  # left when a process did not reach MPI_Finalize
         if server is not None:
             server.close()
     if failure is not None:

@@ -21,6 +21,20 @@ def _pids(prefix) -> list[int]:
     return [int(Path(f"{prefix}.{rank}").read_text()) for rank in (0, 1)]
 
 
+def _segments(prefix) -> list[str]:
+    """The MPICH shared-memory blocks (/dev/shm paths) the job's processes had mapped."""
+    return [path for rank in (0, 1) for path in Path(f"{prefix}.shm.{rank}").read_text().split()]
+
+
+def _nothing_left(prefix) -> None:
+    """No process of the job is alive, and the launcher removed the job's MPICH shared memory, which
+    MPI_Finalize (never reached here) would have removed: each such job left 2 MB in /dev/shm."""
+    assert all(_gone(pid) for pid in _pids(prefix))
+    segments = _segments(prefix)
+    assert any("/mpich_shm_" in path for path in segments), segments  # the job did use one (rank 0 and 1 share it)
+    assert [path for path in segments if os.path.exists(path)] == []
+
+
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -31,13 +45,15 @@ def _gone(pid: int) -> bool:
 
 @needs_mpi
 def test_dead_process_is_named_and_nothing_is_left(tmp_path):
+    """Nothing left: no process, and no MPICH shared memory of the job in /dev/shm (a block of 2 MB was left
+    by every job whose processes did not all reach MPI_Finalize, three per run of this file)."""
     done = launch("faults.py", "dies", str(tmp_path / "pid"))
     assert done.returncode == 1
     assert "rank 1 (local_rank 1, pid" in done.stderr and "exited with code 3" in done.stderr, done.stderr
     assert "rank 0 error: rank 0: all_reduce" in done.stdout and "rank 1 (pid" in done.stdout, done.stdout
     assert "has exited" in done.stdout
     assert "can no longer be used" in done.stdout  # a later collective fails at once
-    assert all(_gone(pid) for pid in _pids(tmp_path / "pid"))
+    _nothing_left(tmp_path / "pid")
 
 
 @needs_mpi
@@ -46,7 +62,7 @@ def test_missing_process_times_out(tmp_path):
     assert done.returncode == 1
     assert "timed out after 2 s" in done.stdout, done.stdout
     assert "rank 0 (local_rank 0, pid" in done.stderr and "exited with code 5" in done.stderr, done.stderr
-    assert all(_gone(pid) for pid in _pids(tmp_path / "pid"))
+    _nothing_left(tmp_path / "pid")
 
 
 @needs_mpi
@@ -64,7 +80,7 @@ def test_signal_reaches_every_process(tmp_path):
     _, err = launcher.communicate(timeout=30)
     assert launcher.returncode == 1
     assert "killed by signal SIGTERM after the launcher received SIGTERM" in err, err
-    assert all(_gone(pid) for pid in _pids(prefix))
+    _nothing_left(prefix)
 
 
 def test_collective_before_init():

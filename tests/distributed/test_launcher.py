@@ -100,3 +100,20 @@ def test_environment_from_mpiexec_variables():
     assert fill_from_mpiexec(ompi) and ompi["RANK"] == "2" and "LOCAL_RANK" not in ompi
     assert not fill_from_mpiexec({"RANK": "0", "PMI_RANK": "1"})  # torchrun's win
     assert not fill_from_mpiexec({})
+
+
+def test_other_nodes_learn_the_kvsname_of_the_rendezvous():
+    """A launcher of node k > 0 asks node 0's rendezvous for the job's kvsname, to know the names of the MPICH
+    shared-memory blocks it removes after its processes (mpich_shm.py); the name MPICH gave the block of a job
+    with kvsname kvs_18511_42859 (mpich 5.0.2) was mpich_shm_3aac5453_0."""
+    from glassgrad.distributed import mpich_shm
+    from glassgrad.distributed.pmi_server import PMIServer
+
+    server = PMIServer(2)
+    server.start()
+    try:
+        assert run._wait_for_master(*server.address, timeout=10) == server.kvsname
+    finally:
+        server.close()
+    assert mpich_shm.segment_names("kvs_18511_42859", 0)[0] == "mpich_shm_3aac5453_0"
+    assert mpich_shm.segment_names("kvs_18511_42859", 1) == ["mpich_shm_3aac5453_1", "mpich_vci_3aac5453_1"]

@@ -5,7 +5,9 @@ dies      rank 1 exits (code 3) while rank 0 waits in all_reduce; rank 0 ignores
 hangs     rank 1 stays alive but never joins; rank 0's all_reduce times out (2 s)
 sleeps    both sleep (the test signals the launcher)
 
-Each process first writes its pid to argv[2].<rank>, so the test can check that none is left.
+Each process first writes its pid to argv[2].<rank>, so the test can check that none is left, and the
+MPICH shared-memory blocks it has mapped (from /proc/self/maps) to argv[2].shm.<rank>, so the test can
+check that the launcher removed them.
 """
 
 import os
@@ -20,6 +22,9 @@ import glassgrad.distributed as dist
 mode = sys.argv[1]
 dist.init_process_group("mpi", timeout=timedelta(seconds=2))
 rank = dist.get_rank()
+with open(f"{sys.argv[2]}.shm.{rank}", "w") as f:
+    with open("/proc/self/maps") as maps:
+        f.write("\n".join(sorted({line.split()[-1] for line in maps if "/dev/shm/mpich_" in line})))
 with open(f"{sys.argv[2]}.{rank}", "w") as f:
     f.write(str(os.getpid()))
 if mode == "sleeps":
