@@ -229,3 +229,60 @@ def test_a_view_of_other_memory_keeps_its_node():
     assert whole._node is not whole_node
     (whole * gg.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
     assert u.grad.tolist() == [4.0, 6.0]
+
+
+# ----- random programs of views, in-place edits and uses, run on both libraries ---------------------
+VIEWS = [
+    ("rows", lambda t: t.ndim >= 1 and t.shape[0] > 1, lambda t: t[1:]),
+    ("columns", lambda t: t.ndim == 2 and t.shape[1] > 1, lambda t: t[:, 1:]),
+    ("first", lambda t: t.ndim >= 1 and t.shape[0] > 0, lambda t: t[0]),
+    ("transpose", lambda t: t.ndim == 2, lambda t: t.t()),
+    ("unsqueeze", lambda t: t.ndim <= 2, lambda t: t.unsqueeze(0)),
+    ("narrow", lambda t: t.ndim >= 1 and t.shape[-1] > 2, lambda t: t.narrow(-1, 1, 2)),
+    ("diagonal", lambda t: t.ndim == 2 and min(t.shape) > 0, lambda t: t.diagonal()),
+]
+EDITS = [
+    ("mul_w", lambda t, w: t.mul_(w)),
+    ("add_w", lambda t, w: t.add_(w)),
+    ("sub_const", lambda t, w: t.sub_(1.5)),
+    ("mul_const", lambda t, w: t.mul_(-0.5)),
+    ("set_first", lambda t, w: t.__setitem__(0, w * 2) if t.ndim >= 1 and t.shape[0] > 0 else t.add_(w)),
+    ("fill_w", lambda t, w: t.fill_(w)),
+]
+
+
+def _weights(lib, shape, salt):
+    n = int(np.prod(shape)) if shape else 1
+    values = np.cos(np.arange(n, dtype=np.float64) * 0.7 + salt)
+    return lib.tensor(values.reshape(shape), dtype=lib.float64)
+
+
+def random_program(lib, seed: int) -> list:
+    """Views of views, edits through any of them, and reads in between, as the seed says."""
+    rng = np.random.default_rng(seed)
+    x = lib.tensor(np.linspace(-1.0, 2.0, 12).reshape(3, 4), dtype=lib.float64, requires_grad=True)
+    w = lib.tensor(0.75, dtype=lib.float64, requires_grad=True)
+    pool, reads = [x * 1.0], []
+    for _ in range(int(rng.integers(3, 9))):
+        t = pool[int(rng.integers(len(pool)))]
+        kind = rng.random()
+        if kind < 0.4:
+            usable = [make for _, ok, make in VIEWS if ok(t)]
+            if usable:
+                pool.append(usable[int(rng.integers(len(usable)))](t))
+        elif kind < 0.8:
+            EDITS[int(rng.integers(len(EDITS)))][1](t, w)
+        else:
+            reads.append(t + 0.25)
+    loss = sum((t * _weights(lib, tuple(t.shape), i)).sum() for i, t in enumerate(pool + reads))
+    loss.backward()
+    grad_w = w.grad if w.grad is not None else lib.zeros((), dtype=lib.float64)
+    return _values(*pool, *reads, x.grad, grad_w)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_programs_match_torch(torch, seed):
+    ours, theirs = random_program(gg, seed), random_program(torch, seed)
+    assert len(ours) == len(theirs)
+    for mine, expected in zip(ours, theirs):
+        np.testing.assert_allclose(mine, np.asarray(expected, dtype=np.float64), rtol=1e-12, atol=1e-12)
