@@ -42,6 +42,8 @@ from glassgrad.autograd.views import share_base_counter
 from glassgrad.errors import OpInputError
 from glassgrad.profiler import recording
 
+_Tensor: Any = None  # glassgrad.tensor.Tensor, taken once from engine.tensor_class() (it stands a floor above)
+
 
 class Context:
     """What one op application keeps for its backward: ``saved`` (the arrays ``save_for_backward``
@@ -85,10 +87,12 @@ class Op:
     def run(cls, *inputs: Any, **params: Any) -> Any:
         """``apply``'s work: the forward on arrays, the output Tensor, the node when a gradient is needed."""
         ctx = Context()
-        flags = tuple([t.requires_grad for t in inputs])
-        record = grad_mode._grad_enabled and True in flags
-        ctx.needs_input_grad = flags if record else (False,) * len(flags)
-        arrays = [t.array for t in inputs]
+        arrays, flags = [], []  # one plain loop: half the cost of two comprehensions for one or two inputs
+        for t in inputs:
+            arrays.append(t.array)
+            flags.append(t.requires_grad)
+        record = True in flags and grad_mode._grad_enabled
+        ctx.needs_input_grad = tuple(flags) if record else (False,) * len(flags)
         if complex_math.in_use and complex_math.present(arrays):  # complex_math.py: its complex form, or an error
             cls = complex_math.form_of(cls)
         try:
@@ -100,8 +104,12 @@ class Op:
             shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
             raise OpInputError(f"{cls.__name__}: {err} (input shapes {shapes})") from err
         if isinstance(out, numpy.generic):  # NumPy gives a scalar for a 0-d result: an array, also where saved
-            out = _as_zero_d(out, ctx)
-        result = engine.tensor_class()._make(out, record)
+            out = _as_zero_d(out, ctx) if ctx.saved else numpy.asarray(out)
+        global _Tensor
+        if _Tensor is None:
+            _Tensor = engine.tensor_class()
+        result = _Tensor.__new__(_Tensor)  # Tensor._make(out, record), written out: every op result is made here
+        result.array, result.requires_grad, result._version_counter = out, record, [0]
         if out.base is not None or (arrays and out is arrays[0]):  # a view (or an input's array): one counter
             share_base_counter(result, inputs, cls, params)
         if record:
@@ -116,6 +124,6 @@ def _as_zero_d(scalar: Any, ctx: Context) -> Any:
     """``scalar`` as a 0-d array, put in its place in ``ctx.saved`` too, so a saved output is still
     recognised as the output's own array (``glassgrad/autograd/higher_order.py`` maps it to the output)."""
     array = numpy.asarray(scalar)
-    if ctx.saved and any(saved is scalar for saved in ctx.saved):
+    if id(scalar) in map(id, ctx.saved):  # (by identity: a saved array compared with == would broadcast)
         ctx.saved = tuple(array if saved is scalar else saved for saved in ctx.saved)
     return array

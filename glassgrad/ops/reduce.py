@@ -38,7 +38,8 @@ FUNCTIONAL_NAMES = []
 
 def _integer_sum_dtype(x: Tensor) -> Any:
     """torch sums and multiplies bool and integer tensors in int64."""
-    return dtypes.int64 if x.dtype.kind in "biu" else x.dtype
+    dtype = x.array.dtype  # (the array's: the dtype property is a call)
+    return dtypes.int64 if dtype.kind in "biu" else dtype
 
 
 def _cast_first(x: Any, dtype: Any) -> Tensor:
