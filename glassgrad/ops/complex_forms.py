@@ -51,6 +51,9 @@ from glassgrad.ops.linalg_determinant import DeterminantSign, LogAbsDet
 from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.linalg_eigen import EighFactor
 from glassgrad.ops.linalg_inverse import Det, Inverse, Solve
+from glassgrad.ops.linalg_lu import LuFactor, LuPacked
+from glassgrad.ops.linalg_lu_solve import LuSolve
+from glassgrad.ops.linalg_matrix_functions import MatrixExp
 from glassgrad.ops.linalg_pinv import PseudoInverse
 from glassgrad.ops.linalg_qr import QrFactor, QrOnlyR
 from glassgrad.ops.linalg_svd import SvdFactor
@@ -94,7 +97,8 @@ complex_math.accept(C2C, C2R)  # glassgrad/fft/transforms.py (R2C takes real inp
 complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written for complex numbers (linalg_eig.py)
 complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskyUpperFactor, CholeskySolve,
                     SolveTriangular,
-                    LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck)  # written with A^H (ops/linalg_*.py)
+                    LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck, LuFactor, LuPacked, LuSolve,
+                    MatrixExp)  # written with A^H (ops/linalg_*.py)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, WriteAt, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)

@@ -5,13 +5,14 @@ diagonal, U (k, n) upper triangular. ``lu_factor`` returns them packed as LAPACK
 L below the diagonal and U on and above it, and ``pivots`` (int32, 1-based) says that row i was
 swapped with row pivots[i] - 1, in order.
 
-The backward (docs/derivations/linalg.md), for square A:
+The backward (docs/derivations/linalg.md), for square A, one formula for real and complex matrices (^H the
+conjugate transpose, the transpose for real ones; LU has no phase freedom, so nothing else changes):
 
-    gA = P L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}
+    gA = P L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}
 
-For a wide A = P L [U1 | U2]: gA2 = P L^{-T} gU2, and U2 = L^{-1} P^T A2 adds -L^{-T} gU2 U2^T to gL
-before the square formula gives gA1. For a tall A = P [L1; L2] U: gA2 = P-rows of gL2 U^{-T}, and
-L2 = (P^T A)_2 U^{-1} adds -L2^T gL2 U^{-T} to gU before the square formula gives the top rows.
+For a wide A = P L [U1 | U2]: gA2 = P L^{-H} gU2, and U2 = L^{-1} P^T A2 adds -L^{-H} gU2 U2^H to gL
+before the square formula gives gA1. For a tall A = P [L1; L2] U: gA2 = P-rows of gL2 U^{-H}, and
+L2 = (P^T A)_2 U^{-1} adds -L2^H gL2 U^{-H} to gU before the square formula gives the top rows.
 The packed LU's gradient is the same with gL = tril(gLU, -1), gU = triu(gLU). Forward in SciPy (LAPACK's
 getrf); P and the pivots carry no gradient.
 """
@@ -25,7 +26,7 @@ import numpy
 import scipy.linalg
 
 from glassgrad import backend, return_types
-from glassgrad.ops.linalg_common import Factor, check_matrix, mT
+from glassgrad.ops.linalg_common import Factor, check_matrix, mH
 from glassgrad.ops.linalg_triangular import solve_with_triangle
 from glassgrad.tensor import Tensor
 
@@ -73,11 +74,11 @@ def unpack(lu: Any) -> tuple[Any, Any]:
 
 
 def _square_backward(g_l: Any, g_u: Any, lower: Any, upper: Any) -> Any:
-    """P^T gA for square A: L^{-T} (tril(L^T gL, -1) + triu(gU U^T)) U^{-T}."""
+    """P^T gA for square A: L^{-H} (tril(L^H gL, -1) + triu(gU U^H)) U^{-H}."""
     xp = backend.xp
-    inner = xp.tril(mT(lower) @ g_l, -1) + xp.triu(g_u @ mT(upper))
-    left = solve_with_triangle(mT(lower), inner, upper=True, unitriangular=True)  # L^{-T} inner
-    return mT(solve_with_triangle(upper, mT(left), upper=True))  # left U^{-T} = (U^{-1} left^T)^T
+    inner = xp.tril(mH(lower) @ g_l, -1) + xp.triu(g_u @ mH(upper))
+    left = solve_with_triangle(mH(lower), inner, upper=True, unitriangular=True)  # L^{-H} inner
+    return mH(solve_with_triangle(upper, mH(left), upper=True))  # left U^{-H} = (U^{-1} left^H)^H
 
 
 def lu_backward(g_l: Any, g_u: Any, perm: Any, lower: Any, upper: Any) -> Any:
@@ -91,14 +92,14 @@ def lu_backward(g_l: Any, g_u: Any, perm: Any, lower: Any, upper: Any) -> Any:
     elif m < n:
         u1, u2 = upper[..., :, :m], upper[..., :, m:]
         g_u2 = g_u[..., :, m:]
-        g_a2 = solve_with_triangle(mT(lower), g_u2, upper=True, unitriangular=True)  # L^{-T} gU2
-        g_l = g_l - g_a2 @ mT(u2)
+        g_a2 = solve_with_triangle(mH(lower), g_u2, upper=True, unitriangular=True)  # L^{-H} gU2
+        g_l = g_l - g_a2 @ mH(u2)
         gpa = xp.concatenate([_square_backward(g_l, g_u[..., :, :m], lower, u1), g_a2], axis=-1)
     else:
         l1, l2 = lower[..., :n, :], lower[..., n:, :]
         g_l2 = g_l[..., n:, :]
-        g_b2 = mT(solve_with_triangle(upper, mT(g_l2), upper=True))  # gL2 U^{-T}: (U^{-1} gL2^T)^T
-        g_u = g_u - mT(l2) @ g_b2
+        g_b2 = mH(solve_with_triangle(upper, mH(g_l2), upper=True))  # gL2 U^{-H}: (U^{-1} gL2^H)^H
+        g_u = g_u - mH(l2) @ g_b2
         gpa = xp.concatenate([_square_backward(g_l[..., :n, :], g_u, l1, upper), g_b2], axis=-2)
     return _undo_rows(gpa, perm)
 
@@ -144,7 +145,7 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> A
 
 def _lu_factor(op: str, A: Any, pivot: bool, check_errors: bool) -> Any:  # noqa: N803
     _check_pivot(op, pivot)
-    a = check_matrix(op, A)
+    a = check_matrix(op, A, complex_ok=True)
     lu, pivots = lu_factor_array(a.array)
     info = _info(lu)
     if check_errors:
@@ -182,7 +183,7 @@ def lu(A: Any, *, pivot: bool = True) -> Any:  # noqa: N803
     """torch.linalg.lu: (P, L, U) with A = P L U; gradients through L and U (module docstring)."""
     op = "linalg.lu"
     _check_pivot(op, pivot)
-    a = check_matrix(op, A)
+    a = check_matrix(op, A, complex_ok=True)
     packed, pivots = lu_factor_array(a.array)
     perm = permutation_order(pivots, a.shape[-2])
     lower, upper = unpack(packed)

@@ -3,11 +3,12 @@
 matrix_exp(A) = sum_k A^k / k!  (SciPy's expm: scaling and squaring with a Pade approximant). Its
 backward uses a classic identity for any analytic f (Mathias, 1996): the block matrix
 
-    f([[A^T, G], [0, A^T]]) = [[f(A^T), D], [0, f(A^T)]]
+    f([[A^H, G], [0, A^H]]) = [[f(A^H), D], [0, f(A^H)]]
 
-has in its upper-right block D the directional derivative of f at A^T in the direction G, which is the
-gradient gA of  <G, f(A)>  (torch computes it the same way). So one exponential of a 2n x 2n matrix
-gives the gradient.
+has in its upper-right block D the directional derivative of f at A^H in the direction G, which is the
+gradient gA of  <G, f(A)> = Re tr(G^H f(A))  (torch computes it the same way; ^H the conjugate transpose,
+the transpose for a real A: exp has real Taylor coefficients, so f(A)^H = f(A^H) and one formula serves
+both). So one exponential of a 2n x 2n matrix gives the gradient.
 
 matrix_power and multi_dot are products of matmuls (and an inverse for a negative power), so their
 gradients are those of ``matmul`` and ``linalg.inv``.
@@ -22,7 +23,7 @@ import scipy.linalg
 
 from glassgrad import backend
 from glassgrad.op import Context, Op
-from glassgrad.ops.linalg_common import check_matrix, mT
+from glassgrad.ops.linalg_common import check_matrix, mH
 from glassgrad.ops.linalg_inverse import inv
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -35,7 +36,7 @@ def expm(a: Any) -> Any:
 
 
 class MatrixExp(Op):
-    """e^A;  gA = the upper-right block of exp([[A^T, G], [0, A^T]])  (module docstring)."""
+    """e^A;  gA = the upper-right block of exp([[A^H, G], [0, A^H]])  (module docstring)."""
 
     differentiable_backward = True
 
@@ -49,16 +50,16 @@ class MatrixExp(Op):
         xp = backend.xp
         (a,) = ctx.saved
         n = a.shape[-1]
-        top = xp.concatenate([mT(a), grad], axis=-1)
-        bottom = xp.concatenate([xp.zeros_like(grad), mT(a)], axis=-1)
-        block = xp.concatenate([top, bottom], axis=-2)  # [[A^T, G], [0, A^T]]
+        top = xp.concatenate([mH(a), grad], axis=-1)
+        bottom = xp.concatenate([xp.zeros_like(grad), mH(a)], axis=-1)
+        block = xp.concatenate([top, bottom], axis=-2)  # [[A^H, G], [0, A^H]]
         exp_block = MatrixExp.apply(block) if isinstance(block, Tensor) else expm(block)  # (recorded on Tensors)
         return exp_block[..., :n, n:]
 
 
 def matrix_exp(A: Any) -> Tensor:  # noqa: N803
     """torch.linalg.matrix_exp (torch.matrix_exp): the exponential of each square matrix."""
-    return MatrixExp.apply(check_matrix("linalg.matrix_exp", A, square=True))
+    return MatrixExp.apply(check_matrix("linalg.matrix_exp", A, square=True, complex_ok=True))
 
 
 def matrix_power(A: Any, n: int) -> Tensor:  # noqa: N803

@@ -54,7 +54,8 @@ COMPLEX_OPS = {
     "linalg.eigh", "linalg.eigvalsh", "linalg.qr", "qr", "linalg.cholesky", "linalg.cholesky_ex", "cholesky",
     "cholesky_solve", "cholesky_inverse", "linalg.solve_triangular", "triangular_solve", "linalg.slogdet", "logdet",
     "linalg.pinv", "pinverse", "linalg.lstsq", "linalg.matrix_rank", "linalg.svdvals", "linalg.matrix_norm",
-    "linalg.norm", "linalg.cond", "linalg.svd", "svd",
+    "linalg.norm", "linalg.cond", "linalg.svd", "svd", "linalg.lu", "linalg.lu_factor", "linalg.lu_factor_ex",
+    "linalg.lu_solve", "lu", "lu_solve", "lu_unpack", "matrix_exp",
 }
 _complex_allowed = False
 

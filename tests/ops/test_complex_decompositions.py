@@ -1,6 +1,7 @@
 """Complex input to torch.linalg's decompositions and solvers: svd (and svdvals, torch.svd), eigh and
 eigvalsh, qr, cholesky (and cholesky_solve, cholesky_inverse), slogdet and logdet, pinv, lstsq,
-matrix_rank, solve_triangular (and torch.triangular_solve), and the matrix norms and cond built on them.
+matrix_rank, solve_triangular (and torch.triangular_solve), lu, lu_factor, lu_solve, lu_unpack, matrix_exp,
+and the matrix norms and cond built on them.
 Each backward is one formula written with conjugate transposes (glassgrad/ops/linalg_*.py): here float64
 gradchecks (first and second order) perturbing the real and imaginary parts, and values and gradients
 against torch (recorded) in complex128 and complex64.
@@ -82,10 +83,18 @@ FUNCTIONS = {
     "matrix_norm_-inf": lambda t, a, b: t.linalg.matrix_norm(a, -float("inf")),
     "norm": lambda t, a, b: t.linalg.norm(a),
     "cond": lambda t, a, b: t.linalg.cond(a),
+    "lu": lambda t, a, b: tuple(t.linalg.lu(a))[1:],
+    "lu_factor": lambda t, a, b: t.linalg.lu_factor(a).LU,
+    "lu_unpack": lambda t, a, b: tuple(t.lu_unpack(*t.linalg.lu_factor(a)))[1:],
+    "lu_solve": lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b),
+    "lu_solve_adjoint_right": lambda t, a, b: t.linalg.lu_solve(*t.linalg.lu_factor(a), b.mT, left=False,
+                                                                adjoint=True),
+    "matrix_exp": lambda t, a, b: t.linalg.matrix_exp(a / 4),
 }
 
 SQUARE = {"eigh_lower", "eigh_upper", "eigvalsh", "cholesky_solve", "cholesky_inverse_upper", "slogdet", "logdet",
-          "pinv_hermitian", "solve_triangular", "solve_triangular_lower_right_unit", "triangular_solve_transpose"}
+          "pinv_hermitian", "solve_triangular", "solve_triangular_lower_right_unit", "triangular_solve_transpose",
+          "lu_solve", "lu_solve_adjoint_right", "matrix_exp"}
 SHAPES = [(3, 3), (2, 4, 2), (2, 4)]  # square, tall (batched), wide
 
 
@@ -187,10 +196,12 @@ def test_values_are_real_and_factors_reconstruct(rng):
 
 
 def test_refused_without_a_complex_form():
-    """The decompositions still without a complex backward refuse complex input with a clear error."""
+    """The functions still without a complex backward refuse complex input with a clear error."""
     z = glassgrad.tensor(np.eye(3) * (1 + 1j))
     with pytest.raises(RuntimeError, match="complex"):
-        glassgrad.linalg.lu_factor(z)
+        glassgrad.linalg.householder_product(z, glassgrad.tensor(np.ones(2) * (1 + 1j)))
+    with pytest.raises(RuntimeError, match="complex"):
+        glassgrad.linalg.ldl_factor(z)
 
 
 def _singular_vectors_phase_dependent(t, a):
