@@ -256,3 +256,68 @@ def test_large_arrays_travel_by_shared_memory_small_ones_inline():
     assert isinstance(batch["x"], glassgrad.Tensor) and np.array_equal(batch["x"].array, big.array)
     assert np.array_equal(batch["pair"][0], small)
     assert isinstance(pack(glassgrad.tensor([1.0, 2.0])), InlineTensor)
+
+
+_KILLED_MAIN = """
+import multiprocessing, sys, time
+import numpy as np
+from glassgrad.utils.data import DataLoader, Dataset
+
+class Images(Dataset):
+    def __len__(self):
+        return 200
+
+    def __getitem__(self, i):
+        return np.full((3, 32, 32), float(i), np.float32)  # 12 KB: each batch travels by shared memory
+
+for i, _ in enumerate(DataLoader(Images(), batch_size=4, num_workers=2)):
+    if i == 2:  # the workers have answered the next tasks: their blocks wait in the pipe, unread
+        print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+        time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="lists the shared blocks in /dev/shm")
+def test_a_main_process_killed_mid_epoch_leaves_no_shared_blocks(tmp_path):
+    """Its workers notice it is gone and remove the blocks of the batches it never read (before, each such
+    kill left prefetch_factor * num_workers blocks: 46 of one worker were found in /dev/shm)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "killed_main.py"
+    script.write_text(_KILLED_MAIN)
+    root = Path(__file__).parents[2]
+    main = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"})
+    workers = [int(pid) for pid in main.stdout.readline().split()]
+    main.kill()
+    main.wait()
+    main.stdout.close()
+    assert len(workers) == 2
+    for _ in range(100):  # the workers see it within a second (they poll their task queue)
+        if not any(Path(f"/proc/{pid}").exists() for pid in workers):
+            break
+        time.sleep(0.1)
+    assert [name for name in _shared_blocks() if int(name[len(BLOCK_PREFIX):].split("_")[0]) in workers] == []
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="lists the shared blocks in /dev/shm")
+def test_a_new_loader_removes_the_blocks_of_processes_that_are_gone():
+    """Blocks left when a main process and its workers were all killed at once: the next loader removes
+    those whose writer no longer exists, and no other."""
+    import subprocess
+    import sys
+
+    from glassgrad.utils.data.shared_batch import pack, unpack
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = Path("/dev/shm") / f"{BLOCK_PREFIX}{int(gone.stdout)}_test0orphan"
+    orphan.write_bytes(bytes(64))
+    mine = pack(np.zeros(4096, np.float32))  # a block of this (live) process
+    try:
+        assert [b[1].tolist() for b in DataLoader(Squares(4), batch_size=2, num_workers=1)] == [[0, 1], [4, 9]]
+        assert not orphan.exists()
+        assert mine.name in _shared_blocks()
+    finally:
+        orphan.unlink(missing_ok=True)
+        unpack(mine)

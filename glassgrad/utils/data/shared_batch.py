@@ -11,6 +11,18 @@ writes each array into a block of POSIX shared memory and sends only a small des
 The main process owns the received array (the copy), so the block can be removed at once and
 nothing outlives the batch. Small arrays (under ``SMALL_BYTES``) travel inside the message:
 a shared block costs more than copying a few hundred bytes.
+
+A block outlives its batch when nobody is left to unpack it: the main process killed (SIGKILL) with
+batches on their way, a worker killed between writing a block and sending it. The block's name
+carries the pid of the worker that wrote it (``glassgrad_batch_<pid>_<random>``), so
+
+* a worker removes its own remaining blocks when it stops (its main process has stopped reading, or
+  is gone: nothing will unpack them), :func:`remove_blocks_of`;
+* the main process removes its workers' remaining blocks once they have exited (killed ones too);
+* a new loader removes the blocks of processes that no longer exist (all of them killed at once),
+  :func:`remove_orphaned_blocks`.
+
+Listing the blocks needs ``/dev/shm`` (Linux); elsewhere the last two do nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ import numpy as np
 SMALL_BYTES = 4096
 # the shared blocks' names start with this (in /dev/shm on Linux), so a leftover is easy to recognise
 BLOCK_PREFIX = "glassgrad_batch_"
+SHM_DIR = "/dev/shm"  # noqa: S108 (where Linux lists POSIX shared memory)
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,54 @@ def discard(message: Any) -> None:
     elif isinstance(message, dict):
         for item in message.values():
             discard(item)
+
+
+def remove_blocks_of(pid: int) -> int:
+    """Remove every block written by process ``pid`` that is still there (call it only when nothing will
+    unpack them any more); returns how many there were."""
+    return _remove(name for name in _block_names() if _writer(name) == pid)
+
+
+def remove_orphaned_blocks() -> int:
+    """Remove the blocks whose writer and its main process are gone (their pid no longer exists: a worker
+    outlives its main process by at most a second, and removes its own blocks); returns how many."""
+    return _remove(name for name in _block_names() if not _alive(_writer(name)))
+
+
+def _block_names() -> list[str]:
+    try:
+        return [name for name in os.listdir(SHM_DIR) if name.startswith(BLOCK_PREFIX)]
+    except OSError:  # no /dev/shm (not Linux)
+        return []
+
+
+def _writer(name: str) -> int:
+    """The pid in ``glassgrad_batch_<pid>_<random>`` (-1 for a name of another form)."""
+    pid = name[len(BLOCK_PREFIX):].split("_", 1)[0]
+    return int(pid) if pid.isdigit() else -1
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return True  # not a name we made: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove(names: Any) -> int:
+    removed = 0
+    for name in names:
+        try:
+            os.unlink(os.path.join(SHM_DIR, name))
+            removed += 1
+        except OSError:  # removed meanwhile (unpacked, discarded), or not ours
+            pass
+    return removed
 
 
 def _map(value: Any, convert: Any) -> Any:

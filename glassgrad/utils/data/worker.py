@@ -108,7 +108,7 @@ def worker_loop(fetcher: Any, index_queue: Any, result_queue: Any, done_event: A
                 num_workers: int, base_seed: int, dataset: Any, worker_init_fn: Any, parent_pid: int) -> None:
     """The body of a worker process (runs until told to stop, or until the main process is gone)."""
     global _current_worker
-    from glassgrad.utils.data.shared_batch import pack
+    from glassgrad.utils.data.shared_batch import remove_blocks_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
     seed = seed_worker(base_seed, worker_id)
@@ -119,6 +119,17 @@ def worker_loop(fetcher: Any, index_queue: Any, result_queue: Any, done_event: A
             worker_init_fn(worker_id)
         except Exception as error:
             init_error = WorkerError.capture(worker_id, error)
+    try:
+        _serve(fetcher, index_queue, result_queue, done_event, worker_id, init_error, parent_pid)
+    finally:  # stopped, or the main process is gone: nobody will unpack the batches still on their way
+        remove_blocks_of(os.getpid())
+
+
+def _serve(fetcher: Any, index_queue: Any, result_queue: Any, done_event: Any, worker_id: int,
+           init_error: WorkerError | None, parent_pid: int) -> None:
+    """Answer tasks until told to stop (``None``, the done event) or until the main process is gone."""
+    from glassgrad.utils.data.shared_batch import pack
+
     exhausted = False
     while True:
         try:

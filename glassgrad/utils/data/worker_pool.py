@@ -24,7 +24,7 @@ import weakref
 from typing import Any
 
 from glassgrad.utils.data.fetch import IterableFetcher, MapFetcher, as_arrays
-from glassgrad.utils.data.shared_batch import discard, unpack
+from glassgrad.utils.data.shared_batch import discard, remove_blocks_of, remove_orphaned_blocks, unpack
 from glassgrad.utils.data.worker import Exhausted, Restart, WorkerError, worker_loop
 
 # how long a stopping worker may take before it is terminated (seconds)
@@ -71,6 +71,7 @@ class WorkerPoolIterator:
         self.prefetch = max(1, loader.prefetch_factor) * self.num_workers
         self.timeout = loader.timeout
         self.closed = True  # until the workers run: nothing to shut down
+        remove_orphaned_blocks()  # left by loaders killed with their workers (see shared_batch.py)
         context = resolve_context(loader.multiprocessing_context)
         if self.iterable:
             fetcher: Any = IterableFetcher(loader.dataset, loader.batch_size, loader.drop_last, loader.collate_fn)
@@ -219,6 +220,9 @@ class WorkerPoolIterator:
         for message in self.arrived.values():
             discard(message)
         self.arrived.clear()
+        for process in self.workers:  # a worker killed between writing a block and sending it
+            if not process.is_alive():
+                remove_blocks_of(process.pid)
         for q in [*self.index_queues, self.result_queue]:
             q.cancel_join_thread()
             q.close()
