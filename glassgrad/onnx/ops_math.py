@@ -87,6 +87,14 @@ def clip(c: OpCall) -> str:
     return c.g.add("Clip", [c.inputs[0], *bounds])
 
 
+@maps(elementwise.ClampBetween)
+def clamp_between(c: OpCall) -> str:
+    out = c.inputs[0]
+    for side, bound in zip(c.params["sides"], c.inputs[1:]):
+        out = c.g.add("Max" if side == "low" else "Min", [out, bound])
+    return out
+
+
 @maps(elementwise.Where)
 def where(c: OpCall) -> str:
     return c.g.add("Where", [c.array("cond"), *c.inputs])

@@ -20,6 +20,7 @@ from glassgrad.op import Context, Op
 from glassgrad.ops.pointwise_rounding import divide_rounded
 from glassgrad.ops.power import pow as pow  # noqa: A004  (kept importable as ops.elementwise.pow)
 from glassgrad.ops.promotion import float_input, float_pair, is_integral
+from glassgrad.ops.type_promotion import promoted
 from glassgrad.tensor import Tensor, as_tensor, as_tensor_pair
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -346,40 +347,76 @@ class Clip(Op):
         return grad * keep
 
 
-def clip(input: Any, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+def clip(input: Any, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Clamp ``input`` into [min, max] (torch.clamp / torch.clip); either bound may be None.
 
-    An integer tensor with a float bound gives the default float dtype, as torch.
-    Unlike torch (where max wins), min > max is an error for number bounds. Tensor bounds broadcast
-    (see ``_clip_by_tensors``).
+    An integer tensor with a float bound gives the default float dtype, as torch. Where min > max
+    the result is max, as torch (min(max(x, min), max)). Tensor bounds broadcast (``ClampBetween``);
+    as in torch, a number and a tensor bound together are refused unless the tensor is 0-d and needs no
+    gradient (it then counts as a number).
     """
     low, high = min, max
     if low is None and high is None:
         raise OpInputError("clip: give at least one of min (the low bound) and max (the high bound)")
     if isinstance(low, Tensor) or isinstance(high, Tensor):
-        return _clip_by_tensors(as_tensor(input), low, high)
-    if low is not None and high is not None and low > high:
-        raise ValueError(f"clip: low bound min={low} is greater than the high bound max={high}")
+        if low is None or high is None or (isinstance(low, Tensor) and isinstance(high, Tensor)):
+            return _clip_by_tensors(as_tensor(input), low, high)
+        bound = low if isinstance(low, Tensor) else high
+        if bound.ndim or bound.requires_grad:
+            raise TypeError("clamp(): min and max must both be numbers or both be tensors (a number beside a tensor "
+                            f"of shape {tuple(bound.shape)}{' that requires grad' if bound.requires_grad else ''})")
+        low, high = (b.item() if isinstance(b, Tensor) else b for b in (low, high))
     a = as_tensor(input)
     if is_integral(a) and any(isinstance(bound, float) for bound in (low, high)):
         a = float_input(a)
     return Clip.apply(a, low=low, high=high)
 
 
-def _clip_by_tensors(a: Tensor, low: Any, high: Any) -> Tensor:
-    """clamp with tensor bounds, as torch: z = where(a < low, low, a), then where(z > high, high, z).
+class ClampBetween(Op):
+    """z = min(max(a, low), high), tensor bounds (either may be absent; ``sides`` names those given);
+    NaN in a or a bound gives NaN, and where low > high, z = high. Gradients, torch's rule:
+    da = g where low <= a <= high;  dlow = g where a < low < high;  dhigh = g where a > high or high < low
+    (so at a < low == high, or at a NaN, no input gets it)."""
 
-    Each element's gradient goes to the one of a, min, max it came from; the bounds are inclusive
-    (a == min keeps a's gradient), and where min > max, max wins (torch's rule).
-    """
-    out = a
-    if low is not None:
-        low_t = as_tensor(low)
-        out = where(Tensor._make(out.array < low_t.array, False), low_t, out)
-    if high is not None:
-        high_t = as_tensor(high)
-        out = where(Tensor._make(out.array > high_t.array, False), high_t, out)
-    return out
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, a: Any, *bounds: Any, sides: tuple[str, ...]) -> Any:
+        xp = backend.xp
+        ctx.save_for_backward(a, *bounds)
+        ctx.sides = sides
+        out = a
+        for side, bound in zip(sides, bounds):
+            out = xp.maximum(out, bound) if side == "low" else xp.minimum(out, bound)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> tuple[Any, ...]:
+        xp = backend.xp
+        a, *bounds = ctx.saved
+        given = dict(zip(ctx.sides, bounds))
+        low, high = given.get("low"), given.get("high")
+        keep = None
+        for mask in ((a >= low) if low is not None else None, (a <= high) if high is not None else None):
+            if mask is not None:
+                keep = mask if keep is None else keep & mask
+        zero = xp.zeros((), dtype=grad.dtype)
+        grads = [xp.where(keep, grad, zero) if ctx.needs_input_grad[0] else None]
+        for position, side in enumerate(ctx.sides, start=1):
+            if not ctx.needs_input_grad[position]:
+                grads.append(None)
+            elif side == "low":
+                grads.append(xp.where((a < low) & (low < high) if high is not None else a < low, grad, zero))
+            else:
+                grads.append(xp.where((a > high) | (high < low) if low is not None else a > high, grad, zero))
+        return tuple(grads)
+
+
+def _clip_by_tensors(a: Tensor, low: Any, high: Any) -> Tensor:
+    """clamp with tensor bounds (``ClampBetween``): a and the bounds in torch's common dtype first."""
+    sides = tuple(side for side, bound in (("low", low), ("high", high)) if bound is not None)
+    operands = promoted(a, *(bound for bound in (low, high) if bound is not None))
+    return ClampBetween.apply(*operands, sides=sides)
 
 
 clamp = clip

@@ -66,6 +66,8 @@ def _layers() -> dict[str, tuple[nn.Module, np.ndarray]]:
         "pointwise math": (Lambda(lambda s, x: gg.exp(x).sqrt() + x.abs().log1p() + gg.sin(x) * gg.cos(x)
                                   + x.clamp(-0.5, 0.5) + x ** 3 + gg.maximum(x, x * 0.5) + x.tanh().sigmoid().rsqrt()
                                   - x / (x.abs() + 1)), SEQUENCE),
+        "clamp with tensor bounds": (Lambda(lambda s, x: x.clamp(x.mean(2, keepdim=True), x.amax(1, keepdim=True))
+                                            + x.clamp(max=x * 0.5)), SEQUENCE),
         "cumsum, tril, flip": (Lambda(lambda s, x: x[:, :, :5].cumsum(1) + x[:, :5, :5].tril() + x[:, :5, :5].flip(2)),
                                SEQUENCE),
         "attention with a bool mask": (Lambda(lambda s, x: F.scaled_dot_product_attention(
