@@ -14,7 +14,6 @@ from glassgrad import nn
 from glassgrad.nn import functional as F
 from tests.helpers.oracle import compare_with_torch
 
-R = np.random.default_rng(11)
 REDUCTIONS = ["mean", "sum", "none"]
 NEG_INF = -np.inf
 
@@ -35,8 +34,8 @@ def _regression_cases(torch):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_regression_losses_match_torch(torch, reduction):
-    x, y = R.normal(size=(4, 3)), R.normal(size=(4, 3))
+def test_regression_losses_match_torch(rng, torch, reduction):
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     for ours, theirs in _regression_cases(torch):
         compare_with_torch(lambda a, b, f=ours: f(a, b, reduction), lambda a, b, f=theirs: f(a, b, reduction),
                            [x, y], torch)
@@ -45,8 +44,8 @@ def test_regression_losses_match_torch(torch, reduction):
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
-def test_elementwise_weight_matches_torch(torch, name):
-    x, y, w = R.normal(size=(3, 4)), R.normal(size=(3, 4)), R.uniform(0.5, 2, size=(3, 4))
+def test_elementwise_weight_matches_torch(rng, torch, name):
+    x, y, w = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.uniform(0.5, 2, size=(3, 4))
     for reduction in REDUCTIONS:
         compare_with_torch(lambda a, b, r=reduction: getattr(F, name)(a, b, reduction=r, weight=gg.tensor(w)),
                            lambda a, b, r=reduction: getattr(torch.nn.functional, name)(a, b, reduction=r,
@@ -57,8 +56,8 @@ def test_elementwise_weight_matches_torch(torch, name):
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
-def test_size_mismatch_warns_like_torch_and_broadcasts(torch, name):
-    x, y = R.normal(size=(4, 1)), R.normal(size=4)
+def test_size_mismatch_warns_like_torch_and_broadcasts(rng, torch, name):
+    x, y = rng.normal(size=(4, 1)), rng.normal(size=4)
     with pytest.warns(UserWarning, match=r"Using a target size \(glassgrad.Size\(\[4\]\)\) that is different to the "
                                          r"input size \(glassgrad.Size\(\[4, 1\]\)\)"):
         ours = getattr(F, name)(gg.tensor(x), gg.tensor(y))
@@ -70,8 +69,8 @@ def test_size_mismatch_warns_like_torch_and_broadcasts(torch, name):
         getattr(F, name)(gg.tensor(x), gg.tensor(x * 2))
 
 
-def test_legacy_size_average_and_reduce_map_like_torch(torch):
-    x, y = R.normal(size=(3, 2)), R.normal(size=(3, 2))
+def test_legacy_size_average_and_reduce_map_like_torch(rng, torch):
+    x, y = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
     for size_average, reduce in [(False, None), (None, False), (True, True)]:
         with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
             ours = F.mse_loss(gg.tensor(x), gg.tensor(y), size_average=size_average, reduce=reduce)
@@ -84,9 +83,9 @@ def test_legacy_size_average_and_reduce_map_like_torch(torch):
 # ----- KL divergence, cosine embedding, margin ranking ---------------------------------------
 @pytest.mark.parametrize("reduction", ["batchmean", "sum", "none"])
 @pytest.mark.parametrize("log_target", [False, True])
-def test_kl_div_matches_torch(torch, reduction, log_target):
-    log_q = np.log(R.dirichlet(np.ones(5), size=3))
-    p = R.dirichlet(np.ones(5), size=3)
+def test_kl_div_matches_torch(rng, torch, reduction, log_target):
+    log_q = np.log(rng.dirichlet(np.ones(5), size=3))
+    p = rng.dirichlet(np.ones(5), size=3)
     target = np.log(p) if log_target else p
     compare_with_torch(lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=log_target),
                        lambda a, b: torch.nn.functional.kl_div(a, b, reduction=reduction, log_target=log_target),
@@ -105,14 +104,14 @@ def test_kl_div_mean_warns_like_torch_and_zero_target_is_finite(torch):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_cosine_embedding_and_margin_ranking_match_torch(torch, reduction):
-    x1, x2 = R.normal(size=(6, 4)), R.normal(size=(6, 4))
+def test_cosine_embedding_and_margin_ranking_match_torch(rng, torch, reduction):
+    x1, x2 = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
     y = np.array([1, -1, 1, -1, -1, 1])
     compare_with_torch(lambda a, b: F.cosine_embedding_loss(a, b, gg.tensor(y), margin=-0.2, reduction=reduction),
                        lambda a, b: torch.nn.functional.cosine_embedding_loss(a, b, torch.tensor(y), margin=-0.2,
                                                                               reduction=reduction),
                        [x1, x2], torch)
-    s1, s2 = R.normal(size=6), R.normal(size=6)
+    s1, s2 = rng.normal(size=6), rng.normal(size=6)
     yf = y.astype(np.float64)
     compare_with_torch(lambda a, b: F.margin_ranking_loss(a, b, gg.tensor(yf), margin=0.3, reduction=reduction),
                        lambda a, b: torch.nn.functional.margin_ranking_loss(a, b, torch.tensor(yf), margin=0.3,
@@ -121,8 +120,8 @@ def test_cosine_embedding_and_margin_ranking_match_torch(torch, reduction):
 
 
 # ----- -inf logits (masked classes) -------------------------------------------------------------
-def _masked_logits():
-    x = R.normal(size=(4, 5))
+def _masked_logits(rng):
+    x = rng.normal(size=(4, 5))
     x[0, 3] = x[1, 0] = x[2, 4] = x[3, 0] = NEG_INF
     return x
 
@@ -130,9 +129,9 @@ def _masked_logits():
 @pytest.mark.parametrize("kwargs", [{}, {"ignore_index": 1}, {"weight": np.array([1.0, 2, 0.5, 1, 3])},
                                     {"label_smoothing": 0.1}, {"reduction": "none"}, {"reduction": "sum"}],
                          ids=["plain", "ignore", "weight", "smoothing", "none", "sum"])
-def test_cross_entropy_with_minus_inf_logits_matches_torch(torch, kwargs):
+def test_cross_entropy_with_minus_inf_logits_matches_torch(rng, torch, kwargs):
     """Masked-out classes give torch's finite loss and gradient (inf loss with label smoothing, as torch)."""
-    x, t = _masked_logits(), np.array([0, 1, 2, 3])
+    x, t = _masked_logits(rng), np.array([0, 1, 2, 3])
     t[1] = 1  # row 1 has -inf at class 0 (its ignored target when ignore_index=1 reads nothing)
     theirs_kwargs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
     ours_kwargs = {k: gg.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
@@ -142,23 +141,23 @@ def test_cross_entropy_with_minus_inf_logits_matches_torch(torch, kwargs):
     np.testing.assert_allclose(lg.numpy(), lt.detach().numpy(), rtol=1e-10)
     if "label_smoothing" not in kwargs:
         assert np.isfinite(lg.numpy()).all()
-    dout = R.normal(size=lg.shape)
+    dout = rng.normal(size=lg.shape)
     (lg * gg.tensor(dout)).sum().backward()
     (lt * torch.tensor(dout)).sum().backward()
     np.testing.assert_allclose(xg.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-14)
     assert np.isfinite(xg.grad.numpy()).all()
 
 
-def test_nll_loss_with_minus_inf_at_ignored_positions_matches_torch(torch):
-    log_p = np.log(R.dirichlet(np.ones(4), size=3))
+def test_nll_loss_with_minus_inf_at_ignored_positions_matches_torch(rng, torch):
+    log_p = np.log(rng.dirichlet(np.ones(4), size=3))
     log_p[1, 0] = NEG_INF  # row 1 is ignored; its safe index 0 must never be read
     t = np.array([2, -100, 1])
     compare_with_torch(lambda a: F.nll_loss(a, gg.tensor(t)),
                        lambda a: torch.nn.functional.nll_loss(a, torch.tensor(t)), [log_p], torch)
 
 
-def test_cross_entropy_spatial_and_legacy_signature_match_torch(torch):
-    x, t = R.normal(size=(2, 3, 2, 2)), R.integers(0, 3, size=(2, 2, 2))
+def test_cross_entropy_spatial_and_legacy_signature_match_torch(rng, torch):
+    x, t = rng.normal(size=(2, 3, 2, 2)), rng.integers(0, 3, size=(2, 2, 2))
     t[0, 0, 0] = -100
     compare_with_torch(lambda a: F.cross_entropy(a, gg.tensor(t), None, None, -100, None, "sum", 0.05),
                        lambda a: torch.nn.functional.cross_entropy(a, torch.tensor(t), None, None, -100, None, "sum",
@@ -167,8 +166,8 @@ def test_cross_entropy_spatial_and_legacy_signature_match_torch(torch):
 
 
 # ----- modules ---------------------------------------------------------------------------------
-def test_new_loss_modules_match_torch_and_print_like_torch(torch):
-    x, y = R.normal(size=(4, 3)), R.normal(size=(4, 3))
+def test_new_loss_modules_match_torch_and_print_like_torch(rng, torch):
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     pairs = [(nn.L1Loss(), torch.nn.L1Loss()), (nn.SmoothL1Loss(beta=0.5), torch.nn.SmoothL1Loss(beta=0.5)),
              (nn.HuberLoss(delta=2.0, reduction="sum"), torch.nn.HuberLoss(delta=2.0, reduction="sum")),
              (nn.MSELoss(reduction="none"), torch.nn.MSELoss(reduction="none"))]
@@ -176,7 +175,7 @@ def test_new_loss_modules_match_torch_and_print_like_torch(torch):
         np.testing.assert_allclose(ours(gg.tensor(x), gg.tensor(y)).numpy(),
                                    theirs(torch.tensor(x), torch.tensor(y)).numpy(), rtol=1e-12)
         assert repr(ours) == repr(theirs)
-    log_q, p = np.log(R.dirichlet(np.ones(3), size=2)), R.dirichlet(np.ones(3), size=2)
+    log_q, p = np.log(rng.dirichlet(np.ones(3), size=2)), rng.dirichlet(np.ones(3), size=2)
     kl = nn.KLDivLoss(reduction="batchmean")(gg.tensor(log_q), gg.tensor(p))
     tkl = torch.nn.KLDivLoss(reduction="batchmean")(torch.tensor(log_q), torch.tensor(p))
     np.testing.assert_allclose(kl.item(), tkl.item(), rtol=1e-12)
@@ -192,8 +191,8 @@ def test_new_loss_modules_match_torch_and_print_like_torch(torch):
     assert (ce.ignore_index, ce.reduction, ce.label_smoothing) == (2, "sum", 0.1)
 
 
-def test_loss_argument_errors():
-    x = gg.tensor(R.normal(size=(2, 3)))
+def test_loss_argument_errors(rng):
+    x = gg.tensor(rng.normal(size=(2, 3)))
     with pytest.raises(ValueError, match="negative values for beta"):
         F.smooth_l1_loss(x, x, beta=-1.0)
     with pytest.raises(ValueError, match="reduction"):

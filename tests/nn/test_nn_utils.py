@@ -10,11 +10,9 @@ import glassgrad as gg
 from glassgrad import nn, optim
 from glassgrad.nn.utils import clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters
 
-R = np.random.default_rng(4)
 
-
-def _pairs(torch, dtype=np.float64, with_none=True):
-    grads = [R.normal(size=(3, 4)) * 3, R.normal(size=5)]
+def _pairs(rng, torch, dtype=np.float64, with_none=True):
+    grads = [rng.normal(size=(3, 4)) * 3, rng.normal(size=5)]
     ours = [nn.Parameter(np.zeros(g.shape, dtype=dtype)) for g in grads]
     theirs = [torch.zeros(g.shape, dtype=getattr(torch, str(np.dtype(dtype))), requires_grad=True) for g in grads]
     for p, q, g in zip(ours, theirs, grads):
@@ -27,8 +25,8 @@ def _pairs(torch, dtype=np.float64, with_none=True):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("norm_type,max_norm", [(2.0, 1.0), (1.0, 2.5), (float("inf"), 0.5), (3.0, 1e3), (2, 0.1)])
-def test_clip_grad_norm_matches_torch(torch, dtype, norm_type, max_norm):
-    ours, theirs = _pairs(torch, dtype)
+def test_clip_grad_norm_matches_torch(rng, torch, dtype, norm_type, max_norm):
+    ours, theirs = _pairs(rng, torch, dtype)
     total = clip_grad_norm_(ours, max_norm, norm_type)
     expected = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type)
     assert isinstance(total, gg.Tensor) and total.shape == () and total.dtype == np.dtype(dtype)
@@ -54,8 +52,8 @@ def test_clip_grad_norm_edge_cases(torch):
     np.testing.assert_allclose(np.linalg.norm(single.grad.numpy()), 1.0, rtol=1e-5)
 
 
-def test_clip_grad_value_and_optim_reexports_match_torch(torch):
-    ours, theirs = _pairs(torch)
+def test_clip_grad_value_and_optim_reexports_match_torch(rng, torch):
+    ours, theirs = _pairs(rng, torch)
     clip_grad_value_(ours, 0.7)
     torch.nn.utils.clip_grad_value_(theirs, 0.7)
     for p, q in zip(ours, theirs):
@@ -143,8 +141,8 @@ def test_clip_grad_norm_within_the_limit_keeps_values_and_counts_a_write():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_clip_grad_two_norm_of_a_strided_gradient_is_the_plain_formula(dtype):
-    g = R.normal(size=(6, 8)).astype(dtype)[:, ::2]  # not contiguous
+def test_clip_grad_two_norm_of_a_strided_gradient_is_the_plain_formula(rng, dtype):
+    g = rng.normal(size=(6, 8)).astype(dtype)[:, ::2]  # not contiguous
     p = nn.Parameter(np.zeros(g.shape, dtype=dtype))
     p.grad = g
     expected = np.sqrt((np.abs(g.astype(np.float64)) ** 2).sum())

@@ -15,8 +15,6 @@ from glassgrad import nn
 from glassgrad.nn import functional as F
 from tests.helpers.oracle import compare_with_torch
 
-R = np.random.default_rng(21)
-
 
 def _quietly(call):
     """torch's result of ``call`` with its deprecation warnings silenced (glassgrad's are checked)."""
@@ -34,8 +32,8 @@ def test_instance_norm_third_positional_parameter_is_momentum(torch):
 
 
 @pytest.mark.parametrize("momentum", [0.3, None])
-def test_instance_norm_running_statistics_match_torch(torch, momentum):
-    x = R.normal(size=(2, 3, 4, 5)).astype(np.float32)
+def test_instance_norm_running_statistics_match_torch(rng, torch, momentum):
+    x = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
     ours = nn.InstanceNorm2d(3, 1e-3, momentum, True, True)
     theirs = torch.nn.InstanceNorm2d(3, 1e-3, momentum, True, True)
     assert repr(ours) == repr(theirs)
@@ -53,8 +51,8 @@ def test_instance_norm_running_statistics_match_torch(torch, momentum):
                                rtol=1e-5, atol=1e-5)  # unbatched (C, H, W)
 
 
-def test_instance_norm_gradients_with_running_statistics_match_torch(torch):
-    x, weight, bias = R.normal(size=(2, 3, 3, 4)), R.normal(size=3), R.normal(size=3)
+def test_instance_norm_gradients_with_running_statistics_match_torch(rng, torch):
+    x, weight, bias = rng.normal(size=(2, 3, 3, 4)), rng.normal(size=3), rng.normal(size=3)
     running = (np.zeros(3), np.ones(3))
     ours_stats = [gg.tensor(a.copy()) for a in running]
     theirs_stats = [torch.tensor(a.copy()) for a in running]
@@ -86,8 +84,8 @@ def test_norm_layers_without_bias_are_torchs(torch, make):
 
 # ----- softmax without dim ----------------------------------------------------------------------------
 @pytest.mark.parametrize("shape", [(5,), (2, 5), (2, 3, 4), (2, 3, 2, 2)])
-def test_softmax_without_dim_takes_torchs_implicit_dim(torch, shape):
-    x = R.normal(size=shape)
+def test_softmax_without_dim_takes_torchs_implicit_dim(rng, torch, shape):
+    x = rng.normal(size=shape)
     for module, function in ((nn.Softmax, F.softmax), (nn.LogSoftmax, F.log_softmax)):
         theirs = _quietly(lambda: getattr(torch.nn, module.__name__)()(torch.tensor(x)))  # noqa: B023
         with pytest.warns(UserWarning, match="Implicit dimension choice"):
@@ -97,8 +95,8 @@ def test_softmax_without_dim_takes_torchs_implicit_dim(torch, shape):
             np.testing.assert_allclose(function(gg.tensor(x)).numpy(), theirs.numpy(), rtol=1e-12)
 
 
-def test_softmax_casts_to_dtype_first_as_torch(torch):
-    x = R.normal(size=(2, 3)).astype(np.float32)
+def test_softmax_casts_to_dtype_first_as_torch(rng, torch):
+    x = rng.normal(size=(2, 3)).astype(np.float32)
     ours = F.log_softmax(gg.tensor(x), 1, dtype=gg.float64)
     theirs = torch.nn.functional.log_softmax(torch.tensor(x), 1, dtype=torch.float64)
     assert ours.dtype == gg.float64
@@ -106,8 +104,8 @@ def test_softmax_casts_to_dtype_first_as_torch(torch):
 
 
 # ----- Embedding --------------------------------------------------------------------------------------
-def test_embedding_takes_torchs_parameters(torch):
-    table = R.normal(size=(5, 3)) * 2
+def test_embedding_takes_torchs_parameters(rng, torch):
+    table = rng.normal(size=(5, 3)) * 2
     idx = np.array([[0, 4], [4, 2]])
     ours = nn.Embedding.from_pretrained(gg.tensor(table), max_norm=1.0)
     theirs = torch.nn.Embedding.from_pretrained(torch.tensor(table), max_norm=1.0)
@@ -132,8 +130,8 @@ def test_hardtanh_old_spellings_warn_and_apply_as_torch(torch):
     np.testing.assert_allclose(ours(gg.tensor(x)).numpy(), theirs.numpy())
 
 
-def test_avg_pool_positional_count_include_pad_is_the_fifth(torch):
-    x = R.normal(size=(1, 2, 5, 5))
+def test_avg_pool_positional_count_include_pad_is_the_fifth(rng, torch):
+    x = rng.normal(size=(1, 2, 5, 5))
     ours = nn.AvgPool2d(3, 2, 1, False, False)(gg.tensor(x))
     theirs = torch.nn.AvgPool2d(3, 2, 1, False, False)(torch.tensor(x))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
