@@ -107,12 +107,27 @@ def _convert(item: Any) -> Any:
                      f"valid indices, got {type(item).__name__}")
 
 
+_PARSED: dict[tuple[Any, tuple[int, ...]], TorchIndex] = {}  # (index of Python ints, shape) -> its TorchIndex
+_INTS = {int}
+
+
 def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
     """Split ``index`` for a tensor of ``shape`` into torch's basic and advanced steps.
 
     The common cases, ints and slices with at most one index tensor (``counts[i, j]``, ``x[2:5]``,
     ``C[Xb]``), take ``plain_index``, a shortcut with the same result; everything else (and every
-    error) takes ``parse_any_index``."""
+    error) takes ``parse_any_index``. An index made only of Python ints (exactly: ``True == 1`` but
+    ``x[True]`` is another index) is remembered with the shape, because element loops
+    (``counts[i, j] += 1``) parse the same few again and again; a TorchIndex is never changed once made."""
+    if index.__class__ is int or index.__class__ is tuple and {*map(type, index)} == _INTS:
+        key = (index, shape)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            parsed = plain_index(index, shape) or parse_any_index(index, shape)
+            if len(_PARSED) >= 4096:  # a bound on the memory: start again
+                _PARSED.clear()
+            _PARSED[key] = parsed
+        return parsed
     return plain_index(index, shape) or parse_any_index(index, shape)
 
 
@@ -315,8 +330,7 @@ class WriteAt(Op):
 def getitem(x: Any, index: Any) -> Tensor:
     """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
-    shape = x.array.shape
-    return GetItem.apply(x, index=plain_index(index, shape) or parse_any_index(index, shape))  # (parse_index)
+    return GetItem.apply(x, index=parse_index(index, x.array.shape))
 
 
 class IndexPut(Op):

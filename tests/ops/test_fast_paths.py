@@ -79,6 +79,27 @@ def test_a_slice_step_refused_by_the_general_parser_is_refused_through_parse_ind
         parse_index((0, 9), SHAPE)
 
 
+def test_an_index_of_ints_parsed_again_comes_from_the_memo_and_is_still_right() -> None:
+    """parse_index remembers an index of Python ints with the shape; a bool, a NumPy int or a float that
+    compares equal to a remembered int is a different index (or an error) and must not be answered from it."""
+    for index in [(1, 2), 3, (0, -1, 2), -4]:
+        first, again = parse_index(index, SHAPE), parse_index(index, SHAPE)
+        assert again is first and same_index(first, parse_any_index(index, SHAPE))
+        assert same_index(parse_index(index, (9, 9, 9)), parse_any_index(index, (9, 9, 9)))
+    parse_index((1, 0), SHAPE)
+    for lookalike in [(True, 0), (1, False), (np.int64(1), 0), True]:
+        assert same_index(parse_index(lookalike, SHAPE), parse_any_index(lookalike, SHAPE)), lookalike
+    parse_index(1, SHAPE)
+    with pytest.raises(IndexError):
+        parse_index(1.0, SHAPE)
+    with pytest.raises(IndexError):
+        parse_index((1.0, 0), SHAPE)
+    with pytest.raises(IndexError, match="out of bounds"):
+        parse_index((4, 0), SHAPE)  # never remembered: it raises each time
+    with pytest.raises(IndexError, match="out of bounds"):
+        parse_index((4, 0), SHAPE)
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "bfloat16", "int8", "int32", "int64", "uint8",
                                    "bool", "complex64"])
 @pytest.mark.parametrize("number", [2, 2.5, True])
