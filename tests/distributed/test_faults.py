@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,22 +18,24 @@ import glassgrad.distributed as dist
 from tests.distributed.launch import JOBS, ROOT, environment, launch, needs_mpi
 
 
-def _pids(prefix) -> list[int]:
-    return [int(Path(f"{prefix}.{rank}").read_text()) for rank in (0, 1)]
+def _pids(prefix, size: int = 2) -> list[int]:
+    return [int(Path(f"{prefix}.{rank}").read_text()) for rank in range(size)]
 
 
-def _segments(prefix) -> list[str]:
+def _segments(prefix, size: int = 2) -> set[str]:
     """The MPICH shared-memory blocks (/dev/shm paths) the job's processes had mapped."""
-    return [path for rank in (0, 1) for path in Path(f"{prefix}.shm.{rank}").read_text().split()]
+    return {path for rank in range(size) for path in Path(f"{prefix}.shm.{rank}").read_text().split()}
 
 
-def _nothing_left(prefix) -> None:
+def _nothing_left(prefix, size: int = 2) -> set[str]:
     """No process of the job is alive, and the launcher removed the job's MPICH shared memory, which
-    MPI_Finalize (never reached here) would have removed: each such job left 2 MB in /dev/shm."""
-    assert all(_gone(pid) for pid in _pids(prefix))
-    segments = _segments(prefix)
-    assert any("/mpich_shm_" in path for path in segments), segments  # the job did use one (rank 0 and 1 share it)
+    MPI_Finalize (never reached here) would have removed: each such job left 2 MB in /dev/shm.
+    Returns the blocks the job had used."""
+    assert all(_gone(pid) for pid in _pids(prefix, size))
+    segments = _segments(prefix, size)
+    assert any("/mpich_shm_" in path for path in segments), segments  # the job did use one (its ranks share it)
     assert [path for path in segments if os.path.exists(path)] == []
+    return segments
 
 
 def _gone(pid: int) -> bool:
@@ -54,6 +57,25 @@ def test_dead_process_is_named_and_nothing_is_left(tmp_path):
     assert "has exited" in done.stdout
     assert "can no longer be used" in done.stdout  # a later collective fails at once
     _nothing_left(tmp_path / "pid")
+
+
+@needs_mpi
+def test_each_machine_removes_its_own_shared_memory(tmp_path):
+    """Two launchers standing for two machines of two processes each, rank 1 dies: each machine has its
+    block (mpich_shm_<id>_<node>), and node 1's launcher, which learnt the job's kvsname from node 0's
+    rendezvous, removes its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
+                               str(k), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port",
+                               str(port), str(JOBS / "faults.py"), "dies", str(tmp_path / "pid")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
+             for k in (0, 1)]
+    outputs = [node.communicate(timeout=120) for node in nodes]
+    assert [node.returncode for node in nodes] == [1, 1], outputs
+    used = _nothing_left(tmp_path / "pid", size=4)
+    assert {path.rsplit("_", 1)[1] for path in used if "/mpich_shm_" in path} == {"0", "1"}, used
 
 
 @needs_mpi

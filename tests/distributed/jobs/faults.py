@@ -1,4 +1,4 @@
-"""Failures on 2 processes; argv[1] picks one:
+"""Failures on 2 processes (or more: ranks other than 1 do as rank 0); argv[1] picks one:
 
 dies      rank 1 exits (code 3) while rank 0 waits in all_reduce; rank 0 ignores the launcher's SIGTERM
           for a moment, to show that its own wait notices the dead peer and names it
