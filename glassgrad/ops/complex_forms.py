@@ -19,7 +19,8 @@ Three kinds of op:
 3. **Ops with a real result or real parts** (abs, angle): their own classes in complex_parts.py.
 4. **Ops written for complex numbers from the start** (fft's C2C and C2R, linalg.eig's EigFactor, and the
    decompositions and solvers whose one backward formula is written with conjugate transposes: svd, eigh,
-   qr, cholesky, cholesky_solve, solve_triangular, slogdet, pinv): accepted.
+   qr, cholesky, cholesky_solve, solve_triangular, lu, lu_solve, slogdet, pinv, matrix_exp,
+   householder_product): accepted.
 
 Every other op refuses complex input with a RuntimeError (complex_math.form_of). An op joins the lists
 only with a test against torch: its forward must also be right on complex input (sigmoid's is not: its
@@ -50,6 +51,7 @@ from glassgrad.ops.linalg_common import PhaseCheck
 from glassgrad.ops.linalg_determinant import DeterminantSign, LogAbsDet
 from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.linalg_eigen import EighFactor
+from glassgrad.ops.linalg_householder import GeqrfFactor, HouseholderProduct
 from glassgrad.ops.linalg_inverse import Det, Inverse, Solve
 from glassgrad.ops.linalg_lu import LuFactor, LuPacked
 from glassgrad.ops.linalg_lu_solve import LuSolve
@@ -98,7 +100,7 @@ complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written 
 complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskyUpperFactor, CholeskySolve,
                     SolveTriangular,
                     LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck, LuFactor, LuPacked, LuSolve,
-                    MatrixExp)  # written with A^H (ops/linalg_*.py)
+                    MatrixExp, HouseholderProduct, GeqrfFactor)  # written with A^H (ops/linalg_*.py)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, WriteAt, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)

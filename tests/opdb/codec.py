@@ -55,7 +55,7 @@ COMPLEX_OPS = {
     "cholesky_solve", "cholesky_inverse", "linalg.solve_triangular", "triangular_solve", "linalg.slogdet", "logdet",
     "linalg.pinv", "pinverse", "linalg.lstsq", "linalg.matrix_rank", "linalg.svdvals", "linalg.matrix_norm",
     "linalg.norm", "linalg.cond", "linalg.svd", "svd", "linalg.lu", "linalg.lu_factor", "linalg.lu_factor_ex",
-    "linalg.lu_solve", "lu", "lu_solve", "lu_unpack", "matrix_exp",
+    "linalg.lu_solve", "lu", "lu_solve", "lu_unpack", "matrix_exp", "linalg.householder_product", "geqrf", "ormqr",
 }
 _complex_allowed = False
 
