@@ -80,7 +80,8 @@ class MatMul(Op):
 
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b."""
-    a, b = as_tensor(a), as_tensor(b)
+    a = a if isinstance(a, Tensor) else as_tensor(a)
+    b = b if isinstance(b, Tensor) else as_tensor(b)
     if isinstance(a, SparseTensor) or isinstance(b, SparseTensor):  # a sparse COO matrix: glassgrad/sparse/
         return sparse_matmul("matmul", a, b)
     shape_a, shape_b = a.array.shape, b.array.shape
@@ -90,7 +91,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     k_b = shape_b[0] if len(shape_b) == 1 else shape_b[-2]
     if k_a != k_b:
         raise OpInputError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} are not aligned ({k_a} != {k_b})")
-    if a.dtype != b.dtype and "c" in (a.dtype.kind, b.dtype.kind):  # torch promotes no complex product
+    if a.array.dtype != b.array.dtype and "c" in (a.dtype.kind, b.dtype.kind):  # torch promotes no complex product
         raise RuntimeError(f"matmul: expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}")
     return MatMul.apply(a, b)
 

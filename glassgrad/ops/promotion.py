@@ -34,8 +34,8 @@ def check_layer_input_dtype(op: str, x: Tensor, weight: Tensor) -> None:
 
 def float_input(x: Any) -> Tensor:
     """``x`` as a tensor of a floating dtype: int and bool become the default float dtype."""
-    t = as_tensor(x)
-    if is_integral(t):
+    t = x if isinstance(x, Tensor) else as_tensor(x)
+    if t.array.dtype.kind in "iub":  # is_integral(t), without the calls: every float op asks it
         return Tensor._make(t.array.astype(backend.get_default_dtype()), False)
     return t
 
