@@ -36,7 +36,7 @@ from typing import Any
 import numpy
 
 from glassgrad import bfloat16_math, complex_math
-from glassgrad.autograd import engine, grad_mode
+from glassgrad.autograd import engine, grad_mode, views
 from glassgrad.autograd.graph import Node, saved_versions
 from glassgrad.autograd.views import share_base_counter
 from glassgrad.errors import OpInputError
@@ -86,6 +86,8 @@ class Op:
     @classmethod
     def run(cls, *inputs: Any, **params: Any) -> Any:
         """``apply``'s work: the forward on arrays, the output Tensor, the node when a gradient is needed."""
+        if views.catch_up_needed and grad_mode._grad_enabled:  # a view made before its memory had a graph
+            views.catch_up(inputs)
         ctx = Context()
         arrays, flags = [], []  # one plain loop: half the cost of two comprehensions for one or two inputs
         for t in inputs:

@@ -107,7 +107,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     _retains_grad = False
     # aliasing and in-place edits while recording (glassgrad/autograd/views.py, glassgrad/autograd/graph.py):
     _shared = False  # another tensor may read this one's memory (a view of it, a detach(), its .data)
-    _view_of: tuple | None = None  # for a view: (base, op, the op's inputs, the base's position, its params)
+    _view_of: tuple | None = None  # a view's (base, op, the op's inputs, the base's position, params, version)
+    _graph_since: int | None = None  # on a base given a graph by an in-place edit: the version it happened at
     _views: list | None = None  # on a base: weak references to the views taken of it (and of them)
     _former: tuple = ()  # (edit number, snapshot before that edit) for each recorded in-place edit
 
@@ -702,7 +703,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
 
 
 # what a deep copy does not take over: its own memory, gradient and counter, and no aliases
-_NOT_COPIED = frozenset({"array", "_grad", "_version_counter", "_shared", "_view_of", "_views", "_former"})
+_NOT_COPIED = frozenset({"array", "_grad", "_version_counter", "_shared", "_view_of", "_views", "_former",
+                         "_graph_since"})
 _OPERANDS = frozenset({Tensor, builtins.int, builtins.float})  # the usual right-hand sides: never foreign
 
 

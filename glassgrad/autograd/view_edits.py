@@ -23,9 +23,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glassgrad import backend
-from glassgrad.autograd import engine, grad_mode
 from glassgrad.autograd.graph import Node, remember_former
-from glassgrad.autograd.views import live_views, root_of
+from glassgrad.autograd.views import gained_a_graph, live_views, remake, root_of, snapshot
 from glassgrad.op import Context, Op
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ def write_into_base(view: Tensor, edit: int) -> None:
     while view._view_of is not None:
         base = view._view_of[0]
         ctx = Context()
-        _, ctx.view_op, view_inputs, ctx.position, ctx.view_params = view._view_of
+        _, ctx.view_op, view_inputs, ctx.position, ctx.view_params, _ = view._view_of
         ctx.view_inputs = tuple(None if i == ctx.position else t for i, t in enumerate(view_inputs))
         ctx.base_shape, ctx.params = base.array.shape, {}
         before = snapshot(base)
@@ -86,6 +85,8 @@ def write_into_base(view: Tensor, edit: int) -> None:
         ctx.needs_input_grad = (before.requires_grad, view.requires_grad)
         base._node = Node(CopySlices, ctx, (before, view))
         base.requires_grad = True
+        if not before.requires_grad:  # its memory has a graph from now on: views made before may need one
+            gained_a_graph(base)
         view = base
 
 
@@ -101,25 +102,9 @@ def refresh_views(edited: Tensor, edit: int, region: Any) -> None:
         link = link._view_of[0]
         chain.add(id(link))
     xp = backend.xp
-    with grad_mode.enable_grad():
-        for view in live_views(root):
-            if id(view) in chain:
-                continue
-            base, op, inputs, _, params = view._view_of
-            if not base.requires_grad and not view.requires_grad:
-                continue
-            if not xp.may_share_memory(view.array, region):  # its values are as its graph says
-                continue
-            remember_former(view, snapshot(view), edit)
-            remade = op.run(*inputs, **params)
-            view._node, view.requires_grad = remade._node, remade.requires_grad
-
-
-def snapshot(tensor: Tensor) -> Tensor:
-    """A tensor standing for ``tensor`` as it is now in the graph: its array, node and flag."""
-    before = engine.tensor_class()._make(tensor.array, tensor.requires_grad)
-    before._node, before._version_counter = tensor._node, tensor._version_counter
-    return before
+    for view in live_views(root):
+        if id(view) not in chain and xp.may_share_memory(view.array, region):  # else its graph still holds
+            remake(view, edit)
 
 
 def refuse_view_of_leaf(tensor: Tensor) -> None:

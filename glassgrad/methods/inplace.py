@@ -27,7 +27,7 @@ import numpy
 
 import glassgrad
 from glassgrad import autograd, backend
-from glassgrad.autograd import graph, view_edits
+from glassgrad.autograd import graph, view_edits, views
 from glassgrad.errors import OpInputError
 from glassgrad.random import resolve_rng
 
@@ -95,6 +95,8 @@ class InPlaceMethods:
         if self._node is not None:
             self._count_as_output(out)
         if shared:
+            if self._view_of is None and not old.requires_grad and self.requires_grad:
+                views.gained_a_graph(self)  # a base given a graph: views made of it before may need one
             view_edits.write_into_base(self, edit)
             view_edits.refresh_views(self, edit, self.array if _region is None else _region)
         return self

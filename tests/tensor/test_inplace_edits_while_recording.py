@@ -286,3 +286,26 @@ def test_random_programs_match_torch(torch, seed):
     assert len(ours) == len(theirs)
     for mine, expected in zip(ours, theirs):
         np.testing.assert_allclose(mine, np.asarray(expected, dtype=np.float64), rtol=1e-12, atol=1e-12)
+
+
+def view_made_before_its_memory_had_a_graph(lib):
+    """v2 was made while a needed no gradient; an edit through v1 gives the shared element a graph."""
+    w = lib.tensor(3.0, dtype=lib.float64, requires_grad=True)
+    a = lib.ones(3, dtype=lib.float64)
+    v1, v2 = a[:2], a[1:]
+    v1.mul_(w)
+    (v2 * lib.tensor([2.0, 5.0], dtype=lib.float64)).sum().backward()
+    return [*_values(a, v2, w.grad), float(v2.requires_grad)]
+
+
+def base_given_a_graph_then_old_view_used(lib):
+    w = lib.tensor(2.0, dtype=lib.float64, requires_grad=True)
+    a = lib.ones(2, 2, dtype=lib.float64)
+    column = a[:, 1]
+    a.mul_(w)
+    (column * lib.tensor([3.0, 4.0], dtype=lib.float64)).sum().backward()
+    return _values(a, column, w.grad)
+
+
+SCENARIOS.update({f.__name__: f for f in (
+    view_made_before_its_memory_had_a_graph, base_given_a_graph_then_old_view_used)})
