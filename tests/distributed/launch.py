@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,19 @@ def launch(job: str, *args: str, nproc: int = 2, timeout: float = 120, launcher:
     start = launcher or [sys.executable, "-m", "glassgrad.distributed.run", "--nproc-per-node", str(nproc)]
     return subprocess.run([*start, str(JOBS / job), *args], capture_output=True, text=True, timeout=timeout,
                           env=environment(), cwd=ROOT)
+
+
+def launch_as_two_machines(job: str, *args: str, nproc: int = 1, timeout: float = 120,
+                           ) -> list[tuple[int, str, str]]:
+    """Run tests/distributed/jobs/<job> as two machines of ``nproc`` processes each: one launcher per node,
+    the same master address and port. Each launcher's (return code, stdout, stderr)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
+                               str(k), "--nproc-per-node", str(nproc), "--master-addr", "127.0.0.1", "--master-port",
+                               str(port), str(JOBS / job), *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
+             for k in (0, 1)]
+    outputs = [node.communicate(timeout=timeout) for node in nodes]
+    return [(node.returncode, out, err) for node, (out, err) in zip(nodes, outputs, strict=True)]

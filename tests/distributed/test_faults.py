@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 
 import glassgrad as gg
 import glassgrad.distributed as dist
-from tests.distributed.launch import JOBS, ROOT, environment, launch, needs_mpi
+from tests.distributed.launch import JOBS, ROOT, environment, launch, launch_as_two_machines, needs_mpi
 
 
 def _pids(prefix, size: int = 2) -> list[int]:
@@ -64,16 +63,8 @@ def test_each_machine_removes_its_own_shared_memory(tmp_path):
     """Two launchers standing for two machines of two processes each, rank 1 dies: each machine has its
     block (mpich_shm_<id>_<node>), and node 1's launcher, which learnt the job's kvsname from node 0's
     rendezvous, removes its own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
-                               str(k), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port",
-                               str(port), str(JOBS / "faults.py"), "dies", str(tmp_path / "pid")],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
-             for k in (0, 1)]
-    outputs = [node.communicate(timeout=120) for node in nodes]
-    assert [node.returncode for node in nodes] == [1, 1], outputs
+    outputs = launch_as_two_machines("faults.py", "dies", str(tmp_path / "pid"), nproc=2)
+    assert [code for code, _, _ in outputs] == [1, 1], outputs
     used = _nothing_left(tmp_path / "pid", size=4)
     assert {path.rsplit("_", 1)[1] for path in used if "/mpich_shm_" in path} == {"0", "1"}, used
 

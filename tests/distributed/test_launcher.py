@@ -3,12 +3,11 @@ a bare mpiexec, and two launchers standing for two machines (--nnodes 2)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 
 from glassgrad.distributed import mpi, run
-from tests.distributed.launch import ROOT, environment, launch, needs_mpi, needs_mpiexec
+from tests.distributed.launch import launch, launch_as_two_machines, needs_mpi, needs_mpiexec
 
 
 def _ok(done: subprocess.CompletedProcess) -> None:
@@ -37,19 +36,10 @@ def test_collectives_under_mpiexec(tmp_path):
 
 
 def _two_machines(job: str) -> None:
-    """Run tests/distributed/jobs/<job> as two machines of one process each: one launcher per node, the
-    same master address and port; both must succeed."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    nodes = [subprocess.Popen([sys.executable, "-m", "glassgrad.distributed.run", "--nnodes", "2", "--node-rank",
-                               str(k), "--nproc-per-node", "1", "--master-addr", "127.0.0.1", "--master-port",
-                               str(port), str(ROOT / "tests/distributed/jobs" / job)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), cwd=ROOT)
-             for k in (0, 1)]
-    outputs = [node.communicate(timeout=120) for node in nodes]
-    assert [node.returncode for node in nodes] == [0, 0], outputs
-    assert "rank 0 ok" in outputs[0][0] and "rank 1 ok" in outputs[1][0]
+    """Run tests/distributed/jobs/<job> as two machines of one process each; both must succeed."""
+    (code0, out0, err0), (code1, out1, err1) = launch_as_two_machines(job)
+    assert (code0, code1) == (0, 0), (out0, err0, out1, err1)
+    assert "rank 0 ok" in out0 and "rank 1 ok" in out1
 
 
 @needs_mpi
