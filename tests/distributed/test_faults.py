@@ -32,7 +32,8 @@ def _nothing_left(prefix, size: int = 2) -> set[str]:
     Returns the blocks the job had used."""
     assert all(_gone(pid) for pid in _pids(prefix, size))
     segments = _segments(prefix, size)
-    assert any("/mpich_shm_" in path for path in segments), segments  # the job did use one (its ranks share it)
+    if os.path.exists("/proc/self/maps"):  # Linux, where the job could list the blocks it used
+        assert any("/mpich_shm_" in path for path in segments), segments  # it did use one (its ranks share it)
     assert [path for path in segments if os.path.exists(path)] == []
     return segments
 
@@ -59,6 +60,7 @@ def test_dead_process_is_named_and_nothing_is_left(tmp_path):
 
 
 @needs_mpi
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="the job lists its blocks from /proc/self/maps")
 def test_each_machine_removes_its_own_shared_memory(tmp_path):
     """Two launchers standing for two machines of two processes each, rank 1 dies: each machine has its
     block (mpich_shm_<id>_<node>), and node 1's launcher, which learnt the job's kvsname from node 0's

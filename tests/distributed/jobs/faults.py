@@ -23,8 +23,9 @@ mode = sys.argv[1]
 dist.init_process_group("mpi", timeout=timedelta(seconds=2))
 rank = dist.get_rank()
 with open(f"{sys.argv[2]}.shm.{rank}", "w") as f:
-    with open("/proc/self/maps") as maps:
-        f.write("\n".join(sorted({line.split()[-1] for line in maps if "/dev/shm/mpich_" in line})))
+    if os.path.exists("/proc/self/maps"):  # Linux
+        with open("/proc/self/maps") as maps:
+            f.write("\n".join(sorted({line.split()[-1] for line in maps if "/dev/shm/mpich_" in line})))
 with open(f"{sys.argv[2]}.{rank}", "w") as f:
     f.write(str(os.getpid()))
 if mode == "sleeps":
