@@ -17,8 +17,8 @@ Where each lives (every backward is derived in docs/derivations/linalg.md):
   ``ops/linalg_vectors.py``.
 
 ``eig`` and ``eigvals`` take real or complex matrices and answer with complex tensors, as torch. svd, eigh,
-qr, cholesky, lu, the solves, slogdet, pinv, lstsq, matrix_exp, householder_product and the norms take
-complex matrices too (real singular values, eigenvalues and norms); ldl takes real dtypes only.
+qr, cholesky, lu, ldl, the solves, slogdet, pinv, lstsq, matrix_exp, householder_product and the norms take
+complex matrices too (real singular values, eigenvalues and norms).
 """
 
 from __future__ import annotations

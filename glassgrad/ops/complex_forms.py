@@ -53,6 +53,7 @@ from glassgrad.ops.linalg_eig import EigFactor
 from glassgrad.ops.linalg_eigen import EighFactor
 from glassgrad.ops.linalg_householder import GeqrfFactor, HouseholderProduct
 from glassgrad.ops.linalg_inverse import Det, Inverse, Solve
+from glassgrad.ops.linalg_ldl import LdlFactor, LdlSolve
 from glassgrad.ops.linalg_lu import LuFactor, LuPacked
 from glassgrad.ops.linalg_lu_solve import LuSolve
 from glassgrad.ops.linalg_matrix_functions import MatrixExp
@@ -100,7 +101,8 @@ complex_math.accept(EigFactor)  # linalg.eig / eigvals: its backward is written 
 complex_math.accept(SvdFactor, EighFactor, QrFactor, QrOnlyR, CholeskyFactor, CholeskyUpperFactor, CholeskySolve,
                     SolveTriangular,
                     LogAbsDet, DeterminantSign, PseudoInverse, PhaseCheck, LuFactor, LuPacked, LuSolve,
-                    MatrixExp, HouseholderProduct, GeqrfFactor)  # written with A^H (ops/linalg_*.py)
+                    MatrixExp, HouseholderProduct, GeqrfFactor,
+                    LdlFactor, LdlSolve)  # written with A^H (ops/linalg_*.py; ldl: no derivative, as torch)
 complex_math.accept(Add, Sub, Neg, Sum, Mean, Reshape, Permute, Expand, GetItem, WriteAt, Cat, Flip, Roll, Clone, Cast,
                     ConstantPad, Diagonal, Triangle, Where, Repeat, RepeatInterleave, IndexSelect, Gather, MaskedFill,
                     CumSum, Unfold, CopyPad, IndexAdd)

@@ -56,6 +56,7 @@ COMPLEX_OPS = {
     "linalg.pinv", "pinverse", "linalg.lstsq", "linalg.matrix_rank", "linalg.svdvals", "linalg.matrix_norm",
     "linalg.norm", "linalg.cond", "linalg.svd", "svd", "linalg.lu", "linalg.lu_factor", "linalg.lu_factor_ex",
     "linalg.lu_solve", "lu", "lu_solve", "lu_unpack", "matrix_exp", "linalg.householder_product", "geqrf", "ormqr",
+    "linalg.ldl_factor", "linalg.ldl_factor_ex", "linalg.ldl_solve",
 }
 _complex_allowed = False
 

@@ -1,7 +1,8 @@
 """Complex input to torch.linalg's decompositions and solvers: svd (and svdvals, torch.svd), eigh and
 eigvalsh, qr, cholesky (and cholesky_solve, cholesky_inverse), slogdet and logdet, pinv, lstsq,
 matrix_rank, solve_triangular (and torch.triangular_solve), lu, lu_factor, lu_solve, lu_unpack, matrix_exp,
-householder_product, geqrf and ormqr, and the matrix norms and cond built on them.
+householder_product, geqrf, ormqr, ldl_factor and ldl_solve (values only: no derivative, as in torch), and
+the matrix norms and cond built on them.
 Each backward is one formula written with conjugate transposes (glassgrad/ops/linalg_*.py): here float64
 gradchecks (first and second order) perturbing the real and imaginary parts, and values and gradients
 against torch (recorded) in complex128 and complex64.
@@ -200,11 +201,22 @@ def test_values_are_real_and_factors_reconstruct(rng):
         np.testing.assert_allclose((lower @ lower.mH).numpy(), spd.numpy(), atol=10 * tolerance)
 
 
-def test_refused_without_a_complex_form():
-    """The functions still without a complex backward refuse complex input with a clear error."""
-    z = glassgrad.tensor(np.eye(3) * (1 + 1j))
-    with pytest.raises(RuntimeError, match="complex"):
-        glassgrad.linalg.ldl_factor(z)
+@pytest.mark.parametrize("hermitian", [False, True])
+def test_ldl_factor_and_solve_match_torch(rng, torch, hermitian):
+    """Complex symmetric (sytrf) or Hermitian (hetrf) LDL: LD, pivots and the solve as torch's; no derivative."""
+    a = rng.standard_normal((2, 4, 4)) + 1j * rng.standard_normal((2, 4, 4))
+    a = a + (np.conj(np.swapaxes(a, -1, -2)) if hermitian else np.swapaxes(a, -1, -2))
+    b = rng.standard_normal((2, 4, 3)) + 1j * rng.standard_normal((2, 4, 3))
+    ld, pivots = glassgrad.linalg.ldl_factor(glassgrad.tensor(a), hermitian=hermitian)
+    expected_ld, expected_pivots = torch.linalg.ldl_factor(torch.tensor(a), hermitian=hermitian)
+    np.testing.assert_allclose(ld.numpy(), expected_ld.numpy(), atol=1e-12)
+    np.testing.assert_array_equal(pivots.numpy(), expected_pivots.numpy())
+    x = glassgrad.linalg.ldl_solve(ld, pivots, glassgrad.tensor(b), hermitian=hermitian)
+    expected = torch.linalg.ldl_solve(expected_ld, expected_pivots, torch.tensor(b), hermitian=hermitian)
+    np.testing.assert_allclose(x.numpy(), expected.numpy(), atol=1e-12)
+    z = glassgrad.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for linalg.ldl_factor is not implemented"):
+        glassgrad.linalg.ldl_factor(z, hermitian=hermitian).LD.abs().sum().backward()
 
 
 def _singular_vectors_phase_dependent(t, a):
