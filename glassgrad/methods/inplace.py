@@ -29,7 +29,7 @@ import glassgrad
 from glassgrad import autograd, backend
 from glassgrad.autograd import graph, view_edits, views
 from glassgrad.errors import OpInputError
-from glassgrad.random import resolve_rng
+from glassgrad.random import draw_as, resolve_rng
 
 if TYPE_CHECKING:
     from glassgrad.tensor import Tensor
@@ -620,11 +620,13 @@ class InPlaceMethods:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         self._continuous_fill("normal_", std >= 0, f"std >= 0.0, but found std {std}")
-        return self._random_fill(resolve_rng(generator).normal(mean, std, self.shape))
+        draws = resolve_rng(generator).standard_normal  # mean + std z, a chunk at a time for float32 (draw_as)
+        return self._random_fill(draw_as(draws, tuple(self.shape), self.array.dtype, std, mean))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
         self._continuous_fill("uniform_", a <= b, f"to return a [from, to) range, but found from={a} > to={b}")
-        return self._random_fill(resolve_rng(generator).uniform(a, b, self.shape))
+        draws = resolve_rng(generator).random  # a + (b - a) u, as NumPy's uniform, a chunk at a time (draw_as)
+        return self._random_fill(draw_as(draws, tuple(self.shape), self.array.dtype, b - a, a))
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """1 with probability p (a number, or a tensor broadcast to this shape), else 0."""

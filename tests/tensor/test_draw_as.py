@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import glassgrad as gg
-from glassgrad.random import DRAW_CHUNK, draw_as
+from glassgrad.random import DRAW_CHUNK, draw_as, resolve_rng
 
 
 @pytest.mark.parametrize("shape", [(3,), (7, DRAW_CHUNK // 7 + 5), (2 * DRAW_CHUNK + 1,), (0,), (4, 0, 3)])
@@ -37,3 +37,19 @@ def test_randn_rand_and_init_keep_their_seeded_streams():
     np.testing.assert_array_equal(w.numpy(), np.random.default_rng(3).normal(0.5, 0.02, shape).astype(np.float32))
     gg.nn.init.uniform_(w, -0.3, 0.1, generator=np.random.default_rng(4))
     np.testing.assert_array_equal(w.numpy(), np.random.default_rng(4).uniform(-0.3, 0.1, shape).astype(np.float32))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+def test_tensor_normal_and_uniform_fill_are_numpys_whole_draws(dtype):
+    """Tensor.normal_/uniform_ draw a chunk at a time (float32, float16) and give NumPy's bits."""
+    shape = (300, 700)  # more than one chunk
+    gg.manual_seed(11)
+    filled = gg.empty(shape, dtype=getattr(gg, dtype)).normal_(0.5, 2.0)
+    gg.manual_seed(11)
+    expected = resolve_rng(None).normal(0.5, 2.0, shape).astype(dtype)
+    np.testing.assert_array_equal(filled.numpy(), expected)
+    gg.manual_seed(11)
+    filled = gg.empty(shape, dtype=getattr(gg, dtype)).uniform_(-1.0, 3.0)
+    gg.manual_seed(11)
+    expected = resolve_rng(None).uniform(-1.0, 3.0, shape).astype(dtype)
+    np.testing.assert_array_equal(filled.numpy(), expected)
