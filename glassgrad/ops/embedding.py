@@ -20,8 +20,9 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.autograd.grad_mode import no_grad
-from glassgrad.errors import OpDtypeError, OpInputError
+from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing import ArrayIndex, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -96,8 +97,7 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> Tens
     if weight.ndim != 2:
         raise OpInputError(f"embedding: weight must be (num_embeddings, embedding_dim), got shape {weight.shape}")
     idx = indices.array if isinstance(indices, Tensor) else xp.asarray(indices)
-    if idx.dtype.kind not in "iu":
-        raise OpDtypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    check_index_dtype("embedding", idx, LONG_OR_INT, what="indices")
     num = weight.shape[0]
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num):
         raise IndexError(f"embedding: indices must lie in [0, {num}), got values in "

@@ -21,6 +21,7 @@ from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.embedding import renorm_rows
+from glassgrad.ops.index_dtypes import LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing import ArrayIndex, read_at, written_at
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -128,8 +129,7 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: float 
         raise ValueError(f"{op}: mode has to be one of sum, mean or max, got {mode!r}")
     xp = backend.xp
     idx, w = as_tensor(input), as_tensor(weight)
-    if idx.dtype.kind not in "iu":
-        raise OpInputError(f"{op}: expected input of an integer dtype (int64 or int32), got {idx.dtype}")
+    check_index_dtype(op, idx.array, LONG_OR_INT, what="input")
     if w.ndim != 2:
         raise OpInputError(f"{op}: weight has to be a 2D Tensor, but got Tensor of dimension {w.ndim}")
     if per_sample_weights is not None and mode != "sum":

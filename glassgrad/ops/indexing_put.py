@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy
 
 from glassgrad import backend
+from glassgrad.ops.index_dtypes import LONG, LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing import index_put
 from glassgrad.ops.indexing_scatter import scatter_reduce
 from glassgrad.ops.movement import wrap_dim
@@ -30,8 +31,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     """A copy of ``input`` with ``source``'s elements written (or, with ``accumulate``, added) at the flat
     positions ``index`` (torch.put; negative positions count from the end)."""
     x, idx, src = as_tensor(input), as_tensor(index), as_tensor(source)
-    if idx.dtype != numpy.int64:
-        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {idx.dtype}")
+    check_index_dtype("put_", idx.array, LONG)
     if src.dtype != x.dtype:
         raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = {x.dtype} "
                            f"and source.dtype = {src.dtype}")
@@ -56,8 +56,7 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
     if idx.ndim > 1:
         raise IndexError("index_reduce_(): Index is supposed to be a vector")
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: {idx.dtype}")
+    check_index_dtype("index_reduce_", idx.array, LONG_OR_INT)
     axis = wrap_dim(dim, max(x.ndim, 1), "index_reduce")
     positions = backend.xp.asarray(idx.array).reshape(-1).astype(numpy.int64)
     source_shape = tuple(src.shape) or (1,)

@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.errors import OpDtypeError, OpInputError
+from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG, LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.ops.movement import broadcast_shapes, expand, reshape, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -46,8 +47,8 @@ def along_dim(index: Any, dim: int) -> tuple[Any, ...]:
 
 def _check_index(x: Tensor, dim: int, index: Any, op: str, src: Any = None) -> Any:
     array = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
-    if array.dtype.kind not in "iu":
-        raise OpDtypeError(f"{op}: Expected dtype int64 for index, got {array.dtype}")
+    if array.size:  # torch checks the dtype of an index with elements only
+        check_index_dtype(op, array, LONG_OR_INT)
     if array.ndim != x.ndim:
         raise OpInputError(f"{op}: Index tensor must have the same number of dimensions as the input tensor "
                            f"(index {tuple(array.shape)}, input {tuple(x.shape)})")
@@ -102,6 +103,7 @@ def take_along_dim(x: Any, indices: Any, dim: int | None = None) -> Tensor:
     """``gather`` with broadcasting: x and indices broadcast in every dim but ``dim``;
     with ``dim=None`` both are flattened."""
     x, indices = as_tensor(x), as_tensor(indices)
+    check_index_dtype("take_along_dim", indices.array, LONG)
     if dim is None:
         return gather(reshape(x, -1), 0, reshape(indices, -1))
     dim = wrap_dim(dim, x.ndim, "take_along_dim")
@@ -125,8 +127,7 @@ def take(x: Any, index: Any) -> Tensor:
 
     x = as_tensor(x)
     positions = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
-    if positions.dtype.kind not in "iu":
-        raise OpDtypeError(f"take: index must be an integer tensor, got dtype {positions.dtype}")
+    check_index_dtype("take", positions, LONG)
     n = x.numel()
     if positions.size and (positions.min() < -n or positions.max() >= n):
         raise IndexError(f"take: index out of range for a tensor of {n} elements (shape {tuple(x.shape)})")

@@ -15,6 +15,7 @@ from typing import Any
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG, LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing import ArrayIndex, read_at, written_at, zeroed_at
 from glassgrad.tensor import Tensor, as_tensor
 
@@ -42,9 +43,11 @@ def added_along_dim(shape: tuple[int, ...], dim: int, index: Any, values: Any) -
     return written_at(tuple(shape), ArrayIndex((slice(None),) * dim + (index,)), values, accumulate=True)
 
 
-def _index_array(index: Any, op: str, max_dims: int = 1) -> Any:
+def _index_array(index: Any, op: str, max_dims: int = 1, allowed: tuple[str, ...] = LONG_OR_INT,
+                 error: type[Exception] = OpDtypeError) -> Any:
     array = index.array if isinstance(index, Tensor) else backend.xp.asarray(index)
-    if array.dtype.kind not in "iu" or array.ndim > max_dims:
+    check_index_dtype(op, array, allowed, error)
+    if array.ndim > max_dims:
         raise IndexError(f"{op}: index must be an integer tensor with at most {max_dims} dim(s), got dtype "
                          f"{array.dtype} and shape {tuple(array.shape)}")
     return array.astype(backend.xp.int64, copy=False)
@@ -165,7 +168,7 @@ def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
         _dim(Tensor._make(x.array.reshape(1), False), dim, "index_copy")
         return index_copy(x.reshape(1), 0, index, source.reshape(-1)).reshape(())
     dim = _dim(x, dim, "index_copy")
-    idx = _index_array(index, "index_copy").reshape(-1)
+    idx = _index_array(index, "index_copy", allowed=LONG).reshape(-1)
     _check_range(idx, x.shape[dim], "index_copy")
     _check_source(x, source, dim, idx, "index_copy")
     return IndexCopy.apply(x, source.to(x.dtype), dim=dim, index=idx)
@@ -320,6 +323,6 @@ def index_fill(x: Any, dim: int, index: Any, value: Any) -> Tensor:
     dim = _dim(x, dim, "index_fill")
     if x.ndim == 0:
         return index_fill(x.reshape(1), 0, index, value).reshape(())
-    idx = _index_array(index, "index_fill").reshape(-1)
+    idx = _index_array(index, "index_fill", allowed=LONG, error=IndexError).reshape(-1)
     _check_range(idx, x.shape[dim], "index_fill", negative=True)
     return IndexFill.apply(x, _value_tensor(value, x, "index_fill"), dim=dim, index=idx)

@@ -34,6 +34,7 @@ from glassgrad import backend, kernels
 from glassgrad.errors import OpDtypeError, OpInputError
 from glassgrad.kernels import sums
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG_OR_BYTE, check_index_dtype
 from glassgrad.ops.indexing import ArrayIndex, written_at
 from glassgrad.ops.loss_reduction import check_reduction, legacy_reduction, reduce_losses, upstream
 from glassgrad.ops.losses_binary import binary_cross_entropy as binary_cross_entropy
@@ -98,6 +99,7 @@ def _index_weights(target: Any, weight: Any, ignore_index: int, dtype: Any) -> t
 
 def _check_index_target(target: Tensor, input_shape: tuple[int, ...], n_classes: int, ignore_index: int,
                         op_name: str) -> None:
+    check_index_dtype(op_name, target.array, LONG_OR_BYTE, what="the target")  # torch: "Long or Byte"
     if target.shape != _positions(input_shape):
         raise OpInputError(f"{op_name}: index target of shape {tuple(target.shape)} does not fit input of shape "
                            f"{tuple(input_shape)}; expected {tuple(_positions(input_shape))}")

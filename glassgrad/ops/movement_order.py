@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.errors import OpDtypeError, OpInputError
+from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG_OR_INT, check_index_dtype
 from glassgrad.ops.indexing_select import added_along_dim
 from glassgrad.ops.movement import reshape, sizes_argument, wrap_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -177,8 +178,7 @@ def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *,
         x, dim = reshape(x, -1), 0
     dim = wrap_dim(dim, x.ndim, "repeat_interleave")
     counts = repeats.array if isinstance(repeats, Tensor) else xp.asarray(repeats)
-    if counts.dtype.kind not in "iu":
-        raise OpDtypeError(f"repeat_interleave: repeats must be integers, got dtype {counts.dtype}")
+    check_index_dtype("repeat_interleave", counts, LONG_OR_INT, NotImplementedError, what="repeats")
     if counts.ndim > 1 or (counts.ndim == 1 and counts.shape[0] not in (1, x.shape[dim])):
         raise OpInputError(f"repeat_interleave: repeats must have shape ({x.shape[dim]},) or be a single count, "
                            f"got shape {tuple(counts.shape)}")

@@ -42,7 +42,7 @@ def test_init_and_padding_row():
 
 def test_errors():
     emb = nn.Embedding(5, 2)
-    with pytest.raises(TypeError, match="indices must be integers"):
+    with pytest.raises(TypeError, match="Expected dtype int64 or int32 for indices"):
         emb(Tensor(np.array([0.0, 1.0])))
     with pytest.raises(IndexError, match=r"indices must lie in \[0, 5\)"):
         emb(Tensor(np.array([0, 5])))
