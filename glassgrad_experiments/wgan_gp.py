@@ -6,8 +6,10 @@ gradient penalty, which needs the gradient of a gradient.
 
 The penalty's gradient with respect to the critic's weights differentiates ||grad_x D||, a first
 derivative: glassgrad takes it with ``autograd.grad(D(x^).sum(), x^, create_graph=True)``. The paper's
-settings: lambda = 10, 5 critic steps per generator step, Adam(lr 1e-4, betas (0.5, 0.9)), no batch
-norm in the critic. The networks (common/gan.py):
+settings: lambda = 10, 5 critic steps per generator step, Adam(betas (0.5, 0.9)), no batch norm in the
+critic; the learning rate here is 2e-4, twice the paper's 1e-4: on a CPU the run has 1,500 generator
+steps, and at 1e-4 the samples after 800 steps are the blobs that 2e-4 gives after 400. The networks
+(common/gan.py):
 
 - ``--arch dcgan`` (default): G = Linear -> (2w, 7, 7) -> BN, ReLU -> ConvTranspose2d(4, s2) -> (w, 14, 14)
   -> BN, ReLU -> ConvTranspose2d(4, s2) -> (1, 28, 28), tanh; the critic D = Conv2d(4, s2) -> (w, 14, 14),
@@ -18,7 +20,17 @@ norm in the critic. The networks (common/gan.py):
 Reported: the penalty and the critic's gradient norm at the interpolates over the last steps (the
 norm should stay near 1), the critic's Wasserstein estimate E[D(x)] - E[D(G(z))], the samples' mean
 distance to their nearest training image before and after, and a digit classifier's verdict on
-1,000 samples (see gan.py).
+1,000 samples (see common/gan.py).
+
+Measured (``--data-dir`` holding MNIST, the defaults: 1,500 generator steps, 7,500 critic steps):
+over the last 10 % of the critic steps the penalty is 0.020 and |grad D| 1.10 (both peak early, at
+0.73 and 1.85, while the critic's Wasserstein estimate jumps to 32, then fall as the generator
+catches up: the estimate ends at 2.5). The samples are connected strokes, about half of the 16 in
+the figure readable digits (0, 3, 7, 9), the rest digit-like but malformed; all ten classes appear.
+The judge (an MLP trained here, 94.8 % test accuracy) labels 31 % of 1,000 samples with confidence
+above 0.9. 566 s of CPU time (one thread); 38 minutes of wall clock on a loaded shared 2-core
+machine. The MLPs (``--arch mlp``, lr 1e-4, 2,000 steps): penalty 0.046, |grad D| 1.20, estimate
+4.9, confident share 0.35, samples blurrier and broken.
 """
 
 from __future__ import annotations
@@ -48,8 +60,8 @@ from glassgrad_experiments.common.plots import _figure, image_rows
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"
-HEADLINE = ("final_penalty", "final_grad_norm", "final_wasserstein", "confident_share", "classes_present",
-            "first_sample_distance", "final_sample_distance", "generator_steps")
+HEADLINE = ("arch", "final_penalty", "final_grad_norm", "final_wasserstein", "confident_share", "classes_present",
+            "first_sample_distance", "final_sample_distance", "generator_steps", "train_cpu_seconds")
 
 
 @dataclass
@@ -58,12 +70,12 @@ class Config(JudgedImageConfig):
     width: int = 16
     n_train: int = 24000
     n_test: int = 10000
-    generator_steps: int = 2000
+    generator_steps: int = 1500
     critic_steps: int = 5
     batch_size: int = 64
     noise: int = 64
     penalty_weight: float = 10.0  # lambda
-    lr: float = 1e-4
+    lr: float = 2e-4  # the paper: 1e-4 (see above)
     beta1: float = 0.5
     beta2: float = 0.9
     log_every: int = 100
@@ -107,7 +119,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
     fixed = gg.tensor(rng.standard_normal((16, cfg.noise)).astype(np.float32))
     log: dict[str, list[float]] = {"wasserstein": [], "penalty": [], "grad_norm": [], "critic_loss": []}
     grids, grid_titles = [], []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
 
     def batch() -> gg.Tensor:
         return gg.tensor(images[rng.integers(0, len(images), cfg.batch_size)])
@@ -145,7 +157,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
                 grids.append((gen(fixed).numpy()[:, 0] + 1) / 2)
             grid_titles.append(f"step {step}")
             image_rows(grids[-8:], out_dir / "samples.png", grid_titles[-8:])  # rewritten as training goes
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     _plot(log, out_dir / "curves.png")
     judge, judge_source = load_judge(cfg, rng)
     verdict = judge_samples(judge, sample_images(gen, cfg.judge_samples, cfg.noise, rng))
@@ -153,6 +165,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
     first = slice(0, max(1, len(log["penalty"]) // 10))
     return {
         "arch": cfg.arch, "generator_steps": cfg.generator_steps, "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),  # what a quiet machine's wall clock would show, about
         "first_penalty": float(np.mean(log["penalty"][first])),
         "final_penalty": float(np.mean(log["penalty"][last])),
         "final_grad_norm": float(np.mean(log["grad_norm"][last])),
