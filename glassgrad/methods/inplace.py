@@ -561,8 +561,7 @@ class InPlaceMethods:
         if accumulate or getattr(values, "requires_grad", False) or (self.requires_grad and autograd.is_grad_enabled()):
             region = _written_region(self, indices) if self._shared else None  # the views to remake: those over it
             return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate, _region=region)
-        indexing, shape = glassgrad.ops.indexing, self.array.shape  # torch's indexing rules (parse_index):
-        key = indexing.plain_index(indices, shape) or indexing.parse_any_index(indices, shape)
+        key = glassgrad.ops.indexing.parse_index(indices, self.array.shape)  # torch's indexing rules
         value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
         if value.dtype != self.array.dtype:
             _check_castable(value.dtype, self.array.dtype, "setitem")
