@@ -27,7 +27,7 @@ import numpy
 
 import glassgrad
 from glassgrad import autograd, backend
-from glassgrad.autograd import graph, view_edits, views
+from glassgrad.autograd import grad_mode, graph, view_edits, views
 from glassgrad.errors import OpInputError
 from glassgrad.random import draw_as, resolve_rng
 
@@ -67,16 +67,20 @@ class InPlaceMethods:
     def _inplace(self, op: Any, *args: Any, _region: Any = None, **kwargs: Any) -> Tensor:
         """Make ``op(self, *args, **kwargs)`` this tensor's new value; returns self. ``_region``: the part of
         this tensor's array the edit can change, where it is known to be less than all of it (a setitem)."""
-        Tensor = autograd.engine.tensor_class()  # noqa: N806  (the class, reached without an import per call)
-        recording = autograd.is_grad_enabled() and (
-            self.requires_grad or any(a.requires_grad for a in args if isinstance(a, Tensor)))
-        if recording:
-            self._refuse_leaf_edit()
+        recording = grad_mode._grad_enabled and self.requires_grad
+        if grad_mode._grad_enabled and not recording:  # (a plain loop: the common edit by a number costs no frame)
+            for arg in args:
+                if getattr(arg, "requires_grad", False):
+                    recording = True
+                    break
         if not recording:
             out = op(self, *args, **kwargs)
-            _check_same_shape(out.array.shape, self.array.shape, op)
+            if out.array.shape != self.array.shape:
+                _check_same_shape(out.array.shape, self.array.shape, op)
             self._write(out.array, op)
             return self
+        self._refuse_leaf_edit()
+        Tensor = autograd.engine.tensor_class()  # noqa: N806  (the class, reached without an import per call)
         self._version_counter[0] += 1  # the value earlier ops saw is replaced: they may no longer use it
         edit = graph.edit_number()  # nodes made before this edit keep the value before it
         shared = self._shared  # other tensors read this memory: the new values are written into it
