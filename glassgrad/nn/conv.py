@@ -7,13 +7,12 @@ from typing import Any
 import numpy as np
 
 from glassgrad import backend
-from glassgrad.errors import OpInputError
 from glassgrad.nn import init
 from glassgrad.nn.module import Module
 from glassgrad.nn.parameter import Parameter
 from glassgrad.ops.conv import conv1d, conv2d, conv_transpose2d, pair
 from glassgrad.ops.norm import weight_standardize
-from glassgrad.tensor import Tensor, as_tensor
+from glassgrad.tensor import Tensor
 
 
 class _ConvNd(Module):
@@ -52,15 +51,6 @@ class _ConvNd(Module):
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         init.default_layer_init_(self.weight, self.bias, rng)
-
-    def _check_channels(self, x: Tensor, batched_ndim: int) -> None:
-        if x.ndim not in (batched_ndim - 1, batched_ndim):
-            raise OpInputError(f"{type(self).__name__}: expected a {batched_ndim}-D (batched) or "
-                               f"{batched_ndim - 1}-D input, got shape {x.shape}")
-        channels = x.shape[-batched_ndim + 1]
-        if channels != self.in_channels:
-            raise OpInputError(f"{type(self).__name__}: expected {self.in_channels} input channels, got "
-                               f"{channels} (input shape {x.shape})")
 
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -160,10 +150,6 @@ class Conv1d(_ConvNd):
                          False, dtype, rng, device)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = as_tensor(x)
-        self._check_channels(x, 3)
-        if x.ndim == 2:  # unbatched (C, L): a batch of one
-            return self.forward(x.unsqueeze(0)).squeeze(0)
         return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 

@@ -208,21 +208,28 @@ class ConvTranspose2d(Op):
         return dx, dw, db
 
 
+_LAYERS = {"conv1d": "Conv1d", "conv2d": "Conv2d", "conv_transpose2d": "ConvTranspose2d"}  # the module of each
+_AXES = {1: "L", 2: "H, W"}  # the spatial dims' names, by their number
+
+
 def _check_conv_inputs(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, groups: int,
-                       in_axis: int) -> None:
-    """The one check of a convolution's inputs (``nn.Conv2d`` and ``nn.ConvTranspose2d`` call the
-    functional and check nothing themselves): ranks, dtypes, channels, groups and the bias."""
-    if weight.ndim != 4:
-        raise OpInputError(f"{op}: weight must be 4-D, got shape {weight.shape}")
+                       in_axis: int, spatial: int = 2) -> None:
+    """The one check of a convolution's inputs (``nn.Conv1d``, ``nn.Conv2d`` and ``nn.ConvTranspose2d``
+    call the functional and check nothing themselves): ranks, dtypes, channels, groups and the bias.
+    ``x`` is batched already (N, C, *spatial dims); its rank is checked against ``spatial``."""
+    if weight.ndim != spatial + 2:
+        raise OpInputError(f"{op}: weight must be {spatial + 2}-D, got shape {weight.shape}")
     check_layer_input_dtype(op, x, weight)
-    if x.ndim != 4:
-        raise OpInputError(f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {x.shape}")
+    if x.ndim != spatial + 2:
+        axes = _AXES[spatial]
+        raise OpInputError(f"{op}: expected a {spatial + 1}-D (C, {axes}) or {spatial + 2}-D (N, C, {axes}) input, "
+                           f"got shape {x.shape}")
     if groups < 1 or x.shape[1] % groups:
         raise OpInputError(f"{op}: groups={groups} must be >= 1 and divide the input's {x.shape[1]} channels")
     expected = weight.shape[1] * groups if in_axis == 1 else weight.shape[0]
     if x.shape[1] != expected:
         n_out = weight.shape[0] if in_axis == 1 else weight.shape[1] * groups
-        layer = f"{'Conv2d' if in_axis == 1 else 'ConvTranspose2d'}({expected}, {n_out})"  # the module it belongs to
+        layer = f"{_LAYERS[op]}({expected}, {n_out})"  # the module the weight belongs to
         raise OpInputError(
             f"{op}: input has {x.shape[1]} channels (shape {x.shape}) but weight of shape {weight.shape} "
             f"with groups={groups} expects {expected} (the weight of a {layer}: expected {expected} input "
@@ -322,11 +329,13 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
 
 def conv1d(input: Any, weight: Any, bias: Any = None, stride: int = 1, padding: Any = 0,  # noqa: A002
            dilation: int = 1, groups: int = 1) -> Tensor:
-    """1-D convolution as a conv2d of height 1: input x (N, C, L), weight (O, C/groups, k)."""
+    """1-D convolution as a conv2d of height 1: input x (N, C, L) or (C, L), weight (O, C/groups, k)."""
     x, weight = as_tensor(input), as_tensor(weight)
-    if x.ndim != 3 or weight.ndim != 3:
-        raise OpInputError(f"conv1d: expected input (N, C, L) and weight (O, C/groups, k), "
-                           f"got {x.shape} and {weight.shape}")
+    bias = None if bias is None else as_tensor(bias)
+    if x.ndim == 2:  # unbatched (C, L): a batch of one
+        y = conv1d(reshape(x, (1,) + x.shape), weight, bias, stride, padding, dilation, groups)
+        return reshape(y, y.shape[1:])
+    _check_conv_inputs("conv1d", x, weight, bias, groups, in_axis=1, spatial=1)
     if not isinstance(padding, str):
         padding = (0, int(padding if isinstance(padding, int) else padding[0]))
     y = conv2d(reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2])),

@@ -68,6 +68,18 @@ def test_conv1d_layer_matches_torch(torch, rng):
     check_layer_with_torch(nn.Conv1d(**kwargs), torch.nn.Conv1d(**kwargs), rng.standard_normal((2, 3, 10)), torch)
 
 
+def test_functional_conv1d_takes_an_unbatched_input_and_checks_as_torch(torch, rng):
+    x, w, b = rng.standard_normal((3, 7)), rng.standard_normal((4, 3, 2)), rng.standard_normal(4)
+    ours = nn.functional.conv1d(gg.tensor(x), gg.tensor(w), gg.tensor(b), stride=2, padding=1)
+    theirs = torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(w), torch.tensor(b), stride=2, padding=1)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)  # (C, L) -> (O, Lo), as torch
+    for shape in [(1, 1, 3, 6), (6,), (2, 6), (1, 2, 6)]:  # wrong rank, wrong channels: RuntimeError in both
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.conv1d(torch.zeros(*shape, dtype=torch.float64), torch.tensor(w))
+        with pytest.raises(RuntimeError, match="conv1d: (expected a 2-D|input has 2 channels.*Conv1d\\(3, 4\\))"):
+            nn.functional.conv1d(gg.zeros(shape, dtype=gg.float64), gg.tensor(w))
+
+
 def test_conv2d_ws_matches_torch_reimplementation(torch, rng):
     """Conv2dWS == F.conv2d on the standardised weight, forward and all gradients."""
     eps = 1e-5
