@@ -9,6 +9,7 @@ whose saved values were freed or edited in place since (``check_walkable``).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,9 @@ def remember_former(tensor: Tensor, snapshot: Tensor, edit: int) -> None:
     """Record that ``tensor``'s value and history up to node ``edit`` are now ``snapshot``'s."""
     global edits_recorded
     edits_recorded = True
-    tensor._former = (*tensor._former, (edit, snapshot))
+    if not tensor._former:
+        tensor._former = []  # its own list (the class's default is an empty tuple), kept in edit order
+    bisect.insort(tensor._former, (edit, snapshot), key=_edit_of)
 
 
 def inputs_as_used(node: Node) -> tuple[Tensor, ...]:
@@ -77,11 +80,15 @@ def inputs_as_used(node: Node) -> tuple[Tensor, ...]:
 
 
 def _as_of(tensor: Tensor, seq: int) -> Tensor:
-    """``tensor`` as node number ``seq`` saw it: the snapshot kept at the first edit made after it."""
-    for edit, snapshot in tensor._former:
-        if seq < edit:
-            return snapshot
-    return tensor
+    """``tensor`` as node number ``seq`` saw it: the snapshot kept at the first edit made after it (found by
+    bisection: a buffer written at each of T steps has T snapshots, and each read must not cost T)."""
+    formers = tensor._former
+    first_after = bisect.bisect_right(formers, seq, key=_edit_of)
+    return formers[first_after][1] if first_after < len(formers) else tensor
+
+
+def _edit_of(former: tuple[int, Tensor]) -> int:
+    return former[0]
 
 
 def saved_versions(saved: tuple[Any, ...], inputs: tuple[Tensor, ...], output: Tensor) -> tuple:

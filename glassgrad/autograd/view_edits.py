@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from glassgrad import backend
+from glassgrad import backend, complex_math
 from glassgrad.autograd.graph import Node, remember_former
 from glassgrad.autograd.views import gained_a_graph, live_views, remake, root_of, snapshot
 from glassgrad.op import Context, Op
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 class CopySlices(Op):
     """base_new = base_old outside the view's region R, view_new inside it;
-    d base_old = g * (1 - R);  d view_new = view(g), the view op applied to the gradient."""
+    d base_old = g * (1 - R) (``OutsideRegion``);  d view_new = view(g), the view op applied to the gradient."""
 
     differentiable_backward = True
 
@@ -43,7 +43,30 @@ class CopySlices(Op):
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return grad * _outside_region(ctx), _view_of_gradient(ctx, grad)
+        outside = OutsideRegion.apply(grad, edit=ctx) if hasattr(grad, "array") else _outside_region(ctx, grad)
+        return outside, _view_of_gradient(ctx, grad)
+
+
+class OutsideRegion(Op):
+    """y = g with the edited view's region R set to 0, i.e. g * (1 - R);  dy/dg: the same map (a projection
+    is its own adjoint). For ``a.real`` the region is the real parts: ``a.imag``'s gradient passes."""
+
+    differentiable_backward = True
+    bfloat16_in_float32 = False
+
+    @staticmethod
+    def forward(ctx: Context, grad: Any, *, edit: Context) -> Any:
+        ctx.edit = edit
+        return _outside_region(edit, grad)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        if hasattr(grad, "array"):
+            return OutsideRegion.apply(grad, edit=ctx.edit)
+        return _outside_region(ctx.edit, grad)
+
+
+complex_math.accept(CopySlices, OutsideRegion)
 
 
 def _view_of_gradient(ctx: Context, grad: Any) -> Any:
@@ -57,18 +80,17 @@ def _view_of_gradient(ctx: Context, grad: Any) -> Any:
     return ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
 
 
-def _outside_region(ctx: Context) -> Any:
-    """1 - R: True where the base's elements are not read by the edited view, False where they are (made
-    when the backward runs: the node keeps only how the view was made, not a mask the size of its base)."""
-    xp = backend.xp
-    inside = xp.zeros(ctx.base_shape, dtype=bool)
-    arrays = [inside if t is None else t.array for t in ctx.view_inputs]
+def _outside_region(ctx: Context, grad: Any) -> Any:
+    """A copy of the array ``grad`` with the edited view's region of the base set to 0 (found when the
+    backward runs, by the view op applied to the copy: the node keeps only how the view was made)."""
+    outside = backend.xp.array(grad, copy=True)
+    arrays = [outside if t is None else t.array for t in ctx.view_inputs]
     region = ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
-    if not xp.may_share_memory(region, inside):
+    if region.size and not backend.xp.may_share_memory(region, outside):
         raise RuntimeError(f"in-place edit of a view made by {ctx.view_op.__name__}: its region of the base "
                            "cannot be found")
-    region[...] = True
-    return ~inside
+    region[...] = 0
+    return outside
 
 
 def write_into_base(view: Tensor, edit: int) -> None:
@@ -79,7 +101,7 @@ def write_into_base(view: Tensor, edit: int) -> None:
         ctx = Context()
         _, ctx.view_op, view_inputs, ctx.position, ctx.view_params, _ = view._view_of
         ctx.view_inputs = tuple(None if i == ctx.position else t for i, t in enumerate(view_inputs))
-        ctx.base_shape, ctx.params = base.array.shape, {}
+        ctx.params = {}
         before = snapshot(base)
         remember_former(base, before, edit)
         ctx.needs_input_grad = (before.requires_grad, view.requires_grad)

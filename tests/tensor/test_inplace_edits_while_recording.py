@@ -309,3 +309,52 @@ def base_given_a_graph_then_old_view_used(lib):
 
 SCENARIOS.update({f.__name__: f for f in (
     view_made_before_its_memory_had_a_graph, base_given_a_graph_then_old_view_used)})
+
+
+def real_and_imaginary_parts_edited(lib):
+    """``a.real`` covers the real parts of ``a``: the imaginary parts' gradient passes by its edit (glassgrad
+    zeroed all of ``a``'s gradient for ``a.real`` and could not find ``a.imag``'s region)."""
+    x = lib.tensor([1 + 2j, 3 - 1j, -2 + 0.5j], dtype=lib.complex128, requires_grad=True)
+    w = lib.tensor([2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+    a = x * x
+    a.real.mul_(w)
+    a.imag[1:].add_(w[1:] * w[1:])
+    (a.abs() ** 2).sum().backward()
+    return [*_values(a.real, a.imag, x.grad.real, x.grad.imag, w.grad)]
+
+
+def empty_view_edited(lib):
+    """An edit of an empty view changes nothing (glassgrad's backward could not find its region)."""
+    x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+    w = lib.tensor(2.0, dtype=lib.float64, requires_grad=True)
+    a = x * 1
+    a[3:].mul_(w)
+    a[1:1].add_(w)
+    (a * a).sum().backward()
+    return _values(a, x.grad, w.grad)
+
+
+def second_derivatives_through_edited_views(lib):
+    x = lib.tensor([[0.5, -1.5, 2.0], [1.0, 2.0, 3.0]], dtype=lib.float64, requires_grad=True)
+    w = lib.tensor([1.5, -0.5], dtype=lib.float64, requires_grad=True)
+    a = x * x
+    a[:, 1:].t()[0].mul_(w)
+    a.diagonal().add_(w)
+    gx, = lib.autograd.grad((a * a * a).sum(), x, create_graph=True)
+    hx, hw = lib.autograd.grad((gx * gx).sum(), (x, w))
+    return _values(gx, hx, hw)
+
+
+def hessian_of_a_function_editing_a_view(lib):
+    def f(x):
+        a = x * 2
+        a[1:].mul_(x[:2])
+        a.real.add_(x.flip(0))
+        return (a ** 2).sum()
+
+    return _values(lib.autograd.functional.hessian(f, lib.tensor([0.5, -1.5, 2.0], dtype=lib.float64)))
+
+
+SCENARIOS.update({f.__name__: f for f in (
+    real_and_imaginary_parts_edited, empty_view_edited, second_derivatives_through_edited_views,
+    hessian_of_a_function_editing_a_view)})
