@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.errors import OpDtypeError, OpInputError
+from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
+from glassgrad.ops.index_dtypes import LONG, check_index_dtype
 from glassgrad.tensor import Tensor, as_tensor
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -80,6 +81,9 @@ def _convert(item: Any) -> Any:
     """One entry of an index as an int, a bool, a slice, None, Ellipsis or an array."""
     xp = backend.xp
     if isinstance(item, Tensor):
+        if item.ndim and item.array.dtype.name in ("int16", "int8", "uint16", "uint32", "uint64"):  # torch refuses
+            raise IndexError(f"getitem: tensors used as indices must be integer or boolean (long, int, byte or "
+                             f"bool), got dtype {item.array.dtype}")
         item = item.array
     elif isinstance(item, list | range):
         item = xp.asarray(list(item))
@@ -147,6 +151,8 @@ def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
         if kind is not int and kind is not slice:  # an index tensor or array: a 0-d one is its int
             array = item.array if isinstance(item, Tensor) else item
             if array.__class__ is not backend.xp.ndarray or array.dtype.kind not in "iu":
+                return None
+            if array.ndim and array.dtype.itemsize < 4 and isinstance(item, Tensor):  # int16/int8: refused below
                 return None
             if array.ndim == 0:
                 item, kind = int(array), int
@@ -387,8 +393,7 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = None) -> Tensor:
     """
     xp = backend.xp
     data = labels.array if isinstance(labels, Tensor) else xp.asarray(labels)
-    if data.dtype.kind not in "iu":
-        raise OpDtypeError(f"one_hot: labels must be integers, got dtype {data.dtype}")
+    check_index_dtype("one_hot", data, LONG, what="labels")
     if data.size and data.min() < 0:
         raise OpInputError("one_hot: labels must be non-negative")
     n = int(data.max()) + 1 if num_classes < 0 else num_classes
