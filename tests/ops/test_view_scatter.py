@@ -98,3 +98,16 @@ def test_an_edit_of_an_as_strided_view_while_recording_gives_torchs_gradients(to
 
     for ours, theirs in zip(run(gg), run(torch)):
         np.testing.assert_allclose(ours, np.asarray(theirs), rtol=1e-12)
+
+
+def test_as_strided_and_an_edit_of_it_are_twice_differentiable() -> None:
+    def edited(leaf, w):
+        x = leaf * 1
+        x.as_strided((3,), (2,), 1).mul_(w)  # CopySlices applies AsStrided to the gradient
+        return (x.t() * x.t()).sum()
+
+    leaf = gg.tensor(X[:2, :3].copy(), requires_grad=True)
+    w = gg.tensor([2.0, -3.0, 0.5], dtype=gg.float64, requires_grad=True)
+    assert gg.gradcheck(edited, [leaf, w]) and gg.autograd.gradgradcheck(edited, [leaf, w])
+    for stride in [(1, 2), (0, 2)]:  # apart and overlapping positions (the gradient adds up there)
+        assert gg.autograd.gradgradcheck(lambda a, s=stride: a.as_strided((2, 2), s, 1).exp().sum(), [leaf])
