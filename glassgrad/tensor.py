@@ -286,7 +286,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
                 "or from tensors that do not have requires_grad=True?"
             )
         if gradient is None:
-            if self.dtype.kind == "c":  # a complex loss has no single direction of steepest descent
+            if self.array.dtype.kind == "c":  # a complex loss has no single direction of steepest descent
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                    f"glassgrad.{self.dtype}; backward a real loss (z.abs().sum(), z.real, ...)")
             if self.array.size != 1:
@@ -294,7 +294,7 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
                     f"grad can be implicitly created only for scalar outputs; this output has shape "
                     f"{tuple(self.shape)}, so pass a gradient of that shape"
                 )
-            grad_array = backend.xp.ones(self.array.shape, dtype=self.dtype)
+            grad_array = backend.xp.asarray(1, dtype=self.array.dtype).reshape(self.array.shape)  # d self / d self
         else:
             grad_array = to_array(gradient, self.dtype)
             if grad_array.shape != self.array.shape:
