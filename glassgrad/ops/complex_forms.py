@@ -84,7 +84,7 @@ def conjugating(op: type) -> type:
 
     def backward(ctx: Context, grad: Any) -> Any:
         conjugated = copy.copy(ctx)
-        conjugated.saved = tuple(backend.xp.conj(saved) for saved in ctx.saved)
+        conjugated.saved = tuple(None if saved is None else backend.xp.conj(saved) for saved in ctx.saved)
         return op.backward(conjugated, grad)
 
     twin = type(f"Complex{op.__name__}", (op,), {

@@ -358,3 +358,19 @@ def hessian_of_a_function_editing_a_view(lib):
 SCENARIOS.update({f.__name__: f for f in (
     real_and_imaginary_parts_edited, empty_view_edited, second_derivatives_through_edited_views,
     hessian_of_a_function_editing_a_view)})
+
+
+def rnn_buffer_with_a_decay(lib):
+    """``buf[t] * 0.5`` and ``buf[t] / 4`` keep nothing of ``buf[t]`` (only the constant is needed, for
+    ``buf[t]``'s gradient), so writing the next row may come after (glassgrad's Mul and Div kept both)."""
+    xs = lib.tensor(np.linspace(-1.0, 1.0, 10).reshape(5, 2), dtype=lib.float64)
+    u = lib.tensor([0.3, -0.2], dtype=lib.float64, requires_grad=True)
+    buf = lib.zeros(6, 2, dtype=lib.float64)
+    for t in range(5):
+        buf[t + 1] = lib.tanh(xs[t] * u + buf[t] * 0.5 + buf[t] / 4.0)
+    column = buf[:, 1]
+    (column * lib.arange(6, dtype=lib.float64)).sum().backward()
+    return _values(buf, u.grad)
+
+
+SCENARIOS.update({f.__name__: f for f in (rnn_buffer_with_a_decay,)})
