@@ -91,7 +91,7 @@ class Mul(Op):
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         # each factor is kept only for the other's gradient, as torch: ``y * 0.5`` then ``y.add_(1)`` may backward
-        needs_a, needs_b = ctx.needs_input_grad
+        needs_a, needs_b = ctx.needs_input_grad or (True, True)  # (a context made outside Op.run: keep both)
         ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
         return a * b
 
@@ -118,7 +118,8 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # a only for b's gradient, as torch
+        needs_b = ctx.needs_input_grad[1] if ctx.needs_input_grad else True
+        ctx.save_for_backward(a if needs_b else None, b)  # a only for b's gradient, as torch
         with backend.xp.errstate(divide="ignore", invalid="ignore"):
             return a / b
 
