@@ -257,7 +257,7 @@ class LogSigmoid(Op):
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
-        return -backend.xp.logaddexp(0, -x)
+        return 0 - backend.xp.logaddexp(0, -x)  # 0 - 0 is 0.0 at x = inf (a negation would give -0.0)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:

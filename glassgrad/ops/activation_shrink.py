@@ -51,9 +51,10 @@ class Hardshrink(Op):
 
     @staticmethod
     def forward(ctx: Context, x: Any, *, lambd: float) -> Any:
-        keep = backend.xp.abs(x) > lambd
+        xp = backend.xp
+        keep = xp.abs(x) > lambd
         ctx.save_for_backward(keep)
-        return x * keep
+        return xp.where(xp.abs(x) <= lambd, xp.zeros((), dtype=x.dtype), x)  # 0.0 inside (x * keep gives -0.0)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:

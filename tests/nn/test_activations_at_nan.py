@@ -51,6 +51,7 @@ ACTIVATIONS = {
     "hardsigmoid": lambda lib, F, x: F.hardsigmoid(x),
     "hardswish": lambda lib, F, x: F.hardswish(x),
     "rnn_relu": lambda lib, F, x: _rnn_relu(lib, x),
+    "logsigmoid": lambda lib, F, x: F.logsigmoid(x),
 }
 
 
@@ -72,4 +73,6 @@ def test_values_and_gradients_at_nan_and_the_corners_match_torch(torch, name, dt
             y, dx = _value_and_gradient(gg, name, dtype)
     assert y.dtype == expected_y.dtype and dx.dtype == expected_dx.dtype
     np.testing.assert_allclose(y, expected_y, rtol=1e-6, atol=0)  # NaNs in the same places
+    zeros = expected_y == 0
+    np.testing.assert_array_equal(np.signbit(y[zeros]), np.signbit(expected_y[zeros]))  # 0.0 where torch has 0.0
     np.testing.assert_allclose(dx, expected_dx, rtol=1e-6, atol=0)
