@@ -173,6 +173,10 @@ from glassgrad.ops import inverse as inverse  # noqa: E402
 # --- nn.functional families of issue 21: torch-level names (shrink/threshold activations, 3-D windows, pdist) ---
 from glassgrad.nn.channel_shuffle import channel_shuffle as channel_shuffle  # noqa: E402
 from glassgrad.nn.channel_shuffle import channel_shuffle as native_channel_shuffle  # noqa: E402
+from glassgrad.nn.functional import celu_ as celu_  # noqa: E402  (torch's in-place activations at top level)
+from glassgrad.nn.functional import rrelu_ as rrelu_  # noqa: E402
+from glassgrad.nn.functional import selu_ as selu_  # noqa: E402
+from glassgrad.nn.functional import threshold_ as threshold_  # noqa: E402
 
 # --- torch-level op families of issue 21: pointwise, type promotion ---
 from glassgrad.ops import complex as complex  # noqa: E402

@@ -87,3 +87,12 @@ def test_python_callables_element_by_element_and_legacy_new_match_torch(torch) -
     x = gg.tensor([1.0, 2.0], dtype=gg.float64)
     assert x.new(2, 3).shape == (2, 3) and x.new(2, 3).dtype == gg.float64 and x.new().shape == (0,)
     assert x.new([1, 2]).dtype == gg.float64 and x.new((2,)).tolist() == [2.0] and x.new(gg.Size([4])).shape == (4,)
+
+
+@pytest.mark.parametrize("name, args", [("celu_", (0.5,)), ("selu_", ()), ("threshold_", (0.0, -3.0)), ("rrelu_", ()),
+                                        ("relu_", ())])
+def test_activation_functions_in_place_at_torch_level(torch, name, args) -> None:
+    ours, theirs = gg.tensor(X.copy()), torch.tensor(X.copy())  # (no Tensor methods of these names, as torch)
+    assert getattr(gg, name)(ours, *args) is ours
+    getattr(torch, name)(theirs, *args)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
