@@ -56,7 +56,9 @@ def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:  # 
     """How often each value 0, 1, ..., max(input) occurs in the 1-D non-negative integer ``input``
     (at least ``minlength`` bins); with ``weights``, the sum of the weights of each value instead."""
     x = as_tensor(input)
-    if x.ndim != 1 or x.dtype.kind not in "iub":
+    if x.dtype.kind not in "iu":  # torch has no bincount kernel for floats or bools
+        raise NotImplementedError(f"bincount: not implemented for dtype {x.dtype} (integer input only)")
+    if x.ndim != 1:
         raise RuntimeError(f"bincount: input must be a 1-D tensor of integers, got shape {tuple(x.shape)} and "
                            f"dtype {x.dtype}")
     if x.numel() and int(x.array.min()) < 0:

@@ -30,6 +30,14 @@ def test_unique_matches_torch(torch):
         _same(glassgrad.unique(glassgrad.tensor(data), dim=1, **kw), torch.unique(torch.tensor(data), dim=1, **kw))
 
 
+@pytest.mark.parametrize("values, dtype", [([1.0, 2.0], "float32"), ([True, False], "bool"), ([1.0], "float64")])
+def test_bincount_refuses_floats_and_bools_as_torch(torch, values, dtype):
+    with pytest.raises(NotImplementedError):
+        torch.bincount(torch.tensor(values, dtype=getattr(torch, dtype)))
+    with pytest.raises(NotImplementedError, match="bincount: not implemented for dtype"):
+        glassgrad.bincount(glassgrad.tensor(values, dtype=getattr(glassgrad, dtype)))
+
+
 def test_bincount_histc_match_torch(torch):
     data = np.array([0, 4, 1, 1, 4, 4])
     weights = np.array([0.5, 1.0, 2.0, 0.25, 1.5, 3.0], dtype=np.float32)
