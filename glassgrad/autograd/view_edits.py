@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from glassgrad import backend, complex_math
 from glassgrad.autograd.graph import Node, remember_former
-from glassgrad.autograd.views import gained_a_graph, live_views, remake, root_of, snapshot
+from glassgrad.autograd.views import gained_a_graph, remake, root_of, snapshot, views_over
 from glassgrad.op import Context, Op
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def refresh_views(edited: Tensor, edit: int, region: Any) -> None:
         link = link._view_of[0]
         chain.add(id(link))
     xp = backend.xp
-    for view in live_views(root):
+    for view in views_over(root, region):
         if id(view) not in chain and xp.may_share_memory(view.array, region):  # else its graph still holds
             remake(view, edit)
 

@@ -20,8 +20,11 @@ other view of that memory out of date.
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from typing import TYPE_CHECKING, Any
+
+from numpy.lib.array_utils import byte_bounds
 
 from glassgrad.autograd import engine, grad_mode, graph
 
@@ -67,10 +70,8 @@ def register(view: Tensor, base: Tensor) -> None:
         base = base._view_of[0]
     family = base._views
     if family is None:
-        base._views = family = []
-    elif len(family) >= 8 and len(family) & (len(family) - 1) == 0:  # at each power of two: forget dead views
-        family[:] = [ref for ref in family if ref() is not None]
-    family.append(weakref.ref(view))
+        base._views = family = ViewFamily()
+    family.add(view)
 
 
 # --- views made before their memory had a graph -----------------------------------------------------
@@ -125,6 +126,65 @@ def root_of(tensor: Tensor) -> Tensor:
     return tensor
 
 
-def live_views(root: Tensor) -> list[Tensor]:
-    """The views of ``root``'s memory still alive, in the order they were made (a view's base first)."""
-    return [view for view in (ref() for ref in root._views or ()) if view is not None]
+def views_over(root: Tensor, region: Any) -> list[Tensor]:
+    """The live views of ``root``'s memory whose bytes span overlaps ``region``'s (the views an edit of
+    ``region`` may have changed, and a few more), once each, in the order they were made."""
+    return root._views.over(region) if root._views is not None else []
+
+
+class ViewFamily:
+    """Weak references to the views of one piece of memory, in the order they were made, and an index of
+    them by the bytes they span: an edit of a part of the memory finds the views over that part without
+    visiting every view (an RNN writing row t of a buffer whose rows 0..t-1 were read: T views at step T).
+
+    Each view's span is found when an edit first asks (``over``), not when the view is made (reads of a
+    tensor that nobody edits pay nothing); the index is sorted by the span's first byte, and a query looks
+    at the spans that begin less than the widest span before the region's end."""
+
+    def __init__(self) -> None:
+        self.refs: list[weakref.ref] = []
+        self.indexed = 0  # refs[:indexed] are in the index
+        self.starts: list[int] = []  # sorted first bytes
+        self.entries: list[tuple[int, int, int, weakref.ref]] = []  # (first byte, order made, end, ref), as starts
+        self.widest = 0
+
+    def __iter__(self):
+        return iter(self.refs)
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def add(self, view: Tensor) -> None:
+        refs = self.refs
+        if len(refs) >= 8 and len(refs) & (len(refs) - 1) == 0:  # at each power of two: forget dead views
+            refs[:] = [ref for ref in refs if ref() is not None]
+            self.indexed, self.starts, self.entries, self.widest = 0, [], [], 0  # made again at the next edit
+        refs.append(weakref.ref(view))
+
+    def over(self, region: Any) -> list[Tensor]:
+        while self.indexed < len(self.refs):
+            self._index(self.indexed)
+            self.indexed += 1
+        low, high = byte_bounds(region)
+        first = bisect.bisect_left(self.starts, low - self.widest)
+        last = bisect.bisect_right(self.starts, high)
+        found = {}
+        for start, _, end, ref in sorted(self.entries[first:last], key=_order_made):
+            view = ref()
+            if view is not None and end > low and start < high:
+                found.setdefault(id(view), view)
+        return list(found.values())
+
+    def _index(self, order: int) -> None:
+        view = self.refs[order]()
+        if view is None:
+            return
+        start, end = byte_bounds(view.array)
+        self.widest = max(self.widest, end - start)
+        at = bisect.bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.entries.insert(at, (start, order, end, self.refs[order]))
+
+
+def _order_made(entry: tuple[int, int, int, weakref.ref]) -> int:
+    return entry[1]

@@ -374,3 +374,28 @@ def rnn_buffer_with_a_decay(lib):
 
 
 SCENARIOS.update({f.__name__: f for f in (rnn_buffer_with_a_decay,)})
+
+
+def test_an_edit_finds_only_the_views_over_what_it_wrote():
+    """The views an edit of row t looks at are those over row t (and wider ones), not every row read so far,
+    in the order they were made; an RNN's loop over T steps so stays linear."""
+    from glassgrad.autograd import views
+
+    def views_over(base, region):
+        return [id(view) for view in views.views_over(base, region)]
+
+    u = gg.tensor([0.5, -0.25], requires_grad=True)
+    buf = gg.zeros(20, 2)
+    buf[0] = u
+    rows = [buf[t] for t in range(20)]
+    column = buf[:, 1]
+    assert views_over(buf, buf.array[7]) == [id(rows[7]), id(column)]
+    assert views_over(buf, buf.array[7:9, 0]) == [id(rows[7]), id(rows[8]), id(column)]
+    assert views_over(buf, buf.array[3:3]) == []
+    del rows[:5]  # a dead view is passed over
+    assert views_over(buf, buf.array[2]) == [id(column)]
+    for t in range(19):
+        buf[t + 1] = buf[t] * 0.5 + u
+    (column * gg.arange(20.0)).sum().backward()
+    expected = sum(t * sum(0.5 ** k for k in range(t + 1)) for t in range(20))
+    np.testing.assert_allclose(u.grad.numpy(), [0.0, expected], rtol=1e-6)
