@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glassgrad import backend, complex_math
-from glassgrad.autograd.graph import Node, remember_former
+from glassgrad.autograd.graph import Node, edit_number, remember_former
 from glassgrad.autograd.views import gained_a_graph, remake, root_of, snapshot, views_over
 from glassgrad.op import Context, Op
 
@@ -112,11 +112,16 @@ def write_into_base(view: Tensor, edit: int) -> None:
         view = base
 
 
-def refresh_views(edited: Tensor, edit: int, region: Any) -> None:
+def refresh_views(edited: Tensor, region: Any) -> None:
     """Give every other view that reads memory ``edited`` covers a node made from its base as it is now.
     A view of other parts of the memory keeps its node: the values it reads have not changed since (the
     rows of an RNN's output buffer, written one at a time, are not remade at each step). ``region``: the
-    part of ``edited``'s array the edit changed (all of it, or what a setitem's index selects)."""
+    part of ``edited``'s array the edit changed (all of it, or what a setitem's index selects).
+
+    Every node made until now took such a view as it was, the edit's own node too (``a[0] *= w`` is
+    ``v = a[0]; v.mul_(w); a[0] = v``: the last edit's node reads ``v``), so the number the views are
+    remembered at is drawn now, not at the start of the edit."""
+    edit = edit_number()
     root = root_of(edited)
     chain = {id(edited)}
     link = edited

@@ -102,7 +102,7 @@ class InPlaceMethods:
             if self._view_of is None and not old.requires_grad and self.requires_grad:
                 views.gained_a_graph(self)  # a base given a graph: views made of it before may need one
             view_edits.write_into_base(self, edit)
-            view_edits.refresh_views(self, edit, self.array if _region is None else _region)
+            view_edits.refresh_views(self, self.array if _region is None else _region)
         return self
 
     def _write_through(self, values: Any, op: Any) -> None:

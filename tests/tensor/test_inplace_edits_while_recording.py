@@ -399,3 +399,20 @@ def test_an_edit_finds_only_the_views_over_what_it_wrote():
     (column * gg.arange(20.0)).sum().backward()
     expected = sum(t * sum(0.5 ** k for k in range(t + 1)) for t in range(20))
     np.testing.assert_allclose(u.grad.numpy(), [0.0, expected], rtol=1e-6)
+
+
+def augmented_assignment_of_a_row_and_a_column(lib):
+    """``a[0] *= w`` is ``v = a[0]; v.mul_(w); a[0] = v``: the setitem's node reads ``v`` as it was, not ``v``
+    remade from the ``a`` that setitem makes (glassgrad's graph had a loop there: x's gradient was 0)."""
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64, requires_grad=True)
+    w = lib.tensor([2.0, 3.0], dtype=lib.float64, requires_grad=True)
+    a = x.clone()
+    a[:, 0] += w
+    a[0] *= w
+    row = a[1]
+    row[1:] -= w[:1]
+    (a * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum().backward()
+    return _values(a, x.grad, w.grad)
+
+
+SCENARIOS.update({f.__name__: f for f in (augmented_assignment_of_a_row_and_a_column,)})
