@@ -84,6 +84,8 @@ def _convert(item: Any) -> Any:
         if item.ndim and item.array.dtype.name in ("int16", "int8", "uint16", "uint32", "uint64"):  # torch refuses
             raise IndexError(f"getitem: tensors used as indices must be integer or boolean (long, int, byte or "
                              f"bool), got dtype {item.array.dtype}")
+        if item.ndim == 0 and item.array.dtype == xp.uint8:  # a 0-d byte tensor is a 0-d mask, as torch's
+            return bool(item.array)
         item = item.array
     elif isinstance(item, list | range):
         item = xp.asarray(list(item))
@@ -152,8 +154,8 @@ def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
             array = item.array if isinstance(item, Tensor) else item
             if array.__class__ is not backend.xp.ndarray or array.dtype.kind not in "iu":
                 return None
-            if array.ndim and array.dtype.itemsize < 4 and isinstance(item, Tensor):  # int16/int8: refused below
-                return None
+            if array.dtype.itemsize < 4 and isinstance(item, Tensor) and (array.ndim or array.dtype.kind == "u"):
+                return None  # a uint8 tensor is a mask, even 0-d; an int16/int8 one is refused: parse_any_index
             if array.ndim == 0:
                 item, kind = int(array), int
             elif array.dtype.kind == "u" or indexed:  # (uint8 is a mask; two index arrays must broadcast)

@@ -2,8 +2,8 @@
 index_select/index_add/index_reduce, embedding, embedding_bag and repeat_interleave (gather and the
 scatters take any dtype for an empty index); int64 only for index_copy, index_fill, take,
 take_along_dim, put and one_hot; int64 or uint8 for nll_loss/cross_entropy targets; int64, int32, a
-uint8 or bool mask for t[index] and index_put (a 0-d tensor of any integer dtype). Another dtype
-raises torch's error type (glassgrad used to take every integer dtype)."""
+uint8 or bool mask for t[index] and index_put (a 0-d tensor of any integer dtype; a 0-d uint8 one is a
+mask). Another dtype raises torch's error type (glassgrad used to take every integer dtype)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ CASES = {  # name: f(lib, index (2, 4), index (2,)) with the index in the dtype 
     "repeat_interleave": lambda lib, i, i1: lib.repeat_interleave(lib.arange(4.0).reshape(2, 2), i1, dim=0),
     "one_hot": lambda lib, i, i1: lib.nn.functional.one_hot(i1, 3),
     "t[index]": lambda lib, i, i1: lib.arange(12.0).reshape(3, 4)[i1],
-    "t[0-d index]": lambda lib, i, i1: lib.arange(12.0).reshape(3, 4)[i1[0]] if i1.dtype != lib.uint8 else i1,
+    "t[0-d index]": lambda lib, i, i1: lib.arange(12.0).reshape(3, 4)[i1[0]],  # a 0-d uint8 one is a mask
+    "t[0, 0-d index]": lambda lib, i, i1: lib.arange(12.0).reshape(3, 4)[0, i1[1]],
     "index_put": lambda lib, i, i1: lib.zeros(3, 4).index_put((i1,), lib.ones(4), accumulate=True),
 }
 
