@@ -57,6 +57,23 @@ def _written_region(tensor: Tensor, indices: Any) -> Any:
         return None
 
 
+def _apart_from(edited: Tensor, old: Tensor, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """The operands of an edit of ``edited`` as they are before it: ``edited`` itself (``x.add_(x)``) is its
+    value before the edit (``old``), and a tensor over the memory the edit writes (``a[0:2].mul_(a[1:3])``)
+    is its clone, so neither the new node's inputs nor what it saved change with the edit (torch refuses
+    both: the first at backward, the second at once; the answer here is the one with a clone() written)."""
+
+    def apart(value: Any) -> Any:
+        if value is edited:
+            return old
+        array = getattr(value, "array", None)
+        if array is None or not backend.xp.may_share_memory(array, edited.array):
+            return value
+        return value.clone()
+
+    return tuple(apart(a) for a in args), {k: apart(v) for k, v in kwargs.items()}
+
+
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "requires_grad", False)
 
@@ -86,6 +103,8 @@ class InPlaceMethods:
         shared = self._shared  # other tensors read this memory: the new values are written into it
         old = Tensor._make(self.array.copy() if shared else self.array, self.requires_grad)
         old._node = self._node  # the value before the edit, with its own counter: nothing else writes it
+        if shared or any(a is self for a in args) or any(v is self for v in kwargs.values()):
+            args, kwargs = _apart_from(self, old, args, kwargs)
         out = op(old, *args, **kwargs)
         _check_same_shape(out.shape, self.shape, op)
         _check_castable(out.dtype, self.dtype, op)

@@ -416,3 +416,35 @@ def augmented_assignment_of_a_row_and_a_column(lib):
 
 
 SCENARIOS.update({f.__name__: f for f in (augmented_assignment_of_a_row_and_a_column,)})
+
+
+def operand_is_the_edited_tensor(lib):
+    """``a.add_(a)`` and ``v.add_(v)``: the operand is the value before the edit (glassgrad's node read the
+    edited tensor itself, a loop that lost x's gradient through it)."""
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64, requires_grad=True)
+    a = x * 1
+    a.add_(a)
+    row = a[1]
+    row.add_(row)
+    (a * lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64)).sum().backward()
+    return _values(a, x.grad)
+
+
+def _clone_in_torch(lib, t):
+    """torch refuses an operand over the memory an edit writes; glassgrad answers as if it were cloned."""
+    return t if lib is gg else t.clone()
+
+
+def operand_over_the_written_memory(lib):
+    x = lib.tensor(np.linspace(-1.0, 2.0, 9).reshape(3, 3), dtype=lib.float64, requires_grad=True)
+    a = x * 1
+    a[0:2].mul_(_clone_in_torch(lib, a[1:3]))
+    a.mul_(_clone_in_torch(lib, a.t()))
+    row = a[1]
+    row.mul_(_clone_in_torch(lib, row))
+    a[2].pow_(_clone_in_torch(lib, a[2]))
+    (a * lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], dtype=lib.float64)).sum().backward()
+    return _values(a, x.grad)
+
+
+SCENARIOS.update({f.__name__: f for f in (operand_is_the_edited_tensor, operand_over_the_written_memory)})
