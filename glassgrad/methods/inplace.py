@@ -111,8 +111,10 @@ class InPlaceMethods:
         new = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
         if shared:
             self._write_through(new, op)
-        else:
+        elif new.base is None and new.flags.writeable:
             self.array = new
+        else:  # the op gave a view (copy_'s broadcast source is read-only, and is another tensor's memory)
+            self.array = new.copy()
         graph.remember_former(self, old, edit)
         self._node, self.requires_grad = out._node, out.requires_grad
         if self._node is not None:

@@ -448,3 +448,22 @@ def operand_over_the_written_memory(lib):
 
 
 SCENARIOS.update({f.__name__: f for f in (operand_is_the_edited_tensor, operand_over_the_written_memory)})
+
+
+def recorded_copy_then_more_edits(lib):
+    """A recorded ``copy_`` of a broadcast source left the tensor holding NumPy's read-only broadcast view:
+    the next in-place edit (of it, or of a view of it, with or without a graph) was refused."""
+    x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    w = lib.tensor(3.0, dtype=lib.float64, requires_grad=True)
+    y = x * 1
+    y.copy_(w)
+    y[0].mul_(x[0])
+    z = lib.zeros(2, dtype=lib.float64)
+    z.copy_(y)
+    with lib.no_grad():
+        z.add_(1)
+    (y * lib.tensor([1.0, 5.0], dtype=lib.float64)).sum().backward()
+    return _values(y, z, x.grad, w.grad)
+
+
+SCENARIOS.update({f.__name__: f for f in (recorded_copy_then_more_edits,)})
