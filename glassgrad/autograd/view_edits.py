@@ -83,7 +83,7 @@ def _view_of_gradient(ctx: Context, grad: Any) -> Any:
 def _outside_region(ctx: Context, grad: Any) -> Any:
     """A copy of the array ``grad`` with the edited view's region of the base set to 0 (found when the
     backward runs, by the view op applied to the copy: the node keeps only how the view was made)."""
-    outside = backend.xp.array(grad, copy=True)
+    outside = backend.xp.array(grad, copy=True, order="C")  # in C order: as_strided reads the base so
     arrays = [outside if t is None else t.array for t in ctx.view_inputs]
     region = ctx.view_op.forward(Context(), *arrays, **ctx.view_params)
     if region.size and not backend.xp.may_share_memory(region, outside):
