@@ -31,6 +31,7 @@ tensor that was edited since (torch's "modified by an inplace operation").
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any
 
 import numpy
@@ -109,8 +110,8 @@ class Tensor(PointwiseMethods, ReductionMethods, ShapeMethods, InPlaceMethods, Q
     _shared = False  # another tensor may read this one's memory (a view of it, a detach(), its .data)
     _view_of: tuple | None = None  # a view's (base, op, the op's inputs, the base's position, params, version)
     _graph_since: int | None = None  # on a base given a graph by an in-place edit: the version it happened at
-    _views: list | None = None  # on a base: weak references to the views taken of it (and of them)
-    _former: tuple = ()  # (edit number, snapshot before that edit) for each recorded in-place edit
+    _views: Any = None  # on a base: its views.ViewFamily, weak references to its views (and theirs), by span
+    _former: Sequence[tuple[int, Tensor]] = ()  # (edit number, snapshot before it) per recorded in-place edit
 
     def __init__(self, *data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         """torch's legacy constructor: ``Tensor()`` is empty, ``Tensor(2, 3)`` (ints, or a Size) has that

@@ -17,7 +17,7 @@ def test_linear_and_conv_refuse_integer_and_float16_input(dtype):
         nn.Conv2d(1, 2, 3)(glassgrad.ones(1, 1, 5, 5, dtype=dtype))
     with pytest.raises(RuntimeError, match="conv_transpose2d"):
         nn.ConvTranspose2d(1, 2, 3)(glassgrad.ones(1, 1, 5, 5, dtype=dtype))
-    with pytest.raises(RuntimeError, match="conv2d"):
+    with pytest.raises(RuntimeError, match="conv1d"):
         nn.Conv1d(1, 2, 3)(glassgrad.ones(1, 1, 5, dtype=dtype))
 
 
