@@ -111,7 +111,7 @@ class InPlaceMethods:
         new = out.array if out.dtype == self.dtype else out.array.astype(self.dtype)
         if shared:
             self._write_through(new, op)
-        elif new.base is None and new.flags.writeable:
+        elif new.base is None and getattr(new.flags, "writeable", True):  # (CuPy arrays are always writeable)
             self.array = new
         else:  # the op gave a view (copy_'s broadcast source is read-only, and is another tensor's memory)
             self.array = new.copy()
