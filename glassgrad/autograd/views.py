@@ -66,11 +66,10 @@ def register(view: Tensor, base: Tensor) -> None:
     of tensors that require grad are listed: the views of the others cost nothing more, and the rare
     one that must be remade later, because its memory was given a graph by an edit, is found by
     ``catch_up`` when it is used.)"""
-    while base._view_of is not None:
-        base = base._view_of[0]
-    family = base._views
+    root = root_of(base)
+    family = root._views
     if family is None:
-        base._views = family = ViewFamily()
+        root._views = family = ViewFamily()
     family.add(view)
 
 
