@@ -37,7 +37,7 @@ confident share 0.35, samples blurrier and broken.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,30 +45,34 @@ import numpy as np
 import glassgrad as gg
 from glassgrad import nn
 from glassgrad.optim import Adam
+from glassgrad_experiments.common.data import ImageDataConfig
+from glassgrad_experiments.common.digit_judge import calibration, judge_against_real, train_judge_cnn
 from glassgrad_experiments.common.gan import (
     DCDiscriminator,
     DCGenerator,
     ImageMLPGenerator,
-    JudgedImageConfig,
     MLPDiscriminator,
-    judge_samples,
     load_digits,
-    load_judge,
     nearest_distance,
     sample_images,
 )
 from glassgrad_experiments.common.plots import _figure, image_rows
+from glassgrad_experiments.common.weight_average import WeightAverage
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"
-HEADLINE = ("arch", "final_penalty", "final_grad_norm", "final_wasserstein", "confident_share", "classes_present",
-            "first_sample_distance", "final_sample_distance", "generator_steps", "train_cpu_seconds")
+HEADLINE = ("arch", "final_penalty", "final_grad_norm", "final_wasserstein", "confident_share",
+            "real_confident_share", "legibility_ratio", "legible", "classes_present", "generator_steps",
+            "train_cpu_seconds")
+LEGIBLE = 0.75  # samples' confident share / real digits': the threshold for "legible" (module docstring)
 
 
 @dataclass
-class Config(JudgedImageConfig):
+class Config(ImageDataConfig):
     arch: str = "dcgan"
     width: int = 16
+    critic_width: int = field(default=0, metadata={"allow_zero": True, "help": "0: the same as --width"})
+    upsample: str = "transposed"  # the generator's doublings: "transposed" | "nearest" (upsample + conv)
     n_train: int = 24000
     n_test: int = 10000
     generator_steps: int = 2500
@@ -79,19 +83,25 @@ class Config(JudgedImageConfig):
     lr: float = 2e-4  # the paper: 1e-4 (see above)
     beta1: float = 0.5
     beta2: float = 0.9
+    ema: float = 0.999  # decay of the generator's weight average that samples are drawn from (0 = off)
+    judge_samples: int = 1000
+    judge_epochs: int = 2
+    judge_every: int = 500  # generator steps between the judge's verdicts during training (0 = only at the end)
     log_every: int = 100
 
 
 def smoke() -> Config:
     """The MLPs (the convolutional networks' samples barely move in a dozen steps: tests run those apart)."""
     return Config(dataset="synthetic", arch="mlp", n_train=256, n_test=256, generator_steps=12, critic_steps=2,
-                  batch_size=32, judge_samples=100, judge_dir="", log_every=4)
+                  batch_size=32, judge_samples=100, judge_epochs=1, judge_every=0, ema=0.9, log_every=4)
 
 
 def build(cfg: Config, rng: np.random.Generator) -> tuple[nn.Module, nn.Module]:
     """The generator and the critic: DCGAN-style convolutional (no batch norm in the critic) or MLPs."""
     if cfg.arch == "dcgan":
-        return DCGenerator(cfg.noise, cfg.width, rng), DCDiscriminator(cfg.width, rng, batch_norm=False)
+        critic_width = cfg.critic_width or cfg.width
+        return (DCGenerator(cfg.noise, cfg.width, rng, upsample=cfg.upsample),
+                DCDiscriminator(critic_width, rng, batch_norm=False))
     if cfg.arch == "mlp":
         return ImageMLPGenerator(cfg.noise, rng=rng), MLPDiscriminator(rng=rng)
     raise ValueError(f"wgan-gp: unknown arch {cfg.arch!r}; choose 'dcgan' or 'mlp'")
@@ -110,15 +120,23 @@ def gradient_penalty(critic: gg.nn.Module, real: gg.Tensor, fake: gg.Tensor,
 def run(cfg: Config, out_dir: Path) -> dict:
     gg.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    pixels, _, _, _ = load_digits(cfg)
+    pixels, labels, test_pixels, test_labels = load_digits(cfg)
     images = pixels * 2.0 - 1.0  # [-1, 1], the generator's tanh range
     gen, critic = build(cfg, rng)
+    average = WeightAverage(gen, cfg.ema) if cfg.ema else None
+    sampler = average.average if average else gen  # the network the samples and the figure come from
     reference = pixels[:1000]
-    first_distance = nearest_distance(sample_images(gen, 200, cfg.noise, rng), reference)
+    judge_cpu = time.process_time()
+    judge = train_judge_cnn(pixels, labels, rng, epochs=cfg.judge_epochs)
+    judge_cpu = time.process_time() - judge_cpu
+    real = test_pixels[:cfg.judge_samples]
+    untrained = sample_images(gen, cfg.judge_samples, cfg.noise, rng)
+    first_distance = nearest_distance(untrained[:200], reference)
     opt_g = Adam(gen.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
     opt_d = Adam(critic.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
     fixed = gg.tensor(rng.standard_normal((16, cfg.noise)).astype(np.float32))
     log: dict[str, list[float]] = {"wasserstein": [], "penalty": [], "grad_norm": [], "critic_loss": []}
+    judged: list[dict] = []
     grids, grid_titles = [], []
     start, cpu_start = time.perf_counter(), time.process_time()
 
@@ -128,14 +146,18 @@ def run(cfg: Config, out_dir: Path) -> dict:
     def noise() -> gg.Tensor:
         return gg.tensor(rng.standard_normal((cfg.batch_size, cfg.noise)).astype(np.float32))
 
+    def judged_share(network: nn.Module) -> float:
+        samples = sample_images(network, cfg.judge_samples, cfg.noise, np.random.default_rng(cfg.seed + 1))
+        return judge_against_real(judge, samples, real, test_labels[:len(real)])["legibility_ratio"]
+
     for step in range(1, cfg.generator_steps + 1):
         gen.train()
         for _ in range(cfg.critic_steps):
-            real = batch()
+            real_batch = batch()
             with gg.no_grad():
                 fake = gen(noise())
-            penalty, norms = gradient_penalty(critic, real, fake, rng)
-            distance = critic(real).mean() - critic(fake).mean()
+            penalty, norms = gradient_penalty(critic, real_batch, fake, rng)
+            distance = critic(real_batch).mean() - critic(fake).mean()
             loss = -distance + cfg.penalty_weight * penalty
             opt_d.zero_grad()
             loss.backward()  # through the penalty's recorded backward: second derivatives of the critic
@@ -148,20 +170,27 @@ def run(cfg: Config, out_dir: Path) -> dict:
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+        if average:
+            average.update()
+        if cfg.judge_every and step % cfg.judge_every == 0:
+            judged.append({"step": step, "legibility_ratio": judged_share(gen),
+                           **({"average_legibility_ratio": judged_share(sampler)} if average else {})})
+            print(f"step {step:5d}  judge: legibility ratio {judged[-1]}")
         if step % cfg.log_every == 0 or step == cfg.generator_steps:
             recent = slice(-cfg.log_every * cfg.critic_steps, None)
             print(f"step {step:5d}  W {np.mean(log['wasserstein'][recent]):.3f}  penalty "
                   f"{np.mean(log['penalty'][recent]):.4f}  |grad D| {np.mean(log['grad_norm'][recent]):.3f}  "
                   f"({time.perf_counter() - start:.0f} s)")
-            gen.eval()
+            sampler.eval()
             with gg.no_grad():
-                grids.append((gen(fixed).numpy()[:, 0] + 1) / 2)
+                grids.append((sampler(fixed).numpy()[:, 0] + 1) / 2)
             grid_titles.append(f"step {step}")
             image_rows(grids[-8:], out_dir / "samples.png", grid_titles[-8:])  # rewritten as training goes
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     _plot(log, out_dir / "curves.png")
-    judge, judge_source = load_judge(cfg, rng)
-    verdict = judge_samples(judge, sample_images(gen, cfg.judge_samples, cfg.noise, rng))
+    samples = sample_images(sampler, cfg.judge_samples, cfg.noise, rng)
+    verdict = judge_against_real(judge, samples, real, test_labels[:len(real)])
+    floor = judge_against_real(judge, untrained, real, test_labels[:len(real)])
     last = slice(-max(1, len(log["penalty"]) // 10), None)
     first = slice(0, max(1, len(log["penalty"]) // 10))
     return {
@@ -173,8 +202,14 @@ def run(cfg: Config, out_dir: Path) -> dict:
         "first_grad_norm": float(np.mean(log["grad_norm"][first])),
         "final_wasserstein": float(np.mean(log["wasserstein"][last])),
         "first_sample_distance": first_distance,
-        "final_sample_distance": nearest_distance(sample_images(gen, 200, cfg.noise, rng), reference),
-        "judge": judge_source, **verdict,
+        "final_sample_distance": nearest_distance(samples[:200], reference),
+        "judge": f"CNN trained here ({cfg.judge_epochs} epochs, {judge_cpu:.0f} s CPU)",
+        "sampled_from": "weight average" if average else "generator",
+        **verdict, "legible": verdict["legibility_ratio"] >= LEGIBLE,
+        "untrained_legibility_ratio": floor["legibility_ratio"],
+        **calibration(judge, real, rng),
+        "raw_generator_legibility_ratio": judged_share(gen),
+        "judged_during_training": judged,
         "pictures": [str(out_dir / "samples.png"), str(out_dir / "curves.png")],
     }
 

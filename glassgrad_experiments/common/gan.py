@@ -67,21 +67,34 @@ class ImageMLPGenerator(MLPGenerator):
 
 
 class DCGenerator(nn.Module):
-    """(N, noise) -> Linear -> (N, 2w, 7, 7) -> (N, w, 14, 14) -> (N, 1, 28, 28) in [-1, 1]."""
+    """(N, noise) -> Linear -> (N, 2w, 7, 7) -> (N, w, 14, 14) -> (N, 1, 28, 28) in [-1, 1].
 
-    def __init__(self, noise: int, width: int = 64, rng=None) -> None:
+    Each doubling is a ConvTranspose2d(4, stride 2) (``upsample="transposed"``), or a nearest-neighbour
+    doubling followed by a Conv2d(3) (``upsample="nearest"``: no checkerboard from overlapping strides).
+    """
+
+    def __init__(self, noise: int, width: int = 64, rng=None, upsample: str = "transposed") -> None:
         super().__init__()
         self.width = width
         self.project = nn.Linear(noise, 2 * width * 7 * 7, rng=rng)
         self.bn0 = nn.BatchNorm2d(2 * width)
-        self.up1 = nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1, rng=rng)  # 7 -> 14
+        self.up1 = _doubling(2 * width, width, upsample, rng)  # 7 -> 14
         self.bn1 = nn.BatchNorm2d(width)
-        self.up2 = nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1, rng=rng)  # 14 -> 28
+        self.up2 = _doubling(width, 1, upsample, rng)  # 14 -> 28
 
     def forward(self, z: gg.Tensor) -> gg.Tensor:
         h = self.bn0(self.project(z).reshape(z.shape[0], 2 * self.width, 7, 7)).relu()  # (N, 2w, 7, 7)
         h = self.bn1(self.up1(h)).relu()  # (N, w, 14, 14)
         return self.up2(h).tanh()  # (N, 1, 28, 28)
+
+
+def _doubling(inp: int, out: int, upsample: str, rng) -> nn.Module:
+    """A layer that doubles the height and width: (N, inp, H, W) -> (N, out, 2H, 2W)."""
+    if upsample == "transposed":
+        return nn.ConvTranspose2d(inp, out, 4, stride=2, padding=1, rng=rng)
+    if upsample == "nearest":
+        return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(inp, out, 3, padding=1, rng=rng))
+    raise ValueError(f"upsample must be 'transposed' or 'nearest', got {upsample!r}")
 
 
 class DCDiscriminator(nn.Module):

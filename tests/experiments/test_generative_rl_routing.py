@@ -76,6 +76,12 @@ def test_wgan_gp_penalty_pulls_the_conv_critics_gradient_norm_towards_one(tmp_pa
     assert 0.6 < results["final_grad_norm"] < 1.4
     assert results["final_penalty"] < results["first_penalty"]
     assert (tmp_path / "samples.png").exists() and (tmp_path / "curves.png").exists()
+    # the judge's verdict comes with its reference, the held-out real digits, and the ratio between them
+    assert results["sampled_from"] == "weight average"
+    assert results["legibility_ratio"] == pytest.approx(
+        results["confident_share"] / max(results["real_confident_share"], 1e-12))
+    assert results["legible"] == (results["legibility_ratio"] >= wgan_gp.LEGIBLE)
+    assert sum(results["class_counts"]) == cfg.judge_samples
 
 
 def test_autoencoder_loss_falls(smoke_record):
