@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend, dtypes
-from glassgrad.kernels import sums
+from glassgrad.kernels import broadcast, sums
 from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim, pick_keepdim
 from glassgrad.ops.reduce_dims import Dims, count, expand_reduced, reduction_dims
@@ -63,7 +63,7 @@ class Sum(Op):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         g = expand_reduced(grad, ctx.axes, ctx.keepdim)
-        return backend.xp.broadcast_to(g, ctx.shape)
+        return broadcast.broadcast_to(g, ctx.shape)  # backend.xp.broadcast_to(g, ctx.shape), as a view made directly
 
 
 def sum(input: Any, dim: Dims = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001, A002
@@ -93,7 +93,7 @@ class Mean(Op):
     def backward(ctx: Context, grad: Any) -> Any:
         with backend.xp.errstate(invalid="ignore", divide="ignore"):
             g = expand_reduced(grad, ctx.axes, ctx.keepdim) / grad.dtype.type(ctx.n)
-        return backend.xp.broadcast_to(g, ctx.shape)
+        return broadcast.broadcast_to(g, ctx.shape)  # backend.xp.broadcast_to(g, ctx.shape), as a view made directly
 
 
 def _require_float(x: Tensor, op_name: str) -> None:

@@ -91,10 +91,10 @@ class profile:  # noqa: N801 - torch's name
         if recording.active is not None:
             raise RuntimeError("profile: another profile is already recording on this process")
         self.recorder = recording.Recorder(self.record_shapes, self.profile_memory)
-        recording.active = self.recorder
+        recording.switch(self.recorder)
 
     def _finish_recording(self, save: bool = True) -> None:
-        recording.active = None
+        recording.switch(None)
         self.function_events = EventList(self.recorder.events if self.recorder else [])
         self.recorder = None
         if save and self.on_trace_ready is not None:

@@ -1,8 +1,9 @@
 """The profiler's recorder: the one switch the engine looks at, and the timeline it fills.
 
-Op.apply (glassgrad/op.py) and the backward walk check ``recording.active``: None (the usual
-case) costs them one attribute read; a ``Recorder`` times each op's forward and each node's
-backward into a list of ``Event``s. Ranges nest: an event opened while another is open is its
+The backward walk checks ``recording.active``: None (the usual case) costs it one attribute read;
+``Op.apply`` (glassgrad/op.py) is told by ``switch`` (through ``on_switch``) and takes a timed form
+only while a profile records, so ops pay nothing otherwise. A ``Recorder`` times each op's forward
+and each node's backward into a list of ``Event``s. Ranges nest: an event opened while another is open is its
 child, and an event's *self* time is its total time less its children's totals.
 """
 
@@ -16,6 +17,15 @@ from typing import Any
 from glassgrad.profiler.events import Event
 
 active: Recorder | None = None  # the recorder of the profile being recorded, or None
+on_switch: list[Callable[[bool], None]] = []  # told True when recording starts, False when it stops (Op.apply)
+
+
+def switch(recorder: Recorder | None) -> None:
+    """Make ``recorder`` the active one (None: stop recording) and tell those listening."""
+    global active
+    active = recorder
+    for listener in on_switch:
+        listener(recorder is not None)
 
 
 class Recorder:

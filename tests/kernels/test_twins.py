@@ -355,3 +355,42 @@ def test_conv2d_bias_folded_kernel_second_derivative_equals_plain(rng):
             (gx * gx).sum().backward()
             results[mode] = (gx.detach().numpy(), [wt.grad.numpy(), b.grad.numpy()])
     _assert_twins(results)
+
+
+@pytest.mark.parametrize("source, shape", [
+    ((), (32, 64)), ((1, 1), (32, 64)), ((3,), (4, 3)), ((2, 1, 3), (4, 2, 5, 3)), ((1,), (0,)), ((0, 3), (2, 0, 3)),
+])
+def test_broadcast_kernel_equals_numpy_broadcast_to(rng, source, shape):
+    from glassgrad.kernels import broadcast
+
+    g = rng.standard_normal(source).astype(np.float32) if source else np.asarray(np.float32(1.5))
+    view, twin = broadcast.broadcast_to(g, shape), np.broadcast_to(g, shape)
+    assert view.shape == twin.shape and view.dtype == twin.dtype and np.array_equal(view, twin)
+    assert not view.flags.writeable  # a write would land on every repeat: refused, as NumPy's view refuses it
+    assert np.shares_memory(view, g) or view.size == 0
+
+
+def test_broadcast_kernel_refuses_what_numpy_refuses_and_leaves_other_layouts_to_numpy(rng):
+    from glassgrad.kernels import broadcast
+
+    with pytest.raises(ValueError):
+        broadcast.broadcast_to(np.ones((2, 3)), (4, 3))
+    with pytest.raises(ValueError):
+        broadcast.broadcast_to(np.ones((2, 3)), (3,))
+    transposed = rng.standard_normal((3, 2)).T  # not C-contiguous: NumPy's own broadcast_to
+    assert np.array_equal(broadcast.broadcast_to(transposed, (5, 2, 3)), np.broadcast_to(transposed, (5, 2, 3)))
+    with kernels.use("reference"):
+        g = np.ones((1, 3))
+        assert broadcast.broadcast_to(g, (4, 3)).base is not None and np.array_equal(
+            broadcast.broadcast_to(g, (4, 3)), np.ones((4, 3)))
+
+
+def test_sum_and_mean_backward_give_the_same_gradient_in_both_kernel_modes(rng):
+    x = rng.standard_normal((4, 1, 5))
+    grads = []
+    for mode in ("fast", "reference"):
+        with kernels.use(mode):
+            t = gg.tensor(x, requires_grad=True)
+            (t.sum() * 2 + t.mean(dim=(0, 2)).sum() + t.sum(dim=0, keepdim=True).pow(2).sum()).backward()
+            grads.append(t.grad.numpy())
+    assert np.array_equal(grads[0], grads[1])
