@@ -5,6 +5,8 @@ How an in-place edit works (``_inplace``):
 * With no graph to record (grad mode off, or nothing involved requires grad),
   the op is computed and written into this tensor's own array, so every
   tensor sharing the array (``.data``, ``.detach()``, a slice) sees it.
+  (For ``+ - * /`` the fast kernel mode has NumPy's ufunc write the result
+  straight into that array instead: ``_arithmetic_in_place`` below.)
 * With a graph to record, the op is applied to a snapshot of this tensor (its
   old value and its old node), and this tensor takes the result's value,
   node and version counter: the graph stays correct and the old values saved
@@ -26,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 import glassgrad
-from glassgrad import autograd, backend
+from glassgrad import autograd, backend, kernels
 from glassgrad.autograd import grad_mode, graph, view_edits, views
 from glassgrad.errors import OpInputError
+from glassgrad.profiler import recording as profiler_recording
 from glassgrad.random import draw_as, resolve_rng
 
 if TYPE_CHECKING:
@@ -74,6 +77,62 @@ def _apart_from(edited: Tensor, old: Tensor, args: tuple, kwargs: dict) -> tuple
     return tuple(apart(a) for a in args), {k: apart(v) for k, v in kwargs.items()}
 
 
+_UFUNCS: dict[Any, Any] = {}  # glassgrad.ops.add -> numpy.add, ...: filled on first use (ops import this module)
+
+
+def _ufunc_of(op: Any) -> Any:
+    if not _UFUNCS:
+        ops = glassgrad.ops
+        _UFUNCS.update({ops.add: numpy.add, ops.sub: numpy.subtract, ops.mul: numpy.multiply, ops.div: numpy.divide})
+    return _UFUNCS.get(op)
+
+
+def _arithmetic_in_place(tensor: Tensor, op: Any, other: Any) -> bool:
+    """The fast twin of an edit ``tensor op= other`` (``+ - * /``) with no graph to record.
+
+    The readable path (``_inplace``) computes the op's result as a new tensor and writes its values
+    into ``tensor``'s array. Here NumPy's ufunc writes them there itself, ``numpy.add(x, y, out=x)``:
+    no result tensor, no new array, one pass over memory. It is served only where the ufunc computes
+    what the op computes, bit for bit: a NumPy array (not read-only) of a float, or an integer dtype
+    (no division), and an operand that is a Tensor of the same dtype with no more dims, a Python float
+    (float32 and float64) or a small Python int (NumPy converts it to the array's dtype, as
+    ``_constant_like`` does for the op). Anything else, and a shape that does not broadcast, returns
+    False with nothing written, and the readable path runs (and raises torch's error where one is due).
+    """
+    array = tensor.array
+    if array.__class__ is not numpy.ndarray or profiler_recording.active is not None:  # (profiled: the op's event)
+        return False
+    if views.catch_up_needed and grad_mode._grad_enabled:  # (a view may first need remaking: Op.run does it)
+        return False
+    ufunc = _ufunc_of(op)
+    kind = array.dtype.kind
+    if ufunc is None or kind not in "fiu" or (kind != "f" and ufunc is numpy.divide):
+        return False
+    if other.__class__ is float:
+        if kind != "f" or array.dtype.itemsize < 4:
+            return False
+    elif other.__class__ is int:
+        if not (0 if kind == "u" else -128) <= other <= 127:
+            return False
+    else:
+        operand = getattr(other, "array", None)
+        if operand.__class__ is not numpy.ndarray or operand.dtype != array.dtype or operand.ndim > array.ndim:
+            return False
+        other = operand
+    if not array.flags.writeable:
+        return False
+    try:
+        if ufunc is numpy.divide:
+            with numpy.errstate(divide="ignore", invalid="ignore"):  # x / 0 is +-inf and 0 / 0 NaN, as the op's
+                ufunc(array, other, out=array)
+        else:
+            ufunc(array, other, out=array)
+    except ValueError:  # (does not broadcast to this tensor's shape: checked before anything is written)
+        return False
+    tensor._version_counter[0] += 1
+    return True
+
+
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "requires_grad", False)
 
@@ -91,6 +150,8 @@ class InPlaceMethods:
                     recording = True
                     break
         if not recording:
+            if kernels.fast() and len(args) == 1 and not kwargs and _arithmetic_in_place(self, op, args[0]):
+                return self
             out = op(self, *args, **kwargs)
             if out.array.shape != self.array.shape:
                 _check_same_shape(out.array.shape, self.array.shape, op)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -394,3 +396,52 @@ def test_sum_and_mean_backward_give_the_same_gradient_in_both_kernel_modes(rng):
             (t.sum() * 2 + t.mean(dim=(0, 2)).sum() + t.sum(dim=0, keepdim=True).pow(2).sum()).backward()
             grads.append(t.grad.numpy())
     assert np.array_equal(grads[0], grads[1])
+
+
+def _edit_in_both_modes(make: Any, edit: Any) -> list[Any]:
+    """Run ``edit(target)`` in each kernel mode on a fresh ``make()``; the target's values, dtype and
+    version, a view's values, or the error raised, per mode."""
+    outcomes = []
+    for mode in ("fast", "reference"):
+        target = make()
+        view = target[..., :1]
+        with kernels.use(mode):
+            try:
+                edit(target)
+            except Exception as err:  # noqa: BLE001  (the two paths must raise the same)
+                outcomes.append((type(err), str(err).split(":")[0]))
+                continue
+        outcomes.append((target.numpy().tolist(), str(target.dtype), target._version, view.numpy().tolist()))
+    return outcomes
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "uint8", "int64"])
+@pytest.mark.parametrize("operand", ["float", "small int", "big int", "tensor", "0-d tensor", "other dtype", "wide"])
+@pytest.mark.parametrize("name", ["add_", "sub_", "mul_", "div_"])
+def test_in_place_arithmetic_kernel_equals_the_op_and_write(name, operand, dtype):
+    values = np.array([[3, 1, 4, 1], [5, 9, 2, 6]])
+    other = {"float": 1.5, "small int": 3, "big int": 300, "tensor": gg.tensor(np.array([1, 2, 0, 4]), dtype=dtype),
+             "0-d tensor": gg.tensor(2, dtype=dtype), "other dtype": gg.tensor([1.0, 2.0, 3.0, 4.0], dtype="float64"),
+             "wide": gg.ones((3, 2, 4), dtype=dtype)}[operand]
+
+    def edit(target: Any) -> None:
+        getattr(target, name)(other)
+
+    fast, reference = _edit_in_both_modes(lambda: gg.tensor(values, dtype=dtype), edit)
+    assert fast == reference
+
+
+def test_in_place_arithmetic_kernel_refuses_read_only_memory_as_the_op_does():
+    fast, reference = _edit_in_both_modes(lambda: gg.zeros(1, 4).expand(3, 4), lambda t: t.add_(1.0))
+    assert fast == reference and fast[0] is RuntimeError
+
+
+def test_in_place_arithmetic_kernel_serves_the_common_edits_and_leaves_the_rest():
+    from glassgrad.methods.inplace import _arithmetic_in_place
+
+    counts, weights = gg.zeros((27, 27), dtype=gg.int32), gg.randn(4, 3)
+    assert _arithmetic_in_place(counts[3, 4], gg.ops.add, 1) and counts[3, 4].item() == 1
+    assert _arithmetic_in_place(weights, gg.ops.sub, weights * 0.5) and _arithmetic_in_place(weights, gg.ops.mul, 2.0)
+    assert not _arithmetic_in_place(counts, gg.ops.div, 2)  # int / int is a float: the op raises torch's error
+    assert not _arithmetic_in_place(weights, gg.ops.add, gg.ones(3, dtype=gg.float64))  # dtypes differ
+    assert not _arithmetic_in_place(weights, gg.ops.add, gg.ones(5))  # does not broadcast: the op raises
