@@ -5,9 +5,10 @@ timed is each library's bookkeeping per call (parsing the index, promoting dtype
 result, the version counter). Each case is written once for a library ``lib`` (``glassgrad`` or
 ``torch``) so both run the same statement; grad mode is on, as in a notebook loop. One thread each,
 blocks of ``--calls`` calls alternating between the libraries, each RESULT line the median of the
-per-round ratios, glassgrad's time over torch's (see docs/kernels.md, "Per-op overhead").
+per-round ratios, glassgrad's time over torch's (see docs/kernels.md, "Per-op overhead"), in CPU time
+by default (``--clock wall`` for wall time).
 
-    python benchmarks/per_op.py [--calls 5000] [--rounds 5] [--only "N[i, j];item"]
+    python benchmarks/per_op.py [--calls 5000] [--rounds 5] [--only "N[i, j];item"] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import common  # noqa: E402  (after the thread default: pins the BLAS threads be
 
 # isort: split
 import argparse  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -62,11 +64,27 @@ def cases(lib: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+def alternate_cpu(contenders: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[float]]:
+    """``common.alternate`` with CPU time (``time.process_time``): on a machine shared with other jobs a
+    block's wall time counts the time others ran, its CPU time only this process's (one thread)."""
+    for fn in contenders.values():
+        fn()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for r in range(rounds):
+        for name in list(contenders) if r % 2 == 0 else list(reversed(contenders)):
+            start = time.process_time()
+            contenders[name]()
+            times[name].append(time.process_time() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=5000, help="calls per timed block")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", default="", help="';'-separated parts of case names (default: all)")
+    parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                        help="CPU time of this process (default: steadier on a shared machine) or wall time")
     args = parser.parse_args()
 
     import torch
@@ -84,8 +102,11 @@ def main() -> None:
                     fn()
             return run
 
-        times = common.alternate({"glassgrad": block(mine[name]), "torch": block(theirs[name])},
-                                 repeats=args.rounds, log=False)
+        contenders = {"glassgrad": block(mine[name]), "torch": block(theirs[name])}
+        if args.clock == "cpu":
+            times = alternate_cpu(contenders, args.rounds)
+        else:
+            times = common.alternate(contenders, repeats=args.rounds, log=False)
         us = {k: [1e6 * t / args.calls for t in v] for k, v in times.items()}
         print(common.ratio_line(name, us, "glassgrad", "torch", unit="us"))
         print(common.result_line(f"per op: {name}", common.round_ratios(times)), flush=True)

@@ -654,6 +654,8 @@ class InPlaceMethods:
         try:
             key.write(self.array, value)
         except (IndexError, ValueError) as err:
+            if isinstance(err, IndexError):  # an index array out of bounds (NumPy checks them): torch's message
+                glassgrad.ops.indexing.raise_torch_index_error(indices, self.array.shape)
             kind = OpInputError if isinstance(err, ValueError) else type(err)  # a shape error: torch's RuntimeError
             raise kind(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
                        f"in a tensor of shape {tuple(self.shape)}: {err}") from None

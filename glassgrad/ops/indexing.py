@@ -38,32 +38,42 @@ TORCH_NAMES = ["index_put", "one_hot"]
 FUNCTIONAL_NAMES = []
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x as much, paid on every x[i]
 class TorchIndex:
     """An index split into torch's two steps (see the module docstring); never changed once made.
 
     basic: ints, slices and None over the input's dims (applied first, a view);
     advanced: slices and integer arrays over the dims left, or None when there are no index tensors;
     keeps_all: the basic part keeps every element (only full slices and None);
-    repeats: an integer array may name a position twice, so writes back must add (masks never repeat).
+    repeats: an integer array may name a position twice, so writes back must add (masks never repeat);
+    view_key: ``basic`` with an Ellipsis after it, NumPy's key for the basic step (an Ellipsis makes NumPy
+    give a view even when every dim is an int, where it would give a scalar).
+
+    The bounds of the index arrays are checked by NumPy when it reads or writes with them (it checks every
+    index before it writes any, and raises IndexError); ``torch_index_error`` turns that into torch's message.
     """
 
-    basic: tuple[Any, ...]
-    advanced: tuple[Any, ...] | None
-    keeps_all: bool
-    repeats: bool
+    __slots__ = ("basic", "advanced", "keeps_all", "repeats", "view_key")
+
+    def __init__(self, basic: tuple[Any, ...], advanced: tuple[Any, ...] | None, keeps_all: bool,
+                 repeats: bool) -> None:
+        self.basic, self.advanced, self.keeps_all, self.repeats = basic, advanced, keeps_all, repeats
+        self.view_key = basic + (Ellipsis,)
+
+    def __repr__(self) -> str:
+        return f"TorchIndex(basic={self.basic}, advanced={self.advanced}, keeps_all={self.keeps_all}, " \
+               f"repeats={self.repeats})"
 
     def view(self, array: Any) -> Any:
         """The basic part of the index applied to ``array``: always a view (even when every dim is an int)."""
-        return array[self.basic + (Ellipsis,)]
+        return array[self.view_key]
 
     def read(self, array: Any) -> Any:
-        view = array[self.basic + (Ellipsis,)]  # self.view(array), written out: every x[i] reads
+        view = array[self.view_key]
         return view if self.advanced is None else view[self.advanced]
 
     def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
         """``array[index] = values`` (or ``+=`` with ``accumulate``; repeated positions add up), in place."""
-        view = array[self.basic + (Ellipsis,)]  # self.view(array), written out: every x[i] = v writes
+        view = array[self.view_key]
         if self.advanced is None:
             if accumulate:
                 view += values
@@ -113,8 +123,9 @@ def _convert(item: Any) -> Any:
                      f"valid indices, got {type(item).__name__}")
 
 
-_PARSED: dict[tuple[Any, tuple[int, ...]], TorchIndex] = {}  # (index of Python ints, shape) -> its TorchIndex
+_PARSED: dict[tuple[Any, tuple[int, ...]], TorchIndex] = {}  # (index key, shape) -> its TorchIndex (parse_index)
 _INTS = {int}
+_SLICE_PARTS = {int, type(None)}
 
 
 def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
@@ -122,26 +133,54 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
 
     The common cases, ints and slices with at most one index tensor (``counts[i, j]``, ``x[2:5]``,
     ``C[Xb]``), take ``plain_index``, a shortcut with the same result; everything else (and every
-    error) takes ``parse_any_index``. An index made only of Python ints (exactly: ``True == 1`` but
-    ``x[True]`` is another index) is remembered with the shape, because element loops
-    (``counts[i, j] += 1``) parse the same few again and again; a TorchIndex is never changed once made."""
+    error) takes ``parse_any_index``. An index of Python ints, slices of Python ints and 0-d integer
+    tensors is remembered with the shape (``memo_key``), because element loops (``counts[i, j] += 1``,
+    ``dC[ix] += demb[k, j]``) parse the same few again and again, twice per step (read, then write back);
+    a TorchIndex is never changed once made."""
     if index.__class__ is int or index.__class__ is tuple and {*map(type, index)} == _INTS:
-        key = (index, shape)
-        parsed = _PARSED.get(key)
-        if parsed is None:
-            parsed = plain_index(index, shape) or parse_any_index(index, shape)
-            if len(_PARSED) >= 4096:  # a bound on the memory: start again
-                _PARSED.clear()
-            _PARSED[key] = parsed
-        return parsed
-    return plain_index(index, shape) or parse_any_index(index, shape)
+        key = (index, shape)  # the commonest case, asked first: an index of Python ints is its own key
+    else:
+        key = memo_key(index)
+        if key is None:  # index tensors (their values are read each time) and anything unusual
+            return plain_index(index, shape) or parse_any_index(index, shape)
+        key = (key, shape)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = plain_index(index, shape) or parse_any_index(index, shape)
+        if len(_PARSED) >= 4096:  # a bound on the memory: start again
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return parsed
+
+
+def memo_key(index: Any) -> tuple[Any, ...] | None:
+    """A hashable key standing for an index made only of Python ints, slices whose bounds are Python ints
+    (or None) and 0-d integer tensors; None for any other index. Exact types are asked, because a look-alike
+    is another index (``True == 1`` but ``x[True]`` adds a dim; ``x[1.0]`` is an error). A 0-d integer tensor
+    indexes as its int does, so its key is its value; a slice's is its (start, stop, step)."""
+    parts = []
+    for item in index if index.__class__ is tuple else (index,):
+        kind = item.__class__
+        if kind is int:
+            parts.append(item)
+        elif kind is slice and {item.start.__class__, item.stop.__class__, item.step.__class__} <= _SLICE_PARTS:
+            parts.append((item.start, item.stop, item.step))
+        elif kind is Tensor and item.array.ndim == 0 and item.array.dtype.kind == "i":  # (uint8 0-d: a mask)
+            parts.append(int(item.array))
+        else:
+            return None
+    return tuple(parts)
 
 
 def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
     """``parse_any_index``'s result for an index made only of in-bounds Python ints, slices with int
     bounds, 0-d integer tensors and at most one integer index tensor (or array), found with exact type
     checks; None for any other index. Element loops (``counts[i, j] += 1``) parse two indices per step
-    and minibatches index a table every step, so this is where their time went."""
+    and minibatches index a table every step, so this is where their time went.
+
+    The index array's bounds are left to NumPy, which checks them when the TorchIndex reads or writes (two
+    reductions here cost more than the whole read of a small table); ``torch_index_error`` gives torch's
+    message then."""
     items = index if index.__class__ is tuple else (index,)
     if len(items) > len(shape):
         return None
@@ -160,8 +199,8 @@ def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
                 item, kind = int(array), int
             elif array.dtype.kind == "u" or indexed:  # (uint8 is a mask; two index arrays must broadcast)
                 return None
-            elif array.size and (array.min() < -shape[dim] or array.max() >= shape[dim]):
-                return None
+            elif backend.name != "numpy" and array.size and (array.min() < -shape[dim] or array.max() >= shape[dim]):
+                return None  # NumPy checks the bounds as it reads and writes (TorchIndex); CuPy does not
             else:
                 basic.append(slice(None))
                 advanced.append(array)
@@ -256,7 +295,8 @@ class GetItem(Op):
     @staticmethod
     def forward(ctx: Context, x: Any, *, index: TorchIndex) -> Any:
         ctx.shape, ctx.index = x.shape, index
-        return index.read(x)
+        view = x[index.view_key]  # index.read(x), written out: every x[i] comes here
+        return view if index.advanced is None else view[index.advanced]
 
     differentiable_backward = True
 
@@ -277,6 +317,7 @@ class ArrayIndex:
     key: Any
     keeps_all = False
     repeats = True  # a write back adds up (numpy.add.at): correct whether or not positions repeat
+    view_key = (Ellipsis,)  # (GetItem reads array[view_key][advanced]: here the whole array, then the key)
 
     @property
     def advanced(self) -> Any:
@@ -338,7 +379,20 @@ class WriteAt(Op):
 def getitem(x: Any, index: Any) -> Tensor:
     """``x[index]`` with torch's indexing rules (see the module docstring); gradients flow back."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
-    return GetItem.apply(x, index=parse_index(index, x.array.shape))
+    try:
+        return GetItem.apply(x, index=parse_index(index, x.array.shape))
+    except IndexError:
+        raise_torch_index_error(index, x.array.shape)
+        raise
+
+
+def raise_torch_index_error(index: Any, shape: tuple[int, ...]) -> None:
+    """Where NumPy refused ``index`` (an index array out of bounds: ``plain_index`` leaves it the bounds),
+    raise the general parser's IndexError, torch's message; return if the parser finds nothing wrong."""
+    try:
+        parse_any_index(index, shape)
+    except IndexError as torch_error:
+        raise torch_error from None
 
 
 class IndexPut(Op):
@@ -366,7 +420,16 @@ def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
     """A copy of ``x`` with ``values`` (broadcast to the indexed shape) written, or with
     ``accumulate`` added, at ``indices`` (torch's rules; repeated positions add up when accumulating)."""
     x = as_tensor(x)
-    index = parse_index(indices, tuple(x.shape))
+    try:
+        return _index_put(x, parse_index(indices, x.array.shape), values, accumulate)
+    except IndexError:
+        raise_torch_index_error(indices, x.array.shape)
+        raise
+
+
+def _index_put(x: Tensor, index: TorchIndex, values: Any, accumulate: bool) -> Tensor:
+    """``index_put`` once the index is parsed: ``values`` made a tensor of x's dtype, broadcast (leading
+    size-1 dims dropped, as torch) to the indexed shape, then the op."""
     v = values if isinstance(values, Tensor) else Tensor._make(backend.xp.asarray(values, dtype=x.dtype), False)
     if v.dtype != x.dtype:
         v = v.to(x.dtype)

@@ -15,7 +15,7 @@ import pytest
 
 import glassgrad as gg
 from glassgrad import backend
-from glassgrad.ops.indexing import parse_any_index, parse_index, plain_index
+from glassgrad.ops.indexing import memo_key, parse_any_index, parse_index, plain_index
 
 SHAPE = (4, 5, 3)
 ENTRIES = [0, 3, -1, -4, 4, 7, slice(None), slice(1, 3), slice(None, None, 2), slice(-3, None), slice(2, 100),
@@ -50,8 +50,48 @@ def test_plain_index_matches_the_general_parser(length: int) -> None:
         arrays = sum(np.ndim(getattr(i, "array", i)) > 0 for i in items if not isinstance(i, int | slice))
         if plain is None:  # only where the general parser has something to say: an error, or arrays to broadcast
             assert arrays > 1 or isinstance(general, type) and issubclass(general, IndexError), index
+        elif isinstance(general, type):  # an index array out of bounds: plain_index leaves it to NumPy's check
+            assert issubclass(general, IndexError) and arrays == 1, index
+            refused_before_writing(plain, index)
         else:
             assert same_index(plain, general) and same_index(parse_index(index, SHAPE), general), index
+
+
+def refused_before_writing(parsed, index) -> None:
+    """Reading and writing with ``parsed`` raise IndexError, and no write changes anything first."""
+    with pytest.raises(IndexError):
+        parsed.read(np.zeros(SHAPE))
+    for accumulate in (False, True):
+        target = np.zeros(SHAPE)
+        with pytest.raises(IndexError):
+            parsed.write(target, 1.0, accumulate)
+        assert not target.any(), index
+
+
+@pytest.mark.parametrize("index", [gg.tensor([0, 4]), (slice(None), gg.tensor([[1, -6]])),
+                                   (1, slice(0, 2), np.array([3]))])
+@pytest.mark.parametrize("kernels", ["fast", "reference"])
+def test_an_index_array_out_of_bounds_raises_torchs_error_and_writes_nothing(index, kernels) -> None:
+    """plain_index leaves the bounds of an index array to NumPy; getitem, setitem and index_put (with and
+    without accumulate, with and without a graph) still raise the general parser's IndexError, torch's
+    message, and leave the tensor as it was."""
+    with gg.kernels.use(kernels):
+        x = gg.zeros(SHAPE)
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            x[index]
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            x[index] = 1.0
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            x.index_put_(index if isinstance(index, tuple) else (index,), gg.tensor(1.0), accumulate=True)
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            gg.ops.index_put(x, index, 1.0)
+        w = gg.ones(SHAPE, requires_grad=True)
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            w[index]
+        y = w * 1
+        with pytest.raises(IndexError, match="out of bounds for dimension"):
+            y[index] = 2.0
+        assert not x.array.any() and (y.array == 1).all() and x._version == 0
 
 
 @pytest.mark.parametrize("index", [
@@ -78,6 +118,32 @@ def test_a_slice_step_refused_by_the_general_parser_is_refused_through_parse_ind
         parse_index(slice(None, None, -1), SHAPE)
     with pytest.raises(IndexError, match="out of bounds"):
         parse_index((0, 9), SHAPE)
+
+
+def test_an_index_of_slices_and_0d_tensors_parsed_again_comes_from_the_memo_and_is_still_right() -> None:
+    """memo_key: a 0-d integer tensor stands for its value (another tensor of another value is another index),
+    a slice for its Python-int bounds; a look-alike (a bool or float bound, a uint8 0-d mask, a tensor of
+    more dims) has no key and is parsed afresh."""
+    for index in [slice(1, 3), (gg.tensor(2), slice(None, None, 2)), gg.tensor(-1), (0, slice(-3, None), 1),
+                  (slice(None), gg.tensor(4, dtype=gg.int32))]:
+        first, again = parse_index(index, SHAPE), parse_index(index, SHAPE)
+        assert again is first and same_index(first, parse_any_index(index, SHAPE)), index
+    assert same_index(parse_index(gg.tensor(3), SHAPE), parse_any_index(3, SHAPE))
+    assert same_index(parse_index(gg.tensor(1), SHAPE), parse_any_index(1, SHAPE))
+    x = gg.arange(60.0).reshape(SHAPE)
+    ix = gg.tensor(1)
+    assert x[ix].tolist() == x[1].tolist()
+    ix.fill_(2)  # the same tensor holding another value: another index
+    assert x[ix].tolist() == x[2].tolist()
+    for lookalike in [slice(True, 3), slice(1, 3.0), gg.tensor(1, dtype=gg.uint8), (gg.tensor([1]), 0),
+                      slice(np.int64(1), 3), (gg.tensor(True), 0)]:
+        assert memo_key(lookalike) is None, lookalike
+    with pytest.raises(IndexError, match="out of bounds"):
+        parse_index(gg.tensor(4), SHAPE)  # never remembered: it raises each time
+    with pytest.raises(IndexError, match="out of bounds"):
+        parse_index((slice(None), gg.tensor(5)), SHAPE)
+    with pytest.raises(ValueError, match="step"):
+        parse_index(slice(None, None, -1), SHAPE)
 
 
 def test_an_index_of_ints_parsed_again_comes_from_the_memo_and_is_still_right() -> None:
