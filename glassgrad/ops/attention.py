@@ -30,7 +30,7 @@ import numpy as np
 
 from glassgrad import backend
 from glassgrad.errors import OpDtypeError, OpInputError
-from glassgrad.kernels import sums
+from glassgrad.kernels import softmax_shift, sums
 from glassgrad.op import Context, Op
 from glassgrad.ops.dropout import dropout_mask
 from glassgrad.random import resolve_rng
@@ -71,9 +71,11 @@ def masked_softmax_(scores: Any, may_be_empty: bool) -> Any:
             return softmax(scores, -1)
         empty = ~xp.isfinite(xp.amax(scores, axis=-1, keepdims=True))  # rows with every key masked (constant)
         return xp.where(empty, 0.0, softmax(xp.where(empty, 0.0, scores), -1))
-    row_max = scores.max(axis=-1, keepdims=True)
     if may_be_empty:
+        row_max = scores.max(axis=-1, keepdims=True)
         row_max[~xp.isfinite(row_max)] = 0.0
+    else:  # key 0 is seen by every query (no mask, or the causal one): its score bounds each row's max from below
+        row_max = softmax_shift.shift(scores, scores[..., :1])  # the rows' maxima, or one per head (the kernel)
     scores -= row_max
     xp.exp(scores, out=scores)
     total = sums.sum_last(scores)

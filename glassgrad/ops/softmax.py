@@ -2,7 +2,8 @@
 
 Both subtract the maximum along the axis first: softmax(x) = softmax(x - c)
 for any constant c, and with c = max(x) every exponent is <= 0, so nothing
-overflows.
+overflows. (Along the last axis the fast kernel ``kernels/softmax_shift.py`` may
+subtract a larger c, one block's maximum, where that is as safe.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassgrad import backend
-from glassgrad.kernels import sums
+from glassgrad.kernels import softmax_shift, sums
 from glassgrad.op import Context, Op
 from glassgrad.ops.arguments import pick_dim
 from glassgrad.tensor import Tensor, as_tensor
@@ -34,9 +35,22 @@ def max_shift(x: Any, axes: int | tuple[int, ...]) -> Any:
     return backend.xp.amax(x, axis=axes, keepdims=True)
 
 
+def softmax_shift_along(x: Any, axis: int) -> Any:
+    """The shift m that softmax and log-softmax subtract before exp: ``max_shift(x, axis)``, the max along
+    the axis. Along the last axis of an array, the fast kernel may give one max per block of rows instead
+    (``kernels/softmax_shift.py``), when each row's first entry (a lower bound of its max) shows it safe.
+    (The first entry, not the row's mean: the mean by BLAS cost more than the kernel saves on (768, 65)
+    logits; and a causal mask written with masked_fill leaves the first column, only that, finite.)"""
+    if isinstance(x, Tensor) or not softmax_shift.serves(x) or axis % x.ndim != x.ndim - 1 \
+            or x.shape[-1] == 0:
+        return max_shift(x, axis)
+    return softmax_shift.shift(x, x[..., :1])
+
+
 def stable_log_softmax(x: Any, axis: int) -> Any:
-    """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis."""
-    shifted = x - max_shift(x, axis)
+    """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis (or a larger shift: see
+    ``softmax_shift_along``)."""
+    shifted = x - softmax_shift_along(x, axis)
     with backend.xp.errstate(divide="ignore"):  # log 0 only for an empty axis, whose result is empty
         log_total = backend.xp.log(sums.sum_along(backend.xp.exp(shifted), axis))
     if isinstance(shifted, Tensor):  # a forward run again to record its graph: the expression, which records
@@ -53,7 +67,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx: Context, x: Any, *, axis: int) -> Any:
         with backend.xp.errstate(invalid="ignore"):  # a row of -inf only gives NaN, silently as in torch
-            e = backend.xp.exp(x - max_shift(x, axis))
+            e = backend.xp.exp(x - softmax_shift_along(x, axis))
             y = e / sums.sum_along(e, axis)
         ctx.save_for_backward(y)
         ctx.axis = axis
