@@ -53,17 +53,16 @@ class ReLU(Op):
 
 
 def relu_array(x: Any) -> Any:
-    """max(x, 0) of an array. For a float array of at least 4,096 elements the zero is an array of
-    x's shape, not the scalar 0: NumPy's ``maximum`` of an array and a scalar does not run its
-    vectorised loop (float32 (64, 32, 28, 28), the CNN's first ReLU: 0.78-0.85 ms against 0.34-0.40
-    ms for ``maximum(x, zeros)`` with the zeros made in the call; 1 thread, CPU time, minima and
-    medians of 60). Same values, same bits (NaN kept, -0.0 gives +0.0 in both). A Tensor (a forward
-    run again to record a graph) takes the scalar form."""
+    """max(x, 0) of an array. For a float array of at least 4,096 elements, as ``clip(x, 0, inf)``:
+    NumPy's ``maximum`` of an array and a scalar does not run its vectorised loop, its ``clip`` with
+    both bounds does (the CNN's first ReLU, float32 (64, 32, 28, 28): ``maximum(x, 0)`` 0.83-0.90 ms,
+    ``clip`` 0.26-0.30 ms; float64 1.23 against 0.95 ms; 1 thread, CPU time, medians of 40). The same
+    values; a NaN stays NaN, and -0.0 stays -0.0 (torch's answer; ``maximum`` gives +0.0). Integers,
+    small arrays and a Tensor (a forward run again to record a graph) take ``maximum(x, 0)``."""
     xp = backend.xp
     if not hasattr(x, "strides") or x.dtype.kind != "f" or x.size < 4096:
         return xp.maximum(x, 0)
-    zeros = xp.zeros_like(x)
-    return xp.maximum(x, zeros, out=zeros)
+    return xp.clip(x, 0, math.inf)
 
 
 def relu(x: Any) -> Tensor:
