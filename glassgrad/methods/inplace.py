@@ -647,17 +647,21 @@ class InPlaceMethods:
         if accumulate or getattr(values, "requires_grad", False) or (self.requires_grad and autograd.is_grad_enabled()):
             region = _written_region(self, indices) if self._shared else None  # the views to remake: those over it
             return self._inplace(glassgrad.ops.index_put, indices, values, accumulate=accumulate, _region=region)
-        key = glassgrad.ops.indexing.parse_index(indices, self.array.shape)  # torch's indexing rules
-        value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
-        if value.dtype != self.array.dtype:
-            _check_castable(value.dtype, self.array.dtype, "setitem")
+        indexing = glassgrad.ops.indexing
+        key = indexing.parse_index(indices, self.array.shape)  # torch's indexing rules
+        if values.__class__ in indexing.NUMBERS:  # a Python number: torch's conversion (ops/indexing_numbers.py)
+            value = indexing.written_number(values, self.array.dtype)
+        else:
+            value = values.array if hasattr(values, "array") else backend.xp.asarray(values)
+            if value.dtype != self.array.dtype:
+                _check_castable(value.dtype, self.array.dtype, "setitem")
         try:
             key.write(self.array, value)
         except (IndexError, ValueError) as err:
             if isinstance(err, IndexError):  # an index array out of bounds (NumPy checks them): torch's message
-                glassgrad.ops.indexing.raise_torch_index_error(indices, self.array.shape)
+                indexing.raise_torch_index_error(indices, self.array.shape)
             kind = OpInputError if isinstance(err, ValueError) else type(err)  # a shape error: torch's RuntimeError
-            raise kind(f"setitem: cannot assign values of shape {tuple(value.shape)} at {indices!r} "
+            raise kind(f"setitem: cannot assign values of shape {numpy.shape(value)} at {indices!r} "
                        f"in a tensor of shape {tuple(self.shape)}: {err}") from None
         self._version_counter[0] += 1
         return self

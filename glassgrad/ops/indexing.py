@@ -30,6 +30,7 @@ from glassgrad import backend
 from glassgrad.errors import OpInputError
 from glassgrad.op import Context, Op
 from glassgrad.ops.index_dtypes import LONG, check_index_dtype
+from glassgrad.ops.indexing_numbers import NUMBERS, written_number
 from glassgrad.tensor import Tensor, as_tensor
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -430,6 +431,8 @@ def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
 def _index_put(x: Tensor, index: TorchIndex, values: Any, accumulate: bool) -> Tensor:
     """``index_put`` once the index is parsed: ``values`` made a tensor of x's dtype, broadcast (leading
     size-1 dims dropped, as torch) to the indexed shape, then the op."""
+    if values.__class__ in NUMBERS:  # a Python number: converted as torch does (refused where it overflows)
+        values = written_number(values, x.array.dtype)
     v = values if isinstance(values, Tensor) else Tensor._make(backend.xp.asarray(values, dtype=x.dtype), False)
     if v.dtype != x.dtype:
         v = v.to(x.dtype)
