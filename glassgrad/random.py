@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from glassgrad import box_muller
 from glassgrad.device import device as make_device
 
 DEFAULT_SEED = 0  # the default generator's seed at import, so runs repeat without manual_seed
@@ -152,7 +153,10 @@ def draw_as(draw: Any, shape: tuple[int, ...], dtype: Any, scale: float = 1.0, s
     """``(shift + scale * draw(shape)).astype(dtype)`` without the float64 array of the whole shape.
 
     ``draw`` is a NumPy Generator method that draws float64 values with ``out=``
-    (``standard_normal``, ``random``). For a float32 or float16 result the values are drawn
+    (``standard_normal``, ``random``). A float32 or float16 result of more than ``DRAW_CHUNK``
+    normal values is drawn by the Box–Muller transform in float32 instead (``box_muller.py``: as
+    torch draws its own, in half the time of NumPy's ziggurat). For other large float32 or float16
+    results the values are drawn
     a chunk at a time into one small float64 buffer and written into the result, so a
     ``randn(200000, 200)`` allocates its 160 MB once instead of 320 MB of float64 and then
     160 MB for the cast (each fresh page a page fault). The generator's stream is consumed in
@@ -165,6 +169,9 @@ def draw_as(draw: Any, shape: tuple[int, ...], dtype: Any, scale: float = 1.0, s
         return (values if scale == 1.0 and shift == 0.0 else shift + scale * values).astype(dtype, copy=False)
     out = np.empty(shape, dtype=dtype)
     flat = out.reshape(-1)
+    if box_muller.is_standard_normal(draw):  # normals: float32 Box–Muller, twice as quick (box_muller.py)
+        box_muller.fill_normal(draw.__self__, flat, scale, shift)
+        return out
     buffer = np.empty(DRAW_CHUNK)
     for start in range(0, size, DRAW_CHUNK):
         part = buffer[:min(DRAW_CHUNK, size - start)]

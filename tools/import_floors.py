@@ -36,6 +36,7 @@ FLOORS: list[tuple[str, list[str]]] = [
         [
             "glassgrad.allocator",
             "glassgrad.bfloat16_math",
+            "glassgrad.box_muller",
             "glassgrad.compiler",
             "glassgrad.errors",
             "glassgrad.layout",
