@@ -46,6 +46,8 @@ class TorchIndex:
     advanced: slices and integer arrays over the dims left, or None when there are no index tensors;
     keeps_all: the basic part keeps every element (only full slices and None);
     repeats: an integer array may name a position twice, so writes back must add (masks never repeat);
+    axis: where the advanced part is one integer array among full slices, its position (NumPy's ``take``
+    along that axis reads what the indexing reads, three times faster on a small table); else None;
     view_key: ``basic`` with an Ellipsis after it, NumPy's key for the basic step (an Ellipsis makes NumPy
     give a view even when every dim is an int, where it would give a scalar).
 
@@ -53,11 +55,11 @@ class TorchIndex:
     index before it writes any, and raises IndexError); ``torch_index_error`` turns that into torch's message.
     """
 
-    __slots__ = ("basic", "advanced", "keeps_all", "repeats", "view_key")
+    __slots__ = ("basic", "advanced", "keeps_all", "repeats", "axis", "view_key")
 
     def __init__(self, basic: tuple[Any, ...], advanced: tuple[Any, ...] | None, keeps_all: bool,
-                 repeats: bool) -> None:
-        self.basic, self.advanced, self.keeps_all, self.repeats = basic, advanced, keeps_all, repeats
+                 repeats: bool, axis: int | None = None) -> None:
+        self.basic, self.advanced, self.keeps_all, self.repeats, self.axis = basic, advanced, keeps_all, repeats, axis
         self.view_key = basic + (Ellipsis,)
 
     def __repr__(self) -> str:
@@ -70,7 +72,11 @@ class TorchIndex:
 
     def read(self, array: Any) -> Any:
         view = array[self.view_key]
-        return view if self.advanced is None else view[self.advanced]
+        if self.advanced is None:
+            return view
+        if self.axis is None or not view.size:  # (take checks no bound where nothing is read: an empty view)
+            return view[self.advanced]
+        return view.take(self.advanced[self.axis], self.axis)
 
     def write(self, array: Any, values: Any, accumulate: bool = False) -> None:
         """``array[index] = values`` (or ``+=`` with ``accumulate``; repeated positions add up), in place."""
@@ -204,6 +210,7 @@ def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
                 return None  # NumPy checks the bounds as it reads and writes (TorchIndex); CuPy does not
             else:
                 basic.append(slice(None))
+                axis = len(advanced)  # (every other entry of advanced is a full slice)
                 advanced.append(array)
                 indexed = True
                 continue
@@ -222,7 +229,7 @@ def plain_index(index: Any, shape: tuple[int, ...]) -> TorchIndex | None:
     fill = [slice(None)] * (len(shape) - len(items))
     if not indexed:
         return TorchIndex(tuple(basic + fill), None, keeps_all, False)
-    return TorchIndex(tuple(basic + fill), tuple(advanced + fill), keeps_all, True)
+    return TorchIndex(tuple(basic + fill), tuple(advanced + fill), keeps_all, True, axis)
 
 
 def parse_any_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
@@ -297,7 +304,11 @@ class GetItem(Op):
     def forward(ctx: Context, x: Any, *, index: TorchIndex) -> Any:
         ctx.shape, ctx.index = x.shape, index
         view = x[index.view_key]  # index.read(x), written out: every x[i] comes here
-        return view if index.advanced is None else view[index.advanced]
+        if index.advanced is None:
+            return view
+        if index.axis is None or not view.size:  # (take checks no bound where nothing is read: an empty view)
+            return view[index.advanced]
+        return view.take(index.advanced[index.axis], index.axis)
 
     differentiable_backward = True
 
@@ -319,6 +330,7 @@ class ArrayIndex:
     keeps_all = False
     repeats = True  # a write back adds up (numpy.add.at): correct whether or not positions repeat
     view_key = (Ellipsis,)  # (GetItem reads array[view_key][advanced]: here the whole array, then the key)
+    axis = None  # (never read with take)
 
     @property
     def advanced(self) -> Any:

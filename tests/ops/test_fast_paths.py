@@ -55,6 +55,9 @@ def test_plain_index_matches_the_general_parser(length: int) -> None:
             refused_before_writing(plain, index)
         else:
             assert same_index(plain, general) and same_index(parse_index(index, SHAPE), general), index
+            data = np.arange(60.0).reshape(SHAPE)  # (plain reads one index array with take: the same values)
+            assert np.array_equal(plain.read(data), general.read(data)), index
+            assert plain.read(data).shape == general.read(data).shape, index
 
 
 def refused_before_writing(parsed, index) -> None:
