@@ -83,7 +83,7 @@ class Config(ImageDataConfig):
     lr: float = 2e-4  # the paper: 1e-4 (see above)
     beta1: float = 0.5
     beta2: float = 0.9
-    ema: float = 0.999  # decay of the generator's weight average that samples are drawn from (0 = off)
+    ema: float = 0.995  # decay of the generator's weight average that samples are drawn from (0 = off)
     judge_samples: int = 1000
     judge_epochs: int = 2
     judge_every: int = 500  # generator steps between the judge's verdicts during training (0 = only at the end)
@@ -146,6 +146,10 @@ def run(cfg: Config, out_dir: Path) -> dict:
     def noise() -> gg.Tensor:
         return gg.tensor(rng.standard_normal((cfg.batch_size, cfg.noise)).astype(np.float32))
 
+    def refresh() -> None:  # the average's batch-norm statistics, measured on the average (weight_average.py)
+        if average:
+            average.refresh_batch_norm(noise() for _ in range(8))
+
     def judged_share(network: nn.Module) -> float:
         samples = sample_images(network, cfg.judge_samples, cfg.noise, np.random.default_rng(cfg.seed + 1))
         return judge_against_real(judge, samples, real, test_labels[:len(real)])["legibility_ratio"]
@@ -172,6 +176,9 @@ def run(cfg: Config, out_dir: Path) -> dict:
         opt_g.step()
         if average:
             average.update()
+        if average and (step % cfg.log_every == 0 or step == cfg.generator_steps
+                        or (cfg.judge_every and step % cfg.judge_every == 0)):
+            refresh()
         if cfg.judge_every and step % cfg.judge_every == 0:
             judged.append({"step": step, "legibility_ratio": judged_share(gen),
                            **({"average_legibility_ratio": judged_share(sampler)} if average else {})})
@@ -188,6 +195,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
             image_rows(grids[-8:], out_dir / "samples.png", grid_titles[-8:])  # rewritten as training goes
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     _plot(log, out_dir / "curves.png")
+    np.savez(out_dir / "generator.npz", **{k: v.numpy() for k, v in sampler.state_dict().items()})  # to judge again
     samples = sample_images(sampler, cfg.judge_samples, cfg.noise, rng)
     verdict = judge_against_real(judge, samples, real, test_labels[:len(real)])
     floor = judge_against_real(judge, untrained, real, test_labels[:len(real)])
@@ -211,6 +219,7 @@ def run(cfg: Config, out_dir: Path) -> dict:
         "raw_generator_legibility_ratio": judged_share(gen),
         "judged_during_training": judged,
         "pictures": [str(out_dir / "samples.png"), str(out_dir / "curves.png")],
+        "weights": str(out_dir / "generator.npz"),
     }
 
 
