@@ -128,11 +128,21 @@ class ScaledDotProductAttention(Op):
         q, k, v, weights, drop = ctx.saved
         used = weights if drop is None else weights * drop  # Pd, the weights the values saw
         dv = xp.swapaxes(used, -1, -2) @ grad if ctx.needs_input_grad[2] else None
-        d_used = grad @ xp.swapaxes(v, -1, -2)  # dPd (..., L, S)
-        d_weights = d_used if drop is None else d_used * drop  # dP
-        d_scores = weights * (d_weights - sums.sum_last(d_weights * weights))  # softmax backward: dS
-        d_mask = d_scores if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3] else None
-        d_scaled = d_scores * d_scores.dtype.type(ctx.scale)  # (out of place: it also runs on Tensors, recording)
+        needs_mask = len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3]
+        if isinstance(grad, Tensor) or needs_mask:  # (out of place: it also runs on Tensors, recording)
+            d_used = grad @ xp.swapaxes(v, -1, -2)  # dPd (..., L, S)
+            d_weights = d_used if drop is None else d_used * drop  # dP
+            d_scores = weights * (d_weights - sums.sum_last(d_weights * weights))  # softmax backward: dS
+            d_mask = d_scores if needs_mask else None
+            d_scaled = d_scores * d_scores.dtype.type(ctx.scale)
+        else:  # the same dS * scale with the scale put on dO (half dS's size when Ev < S) and one scratch array
+            d_weights = (grad * grad.dtype.type(ctx.scale)) @ xp.swapaxes(v, -1, -2)  # scale dPd
+            if drop is not None:
+                d_weights *= drop  # scale dP
+            d_scaled = d_weights * weights
+            xp.subtract(d_weights, sums.sum_last(d_scaled), out=d_scaled)  # scale (dP - rowsum(dP * P))
+            d_scaled *= weights  # scale dS
+            d_mask = None
         dq = d_scaled @ k if ctx.needs_input_grad[0] else None
         dk = xp.swapaxes(d_scaled, -1, -2) @ q if ctx.needs_input_grad[1] else None
         if len(ctx.needs_input_grad) > 3:

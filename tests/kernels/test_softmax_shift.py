@@ -11,31 +11,38 @@ from glassgrad.kernels import softmax_shift
 from glassgrad.nn import functional as F
 
 
+@pytest.fixture
+def fast_mode():
+    """The kernel answers in the fast mode only (``make test`` runs these files in both)."""
+    with kernels.use("fast"):
+        yield
+
+
 def _scores(rng, shape=(3, 2, 32, 64), spread=3.0):
     return (spread * rng.standard_normal(shape)).astype(np.float32)
 
 
-def test_shift_is_the_block_max_where_every_row_is_near_it(rng):
+def test_shift_is_the_block_max_where_every_row_is_near_it(rng, fast_mode):
     x = _scores(rng)
     c = softmax_shift.shift(x, x[..., :1])
     assert c.shape == (3, 2, 1, 1)
     np.testing.assert_array_equal(c, x.max(axis=(-2, -1), keepdims=True))
 
 
-def test_shift_is_the_row_max_where_a_row_lies_far_below_its_block(rng):
+def test_shift_is_the_row_max_where_a_row_lies_far_below_its_block(rng, fast_mode):
     x = _scores(rng)
     x[1, 0, 5] -= 100.0  # one row whose largest exponential would underflow under the block's maximum
     np.testing.assert_array_equal(softmax_shift.shift(x, x[..., :1]), x.max(axis=-1, keepdims=True))
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_shift_leaves_nan_and_inf_to_the_row_max(rng, bad):
+def test_shift_leaves_nan_and_inf_to_the_row_max(rng, fast_mode, bad):
     x = _scores(rng)
     x[0, 1, 3, 7] = bad
     np.testing.assert_array_equal(softmax_shift.shift(x, x[..., :1]), x.max(axis=-1, keepdims=True))
 
 
-def test_shift_is_the_row_max_in_reference_mode_and_for_small_arrays(rng):
+def test_shift_is_the_row_max_in_reference_mode_and_for_small_arrays(rng, fast_mode):
     x = _scores(rng)
     with kernels.use("reference"):
         np.testing.assert_array_equal(softmax_shift.shift(x, x[..., :1]), x.max(axis=-1, keepdims=True))
@@ -86,7 +93,7 @@ def test_softmax_family_gives_the_twins_values_and_gradients(rng, far, name):
     _assert_close(_both_modes(fns[name], [x]))
 
 
-def test_a_causal_mask_written_by_hand_keeps_the_first_column_and_the_kernel(rng):
+def test_a_causal_mask_written_by_hand_keeps_the_first_column_and_the_kernel(rng, fast_mode):
     """nanoGPT's manual attention: masked_fill(-inf) above the diagonal, then softmax: rows of -inf
     except their start, which still bounds each row's maximum; the values are the twin's."""
     x = _scores(rng, (2, 4, 32, 32))
