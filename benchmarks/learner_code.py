@@ -22,7 +22,7 @@ One thread each (``GLASSGRAD_BENCH_THREADS=1`` by default here: the small ops ru
 both libraries, and NumPy's element-wise ufuncs do anyway); blocks alternate between the
 libraries, and each RESULT line is the median of the per-round ratios, glassgrad's time over torch's.
 
-    python benchmarks/learner_code.py [--rounds 5] [--pairs 200000] [--rows 200000] [--only a,b,c,d]
+    python benchmarks/learner_code.py [--rounds 5] [--pairs 200000] [--rows 200000] [--only a,b,c,d] [--clock cpu]
 """
 
 from __future__ import annotations
@@ -183,10 +183,19 @@ def first_allocation(name: str, rows: int) -> Callable[[], tuple[float, float]]:
     return run
 
 
+CLOCK = {"name": "wall"}  # main() sets it from --clock
+
+
 def compare(label: str, contenders: dict[str, Callable[[], Any]], rounds: int, per_call: int = 1,
             unit: str = "us") -> None:
-    """Alternate the two contenders, print the medians (per call) and the RESULT line."""
-    times = common.alternate(contenders, repeats=rounds)
+    """Alternate the two contenders, print the medians (per call) and the RESULT line (``--clock cpu``:
+    this process's CPU time, steadier on a shared machine, as ``per_op.py`` measures)."""
+    if CLOCK["name"] == "cpu":
+        from per_op import alternate_cpu
+
+        times = alternate_cpu(contenders, rounds)
+    else:
+        times = common.alternate(contenders, repeats=rounds)
     scale = 1e6 / per_call if unit == "us" else 1.0
     scaled = {k: [scale * t for t in v] for k, v in times.items()}
     print(common.ratio_line(label, scaled, "glassgrad", "torch", unit=unit))
@@ -249,7 +258,10 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=200_000, help="bigram pairs counted in part (a)")
     parser.add_argument("--rows", type=int, default=200_000, help="rows of the data set in parts (b)-(d)")
     parser.add_argument("--only", default="a,b,c,d", help="comma-separated parts to run")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="wall time (default) or this process's CPU time, for parts (a)-(c)")
     args = parser.parse_args()
+    CLOCK["name"] = args.clock
 
     import torch
 

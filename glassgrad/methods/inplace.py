@@ -656,7 +656,10 @@ class InPlaceMethods:
             if value.dtype != self.array.dtype:
                 _check_castable(value.dtype, self.array.dtype, "setitem")
         try:
-            key.write(self.array, value)
+            if key.advanced is None:  # ints and slices: NumPy writes the view they select (key.write, written out)
+                self.array[key.view_key] = value
+            else:
+                key.write(self.array, value)
         except (IndexError, ValueError) as err:
             if isinstance(err, IndexError):  # an index array out of bounds (NumPy checks them): torch's message
                 indexing.raise_torch_index_error(indices, self.array.shape)

@@ -146,6 +146,8 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
     a TorchIndex is never changed once made."""
     if index.__class__ is int or index.__class__ is tuple and {*map(type, index)} == _INTS:
         key = (index, shape)  # the commonest case, asked first: an index of Python ints is its own key
+    elif index.__class__ is Tensor and not index.array.ndim and index.array.dtype.kind == "i":
+        key = ((int(index.array),), shape)  # C[ix], ix a 0-d integer tensor: memo_key's answer, written out
     else:
         key = memo_key(index)
         if key is None:  # index tensors (their values are read each time) and anything unusual
