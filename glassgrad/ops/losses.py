@@ -46,7 +46,7 @@ from glassgrad.ops.losses_regression import huber_loss as huber_loss
 from glassgrad.ops.losses_regression import l1_loss as l1_loss
 from glassgrad.ops.losses_regression import mse_loss as mse_loss
 from glassgrad.ops.losses_regression import smooth_l1_loss as smooth_l1_loss
-from glassgrad.ops.softmax import stable_log_softmax
+from glassgrad.ops.softmax import shifted_exp, stable_log_softmax
 from glassgrad.tensor import Tensor, as_tensor
 
 # This family's functions in glassgrad.ops, torch and torch.nn.functional (glassgrad/ops/families.py):
@@ -138,23 +138,33 @@ class CrossEntropy(Op):
         xp = backend.xp
         z = _classes_last(logits)  # (M, C)
         m, n_classes = z.shape
-        log_p = stable_log_softmax(z, axis=1)  # (M, C)
         eps = label_smoothing
-        ctx.fast = False
+        # Index targets without smoothing: q's only nonzeros are w_t at (row, target). The fast path keeps those
+        # instead of an (M, C) q (the size of the logits: 150 MB for nanoGPT's 50304 tokens), and instead of
+        # log p it keeps e = exp(z - c) and its row sums s, p = e / s: log p is needed at the targets only,
+        # log p_y = (z_y - c) - log s, and the backward forms p in its one pass instead of exp(log p).
+        ctx.fast = kernels.fast() and not eps and target.dtype.kind in "iu" and not isinstance(z, Tensor)
+        if ctx.fast:
+            safe, counted, w_t, denominator = _index_weights(target.reshape(-1), weight, ignore_index, z.dtype)
+            rows = xp.arange(m)
+            e, shift = shifted_exp(z)
+            total = sums.sum_last(e)  # (M, 1): s = sum_c e_c
+            with np.errstate(divide="ignore", invalid="ignore"):  # -inf logits: as the reference's log p
+                log_p_target = (z[rows, safe] - shift.reshape(-1)) - xp.log(total.reshape(-1))
+            losses = -w_t * xp.where(counted, log_p_target, 0)  # (M,): an ignored row is never read
+            ctx.rows, ctx.safe, ctx.w_t = rows, safe, w_t
+            ctx.save_for_backward(e, total)
+            ctx.shape, ctx.reduction, ctx.denominator = logits.shape, reduction, denominator
+            ctx.eps, ctx.weight = eps, weight
+            return reduce_losses(losses.reshape(_positions(logits.shape)), reduction, denominator, logits.dtype)
+        log_p = stable_log_softmax(z, axis=1)  # (M, C)
         if target.dtype.kind in "iu":
             safe, counted, w_t, denominator = _index_weights(target.reshape(-1), weight, ignore_index, z.dtype)
             rows = xp.arange(m)
             log_p_target = xp.where(counted, log_p[rows, safe], 0)  # (M,): an ignored row is never read
             losses = -(1 - eps) * w_t * log_p_target  # (M,)
-            # Without smoothing q's only nonzeros are w_t at (row, target): the fast path keeps those
-            # instead of an (M, C) array (the size of the logits: 150 MB for nanoGPT's 50304 tokens).
-            ctx.fast = kernels.fast() and not eps
-            if ctx.fast:
-                q = None
-                ctx.rows, ctx.safe, ctx.w_t = rows, safe, w_t
-            else:
-                q = xp.zeros_like(z)  # (M, C)
-                q[rows, safe] = (1 - eps) * w_t
+            q = xp.zeros_like(z)  # (M, C)
+            q[rows, safe] = (1 - eps) * w_t
             if eps:
                 per_class = weight if weight is not None else xp.ones(n_classes, dtype=z.dtype)  # (C,)
                 losses = losses - (eps / n_classes) * xp.where(counted, (per_class * log_p).sum(axis=1), 0)
@@ -179,10 +189,10 @@ class CrossEntropy(Op):
         g = upstream(grad, ctx.reduction, ctx.denominator).reshape(-1, 1)  # (M, 1) or (1, 1)
         d_logits = d_target = None
         if ctx.needs_input_grad[0] and ctx.fast:  # index targets without smoothing: q only at the targets
-            d_logits = xp.exp(log_p)  # p, then p * sum_c q_c - q, in place: q's row sums are w_t
-            d_logits *= ctx.w_t[:, None]
-            d_logits[ctx.rows, ctx.safe] -= ctx.w_t
-            d_logits *= g
+            e, total = log_p, q  # (what the fast forward saved: e = exp(z - c) and s, its row sums)
+            g_w = g.reshape(-1) * ctx.w_t  # (M,): g w_y, q's row sums times g
+            d_logits = e * (g_w / total.reshape(-1))[:, None]  # g (p sum_c q_c - q) = g w_y e / s - g q, in one pass
+            d_logits[ctx.rows, ctx.safe] -= g_w
             d_logits = _classes_back(d_logits, ctx.shape)
         elif ctx.needs_input_grad[0]:
             d_logits = _classes_back(g * (xp.exp(log_p) * sums.sum_last(q) - q), ctx.shape)

@@ -47,6 +47,15 @@ def softmax_shift_along(x: Any, axis: int) -> Any:
     return softmax_shift.shift(x, x[..., :1])
 
 
+def shifted_exp(x: Any) -> tuple[Any, Any]:
+    """(exp(x - c), c) along the last axis of a 2-D array, c from ``softmax_shift_along`` ((M, 1) or (1, 1)):
+    softmax's numerator, in one new array."""
+    shift = softmax_shift_along(x, 1)
+    e = x - shift
+    backend.xp.exp(e, out=e)
+    return e, backend.xp.broadcast_to(shift, (x.shape[0], 1))
+
+
 def stable_log_softmax(x: Any, axis: int) -> Any:
     """log softmax(x) = (x - m) - log sum exp(x - m), m = max along axis (or a larger shift: see
     ``softmax_shift_along``)."""
