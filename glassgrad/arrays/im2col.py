@@ -22,12 +22,13 @@ from glassgrad import backend
 from glassgrad.arrays.window import Pair, tap_slices
 
 
-def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
+def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0), copy: Any = None) -> Any:
     """(N, C, H, W) -> contiguous (C, N, H + top + bottom, W + left + right), zero-padded.
 
     Any number of spatial axes: ``pads`` holds (before, after) for each, in order (a 3-D input
     (N, C, D, H, W) takes (front, back, top, bottom, left, right)).
-    No copy when x is already a channel-major view without padding.
+    No copy when x is already a channel-major view without padding. ``copy(dst, src)`` puts x
+    inside the zeros (``dst[...] = src`` when not given; the fast kernels pass their own).
     """
     xp = backend.xp
     xt = x.swapaxes(0, 1)  # (C, N, H, W) view
@@ -38,7 +39,11 @@ def channel_major(x: Any, pads: tuple[int, ...] = (0, 0, 0, 0)) -> Any:
         return xp.pad(xt, widths)
     padded = tuple(size + before + after for size, (before, after) in zip(xt.shape, widths))
     out = xp.zeros(padded, dtype=xt.dtype)
-    out[(slice(None), slice(None)) + _inner(pads, padded[2:])] = xt  # zeros around xt
+    inside = out[(slice(None), slice(None)) + _inner(pads, padded[2:])]  # zeros around xt
+    if copy is None:
+        inside[...] = xt
+    else:
+        copy(inside, xt)
     return out
 
 
@@ -79,20 +84,24 @@ def im2col(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair, o
     cols[c, i, j, n, y, x] = xcm[c, n, y*sh + i*dh, x*sw + j*dw].
     Any number of spatial axes: (C, N, Dp, Hp, Wp) -> (C, kd, kh, kw, N, Do, Ho, Wo) in 3-D.
     """
-    xp = backend.xp
+    view = window_view(xcm, kernel, stride, dilation, out_hw)
+    if out is not None:
+        backend.xp.copyto(out, view)
+        return out
+    return backend.xp.ascontiguousarray(view)
+
+
+def window_view(xcm: Any, kernel: Pair, stride: Pair, dilation: Pair, out_hw: Pair) -> Any:
+    """im2col's windows as a read-only strided view of ``xcm`` (no copy): (C, kh, kw, N, Ho, Wo)."""
     c, n = xcm.shape[:2]
     s_c, s_n = xcm.strides[:2]
     spatial = xcm.strides[2:]
-    view = xp.lib.stride_tricks.as_strided(
+    return backend.xp.lib.stride_tricks.as_strided(
         xcm,
         shape=(c, *kernel, n, *out_hw),
         strides=(s_c, *(d * s for d, s in zip(dilation, spatial)), s_n, *(st * s for st, s in zip(stride, spatial))),
         writeable=False,
     )
-    if out is not None:
-        xp.copyto(out, view)
-        return out
-    return xp.ascontiguousarray(view)
 
 
 def col2im(cols: Any, padded_hw: Pair, stride: Pair, dilation: Pair) -> Any:

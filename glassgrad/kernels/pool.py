@@ -32,6 +32,7 @@ from typing import Any
 
 from glassgrad import backend
 from glassgrad.arrays.window import PoolGeometry
+from glassgrad.kernels.row_copy import copy_rows
 
 # The backward runs over chunks of the batch of about this many bytes of x: each tap's strided pass
 # then re-reads a chunk still in cache instead of the whole input. Measured (1 BLAS thread, CPU time,
@@ -107,8 +108,9 @@ def _route_nan_windows(xpad: Any, out: Any, grad: Any, taps: list[Any], free: An
 
 
 def _like(a: Any, template: Any) -> Any:
-    """A copy of a laid out in memory like template (same shape)."""
+    """A copy of a laid out in memory like template (same shape); short rows copied as one item each
+    (``kernels/row_copy.py``: the convolution's cropped input gradient, 0.25 -> 0.12 ms for the CNN's)."""
     out = backend.xp.empty_like(template, dtype=a.dtype)
-    out[...] = a
+    copy_rows(out, a)
     return out
 
