@@ -21,9 +21,10 @@ import common  # noqa: E402  (after the thread default: pins the BLAS threads be
 
 # isort: split
 import argparse  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
+
+from floors import alternate_cpu  # noqa: E402  (CPU time, alternating: as floors.py measures)
 
 
 def cases(lib: Any) -> dict[str, Callable[[], Any]]:
@@ -62,20 +63,6 @@ def cases(lib: Any) -> dict[str, Callable[[], Any]]:
         "tensor([1., 2., 3.])": lambda: lib.tensor([1.0, 2.0, 3.0]),
         "zeros((27, 10))": lambda: lib.zeros((27, 10)),
     }
-
-
-def alternate_cpu(contenders: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[float]]:
-    """``common.alternate`` with CPU time (``time.process_time``): on a machine shared with other jobs a
-    block's wall time counts the time others ran, its CPU time only this process's (one thread)."""
-    for fn in contenders.values():
-        fn()  # warm-up
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for r in range(rounds):
-        for name in list(contenders) if r % 2 == 0 else list(reversed(contenders)):
-            start = time.process_time()
-            contenders[name]()
-            times[name].append(time.process_time() - start)
-    return times
 
 
 def main() -> None:
