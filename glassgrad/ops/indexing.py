@@ -146,8 +146,13 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
     a TorchIndex is never changed once made."""
     if index.__class__ is int or index.__class__ is tuple and {*map(type, index)} == _INTS:
         key = (index, shape)  # the commonest case, asked first: an index of Python ints is its own key
-    elif index.__class__ is Tensor and not index.array.ndim and index.array.dtype.kind == "i":
-        key = ((int(index.array),), shape)  # C[ix], ix a 0-d integer tensor: memo_key's answer, written out
+    elif index.__class__ is Tensor and index.array.dtype.kind == "i":
+        if not index.array.ndim:
+            key = ((int(index.array),), shape)  # C[ix], ix a 0-d integer tensor: memo_key's answer, written out
+        elif index.array.dtype.itemsize >= 4 and shape and backend.name == "numpy":
+            return rows_index(index.array, len(shape))  # C[Xb]: plain_index's answer, without its loop
+        else:
+            return plain_index(index, shape) or parse_any_index(index, shape)
     else:
         key = memo_key(index)
         if key is None:  # index tensors (their values are read each time) and anything unusual
@@ -160,6 +165,17 @@ def parse_index(index: Any, shape: tuple[int, ...]) -> TorchIndex:
             _PARSED.clear()
         _PARSED[key] = parsed
     return parsed
+
+
+_WHOLE = [(slice(None),) * n for n in range(65)]  # n full slices, by n (NumPy allows 64 dims)
+
+
+def rows_index(array: Any, ndim: int) -> TorchIndex:
+    """``plain_index``'s answer for ``x[idx]``, ``idx`` one integer array (of 4 or 8 bytes) and ``x`` of ``ndim``
+    dims: every dim kept by the basic step, then the rows ``idx`` names (read with ``take`` along axis 0);
+    the bounds are NumPy's to check, as there. An embedding table read by a batch (``C[Xb]``) comes here."""
+    whole = _WHOLE[ndim]
+    return TorchIndex(whole, (array,) + whole[1:], True, True, 0)
 
 
 def memo_key(index: Any) -> tuple[Any, ...] | None:

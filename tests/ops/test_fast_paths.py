@@ -53,11 +53,13 @@ def test_plain_index_matches_the_general_parser(length: int) -> None:
         elif isinstance(general, type):  # an index array out of bounds: plain_index leaves it to NumPy's check
             assert issubclass(general, IndexError) and arrays == 1, index
             refused_before_writing(plain, index)
+            refused_before_writing(parse_index(index, SHAPE), index)
         else:
             assert same_index(plain, general) and same_index(parse_index(index, SHAPE), general), index
             data = np.arange(60.0).reshape(SHAPE)  # (plain reads one index array with take: the same values)
-            assert np.array_equal(plain.read(data), general.read(data)), index
-            assert plain.read(data).shape == general.read(data).shape, index
+            for parsed in (plain, parse_index(index, SHAPE)):
+                assert np.array_equal(parsed.read(data), general.read(data)), index
+                assert parsed.read(data).shape == general.read(data).shape, index
 
 
 def refused_before_writing(parsed, index) -> None:
