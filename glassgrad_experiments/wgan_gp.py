@@ -46,7 +46,13 @@ import glassgrad as gg
 from glassgrad import nn
 from glassgrad.optim import Adam
 from glassgrad_experiments.common.data import ImageDataConfig
-from glassgrad_experiments.common.digit_judge import calibration, judge_against_real, train_judge_cnn
+from glassgrad_experiments.common.digit_judge import (
+    NOT_A_DIGIT,
+    calibration,
+    judge_against_real,
+    probabilities,
+    train_judge_cnn,
+)
 from glassgrad_experiments.common.gan import (
     DCDiscriminator,
     DCGenerator,
@@ -56,13 +62,14 @@ from glassgrad_experiments.common.gan import (
     nearest_distance,
     sample_images,
 )
-from glassgrad_experiments.common.plots import _figure, image_rows
+from glassgrad_experiments.common.plots import _figure, image_rows, panel_grid
 from glassgrad_experiments.common.weight_average import WeightAverage
 
 NAME = "wgan-gp"
 DESCRIPTION = "MNIST WGAN with gradient penalty: penalty and critic gradient norm near 1, samples, judge's verdict"
 HEADLINE = ("arch", "final_penalty", "final_grad_norm", "final_wasserstein", "confident_share",
-            "real_confident_share", "legibility_ratio", "legible", "classes_present", "generator_steps",
+            "real_confident_share", "legibility_ratio", "legible", "legible_means", "mean_confidence",
+            "real_mean_confidence", "not_a_digit_share", "classes_present", "generator_steps", "critic_steps",
             "train_cpu_seconds")
 LEGIBLE = 0.75  # samples' confident share / real digits': the threshold for "legible" (module docstring)
 
@@ -70,13 +77,13 @@ LEGIBLE = 0.75  # samples' confident share / real digits': the threshold for "le
 @dataclass
 class Config(ImageDataConfig):
     arch: str = "dcgan"
-    width: int = 16
+    width: int = 32
     critic_width: int = field(default=0, metadata={"allow_zero": True, "help": "0: the same as --width"})
     upsample: str = "transposed"  # the generator's doublings: "transposed" | "nearest" (upsample + conv)
     n_train: int = 24000
     n_test: int = 10000
-    generator_steps: int = 2500
-    critic_steps: int = 5
+    generator_steps: int = 3000
+    critic_steps: int = 2  # the paper: 5 (see above)
     batch_size: int = 64
     noise: int = 64
     penalty_weight: float = 10.0  # lambda
@@ -199,6 +206,8 @@ def run(cfg: Config, out_dir: Path) -> dict:
     samples = sample_images(sampler, cfg.judge_samples, cfg.noise, rng)
     verdict = judge_against_real(judge, samples, real, test_labels[:len(real)])
     floor = judge_against_real(judge, untrained, real, test_labels[:len(real)])
+    plot_judged(judge, samples[:40], out_dir / "judged.png",
+                f"40 samples, the judge's label (* = above 0.9); ratio {verdict['legibility_ratio']:.2f}")
     last = slice(-max(1, len(log["penalty"]) // 10), None)
     first = slice(0, max(1, len(log["penalty"]) // 10))
     return {
@@ -215,12 +224,27 @@ def run(cfg: Config, out_dir: Path) -> dict:
         "sampled_from": "weight average" if average else "generator",
         **verdict, "legible": verdict["legibility_ratio"] >= LEGIBLE,
         "untrained_legibility_ratio": floor["legibility_ratio"],
-        **calibration(judge, real, rng),
+        **(reference := calibration(judge, real, rng)),
+        "legible_means": (f"ratio >= {LEGIBLE}: below noisy real digits' {reference['noisy_real_ratio']:.2f}, "
+                          f"above upside-down ones' {reference['flipped_real_ratio']:.2f}"),
+        "critic_steps": cfg.critic_steps,
         "raw_generator_legibility_ratio": judged_share(gen),
         "judged_during_training": judged,
-        "pictures": [str(out_dir / "samples.png"), str(out_dir / "curves.png")],
+        "pictures": [str(out_dir / "samples.png"), str(out_dir / "judged.png"), str(out_dir / "curves.png")],
         "weights": str(out_dir / "generator.npz"),
     }
+
+
+def plot_judged(judge: nn.Module, images: np.ndarray, path: Path, title: str) -> None:
+    """The images (N, 1, 28, 28) in [0, 1], each titled by the judge's digit and its probability,
+    marked '*' above 0.9, or 'not a digit'."""
+    probs = probabilities(judge, images)
+    labels = []
+    for p in probs:
+        digit = int(p[:NOT_A_DIGIT].argmax())
+        mark = " *" if p[digit] > 0.9 else ""
+        labels.append("not a digit" if p.argmax() == NOT_A_DIGIT else f"{digit} {p[digit]:.2f}{mark}")
+    panel_grid(list(images[:, 0]), path, title, ncols=10, labels=labels, panel_size=(1.1, 1.25))
 
 
 def _plot(log: dict[str, list[float]], path: Path) -> None:

@@ -82,6 +82,7 @@ def test_wgan_gp_penalty_pulls_the_conv_critics_gradient_norm_towards_one(tmp_pa
         results["confident_share"] / max(results["real_confident_share"], 1e-12))
     assert results["legible"] == (results["legibility_ratio"] >= wgan_gp.LEGIBLE)
     assert sum(results["class_counts"]) == cfg.judge_samples
+    assert (tmp_path / "judged.png").exists() and (tmp_path / "generator.npz").exists()
 
 
 def test_autoencoder_loss_falls(smoke_record):
