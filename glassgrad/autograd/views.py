@@ -52,7 +52,7 @@ def share_base_counter(result: Tensor, inputs: tuple[Tensor, ...], op: type, par
     record it as a view of that input made by ``op(*inputs, **params)``."""
     out = result.array
     for position, t in enumerate(inputs):
-        if aliases(out, t.array):
+        if out.base is t.array or aliases(out, t.array):  # (the common case first, without a call)
             counter = result._version_counter = t._version_counter
             result._view_of = (t, op, inputs, position, params, counter[0])
             result._shared = t._shared = True
