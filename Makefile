@@ -18,11 +18,15 @@ demo: $(VENV)/.installed      ## train a small net on the embedded data set
 # two cores make them several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
+# The first pass notes the tests during which a fast kernel ran (tests/helpers/kernel_relevance.py); the
+# second runs those of the op, kernel, pooling, recurrent and optimiser tests again on the readable twins
+# (GLASSGRAD_KERNELS=reference, glassgrad/kernels/__init__.py): the others run the same code in both modes.
+KERNEL_TESTS := build/kernel-tests.txt
+
 test: $(VENV)/.installed      ## the test suite (torch oracle tests run live when torch is installed, else from tests/fixtures)
-	$(TEST_ENV) $(PY) -m pytest -q
-	# the op tests again on the readable twins only (glassgrad/kernels/__init__.py)
-	$(TEST_ENV) GLASSGRAD_KERNELS=reference $(PY) -m pytest -q tests/ops tests/kernels tests/nn/test_pool.py \
-		tests/nn/test_recurrent.py tests/nn/test_recurrent_cells.py tests/optim/test_optimizers.py
+	$(TEST_ENV) $(PY) -m pytest -q --record-kernel-tests $(KERNEL_TESTS)
+	$(TEST_ENV) GLASSGRAD_KERNELS=reference $(PY) -m pytest -q --only-kernel-tests $(KERNEL_TESTS) tests/ops tests/kernels \
+		tests/nn/test_pool.py tests/nn/test_recurrent.py tests/nn/test_recurrent_cells.py tests/optim/test_optimizers.py
 
 wheel-check: $(VENV)/.installed  ## build the wheel, install it in a fresh venv, run `glassgrad run demo` outside the clone
 	bash .ci/wheel_check

@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 
 from tests.helpers import torch_oracle
 
+# --record-kernel-tests / --only-kernel-tests: the reference-kernel pass of `make test` (see the module)
+pytest_plugins = ["tests.helpers.kernel_relevance"]
+
 # "ci" (the default): the same examples on every run (derandomize), so a run's result never depends
 # on luck; HYPOTHESIS_PROFILE=thorough draws 300 fresh random examples per property instead
 settings.register_profile(

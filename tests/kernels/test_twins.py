@@ -369,6 +369,11 @@ def test_broadcast_kernel_equals_numpy_broadcast_to(rng, source, shape):
     view, twin = broadcast.broadcast_to(g, shape), np.broadcast_to(g, shape)
     assert view.shape == twin.shape and view.dtype == twin.dtype and np.array_equal(view, twin)
     assert not view.flags.writeable  # a write would land on every repeat: refused, as NumPy's view refuses it
+    # the same view in every respect code downstream can read (the reference pass of `make test` leaves out
+    # the tests where only this kernel ran: tests/helpers/kernel_relevance.py)
+    assert view.strides == twin.strides
+    assert [view.flags[f] for f in ("C_CONTIGUOUS", "F_CONTIGUOUS", "ALIGNED", "OWNDATA", "WRITEABLE")] == \
+        [twin.flags[f] for f in ("C_CONTIGUOUS", "F_CONTIGUOUS", "ALIGNED", "OWNDATA", "WRITEABLE")]
     assert np.shares_memory(view, g) or view.size == 0
 
 
