@@ -4,8 +4,11 @@ Each takes ``generator=`` (a ``glassgrad.Generator``, a NumPy Generator, or
 None for the default one that ``glassgrad.manual_seed`` seeds); ``rng=`` is
 accepted as its older glassgrad name. The numbers are drawn on the host in
 float64 (or int64) and then cast and moved, so one seed gives one sequence
-whatever the dtype or device (``rand`` and ``randn`` cast chunk by chunk,
-``glassgrad.random.draw_as``: no float64 array of the whole size). None of these is differentiable: the result is
+whatever the device, and whatever the dtype except for one case (``rand`` and
+``randn`` cast chunk by chunk, ``glassgrad.random.draw_as``: no float64 array of
+the whole size). The exception: a float32 or float16 ``randn`` of more than
+65,536 values is drawn by the Box–Muller transform in float32, as torch's are
+(``glassgrad/box_muller.py``), twice as quick as NumPy's float64 draws. None of these is differentiable: the result is
 a new leaf (``requires_grad=True`` makes it a parameter-like leaf); only
 ``bernoulli`` and ``poisson`` of a tensor that requires grad stay in its graph,
 as in torch, with gradient 0 (``Drawn``).
