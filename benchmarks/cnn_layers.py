@@ -22,7 +22,6 @@ import common  # noqa: E402  (after the thread default: pins the BLAS threads be
 
 # isort: split
 import argparse  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -75,13 +74,6 @@ def layer_cases(gg: Any, torch: Any) -> dict[str, tuple[Callable[[], Any], Calla
     return cases
 
 
-def cpu_ms(fn: Callable[[], Any], calls: int) -> float:
-    start = time.process_time()
-    for _ in range(calls):
-        fn()
-    return (time.process_time() - start) / calls * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=9)
@@ -100,13 +92,9 @@ def main() -> None:
     for name, (g_call, t_call) in layer_cases(gg, torch).items():
         if wanted and not any(part in name for part in wanted):
             continue
-        times: dict[str, list[float]] = {"glassgrad": [], "torch": []}
-        calls = {"glassgrad": g_call, "torch": t_call}
-        for fn in calls.values():
-            cpu_ms(fn, 2)  # warm-up
-        for r in range(args.rounds):
-            for lib in (list(calls) if r % 2 == 0 else list(calls)[::-1]):
-                times[lib].append(cpu_ms(calls[lib], args.calls))
+        blocks = {"glassgrad": common.repeated(g_call, args.calls), "torch": common.repeated(t_call, args.calls)}
+        seconds = common.alternate_cpu(blocks, args.rounds)
+        times = {lib: [1000 * t / args.calls for t in block_times] for lib, block_times in seconds.items()}
         print(common.ratio_line(name, times, "glassgrad", "torch", unit="ms"))
         print(common.result_line(f"CNN layer (CPU time): {name}", common.round_ratios(times)))
 

@@ -105,6 +105,30 @@ def alternate(contenders: dict[str, Callable[[], Any]], repeats: int = 3, warmup
     return times
 
 
+def repeated(fn: Callable[[], Any], calls: int) -> Callable[[], None]:
+    """A block of ``calls`` calls of ``fn``: one timed unit of ``alternate`` / ``alternate_cpu``."""
+    def block() -> None:
+        for _ in range(calls):
+            fn()
+
+    return block
+
+
+def alternate_cpu(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Each contender once to warm up, then ``rounds`` rounds in alternating order; CPU seconds per call of
+    each (``time.process_time``: on a machine shared with other jobs a block's wall time counts the time
+    others ran, its CPU time only this process's)."""
+    for fn in contenders.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for r in range(rounds):
+        for name in list(contenders) if r % 2 == 0 else list(reversed(contenders)):
+            start = time.process_time()
+            contenders[name]()
+            times[name].append(time.process_time() - start)
+    return times
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -23,19 +23,10 @@ import common  # noqa: E402  (after the thread default: pins the BLAS threads be
 # isort: split
 import argparse  # noqa: E402
 import math  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-
-def repeated(fn: Callable[[], Any], calls: int) -> Callable[[], None]:
-    def block() -> None:
-        for _ in range(calls):
-            fn()
-
-    return block
 
 
 def small_calls(torch: Any, gg: Any, calls: int) -> dict[str, dict[str, Callable[[], None]]]:
@@ -53,9 +44,9 @@ def small_calls(torch: Any, gg: Any, calls: int) -> dict[str, dict[str, Callable
     counts = np.zeros((27, 27), np.int32)
 
     def per_library(statement: Callable[[dict[str, Any]], Any], floor: Callable[[], Any]) -> dict:
-        runs = {"numpy": repeated(floor, calls)}
+        runs = {"numpy": common.repeated(floor, calls)}
         for name in libs:
-            runs[name] = repeated(lambda held=made[name]: statement(held), calls)
+            runs[name] = common.repeated(lambda held=made[name]: statement(held), calls)
         return runs
 
     def add_one(held: dict[str, Any]) -> None:
@@ -99,19 +90,6 @@ def big_calls(torch: Any, gg: Any) -> dict[str, dict[str, Callable[[], None]]]:
     }
 
 
-def alternate_cpu(contenders: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[float]]:
-    """Each contender once to warm up, then ``rounds`` rounds in alternating order; CPU seconds."""
-    for fn in contenders.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for r in range(rounds):
-        for name in list(contenders) if r % 2 == 0 else list(reversed(contenders)):
-            start = time.process_time()
-            contenders[name]()
-            times[name].append(time.process_time() - start)
-    return times
-
-
 def report(label: str, times: dict[str, list[float]], per_call: float) -> None:
     medians = {name: common.median(v) * per_call for name, v in times.items()}
     print(f"{label}: numpy {medians['numpy']:.3f}, torch {medians['torch']:.3f}, glassgrad {medians['glassgrad']:.3f} "
@@ -137,10 +115,10 @@ def main() -> None:
     wanted = [part for part in args.only.split(";") if part]
     for label, runs in small_calls(torch, gg, args.calls).items():
         if not wanted or any(part in label for part in wanted):
-            report(label, alternate_cpu(runs, args.rounds), 1e6 / args.calls)
+            report(label, common.alternate_cpu(runs, args.rounds), 1e6 / args.calls)
     for label, runs in big_calls(torch, gg).items():
         if not wanted or any(part in label for part in wanted):
-            report(label, alternate_cpu(runs, max(3, math.ceil(args.rounds / 2))), 1.0)
+            report(label, common.alternate_cpu(runs, max(3, math.ceil(args.rounds / 2))), 1.0)
 
 
 if __name__ == "__main__":

@@ -189,11 +189,9 @@ CLOCK = {"name": "wall"}  # main() sets it from --clock
 def compare(label: str, contenders: dict[str, Callable[[], Any]], rounds: int, per_call: int = 1,
             unit: str = "us") -> None:
     """Alternate the two contenders, print the medians (per call) and the RESULT line (``--clock cpu``:
-    this process's CPU time, steadier on a shared machine, as ``floors.py`` measures)."""
+    this process's CPU time, steadier on a shared machine, as ``common.alternate_cpu`` measures)."""
     if CLOCK["name"] == "cpu":
-        from floors import alternate_cpu
-
-        times = alternate_cpu(contenders, rounds)
+        times = common.alternate_cpu(contenders, rounds)
     else:
         times = common.alternate(contenders, repeats=rounds)
     scale = 1e6 / per_call if unit == "us" else 1.0

@@ -24,8 +24,6 @@ import argparse  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-from floors import alternate_cpu  # noqa: E402  (CPU time, alternating: as floors.py measures)
-
 
 def cases(lib: Any) -> dict[str, Callable[[], Any]]:
     """The calls, on the shapes of a course's bigram and MLP notebooks (27 characters, 10-d embeddings)."""
@@ -83,15 +81,10 @@ def main() -> None:
     mine, theirs = cases(gg), cases(torch)
     wanted = [name for name in mine if not args.only or any(part in name for part in args.only.split(";"))]
     for name in wanted:
-        def block(fn: Callable[[], Any]) -> Callable[[], None]:
-            def run() -> None:
-                for _ in range(args.calls):
-                    fn()
-            return run
-
-        contenders = {"glassgrad": block(mine[name]), "torch": block(theirs[name])}
+        contenders = {"glassgrad": common.repeated(mine[name], args.calls),
+                      "torch": common.repeated(theirs[name], args.calls)}
         if args.clock == "cpu":
-            times = alternate_cpu(contenders, args.rounds)
+            times = common.alternate_cpu(contenders, args.rounds)
         else:
             times = common.alternate(contenders, repeats=args.rounds, log=False)
         us = {k: [1e6 * t / args.calls for t in v] for k, v in times.items()}
